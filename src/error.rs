@@ -1,0 +1,1 @@
+//! Errors shown to users.
