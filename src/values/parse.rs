@@ -39,21 +39,22 @@ pub fn parse_yaml(text: &str, origin: &str) -> Result<Value, Error> {
 }
 
 fn syntax_error(error: &serde_yaml::Error, origin: &str) -> Error {
-    let mut message = error.to_string();
-    let (line, column) = match error.location() {
-        Some(location) => {
-            // serde_yaml appends the position to its message; we show it once, up front.
-            let suffix = format!(" at line {} column {}", location.line(), location.column());
-            message = message.replacen(&suffix, "", 1);
-            (location.line(), location.column())
-        }
-        None => (0, 0),
+    let message = error.to_string();
+    let Some(location) = error.location() else {
+        // Errors found after parsing (a bad merge key, for one) have no position.
+        return Error::InvalidValues {
+            origin: origin.to_owned(),
+            path: String::new(),
+            reason: message,
+        };
     };
+    // serde_yaml appends the position to its message; we show it once, up front.
+    let suffix = format!(" at line {} column {}", location.line(), location.column());
     Error::YamlSyntax {
         origin: origin.to_owned(),
-        line,
-        column,
-        message,
+        line: location.line(),
+        column: location.column(),
+        message: message.replacen(&suffix, "", 1),
     }
 }
 
@@ -306,6 +307,31 @@ mod tests {
         assert_eq!(
             error.to_string(),
             "invalid values in `v.yaml` at `limits[0]`: `.inf` cannot be represented in values"
+        );
+    }
+
+    #[test]
+    fn bad_merge_key_is_an_error_naming_origin() {
+        let error = parse_yaml("a:\n  <<: 1\n", "v.yaml").unwrap_err();
+        assert!(
+            matches!(&error, Error::InvalidValues { origin, .. } if origin == "v.yaml"),
+            "{error:?}"
+        );
+        assert!(
+            error
+                .to_string()
+                .starts_with("invalid values in `v.yaml`: "),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn duplicate_keys_are_an_error() {
+        let error = parse_yaml("a: 1\nb: 2\na: 3\n", "v.yaml").unwrap_err();
+        // serde_yaml points at the start of the map, not at the second `a`; the key is named.
+        assert_eq!(
+            error.to_string(),
+            "cannot parse `v.yaml` at line 1, column 1: duplicate entry with key \"a\""
         );
     }
 

@@ -203,8 +203,9 @@ impl Parser<'_> {
             }
             Some('[') => {
                 let index = self.index()?;
-                let list = match data.shift_remove(&key) {
-                    Some(Value::Array(list)) => list,
+                let list = match data.get_mut(&key) {
+                    // Taken out in place (not removed) so the key keeps its position.
+                    Some(Value::Array(list)) => std::mem::take(list),
                     _ => Vec::new(),
                 };
                 let (list, step) = self.list_item(list, index, &key, nesting)?;
@@ -213,8 +214,8 @@ impl Parser<'_> {
             }
             Some('.') => {
                 let nesting = nested(nesting)?;
-                let mut inner = match data.get(&key) {
-                    Some(Value::Object(inner)) => inner.clone(),
+                let mut inner = match data.get_mut(&key) {
+                    Some(Value::Object(inner)) => std::mem::take(inner),
                     _ => Map::new(),
                 };
                 let step = self.key(&mut inner, nesting)?;
@@ -288,8 +289,8 @@ impl Parser<'_> {
                 step
             }
             Some('.') => {
-                let mut inner = match list.get(index) {
-                    Some(Value::Object(inner)) => inner.clone(),
+                let mut inner = match list.get_mut(index) {
+                    Some(Value::Object(inner)) => std::mem::take(inner),
                     _ => Map::new(),
                 };
                 let step = self.key(&mut inner, nesting)?;
@@ -610,6 +611,18 @@ mod tests {
                 "outer": {"inner1": "value1", "inner2": "value2", "inner3": 3},
                 "list": [1, "x", 3],
             })
+        );
+    }
+
+    #[test]
+    fn existing_keys_keep_their_position() {
+        let base = json!({"list": [1], "map": {"a": 1}, "last": true});
+        let value = set_into(base, "list[1]=2,map.b=2");
+        let keys: Vec<&String> = value.as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["list", "map", "last"]);
+        assert_eq!(
+            value,
+            json!({"list": [1, 2], "map": {"a": 1, "b": 2}, "last": true})
         );
     }
 
