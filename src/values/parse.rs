@@ -3,6 +3,9 @@
 //! Helm converts YAML to JSON before using values, so we do the same: keys become strings,
 //! merge keys (`<<`) are resolved, and several documents in one file are merged in order
 //! (Helm v4).
+//!
+//! One deliberate difference: a key written twice in one map is an error. Helm's YAML reader
+//! silently keeps the last one, which hides copy-paste mistakes in long values files.
 
 use serde::Deserialize;
 
