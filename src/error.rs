@@ -1,1 +1,116 @@
-//! Errors shown to users.
+//! The one error type the CLI shows: every module's error, classified once into an exit code,
+//! and printed as `error: …`, `Caused by: …` lines and an optional `hint: …`.
+
+use std::fmt::Write as _;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Chart(#[from] crate::chart::Error),
+    #[error(transparent)]
+    Values(#[from] crate::values::Error),
+    #[error(transparent)]
+    Render(#[from] crate::render::Error),
+    /// A mistake in how the command was called (exit code 2).
+    #[error("{0}")]
+    Usage(String),
+    /// Anything else worth saying, with an optional hint.
+    #[error("{message}")]
+    Message {
+        message: String,
+        hint: Option<String>,
+    },
+    #[error("{context}")]
+    Io {
+        context: String,
+        #[source]
+        source: std::io::Error,
+    },
+    /// Work was done and reported already (e.g. lint findings); just exit non-zero.
+    #[error("{0}")]
+    Reported(String),
+    /// stdout was closed by the reader (`charts template … | head`): a quiet exit.
+    #[error("broken pipe")]
+    BrokenPipe,
+}
+
+impl Error {
+    pub fn message(message: impl Into<String>) -> Error {
+        Error::Message {
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    pub fn with_hint(message: impl Into<String>, hint: impl Into<String>) -> Error {
+        Error::Message {
+            message: message.into(),
+            hint: Some(hint.into()),
+        }
+    }
+
+    pub fn io(context: impl Into<String>, source: std::io::Error) -> Error {
+        if source.kind() == std::io::ErrorKind::BrokenPipe {
+            return Error::BrokenPipe;
+        }
+        Error::Io {
+            context: context.into(),
+            source,
+        }
+    }
+
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Error::Usage(_) => 2,
+            Error::BrokenPipe => 0,
+            _ => 1,
+        }
+    }
+
+    fn hint(&self) -> Option<String> {
+        match self {
+            Error::Message { hint, .. } => hint.clone(),
+            Error::Render(crate::render::Error::MissingDependency { .. }) => {
+                Some("run `charts dependency build` to fetch the locked dependencies".to_string())
+            }
+            Error::Render(crate::render::Error::Template { message, .. })
+                if message.contains("is not defined") =>
+            {
+                Some(
+                    "give the value a default in values.yaml, or write `x | default(value=...)`"
+                        .to_string(),
+                )
+            }
+            Error::Chart(crate::chart::Error::NoChartYaml { .. }) => {
+                Some("a chart is a directory with a Chart.yaml, or a packaged `.tgz`".to_string())
+            }
+            _ => None,
+        }
+    }
+
+    /// The full text shown on stderr.
+    pub fn render(&self) -> String {
+        let mut text = format!("error: {self}");
+        if let Error::Render(crate::render::Error::Template { report, .. }) = self {
+            // Tera's report has the source line and a caret; its first line repeats the message.
+            for line in report.lines().skip(1) {
+                let _ = write!(text, "\n{line}");
+            }
+        }
+        let mut source = std::error::Error::source(self);
+        // `transparent` variants start the chain at the inner error, which we already printed.
+        if matches!(self, Error::Chart(_) | Error::Values(_) | Error::Render(_)) {
+            source = source.and_then(std::error::Error::source);
+        }
+        while let Some(cause) = source {
+            let _ = write!(text, "\nCaused by: {cause}");
+            source = cause.source();
+        }
+        if let Some(hint) = self.hint() {
+            let _ = write!(text, "\nhint: {hint}");
+        }
+        text
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,4 +1,135 @@
-//! Command-line interface.
+//! Command-line interface: clap types only, turned into plain settings before any work runs.
+//! One file per command; `run` is the one place that dispatches.
+
+pub mod create;
+pub mod lint;
+pub mod output;
+pub mod package;
+pub mod show;
+pub mod template;
+pub mod values_flags;
+
+use clap::{CommandFactory, Parser, Subcommand};
+
+use crate::error::{Error, Result};
+
+/// A Helm-like chart packager and release manager for Kubernetes, with Tera templates.
+#[derive(Debug, Parser)]
+#[command(
+    name = "charts",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Flags every command accepts.
+#[derive(Debug, Clone, clap::Args)]
+pub struct GlobalArgs {
+    /// Namespace to work in [default: from the kube context, else `default`]
+    #[arg(short = 'n', long, global = true, env = "CHARTS_NAMESPACE")]
+    pub namespace: Option<String>,
+    /// Kubeconfig context to use
+    #[arg(long, global = true)]
+    pub kube_context: Option<String>,
+    /// Path to the kubeconfig file [default: $KUBECONFIG, else ~/.kube/config]
+    #[arg(long, global = true)]
+    pub kubeconfig: Option<std::path::PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Render a chart's objects locally and print them
+    Template(template::TemplateArgs),
+    /// Check charts for problems: metadata, rendering, object shape, names, values schema
+    Lint(lint::LintArgs),
+    /// Show a chart's metadata, values, README or CRDs
+    #[command(subcommand)]
+    Show(show::ShowCommand),
+    /// Create a new chart with a ready-to-use scaffold
+    Create(create::CreateArgs),
+    /// Package charts into reproducible `.tgz` archives
+    Package(package::PackageArgs),
+    /// Print a shell completion script
+    Completion(CompletionArgs),
+    /// Print the version of charts
+    Version(VersionArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CompletionArgs {
+    /// The shell to complete for
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct VersionArgs {
+    /// Print only the version number
+    #[arg(long)]
+    pub short: bool,
+    /// Output format
+    #[arg(short = 'o', long, value_enum, default_value_t)]
+    pub output: output::Format,
+}
+
+/// The shell completion script for `shell`, generated from the clap definitions.
+pub fn completion_script(shell: clap_complete::Shell) -> String {
+    let mut buffer = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "charts", &mut buffer);
+    String::from_utf8(buffer).expect("clap_complete writes UTF-8")
+}
+
+/// Runs one command line.
+pub fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Template(args) => template::template(&cli.global, args),
+        Command::Lint(args) => lint::lint(&cli.global, args),
+        Command::Show(command) => show::show(command),
+        Command::Create(args) => create::create(args),
+        Command::Package(args) => package::package(args),
+        Command::Completion(args) => output::print(&completion_script(args.shell)),
+        Command::Version(args) => version(args),
+    }
+}
+
+fn version(args: VersionArgs) -> Result<()> {
+    let version = env!("CARGO_PKG_VERSION");
+    if args.short {
+        return output::print(&format!("v{version}\n"));
+    }
+    let info = serde_json::json!({ "version": format!("v{version}"), "rustc": option_env!("CARGO_PKG_RUST_VERSION").unwrap_or("") });
+    match args.output {
+        output::Format::Table => output::print(&format!("charts v{version}\n")),
+        output::Format::Json => output::print(&output::to_json(&info)?),
+        output::Format::Yaml => output::print(&output::to_yaml(&info)?),
+    }
+}
+
+/// The program: parse arguments, run, print any error, and give the exit code.
 pub fn main_entry() -> std::process::ExitCode {
-    std::process::ExitCode::SUCCESS
+    // reqwest and kube share the `ring` provider; install it before any client is built.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            let code = if error.use_stderr() { 2 } else { 0 };
+            let _ = error.print();
+            return std::process::ExitCode::from(code);
+        }
+    };
+    match run(cli) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(Error::BrokenPipe) => std::process::ExitCode::SUCCESS,
+        Err(Error::Reported(_)) => std::process::ExitCode::FAILURE,
+        Err(error) => {
+            output::note(&error.render());
+            std::process::ExitCode::from(error.exit_code())
+        }
+    }
 }

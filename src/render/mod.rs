@@ -1,1 +1,552 @@
-//! render
+//! Rendering a chart tree into Kubernetes objects: compute each chart's scoped values (umbrella
+//! rules: conditions, tags, aliases, globals, import-values), render its templates with Tera,
+//! split and check the documents, and sort everything into install order. Pure: no cluster.
+
+pub mod engine;
+pub mod filters;
+pub mod manifest;
+
+use std::sync::Arc;
+
+use serde_json::{Value, json};
+use tera::Context;
+
+use crate::chart::{Chart, ImportValue};
+use crate::values;
+pub use manifest::Object;
+
+/// The Kubernetes version assumed when no cluster is asked (`--kube-version` overrides).
+pub const DEFAULT_KUBE_VERSION: &str = "v1.35.0";
+
+/// Built-in group/versions every cluster of `DEFAULT_KUBE_VERSION` serves.
+pub const DEFAULT_API_VERSIONS: &[&str] = &[
+    "v1",
+    "admissionregistration.k8s.io/v1",
+    "apiextensions.k8s.io/v1",
+    "apps/v1",
+    "authentication.k8s.io/v1",
+    "authorization.k8s.io/v1",
+    "autoscaling/v1",
+    "autoscaling/v2",
+    "batch/v1",
+    "certificates.k8s.io/v1",
+    "coordination.k8s.io/v1",
+    "discovery.k8s.io/v1",
+    "events.k8s.io/v1",
+    "flowcontrol.apiserver.k8s.io/v1",
+    "networking.k8s.io/v1",
+    "node.k8s.io/v1",
+    "policy/v1",
+    "rbac.authorization.k8s.io/v1",
+    "scheduling.k8s.io/v1",
+    "storage.k8s.io/v1",
+];
+
+/// What a render needs to know beyond the chart and the values.
+#[derive(Debug, Clone)]
+pub struct RenderOptions {
+    pub release_name: String,
+    pub namespace: String,
+    pub revision: u64,
+    pub is_upgrade: bool,
+    /// `v1.35.0` style.
+    pub kube_version: String,
+    /// Extra API versions (`group/version` or `group/version/Kind`) on top of the defaults.
+    pub api_versions: Vec<String>,
+    pub skip_schema_validation: bool,
+}
+
+impl Default for RenderOptions {
+    fn default() -> Self {
+        RenderOptions {
+            release_name: "release-name".to_string(),
+            namespace: "default".to_string(),
+            revision: 1,
+            is_upgrade: false,
+            kube_version: DEFAULT_KUBE_VERSION.to_string(),
+            api_versions: Vec::new(),
+            skip_schema_validation: false,
+        }
+    }
+}
+
+/// The result of rendering a chart tree.
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    /// Ordinary objects, in install order, namespaces filled.
+    pub objects: Vec<Object>,
+    /// Objects annotated as hooks (`charts.dev/hook`), including tests.
+    pub hooks: Vec<Object>,
+    /// CRDs from the `crds/` directories of every rendered chart (not templated).
+    pub crds: Vec<Object>,
+    /// The root chart's rendered NOTES.txt.
+    pub notes: Option<String>,
+    /// The root chart's computed values (defaults, parent values, user values).
+    pub values: Value,
+    /// Every template that was rendered, by source name (`<chart>/templates/x.yaml`).
+    pub templates: Vec<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("template error in `{name}` at line {line}, column {column}: {message}")]
+    Template {
+        name: String,
+        line: usize,
+        column: usize,
+        message: String,
+        report: String,
+    },
+    #[error("template error: {0}")]
+    TemplateOther(String),
+    #[error(
+        "`{source_file}` rendered invalid YAML at rendered line {line}: {message}\n  | {snippet}"
+    )]
+    InvalidYaml {
+        source_file: String,
+        line: usize,
+        message: String,
+        snippet: String,
+    },
+    #[error("`{source_file}` document {document}: {message}")]
+    BadObject {
+        source_file: String,
+        document: usize,
+        message: String,
+    },
+    #[error(
+        "chart `{chart}` depends on `{dependency}`, which is missing from its `charts/` directory"
+    )]
+    MissingDependency { chart: String, dependency: String },
+    #[error(
+        "chart `{chart}` requires kubeVersion `{required}`, which is incompatible with Kubernetes `{actual}`"
+    )]
+    KubeVersion {
+        chart: String,
+        required: String,
+        actual: String,
+    },
+    #[error("`--kube-version` `{0}` is not a version like `v1.35.0`")]
+    BadKubeVersion(String),
+    #[error(transparent)]
+    Values(#[from] values::Error),
+}
+
+impl Error {
+    fn from_tera(error: tera::Error) -> Error {
+        match error.kind() {
+            tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
+                Error::Template {
+                    name: report.filename().to_string(),
+                    line: report.span().start_line,
+                    column: report.span().start_col + 1,
+                    message: report.message().to_string(),
+                    report: error.to_string(),
+                }
+            }
+            _ => Error::TemplateOther(error.to_string()),
+        }
+    }
+}
+
+/// A chart of the tree with its computed values, ready to render.
+struct Node<'a> {
+    chart: &'a Chart,
+    /// The name the parent knows it by (alias or name); the root's own name.
+    name: String,
+    /// `<root>/` or `<root>/charts/<name>/`.
+    prefix: String,
+    values: Value,
+    children: Vec<Node<'a>>,
+    is_root: bool,
+}
+
+/// Renders `chart` with the user's values (already composed from files and flags).
+pub fn render(
+    chart: &Chart,
+    user_values: Value,
+    options: &RenderOptions,
+) -> Result<Rendered, Error> {
+    let kube = parse_kube_version(&options.kube_version)?;
+    let tags = user_tags(chart, &user_values);
+    let root = build_node(
+        chart,
+        chart.name().to_string(),
+        format!("{}/", chart.name()),
+        user_values,
+        None,
+        &tags,
+        true,
+        options,
+        &kube,
+    )?;
+
+    let capabilities = capabilities(&kube, options);
+    let mut objects = Vec::new();
+    let mut crds = Vec::new();
+    let mut notes = None;
+    let mut templates = Vec::new();
+    render_node(
+        &root,
+        options,
+        &capabilities,
+        &mut objects,
+        &mut crds,
+        &mut notes,
+        &mut templates,
+    )?;
+
+    let cluster_scoped = manifest::cluster_scoped_custom_kinds(objects.iter().chain(crds.iter()));
+    let (mut hooks, mut objects): (Vec<Object>, Vec<Object>) = objects
+        .into_iter()
+        .partition(|o| !o.hook_events().is_empty());
+    for object in objects.iter_mut().chain(hooks.iter_mut()) {
+        manifest::fill_namespace(object, &options.namespace, &cluster_scoped);
+    }
+    manifest::sort_install_order(&mut objects);
+    Ok(Rendered {
+        objects,
+        hooks,
+        crds,
+        notes,
+        values: root.values,
+        templates,
+    })
+}
+
+struct KubeVersion {
+    version: semver::Version,
+    text: String,
+}
+
+fn parse_kube_version(text: &str) -> Result<KubeVersion, Error> {
+    let trimmed = text.trim_start_matches('v');
+    let version = semver::Version::parse(trimmed)
+        .or_else(|_| semver::Version::parse(&format!("{trimmed}.0")))
+        .map_err(|_| Error::BadKubeVersion(text.to_string()))?;
+    Ok(KubeVersion {
+        text: format!("v{}.{}.{}", version.major, version.minor, version.patch),
+        version,
+    })
+}
+
+fn capabilities(kube: &KubeVersion, options: &RenderOptions) -> Value {
+    let mut api_versions: Vec<String> =
+        DEFAULT_API_VERSIONS.iter().map(|s| s.to_string()).collect();
+    for extra in &options.api_versions {
+        if !api_versions.contains(extra) {
+            api_versions.push(extra.clone());
+        }
+    }
+    json!({
+        "KubeVersion": {
+            "Version": kube.text,
+            "GitVersion": kube.text,
+            "Major": kube.version.major.to_string(),
+            "Minor": kube.version.minor.to_string(),
+        },
+        "APIVersions": api_versions,
+    })
+}
+
+/// The top-level `tags` map: Helm evaluates every dependency's tags against it.
+fn user_tags(chart: &Chart, user_values: &Value) -> Value {
+    let mut tags = chart.values.get("tags").cloned().unwrap_or(Value::Null);
+    if let Some(user) = user_values.get("tags") {
+        values::merge(&mut tags, user.clone());
+    }
+    tags
+}
+
+/// Whether a dependency is enabled: tags first (any true enables, all false disables), then
+/// the first condition path that holds a boolean overrides them, as Helm does.
+fn is_enabled(dependency: &crate::chart::Dependency, values: &Value, tags: &Value) -> bool {
+    let mut enabled = true;
+    let tag_values: Vec<bool> = dependency
+        .tags
+        .iter()
+        .filter_map(|tag| tags.get(tag).and_then(Value::as_bool))
+        .collect();
+    if !tag_values.is_empty() {
+        enabled = tag_values.iter().any(|v| *v);
+    }
+    if let Some(condition) = &dependency.condition {
+        for path in condition
+            .split(',')
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+        {
+            if let Some(value) = values::lookup_path(values, path).and_then(Value::as_bool) {
+                enabled = value;
+                break;
+            }
+        }
+    }
+    enabled
+}
+
+#[allow(clippy::too_many_arguments)]
+fn build_node<'a>(
+    chart: &'a Chart,
+    name: String,
+    prefix: String,
+    supplied: Value,
+    parent: Option<&Value>,
+    tags: &Value,
+    is_root: bool,
+    options: &RenderOptions,
+    kube: &KubeVersion,
+) -> Result<Node<'a>, Error> {
+    if let Some(required) = &chart.metadata.kube_version {
+        let satisfied = crate::chart::constraint::parse(required)
+            .map(|c| c.matches(&kube.version))
+            .unwrap_or(false);
+        if !satisfied {
+            return Err(Error::KubeVersion {
+                chart: name,
+                required: required.clone(),
+                actual: kube.text.clone(),
+            });
+        }
+    }
+    // Subcharts: declared dependencies matched to loaded charts by name, then vendored charts
+    // that no dependency names (Helm renders those unconditionally).
+    let mut planned: Vec<(&'a Chart, Option<&'a crate::chart::Dependency>)> = Vec::new();
+    for dependency in &chart.metadata.dependencies {
+        match chart.subcharts.iter().find(|s| s.name() == dependency.name) {
+            Some(sub) => planned.push((sub, Some(dependency))),
+            None => planned.push((chart, Some(dependency))), // marker: missing, checked below
+        }
+    }
+    for sub in &chart.subcharts {
+        if !chart
+            .metadata
+            .dependencies
+            .iter()
+            .any(|d| d.name == sub.name())
+        {
+            planned.push((sub, None));
+        }
+    }
+    let sub_names: Vec<String> = planned
+        .iter()
+        .map(|(sub, dep)| {
+            dep.map(|d| d.effective_name().to_string())
+                .unwrap_or_else(|| sub.name().to_string())
+        })
+        .collect();
+    let sub_name_refs: Vec<&str> = sub_names.iter().map(String::as_str).collect();
+
+    let mut values = chart.values.clone();
+    values::coalesce_with_subcharts(&mut values, supplied, &sub_name_refs);
+    match parent {
+        Some(parent) => values::propagate_globals(parent, &mut values),
+        None => values::propagate_globals(&Value::Null, &mut values),
+    }
+
+    let mut children = Vec::new();
+    for ((sub, dependency), effective) in planned.into_iter().zip(sub_names) {
+        if let Some(dependency) = dependency {
+            if !is_enabled(dependency, &values, tags) {
+                continue;
+            }
+            if std::ptr::eq(sub, chart) {
+                return Err(Error::MissingDependency {
+                    chart: name.clone(),
+                    dependency: dependency.name.clone(),
+                });
+            }
+        }
+        let child_supplied = values
+            .get(&effective)
+            .cloned()
+            .unwrap_or_else(|| Value::Object(Default::default()));
+        let child_prefix = format!("{prefix}charts/{effective}/");
+        let child = build_node(
+            sub,
+            effective.clone(),
+            child_prefix,
+            child_supplied,
+            Some(&values),
+            tags,
+            false,
+            options,
+            kube,
+        )?;
+        if let Some(dependency) = dependency {
+            for import in &dependency.import_values {
+                let (child_path, parent_path) = match import {
+                    ImportValue::Exported(key) => (format!("exports.{key}"), String::new()),
+                    ImportValue::Mapped { child, parent } => (child.clone(), parent.clone()),
+                };
+                if let Some(imported) = values::lookup_path(&child.values, &child_path) {
+                    // Imported values sit below the parent's own values.
+                    let mut merged = imported.clone();
+                    if let Some(existing) = values::lookup_path(&values, &parent_path) {
+                        values::merge(&mut merged, existing.clone());
+                    }
+                    values::set_path(&mut values, &parent_path, merged);
+                }
+            }
+        }
+        if let Value::Object(map) = &mut values {
+            map.insert(effective.clone(), child.values.clone());
+        }
+        children.push(child);
+    }
+
+    if !options.skip_schema_validation
+        && let Some(schema) = &chart.schema
+    {
+        values::validate_schema(schema, &values, &name)?;
+    }
+    Ok(Node {
+        chart,
+        name,
+        prefix,
+        values,
+        children,
+        is_root,
+    })
+}
+
+fn chart_object(chart: &Chart, name: &str, is_root: bool) -> Value {
+    let m = &chart.metadata;
+    json!({
+        "Name": name,
+        "Version": m.version,
+        "AppVersion": m.app_version.clone().unwrap_or_default(),
+        "Description": m.description.clone().unwrap_or_default(),
+        "Type": m.chart_type.clone().unwrap_or_else(|| "application".to_string()),
+        "ApiVersion": m.api_version,
+        "KubeVersion": m.kube_version.clone().unwrap_or_default(),
+        "Home": m.home.clone().unwrap_or_default(),
+        "Icon": m.icon.clone().unwrap_or_default(),
+        "Keywords": m.keywords,
+        "Sources": m.sources,
+        "Maintainers": m.maintainers,
+        "Annotations": m.annotations,
+        "Deprecated": m.deprecated,
+        "IsRoot": is_root,
+    })
+}
+
+/// Helper files (`templates/_*`) of the library charts this node depends on, with their names.
+fn library_helpers(node: &Node, out: &mut Vec<engine::Source>) -> Result<(), Error> {
+    for child in &node.children {
+        if child.chart.metadata.is_library() {
+            for file in child.chart.templates() {
+                if is_helper(&file.name) {
+                    out.push(source_of(&child.prefix, file)?);
+                }
+            }
+            library_helpers(child, out)?;
+        }
+    }
+    Ok(())
+}
+
+fn is_helper(name: &str) -> bool {
+    name.rsplit('/')
+        .next()
+        .is_some_and(|base| base.starts_with('_'))
+}
+
+fn source_of(prefix: &str, file: &crate::chart::ChartFile) -> Result<engine::Source, Error> {
+    let text = file
+        .text()
+        .map_err(|_| Error::TemplateOther(format!("`{prefix}{}` is not UTF-8 text", file.name)))?;
+    Ok(engine::Source {
+        name: format!("{prefix}{}", file.name),
+        text: text.to_string(),
+    })
+}
+
+fn render_node(
+    node: &Node,
+    options: &RenderOptions,
+    capabilities: &Value,
+    objects: &mut Vec<Object>,
+    crds: &mut Vec<Object>,
+    notes: &mut Option<String>,
+    templates: &mut Vec<String>,
+) -> Result<(), Error> {
+    for file in node.chart.crds() {
+        let source = format!("{}{}", node.prefix, file.name);
+        let text = file
+            .text()
+            .map_err(|_| Error::TemplateOther(format!("`{source}` is not UTF-8 text")))?;
+        crds.extend(manifest::parse_documents(&source, text)?);
+    }
+    if !node.chart.metadata.is_library() {
+        let mut context = Context::new();
+        context.insert_value("Values", engine::tera_value(&node.values));
+        context.insert_value(
+            "Chart",
+            engine::tera_value(&chart_object(node.chart, &node.name, node.is_root)),
+        );
+        context.insert_value(
+            "Release",
+            engine::tera_value(&json!({
+                "Name": options.release_name,
+                "Namespace": options.namespace,
+                "Revision": options.revision,
+                "IsInstall": !options.is_upgrade,
+                "IsUpgrade": options.is_upgrade,
+                "Service": "charts",
+            })),
+        );
+        context.insert_value("Capabilities", engine::tera_value(capabilities));
+
+        let mut sources = Vec::new();
+        for file in node.chart.templates() {
+            sources.push(source_of(&node.prefix, file)?);
+        }
+        library_helpers(node, &mut sources)?;
+        let readable: Vec<(String, Vec<u8>)> = node
+            .chart
+            .files
+            .iter()
+            .filter(|f| Chart::is_readable_file(&f.name))
+            .map(|f| (f.name.clone(), f.data.clone()))
+            .collect();
+        let to_render: Vec<String> = node
+            .chart
+            .templates()
+            .filter(|f| !is_helper(&f.name) && f.name != "templates/NOTES.txt")
+            .map(|f| format!("{}{}", node.prefix, f.name))
+            .collect();
+        let has_notes = node.chart.file("templates/NOTES.txt").is_some();
+        let context = Arc::new(context);
+        let engine = engine::ChartEngine::new(
+            node.prefix.clone(),
+            sources,
+            Arc::new(readable),
+            context.clone(),
+            node.name.clone(),
+        )
+        .map_err(Error::from_tera)?;
+        for name in &to_render {
+            let text = engine.render(name, &context).map_err(Error::from_tera)?;
+            objects.extend(manifest::parse_documents(name, &text)?);
+            templates.push(name.clone());
+        }
+        if node.is_root && has_notes {
+            let name = format!("{}templates/NOTES.txt", node.prefix);
+            let text = engine.render(&name, &context).map_err(Error::from_tera)?;
+            *notes = Some(text);
+        }
+    }
+    for child in &node.children {
+        render_node(
+            child,
+            options,
+            capabilities,
+            objects,
+            crds,
+            notes,
+            templates,
+        )?;
+    }
+    Ok(())
+}

@@ -1,0 +1,246 @@
+//! Checking a chart the way a reviewer would: metadata, that it renders with the given values,
+//! that every object has a valid shape and name, no duplicates, and the values schema.
+
+use std::path::Path;
+
+use crate::chart;
+use crate::render::{self, RenderOptions};
+use crate::values::{self, SourceReader, UserValueOptions};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn label(self) -> &'static str {
+        match self {
+            Severity::Info => "INFO",
+            Severity::Warning => "WARNING",
+            Severity::Error => "ERROR",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub severity: Severity,
+    /// The file or area the finding is about (`Chart.yaml`, `templates/x.yaml`, `values.yaml`).
+    pub path: String,
+    pub message: String,
+}
+
+fn finding(severity: Severity, path: impl Into<String>, message: impl Into<String>) -> Finding {
+    Finding {
+        severity,
+        path: path.into(),
+        message: message.into(),
+    }
+}
+
+/// Lints one chart. Never fails: problems are findings.
+pub fn lint(
+    path: &Path,
+    user_values: &UserValueOptions,
+    reader: &dyn SourceReader,
+    options: &RenderOptions,
+) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    let chart = match chart::load(path) {
+        Ok(chart) => chart,
+        Err(error) => {
+            findings.push(finding(Severity::Error, "Chart.yaml", error_text(&error)));
+            return findings;
+        }
+    };
+    let metadata = &chart.metadata;
+    if path.is_dir()
+        && let Some(dir_name) = path
+            .canonicalize()
+            .ok()
+            .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        && dir_name != metadata.name
+    {
+        findings.push(finding(
+            Severity::Error,
+            "Chart.yaml",
+            format!(
+                "directory name `{dir_name}` and chart name `{}` must match",
+                metadata.name
+            ),
+        ));
+    }
+    if metadata.icon.is_none() {
+        findings.push(finding(Severity::Info, "Chart.yaml", "icon is recommended"));
+    }
+    if metadata.deprecated {
+        findings.push(finding(
+            Severity::Warning,
+            "Chart.yaml",
+            "chart is deprecated",
+        ));
+    }
+    if chart.file("values.yaml").is_none() {
+        findings.push(finding(
+            Severity::Info,
+            "values.yaml",
+            "file does not exist",
+        ));
+    }
+    if !metadata.is_library() && chart.templates().next().is_none() {
+        findings.push(finding(
+            Severity::Warning,
+            "templates/",
+            "directory does not exist or is empty",
+        ));
+    }
+    for dependency in &metadata.dependencies {
+        if !chart.subcharts.iter().any(|s| s.name() == dependency.name) {
+            findings.push(finding(
+                Severity::Error,
+                "Chart.yaml",
+                format!(
+                    "dependency `{}` is missing from `charts/` (run `charts dependency build`)",
+                    dependency.name
+                ),
+            ));
+        }
+    }
+
+    let composed = match values::compose_user_values(user_values, reader) {
+        Ok(v) => v,
+        Err(error) => {
+            findings.push(finding(Severity::Error, "values", error_text(&error)));
+            return findings;
+        }
+    };
+    let rendered = match render::render(&chart, composed, options) {
+        Ok(rendered) => rendered,
+        Err(error) => {
+            let path = match &error {
+                render::Error::Template { name, .. } => strip_root(name, &chart.metadata.name),
+                render::Error::InvalidYaml { source_file, .. }
+                | render::Error::BadObject { source_file, .. } => {
+                    strip_root(source_file, &chart.metadata.name)
+                }
+                render::Error::Values(_) => "values.yaml".to_string(),
+                _ => "templates/".to_string(),
+            };
+            let text = crate::error::Error::from(error).render();
+            findings.push(finding(
+                Severity::Error,
+                path,
+                text.trim_start_matches("error: ").to_string(),
+            ));
+            return findings;
+        }
+    };
+    let mut seen = std::collections::HashSet::new();
+    for object in rendered
+        .objects
+        .iter()
+        .chain(rendered.hooks.iter())
+        .chain(rendered.crds.iter())
+    {
+        let source = strip_root(&object.source, &chart.metadata.name);
+        if let Some(problem) = name_problem(object.kind(), object.name()) {
+            findings.push(finding(
+                Severity::Error,
+                source.clone(),
+                format!("{} `{}`: {problem}", object.kind(), object.name()),
+            ));
+        }
+        let key = (
+            object
+                .api_version()
+                .split('/')
+                .next()
+                .unwrap_or("")
+                .to_string(),
+            object.kind().to_string(),
+            object.namespace().unwrap_or("").to_string(),
+            object.name().to_string(),
+        );
+        if !seen.insert(key) {
+            findings.push(finding(
+                Severity::Error,
+                source.clone(),
+                format!("object {} is defined more than once", object.display_name()),
+            ));
+        }
+        if let Some(serde_json::Value::Object(labels)) = object.value.pointer("/metadata/labels") {
+            for (key, value) in labels {
+                match value {
+                    serde_json::Value::String(text) if text.len() > 63 => findings.push(finding(
+                        Severity::Warning,
+                        source.clone(),
+                        format!(
+                            "{}: label `{key}` is longer than 63 characters",
+                            object.display_name()
+                        ),
+                    )),
+                    serde_json::Value::String(_) => {}
+                    other => findings.push(finding(
+                        Severity::Error,
+                        source.clone(),
+                        format!(
+                            "{}: label `{key}` must be a string, not `{other}` (quote it)",
+                            object.display_name()
+                        ),
+                    )),
+                }
+            }
+        }
+    }
+    findings
+}
+
+fn strip_root(source: &str, root: &str) -> String {
+    source
+        .strip_prefix(&format!("{root}/"))
+        .unwrap_or(source)
+        .to_string()
+}
+
+fn error_text(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(&format!(": {cause}"));
+        source = cause.source();
+    }
+    text
+}
+
+/// Kubernetes name rules: DNS-1123 labels for kinds whose names become DNS labels, DNS-1123
+/// subdomains for the rest.
+pub fn name_problem(kind: &str, name: &str) -> Option<String> {
+    let label_kinds = ["Service", "Namespace"];
+    let is_label = label_kinds.contains(&kind);
+    let max = if is_label { 63 } else { 253 };
+    if name.len() > max {
+        return Some(format!("name is longer than {max} characters"));
+    }
+    let valid_part = |part: &str| {
+        !part.is_empty()
+            && part
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            && !part.starts_with('-')
+            && !part.ends_with('-')
+    };
+    let ok = if is_label {
+        valid_part(name)
+    } else {
+        name.split('.').all(valid_part)
+    };
+    if ok {
+        None
+    } else if is_label {
+        Some("name must be a DNS-1123 label: lowercase letters, digits and `-`, starting and ending alphanumeric".to_string())
+    } else {
+        Some("name must be a DNS-1123 subdomain: lowercase letters, digits, `-` and `.`, starting and ending alphanumeric".to_string())
+    }
+}

@@ -1,0 +1,146 @@
+//! `charts template [NAME] CHART`: render locally and print the objects.
+
+use std::path::PathBuf;
+
+use crate::action::{self, RenderSettings};
+use crate::cli::GlobalArgs;
+use crate::cli::output;
+use crate::cli::values_flags::ValuesArgs;
+use crate::error::{Error, Result};
+use crate::render::{Object, RenderOptions};
+
+#[derive(Debug, clap::Args)]
+pub struct TemplateArgs {
+    /// `[NAME] CHART`: the release name (default `release-name`) and the chart directory or `.tgz`
+    #[arg(value_name = "NAME|CHART", num_args = 1..=2, required = true)]
+    pub positional: Vec<String>,
+    #[command(flatten)]
+    pub values: ValuesArgs,
+    /// Only show objects from these templates (e.g. `templates/deployment.yaml`)
+    #[arg(short = 's', long = "show-only", value_name = "TEMPLATE")]
+    pub show_only: Vec<String>,
+    /// Write each template's objects to files under this directory instead of stdout
+    #[arg(long, value_name = "DIR")]
+    pub output_dir: Option<PathBuf>,
+    /// Include the CRDs from `crds/` in the output
+    #[arg(long)]
+    pub include_crds: bool,
+    /// Leave out test hooks (`templates/tests/`)
+    #[arg(long)]
+    pub skip_tests: bool,
+    /// Kubernetes version for `Capabilities.KubeVersion` [default: v1.35.0]
+    #[arg(long, value_name = "VERSION")]
+    pub kube_version: Option<String>,
+    /// Extra API versions for `Capabilities.APIVersions` (e.g. `monitoring.coreos.com/v1`)
+    #[arg(short = 'a', long = "api-versions", value_name = "VERSION")]
+    pub api_versions: Vec<String>,
+    /// Render as an upgrade (`Release.IsUpgrade` true)
+    #[arg(long)]
+    pub is_upgrade: bool,
+    /// Do not check the values against `values.schema.json`
+    #[arg(long)]
+    pub skip_schema_validation: bool,
+}
+
+pub fn template(global: &GlobalArgs, args: TemplateArgs) -> Result<()> {
+    let (name, chart) = match args.positional.as_slice() {
+        [chart] => ("release-name".to_string(), chart.clone()),
+        [name, chart] => (name.clone(), chart.clone()),
+        _ => return Err(Error::Usage("expected `[NAME] CHART`".to_string())),
+    };
+    let settings = RenderSettings {
+        chart: PathBuf::from(chart),
+        values: args.values.to_options(),
+        options: RenderOptions {
+            release_name: name,
+            namespace: global
+                .namespace
+                .clone()
+                .unwrap_or_else(|| "default".to_string()),
+            is_upgrade: args.is_upgrade,
+            kube_version: args
+                .kube_version
+                .clone()
+                .unwrap_or_else(|| crate::render::DEFAULT_KUBE_VERSION.to_string()),
+            api_versions: args.api_versions.clone(),
+            skip_schema_validation: args.skip_schema_validation,
+            ..RenderOptions::default()
+        },
+    };
+    let (chart, rendered) = action::render_chart(&settings, &crate::values::FsReader)?;
+    let root = format!("{}/", chart.name());
+
+    let mut selected: Vec<&Object> = Vec::new();
+    if args.include_crds {
+        selected.extend(rendered.crds.iter());
+    }
+    selected.extend(rendered.objects.iter());
+    selected.extend(
+        rendered
+            .hooks
+            .iter()
+            .filter(|h| !(args.skip_tests && h.hook_events().iter().any(|e| e == "test"))),
+    );
+    if !args.show_only.is_empty() {
+        for wanted in &args.show_only {
+            let full = format!("{root}{}", wanted.trim_start_matches("./"));
+            if !rendered.templates.contains(&full) {
+                return Err(Error::with_hint(
+                    format!(
+                        "could not find template `{wanted}` in chart `{}`",
+                        chart.name()
+                    ),
+                    "name templates by their path in the chart, like `templates/deployment.yaml`",
+                ));
+            }
+        }
+        selected.retain(|o| {
+            args.show_only
+                .iter()
+                .any(|w| o.source == format!("{root}{}", w.trim_start_matches("./")))
+        });
+    }
+
+    match &args.output_dir {
+        None => {
+            let mut text = String::new();
+            for object in selected {
+                text.push_str(&document(object)?);
+            }
+            output::print(&text)
+        }
+        Some(dir) => write_output_dir(dir, &selected),
+    }
+}
+
+/// One object as Helm prints it: a `---` line, a `# Source:` comment, then the YAML.
+fn document(object: &Object) -> Result<String> {
+    Ok(format!(
+        "---\n# Source: {}\n{}",
+        object.source,
+        output::to_yaml(&object.value)?
+    ))
+}
+
+fn write_output_dir(dir: &std::path::Path, objects: &[&Object]) -> Result<()> {
+    let mut files: indexmap::IndexMap<&str, String> = indexmap::IndexMap::new();
+    for object in objects {
+        files
+            .entry(&object.source)
+            .or_default()
+            .push_str(&document(object)?);
+    }
+    let mut report = String::new();
+    for (source, text) in files {
+        let path = dir.join(source);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| {
+                Error::io(format!("cannot create directory `{}`", parent.display()), e)
+            })?;
+        }
+        std::fs::write(&path, text)
+            .map_err(|e| Error::io(format!("cannot write `{}`", path.display()), e))?;
+        report.push_str(&format!("wrote {}\n", path.display()));
+    }
+    output::print(&report)
+}

@@ -1,0 +1,329 @@
+//! Rendered text to Kubernetes objects: split documents, parse, check the shape every object
+//! needs, fill the namespace of namespaced objects, and sort into install order.
+
+use serde_json::Value;
+
+use super::Error;
+
+/// One object from a chart, with the template it came from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Object {
+    /// `<chart>/templates/<file>` (or `<chart>/charts/<sub>/templates/<file>`, `<chart>/crds/<file>`).
+    pub source: String,
+    pub value: Value,
+}
+
+impl Object {
+    fn str_at(&self, pointer: &str) -> &str {
+        self.value
+            .pointer(pointer)
+            .and_then(Value::as_str)
+            .unwrap_or("")
+    }
+    pub fn api_version(&self) -> &str {
+        self.str_at("/apiVersion")
+    }
+    pub fn kind(&self) -> &str {
+        self.str_at("/kind")
+    }
+    pub fn name(&self) -> &str {
+        self.str_at("/metadata/name")
+    }
+    pub fn namespace(&self) -> Option<&str> {
+        self.value
+            .pointer("/metadata/namespace")
+            .and_then(Value::as_str)
+    }
+    pub fn annotation(&self, key: &str) -> Option<&str> {
+        self.value
+            .pointer("/metadata/annotations")
+            .and_then(|a| a.get(key))
+            .and_then(Value::as_str)
+    }
+    /// `Kind/name` or `Kind/namespace/name`, for messages.
+    pub fn display_name(&self) -> String {
+        match self.namespace() {
+            Some(ns) => format!("{}/{}/{}", self.kind(), ns, self.name()),
+            None => format!("{}/{}", self.kind(), self.name()),
+        }
+    }
+    /// The hook events of a hook object (`charts.dev/hook`, or Helm's `helm.sh/hook` so ported
+    /// charts keep working); empty for ordinary objects.
+    pub fn hook_events(&self) -> Vec<String> {
+        self.annotation("charts.dev/hook")
+            .or_else(|| self.annotation("helm.sh/hook"))
+            .map(|events| {
+                events
+                    .split(',')
+                    .map(|e| e.trim().to_string())
+                    .filter(|e| !e.is_empty())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+/// Splits rendered output into YAML documents at `---` lines and parses each one; empty
+/// documents are dropped. Errors name the template, the document and the rendered line.
+pub fn parse_documents(source: &str, text: &str) -> Result<Vec<Object>, Error> {
+    let mut objects = Vec::new();
+    let mut start_line = 1usize;
+    let mut current = String::new();
+    let mut current_start = 1usize;
+    let mut document_index = 0usize;
+    let mut finish = |doc: &str, doc_start: usize, index: usize| -> Result<(), Error> {
+        if doc.trim().is_empty() {
+            return Ok(());
+        }
+        let value = crate::yaml::from_str(doc).map_err(|e| {
+            let line = e.location().map(|l| l.line()).unwrap_or(1);
+            let absolute = doc_start + line - 1;
+            let snippet = text
+                .lines()
+                .nth(absolute - 1)
+                .unwrap_or("")
+                .trim_end()
+                .to_string();
+            Error::InvalidYaml {
+                source_file: source.to_string(),
+                line: absolute,
+                message: crate::yaml::strip_location(&e.to_string()),
+                snippet,
+            }
+        })?;
+        match value {
+            Value::Null => Ok(()),
+            Value::Object(_) => {
+                let object = Object {
+                    source: source.to_string(),
+                    value,
+                };
+                check_shape(&object, index)?;
+                objects.push(object);
+                Ok(())
+            }
+            other => Err(Error::BadObject {
+                source_file: source.to_string(),
+                document: index + 1,
+                message: format!(
+                    "a document must be a map, but this one is {}",
+                    kind_of(&other)
+                ),
+            }),
+        }
+    };
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_end();
+        let is_separator =
+            trimmed == "---" || trimmed.starts_with("--- ") || trimmed.starts_with("---\t");
+        if is_separator {
+            finish(&current, current_start, document_index)?;
+            if !current.trim().is_empty() {
+                document_index += 1;
+            }
+            current.clear();
+            current_start = start_line + 1;
+        } else {
+            current.push_str(line);
+        }
+        start_line += 1;
+    }
+    finish(&current, current_start, document_index)?;
+    Ok(objects)
+}
+
+fn kind_of(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "empty",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "a map",
+    }
+}
+
+fn check_shape(object: &Object, index: usize) -> Result<(), Error> {
+    let bad = |message: String| Error::BadObject {
+        source_file: object.source.clone(),
+        document: index + 1,
+        message,
+    };
+    for (pointer, field) in [("/apiVersion", "apiVersion"), ("/kind", "kind")] {
+        match object.value.pointer(pointer) {
+            Some(Value::String(s)) if !s.is_empty() => {}
+            Some(_) => return Err(bad(format!("`{field}` must be a non-empty string"))),
+            None => return Err(bad(format!("the object has no `{field}`"))),
+        }
+    }
+    match object.value.pointer("/metadata/name") {
+        Some(Value::String(s)) if !s.is_empty() => Ok(()),
+        Some(_) => Err(bad(format!(
+            "{}: `metadata.name` must be a non-empty string",
+            object.kind()
+        ))),
+        None => Err(bad(format!(
+            "{}: the object has no `metadata.name`",
+            object.kind()
+        ))),
+    }
+}
+
+/// Kinds that live outside namespaces (the built-in ones; CRDs of the chart add theirs).
+pub const CLUSTER_SCOPED_KINDS: &[&str] = &[
+    "Namespace",
+    "Node",
+    "PersistentVolume",
+    "StorageClass",
+    "ClusterRole",
+    "ClusterRoleBinding",
+    "CustomResourceDefinition",
+    "PriorityClass",
+    "IngressClass",
+    "RuntimeClass",
+    "CSIDriver",
+    "CSINode",
+    "VolumeAttachment",
+    "MutatingWebhookConfiguration",
+    "ValidatingWebhookConfiguration",
+    "ValidatingAdmissionPolicy",
+    "ValidatingAdmissionPolicyBinding",
+    "APIService",
+    "CertificateSigningRequest",
+    "FlowSchema",
+    "PriorityLevelConfiguration",
+];
+
+/// Helm's install order by kind (`pkg/release/util/kind_sorter.go`); others come after, by kind.
+pub const INSTALL_ORDER: &[&str] = &[
+    "PriorityClass",
+    "Namespace",
+    "NetworkPolicy",
+    "ResourceQuota",
+    "LimitRange",
+    "PodSecurityPolicy",
+    "PodDisruptionBudget",
+    "ServiceAccount",
+    "Secret",
+    "SecretList",
+    "ConfigMap",
+    "StorageClass",
+    "PersistentVolume",
+    "PersistentVolumeClaim",
+    "CustomResourceDefinition",
+    "ClusterRole",
+    "ClusterRoleList",
+    "ClusterRoleBinding",
+    "ClusterRoleBindingList",
+    "Role",
+    "RoleList",
+    "RoleBinding",
+    "RoleBindingList",
+    "Service",
+    "DaemonSet",
+    "Pod",
+    "ReplicationController",
+    "ReplicaSet",
+    "Deployment",
+    "HorizontalPodAutoscaler",
+    "StatefulSet",
+    "Job",
+    "CronJob",
+    "IngressClass",
+    "Ingress",
+    "APIService",
+    "MutatingWebhookConfiguration",
+    "ValidatingWebhookConfiguration",
+];
+
+/// Sorts objects into install order: by kind as Helm does, unknown kinds last in kind order,
+/// stable within a kind (template path order, then document order).
+pub fn sort_install_order(objects: &mut [Object]) {
+    objects.sort_by(|a, b| {
+        let rank = |o: &Object| {
+            INSTALL_ORDER
+                .iter()
+                .position(|k| *k == o.kind())
+                .unwrap_or(INSTALL_ORDER.len())
+        };
+        rank(a).cmp(&rank(b)).then_with(|| {
+            if rank(a) == INSTALL_ORDER.len() {
+                a.kind().cmp(b.kind())
+            } else {
+                std::cmp::Ordering::Equal
+            }
+        })
+    });
+}
+
+/// Sets `metadata.namespace` on namespaced objects that have none.
+pub fn fill_namespace(object: &mut Object, namespace: &str, cluster_scoped: &[String]) {
+    let kind = object.kind().to_string();
+    if CLUSTER_SCOPED_KINDS.contains(&kind.as_str()) || cluster_scoped.contains(&kind) {
+        return;
+    }
+    if object.namespace().is_some() {
+        return;
+    }
+    if let Some(Value::Object(metadata)) = object.value.get_mut("metadata") {
+        metadata.insert(
+            "namespace".to_string(),
+            Value::String(namespace.to_string()),
+        );
+    }
+}
+
+/// Kinds declared cluster-scoped by CRDs among the given objects.
+pub fn cluster_scoped_custom_kinds<'a>(objects: impl Iterator<Item = &'a Object>) -> Vec<String> {
+    objects
+        .filter(|o| o.kind() == "CustomResourceDefinition")
+        .filter(|o| o.value.pointer("/spec/scope").and_then(Value::as_str) == Some("Cluster"))
+        .filter_map(|o| o.value.pointer("/spec/names/kind").and_then(Value::as_str))
+        .map(str::to_string)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_and_skips_empty_documents() {
+        let text = "---\n# only a comment\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n---\n\n";
+        let objects = parse_documents("web/templates/a.yaml", text).unwrap();
+        assert_eq!(objects.len(), 1);
+        assert_eq!(objects[0].name(), "a");
+    }
+
+    #[test]
+    fn yaml_error_names_rendered_line() {
+        let text =
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n---\napiVersion: v1\nkind: [\n";
+        let error = parse_documents("web/templates/a.yaml", text).unwrap_err();
+        match error {
+            Error::InvalidYaml { line, .. } => assert!(line >= 7, "line {line}"),
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn install_order_is_helms() {
+        let make = |kind: &str| Object {
+            source: String::new(),
+            value: serde_json::json!({"kind": kind}),
+        };
+        let mut objects = vec![
+            make("Deployment"),
+            make("Widget"),
+            make("Service"),
+            make("Namespace"),
+            make("Apple"),
+        ];
+        sort_install_order(&mut objects);
+        let kinds: Vec<_> = objects.iter().map(|o| o.kind().to_string()).collect();
+        assert_eq!(
+            kinds,
+            ["Namespace", "Service", "Deployment", "Apple", "Widget"]
+        );
+    }
+}
