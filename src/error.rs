@@ -97,11 +97,8 @@ impl Error {
                 let _ = write!(text, "\n{line}");
             }
         }
+        // `transparent` variants already forward `source()` to the inner error's cause.
         let mut source = std::error::Error::source(self);
-        // `transparent` variants start the chain at the inner error, which we already printed.
-        if matches!(self, Error::Chart(_) | Error::Values(_) | Error::Render(_)) {
-            source = source.and_then(std::error::Error::source);
-        }
         while let Some(cause) = source {
             let _ = write!(text, "\nCaused by: {cause}");
             source = cause.source();

@@ -54,6 +54,7 @@ pub enum Command {
     /// Create a new chart with a ready-to-use scaffold
     Create(create::CreateArgs),
     /// Package charts into reproducible `.tgz` archives
+    #[command(disable_version_flag = true)]
     Package(package::PackageArgs),
     /// Print a shell completion script
     Completion(CompletionArgs),
