@@ -1,1 +1,187 @@
-//! release
+//! Releases: the numbered record of what was deployed, its status machine, and how records are
+//! stored as cluster Secrets (see `encoding`). Pure code; the cluster edge lives in `cluster`.
+
+pub mod encoding;
+pub mod history;
+
+use indexmap::IndexMap;
+use serde::{Deserialize, Serialize};
+
+/// Where a revision is in its life. Names are Helm's, so users and scripts recognise them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    PendingInstall,
+    PendingUpgrade,
+    PendingRollback,
+    Deployed,
+    Superseded,
+    Failed,
+    Uninstalling,
+    Uninstalled,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::PendingInstall => "pending-install",
+            Status::PendingUpgrade => "pending-upgrade",
+            Status::PendingRollback => "pending-rollback",
+            Status::Deployed => "deployed",
+            Status::Superseded => "superseded",
+            Status::Failed => "failed",
+            Status::Uninstalling => "uninstalling",
+            Status::Uninstalled => "uninstalled",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Status> {
+        [
+            Status::PendingInstall,
+            Status::PendingUpgrade,
+            Status::PendingRollback,
+            Status::Deployed,
+            Status::Superseded,
+            Status::Failed,
+            Status::Uninstalling,
+            Status::Uninstalled,
+        ]
+        .into_iter()
+        .find(|s| s.as_str() == text)
+    }
+
+    pub fn is_pending(self) -> bool {
+        matches!(
+            self,
+            Status::PendingInstall | Status::PendingUpgrade | Status::PendingRollback
+        )
+    }
+
+    /// A revision an on-call engineer would roll back to: it was running fine at some point.
+    pub fn is_good(self) -> bool {
+        matches!(self, Status::Deployed | Status::Superseded)
+    }
+}
+
+impl std::fmt::Display for Status {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The chart a revision was made from.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChartInfo {
+    pub name: String,
+    pub version: String,
+    #[serde(default)]
+    pub app_version: String,
+    /// sha256 of the chart package (or of its files, for a directory), `sha256:<hex>`.
+    #[serde(default)]
+    pub digest: String,
+}
+
+/// One revision of a release, as stored.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Release {
+    pub name: String,
+    pub namespace: String,
+    pub revision: u64,
+    pub status: Status,
+    pub chart: ChartInfo,
+    /// The values the user supplied for this revision (not the chart defaults).
+    #[serde(default)]
+    pub config: serde_json::Value,
+    /// The computed values the templates saw.
+    #[serde(default)]
+    pub computed_values: serde_json::Value,
+    /// The rendered objects, as a multi-document YAML stream: the inventory for pruning and
+    /// exactly what a rollback re-applies.
+    pub manifest: String,
+    #[serde(default)]
+    pub notes: String,
+    pub description: String,
+    /// RFC 3339 times.
+    pub first_deployed: String,
+    pub last_deployed: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deleted: Option<String>,
+    /// Pipeline metadata (`--label commit=abc`), stored as Secret labels too.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub labels: IndexMap<String, String>,
+    /// The namespace was created for this release (`--create-namespace`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub created_namespace: bool,
+}
+
+/// What `list` and `history` show, read from Secret metadata alone (no payload decoded).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReleaseSummary {
+    pub name: String,
+    pub namespace: String,
+    pub revision: u64,
+    pub status: Status,
+    pub chart: String,
+    pub app_version: String,
+    pub updated: String,
+    pub description: String,
+    #[serde(skip_serializing_if = "IndexMap::is_empty")]
+    pub labels: IndexMap<String, String>,
+}
+
+/// The release-name rule: a DNS-1123 subdomain of at most 53 characters (Helm's), so every
+/// object name derived from it still fits.
+pub fn validate_name(name: &str) -> Result<(), String> {
+    if name.is_empty() || name.len() > 53 {
+        return Err(format!("release name `{name}` must be 1 to 53 characters"));
+    }
+    let part_ok = |part: &str| {
+        !part.is_empty()
+            && part
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            && !part.starts_with('-')
+            && !part.ends_with('-')
+    };
+    if name.split('.').all(part_ok) {
+        Ok(())
+    } else {
+        Err(format!(
+            "release name `{name}` is invalid: use lowercase letters, digits, `-` and `.`, starting and ending alphanumeric"
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_round_trips_and_names_match_helm() {
+        for status in [
+            "pending-install",
+            "deployed",
+            "superseded",
+            "failed",
+            "uninstalled",
+        ] {
+            assert_eq!(Status::parse(status).unwrap().as_str(), status);
+        }
+        assert_eq!(
+            serde_json::to_string(&Status::PendingRollback).unwrap(),
+            "\"pending-rollback\""
+        );
+        assert!(Status::parse("bogus").is_none());
+    }
+
+    #[test]
+    fn release_names() {
+        assert!(validate_name("web").is_ok());
+        assert!(validate_name("web.v2-a").is_ok());
+        assert!(validate_name("Web").is_err());
+        assert!(validate_name(&"a".repeat(54)).is_err());
+        assert!(validate_name("-web").is_err());
+    }
+}

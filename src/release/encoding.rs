@@ -1,0 +1,309 @@
+//! A release revision as Kubernetes Secrets (DESIGN.md section 3): one Secret per revision named
+//! `charts.release.v1.<release>.v<revision>`, type `charts.dev/release.v1`, labels
+//! `owner=charts,name,status,version` plus the release's own labels, annotations that `list`
+//! reads without decoding the payload, and `data.release` = gzip(JSON of the record).
+//!
+//! The API server caps a Secret at 1 MiB, so a record whose payload is larger is split: the
+//! first part stays in the revision's Secret (annotated with the number of parts) and the rest
+//! go to chunk Secrets labelled `owner=charts-chunk`, which a release listing never matches.
+
+use std::collections::BTreeMap;
+use std::io::{Read, Write};
+
+use indexmap::IndexMap;
+use k8s_openapi::ByteString;
+use k8s_openapi::api::core::v1::Secret;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+
+use super::{Release, ReleaseSummary, Status};
+
+pub const SECRET_TYPE: &str = "charts.dev/release.v1";
+pub const OWNER: &str = "charts";
+pub const CHUNK_OWNER: &str = "charts-chunk";
+pub const ANNOTATION_CHART: &str = "charts.dev/chart";
+pub const ANNOTATION_APP_VERSION: &str = "charts.dev/app-version";
+pub const ANNOTATION_UPDATED: &str = "charts.dev/updated";
+pub const ANNOTATION_DESCRIPTION: &str = "charts.dev/description";
+pub const ANNOTATION_CHUNKS: &str = "charts.dev/chunks";
+/// Labels the store owns; release labels may not use them.
+pub const RESERVED_LABELS: &[&str] = &["owner", "name", "status", "version"];
+/// Payload bytes per Secret: under the 1 MiB cap with room for metadata.
+pub const CHUNK_BYTES: usize = 900 * 1024;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("cannot encode release `{name}` revision {revision}: {message}")]
+    Encode {
+        name: String,
+        revision: u64,
+        message: String,
+    },
+    #[error("cannot decode release record `{secret}`: {message}")]
+    Decode { secret: String, message: String },
+    #[error("release label `{0}` is reserved (owner, name, status and version belong to charts)")]
+    ReservedLabel(String),
+}
+
+pub fn secret_name(release: &str, revision: u64) -> String {
+    format!("charts.release.v1.{release}.v{revision}")
+}
+
+fn chunk_name(release: &str, revision: u64, index: usize) -> String {
+    format!("{}.c{index}", secret_name(release, revision))
+}
+
+/// The Secrets for one revision: the revision's own Secret first, then any chunks.
+pub fn encode(release: &Release) -> Result<Vec<Secret>, Error> {
+    for key in release.labels.keys() {
+        if RESERVED_LABELS.contains(&key.as_str()) {
+            return Err(Error::ReservedLabel(key.clone()));
+        }
+    }
+    let encode_error = |message: String| Error::Encode {
+        name: release.name.clone(),
+        revision: release.revision,
+        message,
+    };
+    let json = serde_json::to_vec(release).map_err(|e| encode_error(e.to_string()))?;
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    gz.write_all(&json)
+        .map_err(|e| encode_error(e.to_string()))?;
+    let payload = gz.finish().map_err(|e| encode_error(e.to_string()))?;
+    let chunks: Vec<&[u8]> = payload.chunks(CHUNK_BYTES).collect();
+
+    let mut labels: BTreeMap<String, String> = release
+        .labels
+        .iter()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    labels.insert("owner".into(), OWNER.into());
+    labels.insert("name".into(), release.name.clone());
+    labels.insert("status".into(), release.status.as_str().into());
+    labels.insert("version".into(), release.revision.to_string());
+    let mut annotations = BTreeMap::new();
+    annotations.insert(
+        ANNOTATION_CHART.to_string(),
+        format!("{}-{}", release.chart.name, release.chart.version),
+    );
+    annotations.insert(
+        ANNOTATION_APP_VERSION.to_string(),
+        release.chart.app_version.clone(),
+    );
+    annotations.insert(
+        ANNOTATION_UPDATED.to_string(),
+        release.last_deployed.clone(),
+    );
+    annotations.insert(
+        ANNOTATION_DESCRIPTION.to_string(),
+        release.description.clone(),
+    );
+    if chunks.len() > 1 {
+        annotations.insert(ANNOTATION_CHUNKS.to_string(), chunks.len().to_string());
+    }
+
+    let mut secrets = vec![Secret {
+        metadata: ObjectMeta {
+            name: Some(secret_name(&release.name, release.revision)),
+            namespace: Some(release.namespace.clone()),
+            labels: Some(labels),
+            annotations: Some(annotations),
+            ..ObjectMeta::default()
+        },
+        type_: Some(SECRET_TYPE.to_string()),
+        data: Some(BTreeMap::from([(
+            "release".to_string(),
+            ByteString(chunks.first().map(|c| c.to_vec()).unwrap_or_default()),
+        )])),
+        ..Secret::default()
+    }];
+    for (index, chunk) in chunks.iter().enumerate().skip(1) {
+        secrets.push(Secret {
+            metadata: ObjectMeta {
+                name: Some(chunk_name(&release.name, release.revision, index)),
+                namespace: Some(release.namespace.clone()),
+                labels: Some(BTreeMap::from([
+                    ("owner".to_string(), CHUNK_OWNER.to_string()),
+                    ("name".to_string(), release.name.clone()),
+                    ("version".to_string(), release.revision.to_string()),
+                ])),
+                ..ObjectMeta::default()
+            },
+            type_: Some(SECRET_TYPE.to_string()),
+            data: Some(BTreeMap::from([(
+                "release".to_string(),
+                ByteString(chunk.to_vec()),
+            )])),
+            ..Secret::default()
+        });
+    }
+    Ok(secrets)
+}
+
+/// How many Secrets hold this revision (1 unless it was chunked).
+pub fn chunk_count(secret: &Secret) -> usize {
+    secret
+        .metadata
+        .annotations
+        .as_ref()
+        .and_then(|a| a.get(ANNOTATION_CHUNKS))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(1)
+}
+
+/// Names of the chunk Secrets that follow `secret` (empty for an unchunked record).
+pub fn chunk_names(release: &str, revision: u64, secret: &Secret) -> Vec<String> {
+    (1..chunk_count(secret))
+        .map(|index| chunk_name(release, revision, index))
+        .collect()
+}
+
+/// Decodes a record from its Secret and (in order) its chunk Secrets.
+pub fn decode(secret: &Secret, chunks: &[Secret]) -> Result<Release, Error> {
+    let name = secret.metadata.name.clone().unwrap_or_default();
+    let decode_error = |message: String| Error::Decode {
+        secret: name.clone(),
+        message,
+    };
+    let expected = chunk_count(secret);
+    if chunks.len() + 1 != expected {
+        return Err(decode_error(format!(
+            "the record has {expected} parts but {} were found",
+            chunks.len() + 1
+        )));
+    }
+    let mut payload = Vec::new();
+    for part in std::iter::once(secret).chain(chunks.iter()) {
+        let bytes = part
+            .data
+            .as_ref()
+            .and_then(|d| d.get("release"))
+            .ok_or_else(|| decode_error("no `release` key in data".to_string()))?;
+        payload.extend_from_slice(&bytes.0);
+    }
+    let mut json = Vec::new();
+    flate2::read::GzDecoder::new(payload.as_slice())
+        .read_to_end(&mut json)
+        .map_err(|e| decode_error(format!("not gzip: {e}")))?;
+    serde_json::from_slice(&json).map_err(|e| decode_error(format!("not a release record: {e}")))
+}
+
+/// What `list` and `history` need, from metadata only.
+pub fn summary(metadata: &ObjectMeta) -> Option<ReleaseSummary> {
+    let labels = metadata.labels.as_ref()?;
+    if labels.get("owner").map(String::as_str) != Some(OWNER) {
+        return None;
+    }
+    let annotation = |key: &str| {
+        metadata
+            .annotations
+            .as_ref()
+            .and_then(|a| a.get(key))
+            .cloned()
+            .unwrap_or_default()
+    };
+    let release_labels: IndexMap<String, String> = labels
+        .iter()
+        .filter(|(k, _)| !RESERVED_LABELS.contains(&k.as_str()))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    Some(ReleaseSummary {
+        name: labels.get("name")?.clone(),
+        namespace: metadata.namespace.clone().unwrap_or_default(),
+        revision: labels.get("version")?.parse().ok()?,
+        status: Status::parse(labels.get("status")?)?,
+        chart: annotation(ANNOTATION_CHART),
+        app_version: annotation(ANNOTATION_APP_VERSION),
+        updated: annotation(ANNOTATION_UPDATED),
+        description: annotation(ANNOTATION_DESCRIPTION),
+        labels: release_labels,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::release::ChartInfo;
+
+    fn release(manifest: String) -> Release {
+        Release {
+            name: "web".into(),
+            namespace: "dev".into(),
+            revision: 3,
+            status: Status::Deployed,
+            chart: ChartInfo {
+                name: "web".into(),
+                version: "1.2.0".into(),
+                app_version: "2.0".into(),
+                digest: "sha256:00".into(),
+            },
+            config: serde_json::json!({"replicas": 2}),
+            computed_values: serde_json::json!({}),
+            manifest,
+            notes: String::new(),
+            description: "Upgrade complete".into(),
+            first_deployed: "2026-01-01T00:00:00Z".into(),
+            last_deployed: "2026-01-02T00:00:00Z".into(),
+            deleted: None,
+            labels: IndexMap::from([("commit".to_string(), "abc123".to_string())]),
+            created_namespace: false,
+        }
+    }
+
+    #[test]
+    fn one_secret_with_design_labels_and_annotations() {
+        let record = release("apiVersion: v1\nkind: ConfigMap\n".into());
+        let secrets = encode(&record).unwrap();
+        assert_eq!(secrets.len(), 1);
+        let secret = &secrets[0];
+        assert_eq!(
+            secret.metadata.name.as_deref(),
+            Some("charts.release.v1.web.v3")
+        );
+        assert_eq!(secret.type_.as_deref(), Some("charts.dev/release.v1"));
+        let labels = secret.metadata.labels.as_ref().unwrap();
+        assert_eq!(labels["owner"], "charts");
+        assert_eq!(labels["status"], "deployed");
+        assert_eq!(labels["version"], "3");
+        assert_eq!(labels["commit"], "abc123");
+        let summary = summary(&secret.metadata).unwrap();
+        assert_eq!(summary.chart, "web-1.2.0");
+        assert_eq!(summary.description, "Upgrade complete");
+        assert_eq!(summary.labels["commit"], "abc123");
+        assert_eq!(decode(secret, &[]).unwrap(), record);
+    }
+
+    #[test]
+    fn records_over_the_secret_limit_are_chunked_not_refused() {
+        // Incompressible text: pseudo-random hex.
+        let mut state = 0x2545F4914F6CDD1Du64;
+        let manifest: String = (0..3_000_000)
+            .map(|_| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                char::from_digit((state % 16) as u32, 16).unwrap()
+            })
+            .collect();
+        let record = release(manifest);
+        let secrets = encode(&record).unwrap();
+        assert!(secrets.len() >= 2, "{} secrets", secrets.len());
+        for secret in &secrets {
+            assert!(secret.data.as_ref().unwrap()["release"].0.len() <= CHUNK_BYTES);
+        }
+        assert_eq!(chunk_names("web", 3, &secrets[0]).len(), secrets.len() - 1);
+        assert!(
+            summary(&secrets[1].metadata).is_none(),
+            "chunks are not releases"
+        );
+        assert_eq!(decode(&secrets[0], &secrets[1..]).unwrap(), record);
+        let missing = decode(&secrets[0], &secrets[1..secrets.len() - 1]).unwrap_err();
+        assert!(missing.to_string().contains("parts"), "{missing}");
+    }
+
+    #[test]
+    fn reserved_labels_are_refused() {
+        let mut record = release(String::new());
+        record.labels.insert("status".into(), "x".into());
+        assert!(matches!(encode(&record), Err(Error::ReservedLabel(_))));
+    }
+}
