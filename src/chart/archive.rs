@@ -55,7 +55,7 @@ pub(crate) fn read_tgz_limited(
             }
             _ => return Err(unsafe_entry("is not a regular file")),
         }
-        let relative = safe_relative_path(&raw_path).map_err(|reason| unsafe_entry(reason))?;
+        let relative = safe_relative_path(&raw_path).map_err(&unsafe_entry)?;
         let (first, rest) = match relative.split_once('/') {
             Some((first, rest)) if !rest.is_empty() => (first.to_string(), rest.to_string()),
             _ => return Err(unsafe_entry("is outside the chart's top-level directory")),

@@ -67,7 +67,6 @@ impl Object {
 /// documents are dropped. Errors name the template, the document and the rendered line.
 pub fn parse_documents(source: &str, text: &str) -> Result<Vec<Object>, Error> {
     let mut objects = Vec::new();
-    let mut start_line = 1usize;
     let mut current = String::new();
     let mut current_start = 1usize;
     let mut document_index = 0usize;
@@ -112,7 +111,7 @@ pub fn parse_documents(source: &str, text: &str) -> Result<Vec<Object>, Error> {
             }),
         }
     };
-    for line in text.split_inclusive('\n') {
+    for (line_number, line) in (1usize..).zip(text.split_inclusive('\n')) {
         let trimmed = line.trim_end();
         let is_separator =
             trimmed == "---" || trimmed.starts_with("--- ") || trimmed.starts_with("---\t");
@@ -122,11 +121,10 @@ pub fn parse_documents(source: &str, text: &str) -> Result<Vec<Object>, Error> {
                 document_index += 1;
             }
             current.clear();
-            current_start = start_line + 1;
+            current_start = line_number + 1;
         } else {
             current.push_str(line);
         }
-        start_line += 1;
     }
     finish(&current, current_start, document_index)?;
     Ok(objects)
