@@ -1,1 +1,272 @@
-//! cluster
+//! Everything that talks to the Kubernetes API: connecting (kubeconfig, context, namespace) and
+//! turning API failures into errors that say which cluster, namespace and verb failed.
+
+use std::path::PathBuf;
+
+use kube::config::{KubeConfigOptions, Kubeconfig};
+
+/// How to reach the cluster, as resolved from flags and environment by the CLI layer.
+#[derive(Debug, Clone, Default)]
+pub struct ClusterSettings {
+    /// `--kubeconfig`; otherwise `KUBECONFIG`, then `~/.kube/config`, then in-cluster.
+    pub kubeconfig: Option<PathBuf>,
+    /// `--kube-context`; otherwise the kubeconfig's current context.
+    pub context: Option<String>,
+    /// `-n`/`CHARTS_NAMESPACE`; otherwise the context's namespace, then `default`.
+    pub namespace: Option<String>,
+}
+
+/// A connected client and where it points.
+#[derive(Clone)]
+pub struct Cluster {
+    pub client: kube::Client,
+    pub namespace: String,
+    /// The API server URL, for messages.
+    pub server: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("cannot read kubeconfig `{path}`")]
+    Kubeconfig {
+        path: String,
+        #[source]
+        source: kube::config::KubeconfigError,
+    },
+    #[error("no cluster configured: no kubeconfig found and not running inside a cluster")]
+    NoConfig,
+    #[error("cannot create a client for `{server}`")]
+    Client {
+        server: String,
+        #[source]
+        source: kube::Error,
+    },
+    #[error(
+        "cannot reach the cluster at `{server}` to {verb} {resource} in namespace `{namespace}`"
+    )]
+    Unreachable {
+        server: String,
+        verb: String,
+        resource: String,
+        namespace: String,
+        #[source]
+        source: kube::Error,
+    },
+    #[error(
+        "the cluster at `{server}` rejected our credentials ({code}) to {verb} {resource} in namespace `{namespace}`"
+    )]
+    Unauthorized {
+        server: String,
+        code: u16,
+        verb: String,
+        resource: String,
+        namespace: String,
+        message: String,
+    },
+    #[error("{verb} {resource} in namespace `{namespace}` failed on `{server}`: {message}")]
+    Api {
+        server: String,
+        code: u16,
+        reason: String,
+        verb: String,
+        resource: String,
+        namespace: String,
+        message: String,
+    },
+}
+
+impl Error {
+    /// What the user can do about it.
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            Error::NoConfig => Some("pass `--kubeconfig PATH`, set `KUBECONFIG`, or create ~/.kube/config".into()),
+            Error::Unreachable { .. } => Some("check that the cluster is up and that `--kube-context` points at it (`kubectl cluster-info`)".into()),
+            Error::Unauthorized { code: 401, .. } => Some("your credentials were not accepted: log in again or refresh the token in your kubeconfig".into()),
+            Error::Unauthorized { verb, resource, namespace, .. } => Some(format!(
+                "ask for RBAC permission to {verb} {resource} in `{namespace}` (`kubectl auth can-i {verb} {resource} -n {namespace}`)"
+            )),
+            _ => None,
+        }
+    }
+
+    /// Classifies a kube error from one API call.
+    pub fn from_kube(
+        source: kube::Error,
+        cluster: &Cluster,
+        verb: &str,
+        resource: &str,
+        namespace: &str,
+    ) -> Error {
+        match source {
+            kube::Error::Api(status) => {
+                let code = status.code;
+                let message = status.message.clone();
+                if code == 401 || code == 403 {
+                    Error::Unauthorized {
+                        server: cluster.server.clone(),
+                        code,
+                        verb: verb.into(),
+                        resource: resource.into(),
+                        namespace: namespace.into(),
+                        message,
+                    }
+                } else {
+                    Error::Api {
+                        server: cluster.server.clone(),
+                        code,
+                        reason: status.reason.clone(),
+                        verb: verb.into(),
+                        resource: resource.into(),
+                        namespace: namespace.into(),
+                        message,
+                    }
+                }
+            }
+            other => Error::Unreachable {
+                server: cluster.server.clone(),
+                verb: verb.into(),
+                resource: resource.into(),
+                namespace: namespace.into(),
+                source: other,
+            },
+        }
+    }
+}
+
+/// The namespace to work in: the explicit one, else the context's, else `default`.
+pub fn resolve_namespace(explicit: Option<&str>, from_context: Option<&str>) -> String {
+    explicit
+        .filter(|n| !n.is_empty())
+        .or(from_context.filter(|n| !n.is_empty()))
+        .unwrap_or("default")
+        .to_string()
+}
+
+/// Connects to the cluster the settings name. Makes no API call.
+pub async fn connect(settings: &ClusterSettings) -> Result<Cluster, Error> {
+    let options = KubeConfigOptions {
+        context: settings.context.clone(),
+        ..KubeConfigOptions::default()
+    };
+    let kubeconfig = match &settings.kubeconfig {
+        Some(path) => Some(
+            Kubeconfig::read_from(path).map_err(|source| Error::Kubeconfig {
+                path: path.display().to_string(),
+                source,
+            })?,
+        ),
+        None => {
+            match std::env::var_os("KUBECONFIG").filter(|v| !v.is_empty()) {
+                Some(value) => Some(
+                    Kubeconfig::from_env()
+                        .map_err(|source| Error::Kubeconfig {
+                            path: value.to_string_lossy().into_owned(),
+                            source,
+                        })?
+                        .ok_or(Error::NoConfig)?,
+                ),
+                None => {
+                    let default = std::env::var_os("HOME")
+                        .map(|home| PathBuf::from(home).join(".kube/config"));
+                    match default.filter(|p| p.is_file()) {
+                        Some(path) => Some(Kubeconfig::read_from(&path).map_err(|source| {
+                            Error::Kubeconfig {
+                                path: path.display().to_string(),
+                                source,
+                            }
+                        })?),
+                        None => None,
+                    }
+                }
+            }
+        }
+    };
+    let config = match kubeconfig {
+        Some(kubeconfig) => {
+            let label = settings
+                .kubeconfig
+                .as_ref()
+                .map(|p| p.display().to_string())
+                .unwrap_or_else(|| "kubeconfig".to_string());
+            kube::Config::from_custom_kubeconfig(kubeconfig, &options)
+                .await
+                .map_err(|source| Error::Kubeconfig {
+                    path: label,
+                    source,
+                })?
+        }
+        None => kube::Config::incluster().map_err(|_| Error::NoConfig)?,
+    };
+    let server = config
+        .cluster_url
+        .to_string()
+        .trim_end_matches('/')
+        .to_string();
+    let namespace = resolve_namespace(
+        settings.namespace.as_deref(),
+        Some(&config.default_namespace),
+    );
+    let client = kube::Client::try_from(config).map_err(|source| Error::Client {
+        server: server.clone(),
+        source,
+    })?;
+    Ok(Cluster {
+        client,
+        namespace,
+        server,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn namespace_precedence() {
+        assert_eq!(resolve_namespace(Some("dev"), Some("ctx")), "dev");
+        assert_eq!(resolve_namespace(None, Some("ctx")), "ctx");
+        assert_eq!(resolve_namespace(Some(""), None), "default");
+    }
+
+    #[tokio::test]
+    async fn kubeconfig_context_and_namespace() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config");
+        std::fs::write(
+            &path,
+            "apiVersion: v1\nkind: Config\nclusters:\n- name: a\n  cluster: {server: 'http://127.0.0.1:6443'}\n- name: b\n  cluster: {server: 'http://127.0.0.1:7443'}\nusers:\n- name: u\n  user: {token: t}\ncontexts:\n- name: one\n  context: {cluster: a, user: u, namespace: team-a}\n- name: two\n  context: {cluster: b, user: u}\ncurrent-context: one\n",
+        )
+        .unwrap();
+        let settings = ClusterSettings {
+            kubeconfig: Some(path.clone()),
+            ..ClusterSettings::default()
+        };
+        let cluster = connect(&settings).await.unwrap();
+        assert_eq!(
+            (cluster.server.as_str(), cluster.namespace.as_str()),
+            ("http://127.0.0.1:6443", "team-a")
+        );
+        let cluster = connect(&ClusterSettings {
+            context: Some("two".into()),
+            namespace: Some("dev".into()),
+            ..settings.clone()
+        })
+        .await
+        .unwrap();
+        assert_eq!(
+            (cluster.server.as_str(), cluster.namespace.as_str()),
+            ("http://127.0.0.1:7443", "dev")
+        );
+        let missing = connect(&ClusterSettings {
+            kubeconfig: Some(dir.path().join("nope")),
+            ..ClusterSettings::default()
+        })
+        .await
+        .err()
+        .unwrap();
+        assert!(
+            missing.to_string().contains("cannot read kubeconfig"),
+            "{missing}"
+        );
+    }
+}
