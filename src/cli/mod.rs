@@ -54,6 +54,8 @@ pub enum Command {
     /// Create a new chart with a ready-to-use scaffold
     Create(create::CreateArgs),
     /// Package charts into reproducible `.tgz` archives
+    // `--version` sets the chart version here, so the propagated `-V/--version` must go.
+    #[command(disable_version_flag = true)]
     Package(package::PackageArgs),
     /// Print a shell completion script
     Completion(CompletionArgs),
