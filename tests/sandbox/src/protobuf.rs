@@ -1,0 +1,275 @@
+//! Decoding of Kubernetes protobuf request bodies (`application/vnd.kubernetes.protobuf`).
+//!
+//! kubectl's typed clients (`kubectl create namespace|secret|configmap|serviceaccount`) send
+//! protobuf. The sandbox decodes the kinds those commands produce into JSON; other kinds get a
+//! 415 naming the kind. Responses are always JSON, which every client also accepts.
+
+use base64::Engine;
+use serde_json::{Map, Value, json};
+
+use crate::error::{ApiError, ApiResult};
+
+const MAGIC: &[u8] = b"k8s\0";
+
+#[derive(Clone, Copy)]
+enum Kind {
+    String,
+    /// base64-encoded in JSON
+    Bytes,
+    Int,
+    Bool,
+    Message(&'static str),
+    RepeatedString,
+    RepeatedMessage(&'static str),
+    MapStringString,
+    MapStringBytes,
+    Time,
+}
+
+/// `(json name, kind)` of field `number` of message `message`.
+fn field(message: &str, number: u64) -> Option<(&'static str, Kind)> {
+    use Kind::*;
+    Some(match (message, number) {
+        ("ObjectMeta", 1) => ("name", String),
+        ("ObjectMeta", 2) => ("generateName", String),
+        ("ObjectMeta", 3) => ("namespace", String),
+        ("ObjectMeta", 5) => ("uid", String),
+        ("ObjectMeta", 6) => ("resourceVersion", String),
+        ("ObjectMeta", 7) => ("generation", Int),
+        ("ObjectMeta", 8) => ("creationTimestamp", Time),
+        ("ObjectMeta", 11) => ("labels", MapStringString),
+        ("ObjectMeta", 12) => ("annotations", MapStringString),
+        ("ObjectMeta", 13) => ("ownerReferences", RepeatedMessage("OwnerReference")),
+        ("ObjectMeta", 14) => ("finalizers", RepeatedString),
+        ("OwnerReference", 1) => ("kind", String),
+        ("OwnerReference", 3) => ("name", String),
+        ("OwnerReference", 4) => ("uid", String),
+        ("OwnerReference", 5) => ("apiVersion", String),
+        ("OwnerReference", 6) => ("controller", Bool),
+        ("OwnerReference", 7) => ("blockOwnerDeletion", Bool),
+        ("Namespace", 1) | ("Secret", 1) | ("ConfigMap", 1) | ("ServiceAccount", 1) => {
+            ("metadata", Message("ObjectMeta"))
+        }
+        ("Namespace", 2) => ("spec", Message("NamespaceSpec")),
+        ("NamespaceSpec", 1) => ("finalizers", RepeatedString),
+        ("Secret", 2) => ("data", MapStringBytes),
+        ("Secret", 3) => ("type", String),
+        ("Secret", 4) => ("stringData", MapStringString),
+        ("Secret", 5) => ("immutable", Bool),
+        ("ConfigMap", 2) => ("data", MapStringString),
+        ("ConfigMap", 3) => ("binaryData", MapStringBytes),
+        ("ConfigMap", 4) => ("immutable", Bool),
+        ("ServiceAccount", 2) => ("secrets", RepeatedMessage("ObjectReference")),
+        ("ServiceAccount", 3) => ("imagePullSecrets", RepeatedMessage("LocalObjectReference")),
+        ("ServiceAccount", 4) => ("automountServiceAccountToken", Bool),
+        ("ObjectReference", 1) => ("kind", String),
+        ("ObjectReference", 2) => ("namespace", String),
+        ("ObjectReference", 3) => ("name", String),
+        ("LocalObjectReference", 1) => ("name", String),
+        ("Unknown", 1) => ("typeMeta", Message("TypeMeta")),
+        ("Unknown", 2) => ("raw", Bytes),
+        ("TypeMeta", 1) => ("apiVersion", String),
+        ("TypeMeta", 2) => ("kind", String),
+        ("Time", 1) => ("seconds", Int),
+        ("MapEntry", 1) => ("key", String),
+        ("MapEntry", 2) => ("value", Bytes),
+        _ => return None,
+    })
+}
+
+fn malformed() -> ApiError {
+    ApiError::bad_request("the protobuf body of the request could not be decoded")
+}
+
+struct Reader<'a> {
+    bytes: &'a [u8],
+    position: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn varint(&mut self) -> ApiResult<u64> {
+        let mut value = 0u64;
+        for shift in (0..64).step_by(7) {
+            let byte = *self.bytes.get(self.position).ok_or_else(malformed)?;
+            self.position += 1;
+            value |= u64::from(byte & 0x7f) << shift;
+            if byte & 0x80 == 0 {
+                return Ok(value);
+            }
+        }
+        Err(malformed())
+    }
+
+    fn slice(&mut self, length: usize) -> ApiResult<&'a [u8]> {
+        let end = self
+            .position
+            .checked_add(length)
+            .filter(|end| *end <= self.bytes.len())
+            .ok_or_else(malformed)?;
+        let slice = &self.bytes[self.position..end];
+        self.position = end;
+        Ok(slice)
+    }
+
+    /// The next `(field number, raw value)`: varints as numbers, length-delimited as bytes.
+    fn next(&mut self) -> ApiResult<Option<(u64, Raw<'a>)>> {
+        if self.position >= self.bytes.len() {
+            return Ok(None);
+        }
+        let tag = self.varint()?;
+        let raw = match tag & 7 {
+            0 => Raw::Varint(self.varint()?),
+            1 => {
+                self.slice(8)?;
+                Raw::Fixed
+            }
+            2 => {
+                let length = self.varint()? as usize;
+                Raw::Bytes(self.slice(length)?)
+            }
+            5 => {
+                self.slice(4)?;
+                Raw::Fixed
+            }
+            _ => return Err(malformed()),
+        };
+        Ok(Some((tag >> 3, raw)))
+    }
+}
+
+enum Raw<'a> {
+    Varint(u64),
+    Bytes(&'a [u8]),
+    /// A fixed32/fixed64 value; no decoded kind uses one.
+    Fixed,
+}
+
+fn text(raw: &Raw) -> ApiResult<String> {
+    match raw {
+        Raw::Bytes(bytes) => String::from_utf8(bytes.to_vec()).map_err(|_| malformed()),
+        _ => Err(malformed()),
+    }
+}
+
+fn bytes<'a>(raw: &Raw<'a>) -> ApiResult<&'a [u8]> {
+    match raw {
+        Raw::Bytes(bytes) => Ok(bytes),
+        _ => Err(malformed()),
+    }
+}
+
+fn decode_message(message: &str, data: &[u8]) -> ApiResult<Map<String, Value>> {
+    let mut reader = Reader {
+        bytes: data,
+        position: 0,
+    };
+    let mut out = Map::new();
+    while let Some((number, raw)) = reader.next()? {
+        let Some((name, kind)) = field(message, number) else {
+            continue;
+        };
+        let value = match kind {
+            Kind::String => json!(text(&raw)?),
+            Kind::Bytes => json!(base64::engine::general_purpose::STANDARD.encode(bytes(&raw)?)),
+            Kind::Int => match raw {
+                Raw::Varint(n) => json!(n as i64),
+                _ => return Err(malformed()),
+            },
+            Kind::Bool => match raw {
+                Raw::Varint(n) => json!(n != 0),
+                _ => return Err(malformed()),
+            },
+            Kind::Message(inner) => Value::Object(decode_message(inner, bytes(&raw)?)?),
+            Kind::Time => {
+                let time = decode_message("Time", bytes(&raw)?)?;
+                let seconds = time
+                    .get("seconds")
+                    .and_then(Value::as_i64)
+                    .unwrap_or(0)
+                    .max(0) as u64;
+                json!(crate::util::format_rfc3339(
+                    std::time::UNIX_EPOCH + std::time::Duration::from_secs(seconds)
+                ))
+            }
+            Kind::RepeatedString => {
+                let list = out.entry(name).or_insert_with(|| json!([]));
+                list.as_array_mut().unwrap().push(json!(text(&raw)?));
+                continue;
+            }
+            Kind::RepeatedMessage(inner) => {
+                let item = Value::Object(decode_message(inner, bytes(&raw)?)?);
+                out.entry(name)
+                    .or_insert_with(|| json!([]))
+                    .as_array_mut()
+                    .unwrap()
+                    .push(item);
+                continue;
+            }
+            Kind::MapStringString | Kind::MapStringBytes => {
+                let entry = decode_message("MapEntry", bytes(&raw)?)?;
+                let key = entry
+                    .get("key")
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_string();
+                let encoded = entry.get("value").and_then(Value::as_str).unwrap_or("");
+                let value = if matches!(kind, Kind::MapStringBytes) {
+                    json!(encoded)
+                } else {
+                    let decoded = base64::engine::general_purpose::STANDARD
+                        .decode(encoded)
+                        .map_err(|_| malformed())?;
+                    json!(String::from_utf8(decoded).map_err(|_| malformed())?)
+                };
+                out.entry(name)
+                    .or_insert_with(|| json!({}))
+                    .as_object_mut()
+                    .unwrap()
+                    .insert(key, value);
+                continue;
+            }
+        };
+        out.insert(name.to_string(), value);
+    }
+    Ok(out)
+}
+
+/// Decodes a `k8s\0`-prefixed protobuf body into the JSON object it stands for.
+pub fn decode(body: &[u8]) -> ApiResult<Value> {
+    let envelope = body.strip_prefix(MAGIC).ok_or_else(malformed)?;
+    let unknown = decode_message("Unknown", envelope)?;
+    let api_version = unknown.pointer_str("typeMeta", "apiVersion");
+    let kind = unknown.pointer_str("typeMeta", "kind");
+    let raw = base64::engine::general_purpose::STANDARD
+        .decode(unknown.get("raw").and_then(Value::as_str).unwrap_or(""))
+        .map_err(|_| malformed())?;
+    if !matches!(
+        kind.as_str(),
+        "Namespace" | "Secret" | "ConfigMap" | "ServiceAccount"
+    ) {
+        return Err(ApiError::unsupported_media_type(
+            "application/vnd.kubernetes.protobuf",
+            &format!(
+                "application/json, application/yaml (the sandbox decodes protobuf only for Namespace, Secret, ConfigMap and ServiceAccount, not {kind})"
+            ),
+        ));
+    }
+    let mut object = decode_message(&kind, &raw)?;
+    object.insert("apiVersion".into(), json!(api_version));
+    object.insert("kind".into(), json!(kind));
+    Ok(Value::Object(object))
+}
+
+trait PointerStr {
+    fn pointer_str(&self, outer: &str, inner: &str) -> String;
+}
+
+impl PointerStr for Map<String, Value> {
+    fn pointer_str(&self, outer: &str, inner: &str) -> String {
+        self.get(outer)
+            .and_then(|o| o.get(inner))
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string()
+    }
+}

@@ -1,0 +1,1299 @@
+//! The object store: every object, the resource version counter, watch history, and the write
+//! semantics of a real API server (preconditions, generation, finalizers, cascading deletion).
+
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::sync::Arc;
+
+use serde_json::{Map, Value, json};
+use tokio::sync::broadcast;
+
+use crate::apply::{self, read_managed, record_update, write_managed};
+use crate::error::{ApiError, ApiResult, Cause};
+use crate::patch;
+use crate::registry::{Registry, ResourceKey, ResourceType};
+use crate::selector::{FieldSelector, LabelSelector};
+use crate::util::{
+    ensure_object, get_str, name_of, namespace_of, new_uid, now_rfc3339, random_suffix, uid_of,
+};
+use crate::validate;
+
+/// How many past events a watch can resume from.
+const HISTORY_LIMIT: usize = 10_000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventType {
+    Added,
+    Modified,
+    Deleted,
+}
+
+#[derive(Debug)]
+pub struct WatchEvent {
+    pub resource_version: u64,
+    pub event_type: EventType,
+    pub key: ResourceKey,
+    pub object: Arc<Value>,
+    /// The object before a modification, so filtered watches can turn it into ADDED/DELETED.
+    pub old: Option<Arc<Value>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PatchType {
+    Merge,
+    Json,
+    Strategic,
+    Apply,
+}
+
+/// Per-request write settings.
+#[derive(Debug, Clone, Default)]
+pub struct WriteOptions {
+    pub dry_run: bool,
+    /// The field manager recorded in managedFields.
+    pub field_manager: String,
+    /// Server-side apply `force`.
+    pub force: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Propagation {
+    #[default]
+    Background,
+    Foreground,
+    Orphan,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct DeleteOptions {
+    pub dry_run: bool,
+    pub propagation: Propagation,
+    pub precondition_uid: Option<String>,
+    pub precondition_resource_version: Option<String>,
+}
+
+type ObjectKey = (String, String);
+
+pub struct Store {
+    pub registry: Registry,
+    objects: HashMap<ResourceKey, BTreeMap<ObjectKey, Arc<Value>>>,
+    resource_version: u64,
+    history: VecDeque<Arc<WatchEvent>>,
+    sender: broadcast::Sender<Arc<WatchEvent>>,
+    allocated_ips: u32,
+}
+
+pub const NODE_NAME: &str = "sandbox-node";
+
+fn key(group: &str, plural: &str) -> ResourceKey {
+    (group.to_string(), plural.to_string())
+}
+
+impl Store {
+    pub fn new() -> Store {
+        let (sender, _) = broadcast::channel(16_384);
+        let mut store = Store {
+            registry: Registry::builtin(),
+            objects: HashMap::new(),
+            resource_version: 0,
+            history: VecDeque::new(),
+            sender,
+            allocated_ips: 0,
+        };
+        let system = WriteOptions {
+            field_manager: "kube-apiserver".into(),
+            ..WriteOptions::default()
+        };
+        for namespace in ["default", "kube-system", "kube-public", "kube-node-lease"] {
+            store
+                .create_internal(
+                    "",
+                    "namespaces",
+                    json!({"metadata": {"name": namespace}}),
+                    &system,
+                )
+                .expect("built-in namespace");
+        }
+        let node = json!({
+            "metadata": {"name": NODE_NAME, "labels": {"kubernetes.io/hostname": NODE_NAME, "kubernetes.io/os": "linux", "node-role.kubernetes.io/control-plane": ""}},
+            "spec": {"podCIDR": "10.244.0.0/24"},
+        });
+        store
+            .create_internal("", "nodes", node, &system)
+            .expect("built-in node");
+        let kubernetes = json!({
+            "metadata": {"name": "kubernetes", "namespace": "default", "labels": {"component": "apiserver", "provider": "kubernetes"}},
+            "spec": {"ports": [{"name": "https", "port": 443, "protocol": "TCP", "targetPort": 6443}]},
+        });
+        store
+            .create_internal("", "services", kubernetes, &system)
+            .expect("built-in service");
+        let node_status = json!({
+            "phase": "Running",
+            "conditions": [{"type": "Ready", "status": "True", "reason": "KubeletReady", "message": "the sandbox stores objects but runs no containers", "lastHeartbeatTime": now_rfc3339(), "lastTransitionTime": now_rfc3339()}],
+            "addresses": [{"type": "InternalIP", "address": "127.0.0.1"}, {"type": "Hostname", "address": NODE_NAME}],
+            "capacity": {"cpu": "2", "memory": "8Gi", "pods": "110"},
+            "allocatable": {"cpu": "2", "memory": "8Gi", "pods": "110"},
+            "nodeInfo": {"kubeletVersion": format!("v1.{}.0-sandbox", crate::discovery::KUBERNETES_MINOR), "containerRuntimeVersion": "sandbox://none", "operatingSystem": "linux", "architecture": "amd64"},
+        });
+        store.set_status("", "nodes", "", NODE_NAME, node_status);
+        store
+    }
+
+    pub fn resource_version(&self) -> u64 {
+        self.resource_version
+    }
+
+    pub fn subscribe(&self) -> broadcast::Receiver<Arc<WatchEvent>> {
+        self.sender.subscribe()
+    }
+
+    /// Events after `resource_version`, or `None` if they are no longer kept (410 Gone).
+    pub fn events_since(&self, resource_version: u64) -> Option<Vec<Arc<WatchEvent>>> {
+        let oldest = self
+            .history
+            .front()
+            .map(|e| e.resource_version)
+            .unwrap_or(self.resource_version + 1);
+        if resource_version + 1 < oldest && self.history.len() >= HISTORY_LIMIT {
+            return None;
+        }
+        Some(
+            self.history
+                .iter()
+                .filter(|e| e.resource_version > resource_version)
+                .cloned()
+                .collect(),
+        )
+    }
+
+    pub fn get(
+        &self,
+        resource: &ResourceType,
+        namespace: &str,
+        name: &str,
+    ) -> ApiResult<Arc<Value>> {
+        self.lookup(&resource.group, &resource.plural, namespace, name)
+            .ok_or_else(|| ApiError::not_found(&resource.group, &resource.plural, name))
+    }
+
+    pub fn lookup(
+        &self,
+        group: &str,
+        plural: &str,
+        namespace: &str,
+        name: &str,
+    ) -> Option<Arc<Value>> {
+        self.objects
+            .get(&key(group, plural))?
+            .get(&(namespace.to_string(), name.to_string()))
+            .cloned()
+    }
+
+    /// Matching objects in `(namespace, name)` order, starting after `after`.
+    pub fn list(
+        &self,
+        resource: &ResourceType,
+        namespace: Option<&str>,
+        labels: &LabelSelector,
+        fields: &FieldSelector,
+        after: Option<&(String, String)>,
+    ) -> Vec<Arc<Value>> {
+        let Some(objects) = self.objects.get(&resource.key()) else {
+            return Vec::new();
+        };
+        let range: Box<dyn Iterator<Item = (&ObjectKey, &Arc<Value>)>> = match (namespace, after) {
+            (_, Some(after)) => Box::new(objects.range::<ObjectKey, _>((
+                std::ops::Bound::Excluded(after.clone()),
+                std::ops::Bound::Unbounded,
+            ))),
+            (Some(namespace), None) => {
+                Box::new(objects.range::<ObjectKey, _>((namespace.to_string(), String::new())..))
+            }
+            (None, None) => Box::new(objects.iter()),
+        };
+        range
+            .take_while(|((ns, _), _)| namespace.is_none_or(|wanted| wanted == ns))
+            .filter(|(_, object)| {
+                labels.matches(crate::util::labels(object)) && fields.matches(object)
+            })
+            .map(|(_, object)| object.clone())
+            .collect()
+    }
+
+    /// All objects of a resource whose ownerReferences name `owner_uid`.
+    pub fn owned_by(
+        &self,
+        group: &str,
+        plural: &str,
+        namespace: &str,
+        owner_uid: &str,
+    ) -> Vec<Arc<Value>> {
+        let Some(objects) = self.objects.get(&key(group, plural)) else {
+            return Vec::new();
+        };
+        objects
+            .range::<ObjectKey, _>((namespace.to_string(), String::new())..)
+            .take_while(|((ns, _), _)| ns == namespace)
+            .filter(|(_, object)| owner_uids(object).any(|uid| uid == owner_uid))
+            .map(|(_, object)| object.clone())
+            .collect()
+    }
+
+    fn resolve(&self, group: &str, plural: &str) -> ResourceType {
+        self.registry
+            .by_key(group, plural)
+            .cloned()
+            .expect("controllers use known resources")
+    }
+
+    /// Creates an object on behalf of the server itself (controllers, built-ins).
+    pub fn create_internal(
+        &mut self,
+        group: &str,
+        plural: &str,
+        object: Value,
+        options: &WriteOptions,
+    ) -> ApiResult<Value> {
+        let resource = self.resolve(group, plural);
+        let namespace = namespace_of(&object).to_string();
+        let namespace = resource.namespaced.then_some(namespace);
+        self.create(&resource, namespace.as_deref(), object, options, None)
+    }
+
+    /// Replaces the status of an object (the status subresource, as a controller writes it).
+    pub fn set_status(
+        &mut self,
+        group: &str,
+        plural: &str,
+        namespace: &str,
+        name: &str,
+        status: Value,
+    ) {
+        let resource = self.resolve(group, plural);
+        let Some(old) = self.lookup(group, plural, namespace, name) else {
+            return;
+        };
+        if old.get("status") == Some(&status) {
+            return;
+        }
+        let mut object = (*old).clone();
+        object
+            .as_object_mut()
+            .unwrap()
+            .insert("status".into(), status);
+        let _ = self.commit(&resource, Some(old), object, false);
+    }
+
+    /// Writes a whole object for a controller (spec changes such as replica counts).
+    pub fn replace_internal(&mut self, group: &str, plural: &str, object: Value) {
+        let resource = self.resolve(group, plural);
+        let old = self.lookup(group, plural, namespace_of(&object), name_of(&object));
+        if let Some(old) = old {
+            let _ = self.commit(&resource, Some(old), object, false);
+        }
+    }
+
+    pub fn delete_internal(&mut self, group: &str, plural: &str, namespace: &str, name: &str) {
+        let resource = self.resolve(group, plural);
+        let _ = self.delete(&resource, namespace, name, &DeleteOptions::default());
+    }
+
+    fn check_namespace(&self, resource: &ResourceType, namespace: &str) -> ApiResult<()> {
+        if !resource.namespaced {
+            return Ok(());
+        }
+        let Some(found) = self.lookup("", "namespaces", "", namespace) else {
+            return Err(ApiError::not_found("", "namespaces", namespace));
+        };
+        if found.pointer("/metadata/deletionTimestamp").is_some() {
+            let mut error = ApiError::new(
+                403,
+                "Forbidden",
+                format!(
+                    "{} is forbidden: unable to create new content in namespace {namespace} because it is being terminated",
+                    resource.group_resource()
+                ),
+            );
+            error.details = Some(json!({
+                "group": resource.group, "kind": resource.plural,
+                "causes": [{"reason": "NamespaceTerminating", "message": format!("namespace {namespace} is being terminated"), "field": "metadata.namespace"}]
+            }));
+            return Err(error);
+        }
+        Ok(())
+    }
+
+    /// Checks `kind`/`apiVersion` against the URL and fills them and the namespace in.
+    fn prepare_body(
+        &self,
+        resource: &ResourceType,
+        namespace: Option<&str>,
+        object: &mut Value,
+    ) -> ApiResult<()> {
+        let Some(map) = object.as_object_mut() else {
+            return Err(ApiError::bad_request(
+                "the body of the request is not a JSON object",
+            ));
+        };
+        if let Some(kind) = map.get("kind").and_then(Value::as_str) {
+            if kind != resource.kind {
+                return Err(ApiError::bad_request(format!(
+                    "the kind of the object ({kind}) does not match the expected kind ({})",
+                    resource.kind
+                )));
+            }
+        }
+        let api_version = map
+            .get("apiVersion")
+            .and_then(Value::as_str)
+            .map(String::from);
+        if let Some(api_version) = &api_version {
+            if !resource
+                .versions
+                .iter()
+                .any(|v| resource.api_version(v) == *api_version)
+            {
+                return Err(ApiError::bad_request(format!(
+                    "the API version in the data ({api_version}) does not match the expected API version ({})",
+                    resource.storage_api_version()
+                )));
+            }
+        }
+        // Objects are kept at the storage version whatever version they arrive at.
+        map.insert("apiVersion".into(), json!(resource.storage_api_version()));
+        map.insert("kind".into(), json!(resource.kind));
+        let metadata = ensure_object(object, &["metadata"]);
+        match namespace {
+            Some(namespace) => {
+                if let Some(given) = metadata.get("namespace").and_then(Value::as_str) {
+                    if given != namespace && !given.is_empty() {
+                        return Err(ApiError::bad_request(
+                            "the namespace of the provided object does not match the namespace sent on the request",
+                        ));
+                    }
+                }
+                metadata.insert("namespace".into(), json!(namespace));
+            }
+            None => {
+                metadata.remove("namespace");
+            }
+        }
+        Ok(())
+    }
+
+    /// POST: create. `managed` carries managedFields already computed by server-side apply.
+    pub fn create(
+        &mut self,
+        resource: &ResourceType,
+        namespace: Option<&str>,
+        mut object: Value,
+        options: &WriteOptions,
+        applied: Option<()>,
+    ) -> ApiResult<Value> {
+        if resource.namespaced && namespace.is_none() {
+            return Err(ApiError::path_not_found());
+        }
+        self.prepare_body(resource, namespace, &mut object)?;
+        validate::normalize(resource, &mut object)?;
+        let metadata = ensure_object(&mut object, &["metadata"]);
+        let mut name = metadata
+            .get("name")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
+        if name.is_empty() {
+            match metadata.get("generateName").and_then(Value::as_str) {
+                Some(prefix) if !prefix.is_empty() => {
+                    name = format!("{prefix}{}", random_suffix(5));
+                    metadata.insert("name".into(), json!(name));
+                }
+                _ => {
+                    return Err(validate::invalid(
+                        resource,
+                        "",
+                        vec![Cause {
+                            reason: "FieldValueRequired",
+                            message: "Required value: name or generateName is required".into(),
+                            field: "metadata.name".into(),
+                        }],
+                    ));
+                }
+            }
+        }
+        for field in [
+            "uid",
+            "resourceVersion",
+            "creationTimestamp",
+            "deletionTimestamp",
+            "generation",
+            "selfLink",
+        ] {
+            metadata.remove(field);
+        }
+        if applied.is_none() {
+            metadata.remove("managedFields");
+        }
+        metadata.insert("uid".into(), json!(new_uid()));
+        metadata.insert("creationTimestamp".into(), json!(now_rfc3339()));
+        if let Some(cause) = validate::validate_name(resource, &name) {
+            return Err(validate::invalid(resource, &name, vec![cause]));
+        }
+        let namespace = namespace.unwrap_or("");
+        self.check_namespace(resource, namespace)?;
+        if self
+            .lookup(&resource.group, &resource.plural, namespace, &name)
+            .is_some()
+        {
+            return Err(ApiError::already_exists(
+                &resource.group,
+                &resource.plural,
+                &name,
+            ));
+        }
+        if resource.status_subresource {
+            object.as_object_mut().unwrap().remove("status");
+        }
+        if object.get("spec").is_some() || resource.custom {
+            ensure_object(&mut object, &["metadata"]).insert("generation".into(), json!(1));
+        }
+        self.apply_defaults(resource, &mut object);
+        if applied.is_none() {
+            let mut entries = Vec::new();
+            record_update(
+                &mut entries,
+                None,
+                &object,
+                &options.field_manager,
+                &resource.storage_api_version(),
+            );
+            write_managed(&mut object, &entries);
+        }
+        validate::validate(resource, &object, None)?;
+        self.validate_kind(resource, &object)?;
+        if options.dry_run {
+            return Ok(object);
+        }
+        self.commit(resource, None, object, false)
+    }
+
+    /// PUT (main resource or `status`).
+    pub fn update(
+        &mut self,
+        resource: &ResourceType,
+        namespace: &str,
+        name: &str,
+        mut object: Value,
+        subresource: Option<&str>,
+        options: &WriteOptions,
+    ) -> ApiResult<Value> {
+        let old = self.get(resource, namespace, name)?;
+        let given_name = get_str(&object, &["metadata", "name"])
+            .unwrap_or(name)
+            .to_string();
+        if given_name != name {
+            return Err(ApiError::bad_request(format!(
+                "the name of the object ({given_name}) does not match the name on the URL ({name})"
+            )));
+        }
+        if let Some(version) = get_str(&object, &["metadata", "resourceVersion"]) {
+            if version != get_str(&old, &["metadata", "resourceVersion"]).unwrap_or("") {
+                return Err(ApiError::conflict(&resource.group, &resource.plural, name));
+            }
+        }
+        self.prepare_body(
+            resource,
+            resource.namespaced.then_some(namespace),
+            &mut object,
+        )?;
+        validate::normalize(resource, &mut object)?;
+        self.write_over(resource, old, object, subresource, options, false)
+    }
+
+    /// The common tail of update and patch: keep what clients may not change, record ownership,
+    /// validate and commit.
+    fn write_over(
+        &mut self,
+        resource: &ResourceType,
+        old: Arc<Value>,
+        mut object: Value,
+        subresource: Option<&str>,
+        options: &WriteOptions,
+        managed_already: bool,
+    ) -> ApiResult<Value> {
+        if subresource == Some("status") {
+            let status = object.get("status").cloned();
+            object = (*old).clone();
+            let map = object.as_object_mut().unwrap();
+            match status {
+                Some(status) => map.insert("status".into(), status),
+                None => map.remove("status"),
+            };
+        } else if resource.status_subresource {
+            let map = object.as_object_mut().unwrap();
+            match old.get("status") {
+                Some(status) => map.insert("status".into(), status.clone()),
+                None => map.remove("status"),
+            };
+        }
+        {
+            let old_metadata = old.get("metadata").cloned().unwrap_or_default();
+            let metadata = ensure_object(&mut object, &["metadata"]);
+            for field in [
+                "uid",
+                "creationTimestamp",
+                "deletionTimestamp",
+                "generation",
+                "namespace",
+                "name",
+            ] {
+                match old_metadata.get(field) {
+                    Some(value) => metadata.insert(field.into(), value.clone()),
+                    None => metadata.remove(field),
+                };
+            }
+            // An explicitly empty managedFields list resets ownership, as on a real server.
+            let reset =
+                matches!(metadata.get("managedFields"), Some(Value::Array(a)) if a.is_empty());
+            if !managed_already && !reset {
+                match old_metadata.get("managedFields") {
+                    Some(value) => metadata.insert("managedFields".into(), value.clone()),
+                    None => metadata.remove("managedFields"),
+                };
+            }
+        }
+        self.apply_defaults(resource, &mut object);
+        if !managed_already && subresource.is_none() {
+            let mut entries = read_managed(&object);
+            record_update(
+                &mut entries,
+                Some(&old),
+                &object,
+                &options.field_manager,
+                &resource.storage_api_version(),
+            );
+            write_managed(&mut object, &entries);
+        }
+        validate::validate(resource, &object, Some(&old))?;
+        self.validate_kind(resource, &object)?;
+        if options.dry_run {
+            return Ok(object);
+        }
+        self.commit(resource, Some(old), object, false)
+    }
+
+    /// PATCH in any of the four formats; apply creates the object when it does not exist.
+    #[allow(clippy::too_many_arguments)]
+    pub fn patch(
+        &mut self,
+        resource: &ResourceType,
+        namespace: &str,
+        name: &str,
+        patch_type: PatchType,
+        body: Value,
+        subresource: Option<&str>,
+        options: &WriteOptions,
+    ) -> ApiResult<Value> {
+        if patch_type == PatchType::Strategic && resource.custom {
+            return Err(ApiError::unsupported_media_type(
+                "application/strategic-merge-patch+json",
+                "application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml",
+            ));
+        }
+        let old = match self.get(resource, namespace, name) {
+            Ok(old) => old,
+            Err(error) if patch_type == PatchType::Apply && subresource.is_none() => {
+                let _ = error;
+                return self.apply_create(resource, namespace, name, body, options);
+            }
+            Err(error) => return Err(error),
+        };
+        if patch_type == PatchType::Apply {
+            return self.apply_existing(resource, old, body, subresource, options);
+        }
+        let mut object = match patch_type {
+            PatchType::Merge => patch::merge_patch(&old, &body),
+            PatchType::Json => patch::json_patch(&old, &body)?,
+            PatchType::Strategic => patch::strategic_merge_patch(&old, &body)?,
+            PatchType::Apply => unreachable!("handled above"),
+        };
+        // A resourceVersion in a patch is a precondition.
+        if let Some(version) = get_str(&body, &["metadata", "resourceVersion"]) {
+            if version != get_str(&old, &["metadata", "resourceVersion"]).unwrap_or("") {
+                return Err(ApiError::conflict(&resource.group, &resource.plural, name));
+            }
+        }
+        self.prepare_body(
+            resource,
+            resource.namespaced.then_some(namespace),
+            &mut object,
+        )?;
+        validate::normalize(resource, &mut object)?;
+        self.write_over(resource, old, object, subresource, options, false)
+    }
+
+    fn apply_config(
+        &self,
+        resource: &ResourceType,
+        namespace: &str,
+        name: &str,
+        mut config: Value,
+    ) -> ApiResult<Value> {
+        self.prepare_body(
+            resource,
+            resource.namespaced.then_some(namespace),
+            &mut config,
+        )?;
+        let given = get_str(&config, &["metadata", "name"]).unwrap_or("");
+        if given != name {
+            return Err(ApiError::bad_request(format!(
+                "the name of the object ({given}) does not match the name on the URL ({name})"
+            )));
+        }
+        validate::normalize(resource, &mut config)?;
+        if resource.status_subresource {
+            config.as_object_mut().unwrap().remove("status");
+        }
+        Ok(config)
+    }
+
+    fn apply_conflict(conflicts: Vec<apply::Conflict>) -> ApiError {
+        let (message, causes) = apply::conflict_message(&conflicts);
+        let mut error = ApiError::new(409, "Conflict", message);
+        error.details = Some(json!({"causes": causes}));
+        error
+    }
+
+    fn apply_create(
+        &mut self,
+        resource: &ResourceType,
+        namespace: &str,
+        name: &str,
+        body: Value,
+        options: &WriteOptions,
+    ) -> ApiResult<Value> {
+        let config = self.apply_config(resource, namespace, name, body)?;
+        let object = apply::apply(
+            None,
+            &config,
+            &options.field_manager,
+            &resource.storage_api_version(),
+            options.force,
+        )
+        .map_err(Self::apply_conflict)?;
+        self.create(
+            resource,
+            resource.namespaced.then_some(namespace),
+            object,
+            options,
+            Some(()),
+        )
+    }
+
+    fn apply_existing(
+        &mut self,
+        resource: &ResourceType,
+        old: Arc<Value>,
+        body: Value,
+        subresource: Option<&str>,
+        options: &WriteOptions,
+    ) -> ApiResult<Value> {
+        let (namespace, name) = (namespace_of(&old).to_string(), name_of(&old).to_string());
+        let config = self.apply_config(resource, &namespace, &name, body)?;
+        if subresource == Some("status") {
+            let object = patch::merge_patch(
+                &old,
+                &json!({"status": config.get("status").cloned().unwrap_or(Value::Null)}),
+            );
+            return self.write_over(resource, old, object, subresource, options, true);
+        }
+        let object = apply::apply(
+            Some(&old),
+            &config,
+            &options.field_manager,
+            &resource.storage_api_version(),
+            options.force,
+        )
+        .map_err(Self::apply_conflict)?;
+        self.write_over(resource, old, object, None, options, true)
+    }
+
+    /// DELETE of one object, honouring finalizers and propagation.
+    pub fn delete(
+        &mut self,
+        resource: &ResourceType,
+        namespace: &str,
+        name: &str,
+        options: &DeleteOptions,
+    ) -> ApiResult<Value> {
+        let old = self.get(resource, namespace, name)?;
+        if let Some(uid) = &options.precondition_uid {
+            if uid != uid_of(&old) {
+                let mut error = ApiError::conflict(&resource.group, &resource.plural, name);
+                error.message = format!(
+                    "Operation cannot be fulfilled on {} \"{name}\": Precondition failed: UID in precondition: {uid}, UID in object meta: {}",
+                    resource.group_resource(),
+                    uid_of(&old)
+                );
+                return Err(error);
+            }
+        }
+        if let Some(version) = &options.precondition_resource_version {
+            if Some(version.as_str()) != get_str(&old, &["metadata", "resourceVersion"]) {
+                let mut error = ApiError::conflict(&resource.group, &resource.plural, name);
+                error.message = format!(
+                    "Operation cannot be fulfilled on {} \"{name}\": Precondition failed: ResourceVersion in precondition: {version}, ResourceVersion in object meta: {}",
+                    resource.group_resource(),
+                    get_str(&old, &["metadata", "resourceVersion"]).unwrap_or("")
+                );
+                return Err(error);
+            }
+        }
+        if options.dry_run {
+            return Ok((*old).clone());
+        }
+        let has_finalizers = old
+            .pointer("/metadata/finalizers")
+            .and_then(Value::as_array)
+            .is_some_and(|f| !f.is_empty());
+        let is_namespace = resource.is("", "namespaces");
+        if has_finalizers || is_namespace {
+            if old.pointer("/metadata/deletionTimestamp").is_some() {
+                return Ok((*old).clone());
+            }
+            let mut object = (*old).clone();
+            let metadata = ensure_object(&mut object, &["metadata"]);
+            metadata.insert("deletionTimestamp".into(), json!(now_rfc3339()));
+            metadata.insert("deletionGracePeriodSeconds".into(), json!(0));
+            if is_namespace {
+                // The namespace controller empties it, then removes it (see controllers).
+                ensure_object(&mut object, &["status"])
+                    .insert("phase".into(), json!("Terminating"));
+            }
+            return self.commit(resource, Some(old), object, true);
+        }
+        let uid = uid_of(&old).to_string();
+        match options.propagation {
+            Propagation::Orphan => self.orphan_dependents(&uid),
+            Propagation::Background | Propagation::Foreground => self.delete_dependents(&uid),
+        }
+        Ok(self
+            .remove(&resource.key(), namespace, name)
+            .map(|o| (*o).clone())
+            .unwrap_or_default())
+    }
+
+    /// DELETE on a collection: every matching object.
+    pub fn delete_collection(
+        &mut self,
+        resource: &ResourceType,
+        namespace: Option<&str>,
+        labels: &LabelSelector,
+        fields: &FieldSelector,
+        options: &DeleteOptions,
+    ) -> ApiResult<Vec<Value>> {
+        let targets = self.list(resource, namespace, labels, fields, None);
+        let mut deleted = Vec::new();
+        for target in targets {
+            match self.delete(resource, namespace_of(&target), name_of(&target), options) {
+                Ok(object) => deleted.push(object),
+                Err(error) if error.code == 404 => {}
+                Err(error) => return Err(error),
+            }
+        }
+        Ok(deleted)
+    }
+
+    fn all_dependents(&self, owner_uid: &str) -> Vec<(ResourceKey, String, String)> {
+        let mut found = Vec::new();
+        for (resource_key, objects) in &self.objects {
+            for ((namespace, name), object) in objects {
+                if owner_uids(object).any(|uid| uid == owner_uid) {
+                    found.push((resource_key.clone(), namespace.clone(), name.clone()));
+                }
+            }
+        }
+        found
+    }
+
+    fn delete_dependents(&mut self, owner_uid: &str) {
+        for (resource_key, namespace, name) in self.all_dependents(owner_uid) {
+            let Some(resource) = self
+                .registry
+                .by_key(&resource_key.0, &resource_key.1)
+                .cloned()
+            else {
+                continue;
+            };
+            let _ = self.delete(&resource, &namespace, &name, &DeleteOptions::default());
+        }
+    }
+
+    fn orphan_dependents(&mut self, owner_uid: &str) {
+        for (resource_key, namespace, name) in self.all_dependents(owner_uid) {
+            let Some(resource) = self
+                .registry
+                .by_key(&resource_key.0, &resource_key.1)
+                .cloned()
+            else {
+                continue;
+            };
+            let Some(old) = self.lookup(&resource_key.0, &resource_key.1, &namespace, &name) else {
+                continue;
+            };
+            let mut object = (*old).clone();
+            if let Some(references) = object
+                .pointer_mut("/metadata/ownerReferences")
+                .and_then(Value::as_array_mut)
+            {
+                references.retain(|r| r.get("uid").and_then(Value::as_str) != Some(owner_uid));
+            }
+            let _ = self.commit(&resource, Some(old), object, false);
+        }
+    }
+
+    /// Removes an object for good (its finalizers are done), emitting DELETED and cascading.
+    pub fn remove(
+        &mut self,
+        resource_key: &ResourceKey,
+        namespace: &str,
+        name: &str,
+    ) -> Option<Arc<Value>> {
+        let removed = self
+            .objects
+            .get_mut(resource_key)?
+            .remove(&(namespace.to_string(), name.to_string()))?;
+        self.resource_version += 1;
+        let mut object = (*removed).clone();
+        ensure_object(&mut object, &["metadata"]).insert(
+            "resourceVersion".into(),
+            json!(self.resource_version.to_string()),
+        );
+        let object = Arc::new(object);
+        self.emit(
+            EventType::Deleted,
+            resource_key.clone(),
+            object.clone(),
+            Some(removed),
+        );
+        if resource_key.0 == "apiextensions.k8s.io" && resource_key.1 == "customresourcedefinitions"
+        {
+            if let Ok(defined) = Registry::type_from_crd(&object) {
+                let defined_key = defined.key();
+                let names: Vec<ObjectKey> = self
+                    .objects
+                    .get(&defined_key)
+                    .map(|objects| objects.keys().cloned().collect())
+                    .unwrap_or_default();
+                for (ns, n) in names {
+                    self.remove(&defined_key, &ns, &n);
+                }
+                self.objects.remove(&defined_key);
+                self.registry.unregister(&defined.group, &defined.plural);
+            }
+        }
+        if resource_key.0.is_empty() && resource_key.1 == "namespaces" {
+            self.empty_namespace(name);
+        }
+        self.delete_dependents(uid_of(&object));
+        Some(object)
+    }
+
+    /// Deletes everything inside a namespace (the namespace controller's job).
+    pub fn empty_namespace(&mut self, namespace: &str) {
+        let mut targets = Vec::new();
+        for (resource_key, objects) in &self.objects {
+            for (ns, name) in objects.keys() {
+                if ns == namespace {
+                    targets.push((resource_key.clone(), name.clone()));
+                }
+            }
+        }
+        for (resource_key, name) in targets {
+            self.remove(&resource_key, namespace, &name);
+        }
+    }
+
+    fn emit(
+        &mut self,
+        event_type: EventType,
+        resource_key: ResourceKey,
+        object: Arc<Value>,
+        old: Option<Arc<Value>>,
+    ) {
+        let event = Arc::new(WatchEvent {
+            resource_version: self.resource_version,
+            event_type,
+            key: resource_key,
+            object,
+            old,
+        });
+        self.history.push_back(event.clone());
+        while self.history.len() > HISTORY_LIMIT {
+            self.history.pop_front();
+        }
+        let _ = self.sender.send(event);
+    }
+
+    /// Stores a validated object: no-op detection, generation, resourceVersion, event, hooks.
+    fn commit(
+        &mut self,
+        resource: &ResourceType,
+        old: Option<Arc<Value>>,
+        mut object: Value,
+        deleting: bool,
+    ) -> ApiResult<Value> {
+        if let Some(old) = &old {
+            if comparable(old) == comparable(&object) {
+                return Ok((**old).clone());
+            }
+            if let Some(generation) = old.pointer("/metadata/generation").and_then(Value::as_i64) {
+                let bump = without_metadata_and_status(old) != without_metadata_and_status(&object)
+                    || deleting;
+                ensure_object(&mut object, &["metadata"]).insert(
+                    "generation".into(),
+                    json!(if bump { generation + 1 } else { generation }),
+                );
+            }
+        }
+        let finalized = object.pointer("/metadata/deletionTimestamp").is_some()
+            && object
+                .pointer("/metadata/finalizers")
+                .and_then(Value::as_array)
+                .is_none_or(|f| f.is_empty());
+        self.resource_version += 1;
+        ensure_object(&mut object, &["metadata"]).insert(
+            "resourceVersion".into(),
+            json!(self.resource_version.to_string()),
+        );
+        let (namespace, name) = (
+            namespace_of(&object).to_string(),
+            name_of(&object).to_string(),
+        );
+        let stored = Arc::new(object);
+        self.objects
+            .entry(resource.key())
+            .or_default()
+            .insert((namespace.clone(), name.clone()), stored.clone());
+        let event_type = if old.is_some() {
+            EventType::Modified
+        } else {
+            EventType::Added
+        };
+        self.emit(event_type, resource.key(), stored.clone(), old.clone());
+        self.after_write(resource, &stored, old.is_none());
+        if finalized && !resource.is("", "namespaces") {
+            self.delete_dependents(uid_of(&stored));
+            self.remove(&resource.key(), &namespace, &name);
+        }
+        Ok((*stored).clone())
+    }
+
+    fn after_write(&mut self, resource: &ResourceType, object: &Value, created: bool) {
+        if resource.is("apiextensions.k8s.io", "customresourcedefinitions") {
+            if let Ok(defined) = Registry::type_from_crd(object) {
+                self.registry.register(defined);
+            }
+        }
+        if created && resource.is("", "namespaces") {
+            let namespace = name_of(object).to_string();
+            let system = WriteOptions {
+                field_manager: "kube-controller-manager".into(),
+                ..WriteOptions::default()
+            };
+            let account = json!({"metadata": {"name": "default", "namespace": namespace}});
+            let _ = self.create_internal("", "serviceaccounts", account, &system);
+        }
+    }
+
+    /// Kind-specific validation beyond the shared rules.
+    fn validate_kind(&self, resource: &ResourceType, object: &Value) -> ApiResult<()> {
+        if resource.is("apiextensions.k8s.io", "customresourcedefinitions") {
+            let group = get_str(object, &["spec", "group"]).unwrap_or("");
+            let plural = get_str(object, &["spec", "names", "plural"]).unwrap_or("");
+            let name = name_of(object);
+            let mut causes = Vec::new();
+            if name != format!("{plural}.{group}") {
+                causes.push(Cause {
+                    reason: "FieldValueInvalid",
+                    message: format!(
+                        "Invalid value: {name:?}: must be spec.names.plural+\".\"+spec.group"
+                    ),
+                    field: "metadata.name".into(),
+                });
+            }
+            let versions = object.pointer("/spec/versions").and_then(Value::as_array);
+            let storage = versions
+                .into_iter()
+                .flatten()
+                .filter(|v| v.get("storage").and_then(Value::as_bool) == Some(true))
+                .count();
+            if storage != 1 {
+                causes.push(Cause {
+                    reason: "FieldValueInvalid",
+                    message:
+                        "Invalid value: must have exactly one version marked as storage version"
+                            .into(),
+                    field: "spec.versions".into(),
+                });
+            }
+            if get_str(object, &["spec", "names", "kind"])
+                .unwrap_or("")
+                .is_empty()
+            {
+                causes.push(Cause {
+                    reason: "FieldValueRequired",
+                    message: "Required value".into(),
+                    field: "spec.names.kind".into(),
+                });
+            }
+            if !causes.is_empty() {
+                return Err(validate::invalid(resource, name, causes));
+            }
+            if let Some(existing) = self.registry.by_key(group, plural) {
+                if !existing.custom {
+                    return Err(ApiError::already_exists(group, plural, name));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn next_ip(&mut self, prefix: &str) -> String {
+        self.allocated_ips += 1;
+        let n = self.allocated_ips;
+        format!("{prefix}.{}.{}", (n / 250) % 250, n % 250 + 1)
+    }
+
+    /// Defaults the real API server fills in (only where the field is missing).
+    fn apply_defaults(&mut self, resource: &ResourceType, object: &mut Value) {
+        if resource.custom {
+            return;
+        }
+        let set_default = |map: &mut Map<String, Value>, key: &str, value: Value| {
+            map.entry(key.to_string()).or_insert(value);
+        };
+        match (resource.group.as_str(), resource.kind.as_str()) {
+            ("", "Namespace") => {
+                let name = name_of(object).to_string();
+                let labels = ensure_object(object, &["metadata", "labels"]);
+                labels.insert("kubernetes.io/metadata.name".into(), json!(name));
+                set_default(
+                    ensure_object(object, &["spec"]),
+                    "finalizers",
+                    json!(["kubernetes"]),
+                );
+                set_default(ensure_object(object, &["status"]), "phase", json!("Active"));
+            }
+            ("", "Service") => {
+                let needs_ip = object.pointer("/spec/clusterIP").is_none()
+                    && get_str(object, &["spec", "type"]) != Some("ExternalName");
+                let ip = needs_ip.then(|| self.next_ip("10.96"));
+                let spec = ensure_object(object, &["spec"]);
+                set_default(spec, "type", json!("ClusterIP"));
+                if let Some(ip) = ip {
+                    spec.insert("clusterIP".into(), json!(ip));
+                    spec.insert("clusterIPs".into(), json!([ip]));
+                }
+                set_default(spec, "sessionAffinity", json!("None"));
+                set_default(spec, "ipFamilies", json!(["IPv4"]));
+                set_default(spec, "ipFamilyPolicy", json!("SingleStack"));
+                set_default(spec, "internalTrafficPolicy", json!("Cluster"));
+                let node_ports = matches!(
+                    spec.get("type").and_then(Value::as_str),
+                    Some("NodePort" | "LoadBalancer")
+                );
+                if let Some(ports) = spec.get_mut("ports").and_then(Value::as_array_mut) {
+                    for (index, port) in ports.iter_mut().enumerate() {
+                        if let Some(port) = port.as_object_mut() {
+                            port.entry("protocol").or_insert(json!("TCP"));
+                            let number = port.get("port").cloned().unwrap_or(Value::Null);
+                            port.entry("targetPort").or_insert(number);
+                            if node_ports {
+                                port.entry("nodePort").or_insert(json!(
+                                    30000 + index as u64 + (crate::util::random_u64() % 2000)
+                                ));
+                            }
+                        }
+                    }
+                }
+                ensure_object(object, &["status", "loadBalancer"]);
+            }
+            ("apps", "Deployment") => {
+                let spec = ensure_object(object, &["spec"]);
+                set_default(spec, "replicas", json!(1));
+                set_default(spec, "revisionHistoryLimit", json!(10));
+                set_default(spec, "progressDeadlineSeconds", json!(600));
+                set_default(
+                    spec,
+                    "strategy",
+                    json!({"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": "25%", "maxSurge": "25%"}}),
+                );
+            }
+            ("apps", "StatefulSet") => {
+                let spec = ensure_object(object, &["spec"]);
+                set_default(spec, "replicas", json!(1));
+                set_default(spec, "revisionHistoryLimit", json!(10));
+                set_default(spec, "podManagementPolicy", json!("OrderedReady"));
+                set_default(
+                    spec,
+                    "updateStrategy",
+                    json!({"type": "RollingUpdate", "rollingUpdate": {"partition": 0}}),
+                );
+            }
+            ("apps", "DaemonSet") => {
+                let spec = ensure_object(object, &["spec"]);
+                set_default(spec, "revisionHistoryLimit", json!(10));
+                set_default(
+                    spec,
+                    "updateStrategy",
+                    json!({"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": 1, "maxSurge": 0}}),
+                );
+            }
+            ("apps", "ReplicaSet") => {
+                set_default(ensure_object(object, &["spec"]), "replicas", json!(1));
+            }
+            ("batch", "Job") => {
+                let uid = uid_of(object).to_string();
+                let name = name_of(object).to_string();
+                let spec = ensure_object(object, &["spec"]);
+                set_default(spec, "backoffLimit", json!(6));
+                set_default(spec, "completions", json!(1));
+                set_default(spec, "parallelism", json!(1));
+                set_default(spec, "completionMode", json!("NonIndexed"));
+                set_default(spec, "suspend", json!(false));
+                if spec.get("manualSelector").and_then(Value::as_bool) != Some(true) {
+                    set_default(
+                        spec,
+                        "selector",
+                        json!({"matchLabels": {"batch.kubernetes.io/controller-uid": uid}}),
+                    );
+                    let labels = ensure_object(object, &["spec", "template", "metadata", "labels"]);
+                    labels
+                        .entry("batch.kubernetes.io/controller-uid")
+                        .or_insert(json!(uid));
+                    labels
+                        .entry("batch.kubernetes.io/job-name")
+                        .or_insert(json!(name));
+                    labels.entry("controller-uid").or_insert(json!(uid));
+                    labels.entry("job-name").or_insert(json!(name));
+                }
+            }
+            ("", "Pod") => {
+                let spec = ensure_object(object, &["spec"]);
+                set_default(spec, "restartPolicy", json!("Always"));
+                set_default(spec, "dnsPolicy", json!("ClusterFirst"));
+                set_default(spec, "schedulerName", json!("default-scheduler"));
+                set_default(spec, "terminationGracePeriodSeconds", json!(30));
+                set_default(spec, "serviceAccountName", json!("default"));
+                set_default(
+                    ensure_object(object, &["status"]),
+                    "phase",
+                    json!("Pending"),
+                );
+            }
+            ("", "PersistentVolumeClaim") => {
+                set_default(
+                    ensure_object(object, &["spec"]),
+                    "volumeMode",
+                    json!("Filesystem"),
+                );
+                set_default(
+                    ensure_object(object, &["status"]),
+                    "phase",
+                    json!("Pending"),
+                );
+            }
+            ("apiextensions.k8s.io", "CustomResourceDefinition") => {
+                let names = object.pointer("/spec/names").cloned().unwrap_or(json!({}));
+                let storage: Vec<Value> = object
+                    .pointer("/spec/versions")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .filter(|v| v.get("storage").and_then(Value::as_bool) == Some(true))
+                    .filter_map(|v| v.get("name").cloned())
+                    .collect();
+                let since = object
+                    .pointer("/status/conditions/0/lastTransitionTime")
+                    .cloned()
+                    .unwrap_or_else(|| json!(now_rfc3339()));
+                let mut stored = object
+                    .pointer("/status/storedVersions")
+                    .and_then(Value::as_array)
+                    .cloned()
+                    .unwrap_or_default();
+                for version in storage {
+                    if !stored.contains(&version) {
+                        stored.push(version);
+                    }
+                }
+                object.as_object_mut().unwrap().insert(
+                    "status".into(),
+                    json!({
+                        "acceptedNames": names,
+                        "conditions": [
+                            {"type": "NamesAccepted", "status": "True", "lastTransitionTime": since, "reason": "NoConflicts", "message": "no conflicts found"},
+                            {"type": "Established", "status": "True", "lastTransitionTime": since, "reason": "InitialNamesAccepted", "message": "the initial names have been accepted"}
+                        ],
+                        "storedVersions": stored,
+                    }),
+                );
+            }
+            _ => {}
+        }
+    }
+
+    /// Finishes deleting a namespace: empties it and removes it.
+    pub fn finalize_namespace(&mut self, name: &str) {
+        self.empty_namespace(name);
+        self.remove(&key("", "namespaces"), "", name);
+    }
+
+    /// Every object of one resource (for controller resyncs).
+    pub fn all(&self, group: &str, plural: &str) -> Vec<Arc<Value>> {
+        self.objects
+            .get(&key(group, plural))
+            .map(|objects| objects.values().cloned().collect())
+            .unwrap_or_default()
+    }
+}
+
+impl Default for Store {
+    fn default() -> Self {
+        Store::new()
+    }
+}
+
+pub fn owner_uids(object: &Value) -> impl Iterator<Item = &str> {
+    object
+        .pointer("/metadata/ownerReferences")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|reference| reference.get("uid").and_then(Value::as_str))
+}
+
+/// The object without fields that change on every write (for no-op detection).
+fn comparable(object: &Value) -> Value {
+    let mut copy = object.clone();
+    if let Some(metadata) = copy.get_mut("metadata").and_then(Value::as_object_mut) {
+        metadata.remove("resourceVersion");
+        if let Some(Value::Array(entries)) = metadata.get_mut("managedFields") {
+            for entry in entries {
+                if let Some(entry) = entry.as_object_mut() {
+                    entry.remove("time");
+                }
+            }
+        }
+    }
+    copy
+}
+
+fn without_metadata_and_status(object: &Value) -> Value {
+    let mut copy = object.clone();
+    if let Some(map) = copy.as_object_mut() {
+        map.remove("metadata");
+        map.remove("status");
+    }
+    copy
+}

@@ -1,0 +1,239 @@
+//! Admission as the API server does it: defaults, normalisation (Secret `stringData`) and
+//! validation (names, immutable fields, data keys, size limits).
+
+use base64::Engine;
+use serde_json::{Value, json};
+
+use crate::error::{ApiError, ApiResult, Cause};
+use crate::registry::ResourceType;
+use crate::util::get_path;
+
+/// etcd's default request limit; the API server rejects objects larger than this.
+pub const MAX_OBJECT_BYTES: usize = 1_572_864;
+/// ConfigMap and Secret payloads are limited to 1 MiB.
+pub const MAX_DATA_BYTES: usize = 1_048_576;
+/// Request bodies over 3 MiB are refused before decoding.
+pub const MAX_BODY_BYTES: usize = 3 * 1024 * 1024;
+
+const SUBDOMAIN_MESSAGE: &str = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
+const LABEL_MESSAGE: &str = "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
+
+fn is_label(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 63
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !name.starts_with('-')
+        && !name.ends_with('-')
+}
+
+fn is_subdomain(name: &str) -> bool {
+    name.len() <= 253 && name.split('.').all(is_label)
+}
+
+/// Names that must be DNS labels (no dots) rather than subdomains.
+fn needs_label_name(resource: &ResourceType) -> bool {
+    !resource.custom && matches!(resource.kind.as_str(), "Namespace" | "Service")
+}
+
+pub fn validate_name(resource: &ResourceType, name: &str) -> Option<Cause> {
+    let (ok, message) = if needs_label_name(resource) {
+        (is_label(name), LABEL_MESSAGE)
+    } else {
+        (is_subdomain(name), SUBDOMAIN_MESSAGE)
+    };
+    (!ok).then(|| Cause {
+        reason: "FieldValueInvalid",
+        message: format!("Invalid value: {name:?}: {message}"),
+        field: "metadata.name".into(),
+    })
+}
+
+pub fn invalid(resource: &ResourceType, name: &str, causes: Vec<Cause>) -> ApiError {
+    ApiError::invalid(&resource.group, &resource.kind, name, causes)
+}
+
+fn immutable_cause(field: &str, value: &Value) -> Cause {
+    Cause {
+        reason: "FieldValueInvalid",
+        message: format!("Invalid value: {}: field is immutable", compact(value)),
+        field: field.into(),
+    }
+}
+
+fn compact(value: &Value) -> String {
+    let text = value.to_string();
+    if text.len() > 200 {
+        format!("{}...", &text[..200])
+    } else {
+        text
+    }
+}
+
+/// Fields that may not change after creation, per kind.
+fn immutable_fields(resource: &ResourceType) -> &'static [&'static str] {
+    if resource.custom {
+        return &[];
+    }
+    match (resource.group.as_str(), resource.kind.as_str()) {
+        ("apps", "Deployment" | "ReplicaSet" | "DaemonSet") => &["spec.selector"],
+        ("apps", "StatefulSet") => &[
+            "spec.selector",
+            "spec.serviceName",
+            "spec.volumeClaimTemplates",
+            "spec.podManagementPolicy",
+        ],
+        ("batch", "Job") => &["spec.selector", "spec.template", "spec.completionMode"],
+        ("", "Service") => &["spec.clusterIP"],
+        ("", "PersistentVolumeClaim") => &[
+            "spec.accessModes",
+            "spec.storageClassName",
+            "spec.volumeMode",
+        ],
+        ("rbac.authorization.k8s.io", "RoleBinding" | "ClusterRoleBinding") => &["roleRef"],
+        ("storage.k8s.io", "StorageClass") => &["provisioner", "parameters", "reclaimPolicy"],
+        ("", "Secret") => &["type"],
+        _ => &[],
+    }
+}
+
+/// Shared checks for every write: name, size, kind-specific rules, and immutability against `old`.
+pub fn validate(resource: &ResourceType, object: &Value, old: Option<&Value>) -> ApiResult<()> {
+    let name = crate::util::name_of(object);
+    let mut causes = Vec::new();
+    if old.is_none() {
+        causes.extend(validate_name(resource, name));
+    }
+    if !resource.custom && matches!(resource.kind.as_str(), "Secret" | "ConfigMap") {
+        causes.extend(validate_data(resource, object));
+    }
+    if let Some(old) = old {
+        for field in immutable_fields(resource) {
+            let path: Vec<&str> = field.split('.').collect();
+            let (before, after) = (get_path(old, &path), get_path(object, &path));
+            if before.is_some() && before != after {
+                causes.push(immutable_cause(field, after.unwrap_or(&Value::Null)));
+            }
+        }
+        if !resource.custom
+            && matches!(resource.kind.as_str(), "Secret" | "ConfigMap")
+            && old.get("immutable") == Some(&Value::Bool(true))
+        {
+            for field in ["data", "binaryData", "immutable"] {
+                if old.get(field) != object.get(field) {
+                    causes.push(Cause {
+                        reason: "FieldValueForbidden",
+                        message: "Forbidden: field is immutable when `immutable` is set".into(),
+                        field: field.into(),
+                    });
+                }
+            }
+        }
+    }
+    if !causes.is_empty() {
+        return Err(invalid(resource, name, causes));
+    }
+    let size = serde_json::to_vec(object).map(|b| b.len()).unwrap_or(0);
+    if size > MAX_OBJECT_BYTES {
+        return Err(ApiError::new(
+            413,
+            "RequestEntityTooLarge",
+            "Request entity too large: etcdserver: request is too large",
+        ));
+    }
+    Ok(())
+}
+
+fn valid_data_key(key: &str) -> bool {
+    !key.is_empty()
+        && key.len() <= 253
+        && key != "."
+        && key != ".."
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-._".contains(&b))
+}
+
+fn validate_data(resource: &ResourceType, object: &Value) -> Vec<Cause> {
+    let mut causes = Vec::new();
+    let mut total = 0;
+    for field in ["data", "binaryData"] {
+        let Some(map) = object.get(field).and_then(Value::as_object) else {
+            continue;
+        };
+        for (key, value) in map {
+            if !valid_data_key(key) {
+                causes.push(Cause {
+                    reason: "FieldValueInvalid",
+                    message: format!("Invalid value: {key:?}: a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')"),
+                    field: format!("{field}[{key}]"),
+                });
+            }
+            let text = value.as_str().unwrap_or("");
+            // Secret data and binaryData are base64 on the wire; count decoded bytes.
+            total += if resource.kind == "Secret" || field == "binaryData" {
+                text.len() / 4 * 3
+            } else {
+                text.len()
+            };
+        }
+    }
+    if total > MAX_DATA_BYTES {
+        causes.push(Cause {
+            reason: "FieldValueTooLong",
+            message: format!("Too long: may not be more than {MAX_DATA_BYTES} bytes"),
+            field: "data".into(),
+        });
+    }
+    causes
+}
+
+/// Decoding-level checks and normalisation done before anything else, as the real server's
+/// decoder does: Secret data must be base64 and `stringData` is folded into `data`.
+pub fn normalize(resource: &ResourceType, object: &mut Value) -> ApiResult<()> {
+    if resource.custom || resource.group != "" {
+        return Ok(());
+    }
+    if resource.kind == "Secret" {
+        let engine = base64::engine::general_purpose::STANDARD;
+        if let Some(data) = object.get("data").and_then(Value::as_object) {
+            for value in data.values() {
+                let text = value.as_str().unwrap_or("");
+                if let Err(error) = engine.decode(text) {
+                    return Err(ApiError::bad_request(format!(
+                        "Secret in version \"v1\" cannot be handled as a Secret: illegal base64 data at input byte {}",
+                        base64_error_offset(&error)
+                    )));
+                }
+            }
+        }
+        let string_data = object.as_object_mut().and_then(|o| o.remove("stringData"));
+        if let Some(Value::Object(string_data)) = string_data {
+            let data = crate::util::ensure_object(object, &["data"]);
+            for (key, value) in string_data {
+                let text = value
+                    .as_str()
+                    .map(String::from)
+                    .unwrap_or_else(|| value.to_string());
+                data.insert(key, json!(engine.encode(text)));
+            }
+        }
+        if object.get("type").is_none() {
+            object
+                .as_object_mut()
+                .unwrap()
+                .insert("type".into(), json!("Opaque"));
+        }
+    }
+    Ok(())
+}
+
+fn base64_error_offset(error: &base64::DecodeError) -> usize {
+    match error {
+        base64::DecodeError::InvalidByte(offset, _)
+        | base64::DecodeError::InvalidLastSymbol(offset, _) => *offset,
+        base64::DecodeError::InvalidLength(length) => *length,
+        base64::DecodeError::InvalidPadding => 0,
+    }
+}
