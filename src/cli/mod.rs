@@ -51,6 +51,7 @@ pub struct GlobalArgs {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Render a chart's objects locally and print them
+    #[command(disable_version_flag = true)]
     Template(template::TemplateArgs),
     /// Check charts for problems: metadata, rendering, object shape, names, values schema
     Lint(lint::LintArgs),
@@ -60,6 +61,7 @@ pub enum Command {
     /// Create a new chart with a ready-to-use scaffold
     Create(create::CreateArgs),
     /// Package charts into reproducible `.tgz` archives
+    #[command(disable_version_flag = true)]
     Package(package::PackageArgs),
     /// Add, list, update and remove chart repositories; index a directory of packages
     #[command(subcommand)]
@@ -68,6 +70,7 @@ pub enum Command {
     #[command(subcommand)]
     Search(search::SearchCommand),
     /// Download a chart from a repository, a URL or an OCI registry
+    #[command(disable_version_flag = true)]
     Pull(pull::PullArgs),
     /// Upload a chart package to an OCI registry
     Push(push::PushArgs),

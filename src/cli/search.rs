@@ -9,6 +9,7 @@ use crate::repo::{Settings, resolve};
 #[derive(Debug, clap::Subcommand)]
 pub enum SearchCommand {
     /// Search the added repositories (their cached indexes) for charts
+    #[command(disable_version_flag = true)]
     Repo(SearchRepoArgs),
 }
 
