@@ -214,10 +214,8 @@ fn missing_version_and_unreachable_repository_are_clear_errors() {
 #[test]
 fn credentials_are_stored_privately_and_never_printed() {
     let env = Env::new();
-    for version in ["1.0.0"] {
-        write_chart(&env.path("src/web"), "web", version, "");
-        env.ok(&["package", "src/web", "-d", "served"]);
-    }
+    write_chart(&env.path("src/web"), "web", "1.0.0", "");
+    env.ok(&["package", "src/web", "-d", "served"]);
     let server = StaticServer::start(&env.path("served"), Some(("alice", "s3cret-pw")));
     env.ok(&["repo", "index", "served", "--url", &server.url]);
 
@@ -573,4 +571,63 @@ fn umbrella_from_lock_to_registry_and_back_renders_the_same() {
     let remote = env.ok(&["template", "rel", &reference, "--plain-http"]);
     assert_eq!(remote, local);
     assert!(remote.contains("name: rel-web") && remote.contains("name: rel-db"));
+}
+
+#[test]
+fn dependencies_from_an_oci_registry_and_offline_rebuilds() {
+    let registry = Registry::start(None);
+    let env = Env::new();
+    for version in ["2.0.0", "2.1.0", "3.0.0"] {
+        let dir = env.path(&format!("src/cache-{version}"));
+        write_chart(&dir, "cache", version, "");
+        env.ok(&["package", dir.to_str().unwrap(), "-d", "pkg"]);
+        env.ok(&[
+            "push",
+            &format!("pkg/cache-{version}.tgz"),
+            &format!("oci://{}/deps", registry.host),
+            "--plain-http",
+        ]);
+    }
+    let dir = env.path("app");
+    write_chart(
+        &dir,
+        "app",
+        "1.0.0",
+        &format!(
+            "dependencies:\n  - name: cache\n    version: ^2.0.0\n    repository: oci://{}/deps\n    alias: sessions\n",
+            registry.host
+        ),
+    );
+    env.ok(&["dependency", "update", "app", "--plain-http"]);
+    let lock = std::fs::read_to_string(dir.join("Chart.lock")).unwrap();
+    assert!(lock.contains("version: 2.1.0"), "{lock}");
+    assert!(dir.join("charts/cache-2.1.0.tgz").is_file());
+    let rendered = env.ok(&["template", "app"]);
+    assert!(rendered.contains("version: 2.1.0"), "{rendered}");
+
+    // The registry goes away: an offline build from the lock still works for HTTP and file
+    // dependencies, but an OCI one needs the network and says so.
+    drop(registry);
+    std::fs::remove_dir_all(dir.join("charts")).unwrap();
+    let error = env.fails(&["dependency", "build", "app", "--plain-http", "--offline"]);
+    assert!(error.contains("while offline"), "{error}");
+    assert!(!dir.join("charts").exists());
+}
+
+#[test]
+fn offline_dependency_build_uses_the_cache() {
+    let env = Env::new();
+    let server = served_repository(&env);
+    let dir = umbrella(&env, &server.url);
+    env.ok(&["dependency", "update", "umbrella"]);
+    let before = std::fs::read(dir.join("charts/web-1.1.0.tgz")).unwrap();
+    drop(server);
+    std::fs::remove_dir_all(dir.join("charts")).unwrap();
+    let error = env.fails(&["dependency", "build", "umbrella"]);
+    assert!(error.contains("cannot reach"), "{error}");
+    env.ok(&["dependency", "build", "umbrella", "--offline"]);
+    assert_eq!(
+        std::fs::read(dir.join("charts/web-1.1.0.tgz")).unwrap(),
+        before
+    );
 }
