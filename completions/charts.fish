@@ -34,6 +34,12 @@ complete -c charts -n "__fish_charts_needs_command" -f -a "lint" -d 'Check chart
 complete -c charts -n "__fish_charts_needs_command" -f -a "show" -d 'Show a chart\'s metadata, values, README or CRDs'
 complete -c charts -n "__fish_charts_needs_command" -f -a "create" -d 'Create a new chart with a ready-to-use scaffold'
 complete -c charts -n "__fish_charts_needs_command" -f -a "package" -d 'Package charts into reproducible `.tgz` archives'
+complete -c charts -n "__fish_charts_needs_command" -f -a "repo" -d 'Add, list, update and remove chart repositories; index a directory of packages'
+complete -c charts -n "__fish_charts_needs_command" -f -a "search" -d 'Search the added repositories for charts'
+complete -c charts -n "__fish_charts_needs_command" -f -a "pull" -d 'Download a chart from a repository, a URL or an OCI registry'
+complete -c charts -n "__fish_charts_needs_command" -f -a "push" -d 'Upload a chart package to an OCI registry'
+complete -c charts -n "__fish_charts_needs_command" -f -a "registry" -d 'Log in to or out of an OCI registry'
+complete -c charts -n "__fish_charts_needs_command" -f -a "dependency" -d 'Manage a chart\'s dependencies (`charts/` and Chart.lock)'
 complete -c charts -n "__fish_charts_needs_command" -f -a "completion" -d 'Print a shell completion script'
 complete -c charts -n "__fish_charts_needs_command" -f -a "version" -d 'Print the version of charts'
 complete -c charts -n "__fish_charts_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -43,6 +49,8 @@ complete -c charts -n "__fish_charts_using_subcommand template" -l set-string -d
 complete -c charts -n "__fish_charts_using_subcommand template" -l set-file -d 'Set a value to the content of a file: `key=path`' -r
 complete -c charts -n "__fish_charts_using_subcommand template" -l set-json -d 'Set values from JSON: `key=<json>`, or a whole JSON object' -r
 complete -c charts -n "__fish_charts_using_subcommand template" -l set-literal -d 'Set one value verbatim (no commas or escapes are parsed)' -r
+complete -c charts -n "__fish_charts_using_subcommand template" -l version -d 'Chart version or constraint, for charts from repositories and registries' -r
+complete -c charts -n "__fish_charts_using_subcommand template" -l ca-file -d 'Verify servers with this CA bundle (PEM)' -r -F
 complete -c charts -n "__fish_charts_using_subcommand template" -s s -l show-only -d 'Only show objects from these templates (e.g. `templates/deployment.yaml`)' -r
 complete -c charts -n "__fish_charts_using_subcommand template" -l output-dir -d 'Write each template\'s objects to files under this directory instead of stdout' -r -F
 complete -c charts -n "__fish_charts_using_subcommand template" -l kube-version -d 'Kubernetes version for `Capabilities.KubeVersion` [default: v1.35.0]' -r
@@ -50,12 +58,14 @@ complete -c charts -n "__fish_charts_using_subcommand template" -s a -l api-vers
 complete -c charts -n "__fish_charts_using_subcommand template" -s n -l namespace -d 'Namespace to work in [default: from the kube context, else `default`]' -r
 complete -c charts -n "__fish_charts_using_subcommand template" -l kube-context -d 'Kubeconfig context to use' -r
 complete -c charts -n "__fish_charts_using_subcommand template" -l kubeconfig -d 'Path to the kubeconfig file [default: $KUBECONFIG, else ~/.kube/config]' -r -F
+complete -c charts -n "__fish_charts_using_subcommand template" -l offline -d 'Use only the local cache; never touch the network'
+complete -c charts -n "__fish_charts_using_subcommand template" -l plain-http -d 'Use plain HTTP for OCI registries (local registries)'
+complete -c charts -n "__fish_charts_using_subcommand template" -l insecure-skip-tls-verify -d 'Skip TLS certificate checks (unsafe)'
 complete -c charts -n "__fish_charts_using_subcommand template" -l include-crds -d 'Include the CRDs from `crds/` in the output'
 complete -c charts -n "__fish_charts_using_subcommand template" -l skip-tests -d 'Leave out test hooks (`templates/tests/`)'
 complete -c charts -n "__fish_charts_using_subcommand template" -l is-upgrade -d 'Render as an upgrade (`Release.IsUpgrade` true)'
 complete -c charts -n "__fish_charts_using_subcommand template" -l skip-schema-validation -d 'Do not check the values against `values.schema.json`'
 complete -c charts -n "__fish_charts_using_subcommand template" -s h -l help -d 'Print help'
-complete -c charts -n "__fish_charts_using_subcommand template" -s V -l version -d 'Print version'
 complete -c charts -n "__fish_charts_using_subcommand lint" -s f -l values -d 'Values file (YAML); repeat for more, later files win; `-` reads stdin' -r
 complete -c charts -n "__fish_charts_using_subcommand lint" -l set -d 'Set values: `a.b=c,list[0]=x`; integers and booleans are typed, never floats' -r
 complete -c charts -n "__fish_charts_using_subcommand lint" -l set-string -d 'Set values as strings, whatever they look like' -r
@@ -124,6 +134,164 @@ complete -c charts -n "__fish_charts_using_subcommand package" -s n -l namespace
 complete -c charts -n "__fish_charts_using_subcommand package" -l kube-context -d 'Kubeconfig context to use' -r
 complete -c charts -n "__fish_charts_using_subcommand package" -l kubeconfig -d 'Path to the kubeconfig file [default: $KUBECONFIG, else ~/.kube/config]' -r -F
 complete -c charts -n "__fish_charts_using_subcommand package" -s h -l help -d 'Print help'
+complete -c charts -n "__fish_charts_using_subcommand repo; and not __fish_seen_subcommand_from add list update remove index help" -s n -l namespace -d 'Namespace to work in [default: from the kube context, else `default`]' -r
+complete -c charts -n "__fish_charts_using_subcommand repo; and not __fish_seen_subcommand_from add list update remove index help" -l kube-context -d 'Kubeconfig context to use' -r
+complete -c charts -n "__fish_charts_using_subcommand repo; and not __fish_seen_subcommand_from add list update remove index help" -l kubeconfig -d 'Path to the kubeconfig file [default: $KUBECONFIG, else ~/.kube/config]' -r -F
+complete -c charts -n "__fish_charts_using_subcommand repo; and not __fish_seen_subcommand_from add list update remove index help" -s h -l help -d 'Print help'
+complete -c charts -n "__fish_charts_using_subcommand repo; and not __fish_seen_subcommand_from add list update remove index help" -s V -l version -d 'Print version'
+complete -c charts -n "__fish_charts_using_subcommand repo; and not __fish_seen_subcommand_from add list update remove index help" -f -a "add" -d 'Add a chart repository and fetch its index'
+complete -c charts -n "__fish_charts_using_subcommand repo; and not __fish_seen_subcommand_from add list update remove index help" -f -a "list" -d 'List the added repositories'
+complete -c charts -n "__fish_charts_using_subcommand repo; and not __fish_seen_subcommand_from add list update remove index help" -f -a "update" -d 'Fetch the latest index of all (or the named) repositories'
+complete -c charts -n "__fish_charts_using_subcommand repo; and not __fish_seen_subcommand_from add list update remove index help" -f -a "remove" -d 'Remove repositories'
+complete -c charts -n "__fish_charts_using_subcommand repo; and not __fish_seen_subcommand_from add list update remove index help" -f -a "index" -d 'Write an `index.yaml` for a directory of chart packages'
+complete -c charts -n "__fish_charts_using_subcommand repo; and not __fish_seen_subcommand_from add list update remove index help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c charts -n "__fish_charts_using_subcommand repo; and __fish_seen_subcommand_from add" -l username -d 'Username for HTTP basic auth' -r
+complete -c charts -n "__fish_charts_using_subcommand repo; and __fish_seen_subcommand_from add" -l ca-file -d 'Verify the server with this CA bundle (PEM)' -r -F
+complete -c charts -n "__fish_charts_using_subcommand repo; and __fish_seen_subcommand_from add" -s n -l namespace -d 'Namespace to work in [default: from the kube context, else `default`]' -r
+complete -c charts -n "__fish_charts_using_subcommand repo; and __fish_seen_subcommand_from add" -l kube-context -d 'Kubeconfig context to use' -r
+complete -c charts -n "__fish_charts_using_subcommand repo; and __fish_seen_subcommand_from add" -l kubeconfig -d 'Path to the kubeconfig file [default: $KUBECONFIG, else ~/.kube/config]' -r -F
+complete -c charts -n "__fish_charts_using_subcommand repo; and __fish_seen_subcommand_from add" -l password-stdin -d 'Read the password from stdin'
+complete -c charts -n "__fish_charts_using_subcommand repo; and __fish_seen_subcommand_from add" -l insecure-skip-tls-verify -d 'Skip TLS certificate checks (unsafe)'
+complete -c charts -n "__fish_charts_using_subcommand repo; and __fish_seen_subcommand_from add" -l pass-credentials -d 'Send the credentials to other hosts the index points to'
+complete -c charts -n "__fish_charts_using_subcommand repo; and __fish_seen_subcommand_from add" -l force-update -d 'Replace a repository of the same name'
+complete -c charts -n "__fish_charts_using_subcommand repo; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help'
+complete -c charts -n "__fish_charts_using_subcommand repo; and __fish_seen_subcommand_from add" -s V -l version -d 'Print version'
+complete -c charts -n "__fish_charts_using_subcommand repo; and __fish_seen_subcommand_from list" -s o -l output -r -f -a "table\t''
+json\t''
+yaml\t''"
+complete -c charts -n "__fish_charts_using_subcommand repo; and __fish_seen_subcommand_from list" -s n -l namespace -d 'Namespace to work in [default: from the kube context, else `default`]' -r
+complete -c charts -n "__fish_charts_using_subcommand repo; and __fish_seen_subcommand_from list" -l kube-context -d 'Kubeconfig context to use' -r
+complete -c charts -n "__fish_charts_using_subcommand repo; and __fish_seen_subcommand_from list" -l kubeconfig -d 'Path to the kubeconfig file [default: $KUBECONFIG, else ~/.kube/config]' -r -F
+complete -c charts -n "__fish_charts_using_subcommand repo; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c charts -n "__fish_charts_using_subcommand repo; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c charts -n "__fish_charts_using_subcommand repo; and __fish_seen_subcommand_from update" -s n -l namespace -d 'Namespace to work in [default: from the kube context, else `default`]' -r
+complete -c charts -n "__fish_charts_using_subcommand repo; and __fish_seen_subcommand_from update" -l kube-context -d 'Kubeconfig context to use' -r
+complete -c charts -n "__fish_charts_using_subcommand repo; and __fish_seen_subcommand_from update" -l kubeconfig -d 'Path to the kubeconfig file [default: $KUBECONFIG, else ~/.kube/config]' -r -F
+complete -c charts -n "__fish_charts_using_subcommand repo; and __fish_seen_subcommand_from update" -s h -l help -d 'Print help'
+complete -c charts -n "__fish_charts_using_subcommand repo; and __fish_seen_subcommand_from update" -s V -l version -d 'Print version'
+complete -c charts -n "__fish_charts_using_subcommand repo; and __fish_seen_subcommand_from remove" -s n -l namespace -d 'Namespace to work in [default: from the kube context, else `default`]' -r
+complete -c charts -n "__fish_charts_using_subcommand repo; and __fish_seen_subcommand_from remove" -l kube-context -d 'Kubeconfig context to use' -r
+complete -c charts -n "__fish_charts_using_subcommand repo; and __fish_seen_subcommand_from remove" -l kubeconfig -d 'Path to the kubeconfig file [default: $KUBECONFIG, else ~/.kube/config]' -r -F
+complete -c charts -n "__fish_charts_using_subcommand repo; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
+complete -c charts -n "__fish_charts_using_subcommand repo; and __fish_seen_subcommand_from remove" -s V -l version -d 'Print version'
+complete -c charts -n "__fish_charts_using_subcommand repo; and __fish_seen_subcommand_from index" -l url -d 'URL the directory will be served at' -r
+complete -c charts -n "__fish_charts_using_subcommand repo; and __fish_seen_subcommand_from index" -l merge -d 'Merge this existing index into the new one (the new entries win)' -r -F
+complete -c charts -n "__fish_charts_using_subcommand repo; and __fish_seen_subcommand_from index" -s n -l namespace -d 'Namespace to work in [default: from the kube context, else `default`]' -r
+complete -c charts -n "__fish_charts_using_subcommand repo; and __fish_seen_subcommand_from index" -l kube-context -d 'Kubeconfig context to use' -r
+complete -c charts -n "__fish_charts_using_subcommand repo; and __fish_seen_subcommand_from index" -l kubeconfig -d 'Path to the kubeconfig file [default: $KUBECONFIG, else ~/.kube/config]' -r -F
+complete -c charts -n "__fish_charts_using_subcommand repo; and __fish_seen_subcommand_from index" -s h -l help -d 'Print help'
+complete -c charts -n "__fish_charts_using_subcommand repo; and __fish_seen_subcommand_from index" -s V -l version -d 'Print version'
+complete -c charts -n "__fish_charts_using_subcommand repo; and __fish_seen_subcommand_from help" -f -a "add" -d 'Add a chart repository and fetch its index'
+complete -c charts -n "__fish_charts_using_subcommand repo; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the added repositories'
+complete -c charts -n "__fish_charts_using_subcommand repo; and __fish_seen_subcommand_from help" -f -a "update" -d 'Fetch the latest index of all (or the named) repositories'
+complete -c charts -n "__fish_charts_using_subcommand repo; and __fish_seen_subcommand_from help" -f -a "remove" -d 'Remove repositories'
+complete -c charts -n "__fish_charts_using_subcommand repo; and __fish_seen_subcommand_from help" -f -a "index" -d 'Write an `index.yaml` for a directory of chart packages'
+complete -c charts -n "__fish_charts_using_subcommand repo; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c charts -n "__fish_charts_using_subcommand search; and not __fish_seen_subcommand_from repo help" -s n -l namespace -d 'Namespace to work in [default: from the kube context, else `default`]' -r
+complete -c charts -n "__fish_charts_using_subcommand search; and not __fish_seen_subcommand_from repo help" -l kube-context -d 'Kubeconfig context to use' -r
+complete -c charts -n "__fish_charts_using_subcommand search; and not __fish_seen_subcommand_from repo help" -l kubeconfig -d 'Path to the kubeconfig file [default: $KUBECONFIG, else ~/.kube/config]' -r -F
+complete -c charts -n "__fish_charts_using_subcommand search; and not __fish_seen_subcommand_from repo help" -s h -l help -d 'Print help'
+complete -c charts -n "__fish_charts_using_subcommand search; and not __fish_seen_subcommand_from repo help" -s V -l version -d 'Print version'
+complete -c charts -n "__fish_charts_using_subcommand search; and not __fish_seen_subcommand_from repo help" -f -a "repo" -d 'Search the added repositories (their cached indexes) for charts'
+complete -c charts -n "__fish_charts_using_subcommand search; and not __fish_seen_subcommand_from repo help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c charts -n "__fish_charts_using_subcommand search; and __fish_seen_subcommand_from repo" -l version -d 'Only versions matching this constraint (e.g. `^1.2`)' -r
+complete -c charts -n "__fish_charts_using_subcommand search; and __fish_seen_subcommand_from repo" -s o -l output -r -f -a "table\t''
+json\t''
+yaml\t''"
+complete -c charts -n "__fish_charts_using_subcommand search; and __fish_seen_subcommand_from repo" -s n -l namespace -d 'Namespace to work in [default: from the kube context, else `default`]' -r
+complete -c charts -n "__fish_charts_using_subcommand search; and __fish_seen_subcommand_from repo" -l kube-context -d 'Kubeconfig context to use' -r
+complete -c charts -n "__fish_charts_using_subcommand search; and __fish_seen_subcommand_from repo" -l kubeconfig -d 'Path to the kubeconfig file [default: $KUBECONFIG, else ~/.kube/config]' -r -F
+complete -c charts -n "__fish_charts_using_subcommand search; and __fish_seen_subcommand_from repo" -s l -l versions -d 'Show every version, not only the newest'
+complete -c charts -n "__fish_charts_using_subcommand search; and __fish_seen_subcommand_from repo" -l devel -d 'Include pre-release versions'
+complete -c charts -n "__fish_charts_using_subcommand search; and __fish_seen_subcommand_from repo" -s h -l help -d 'Print help'
+complete -c charts -n "__fish_charts_using_subcommand search; and __fish_seen_subcommand_from help" -f -a "repo" -d 'Search the added repositories (their cached indexes) for charts'
+complete -c charts -n "__fish_charts_using_subcommand search; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c charts -n "__fish_charts_using_subcommand pull" -l version -d 'Version or constraint [default: the newest stable version]' -r
+complete -c charts -n "__fish_charts_using_subcommand pull" -s d -l destination -d 'Directory to write into' -r -F
+complete -c charts -n "__fish_charts_using_subcommand pull" -l ca-file -d 'Verify servers with this CA bundle (PEM)' -r -F
+complete -c charts -n "__fish_charts_using_subcommand pull" -s n -l namespace -d 'Namespace to work in [default: from the kube context, else `default`]' -r
+complete -c charts -n "__fish_charts_using_subcommand pull" -l kube-context -d 'Kubeconfig context to use' -r
+complete -c charts -n "__fish_charts_using_subcommand pull" -l kubeconfig -d 'Path to the kubeconfig file [default: $KUBECONFIG, else ~/.kube/config]' -r -F
+complete -c charts -n "__fish_charts_using_subcommand pull" -l untar -d 'Unpack the chart after downloading it'
+complete -c charts -n "__fish_charts_using_subcommand pull" -l offline -d 'Use only the local cache; never touch the network'
+complete -c charts -n "__fish_charts_using_subcommand pull" -l plain-http -d 'Use plain HTTP for OCI registries (local registries)'
+complete -c charts -n "__fish_charts_using_subcommand pull" -l insecure-skip-tls-verify -d 'Skip TLS certificate checks (unsafe)'
+complete -c charts -n "__fish_charts_using_subcommand pull" -s h -l help -d 'Print help'
+complete -c charts -n "__fish_charts_using_subcommand push" -l ca-file -d 'Verify servers with this CA bundle (PEM)' -r -F
+complete -c charts -n "__fish_charts_using_subcommand push" -s n -l namespace -d 'Namespace to work in [default: from the kube context, else `default`]' -r
+complete -c charts -n "__fish_charts_using_subcommand push" -l kube-context -d 'Kubeconfig context to use' -r
+complete -c charts -n "__fish_charts_using_subcommand push" -l kubeconfig -d 'Path to the kubeconfig file [default: $KUBECONFIG, else ~/.kube/config]' -r -F
+complete -c charts -n "__fish_charts_using_subcommand push" -l offline -d 'Use only the local cache; never touch the network'
+complete -c charts -n "__fish_charts_using_subcommand push" -l plain-http -d 'Use plain HTTP for OCI registries (local registries)'
+complete -c charts -n "__fish_charts_using_subcommand push" -l insecure-skip-tls-verify -d 'Skip TLS certificate checks (unsafe)'
+complete -c charts -n "__fish_charts_using_subcommand push" -s h -l help -d 'Print help'
+complete -c charts -n "__fish_charts_using_subcommand push" -s V -l version -d 'Print version'
+complete -c charts -n "__fish_charts_using_subcommand registry; and not __fish_seen_subcommand_from login logout help" -s n -l namespace -d 'Namespace to work in [default: from the kube context, else `default`]' -r
+complete -c charts -n "__fish_charts_using_subcommand registry; and not __fish_seen_subcommand_from login logout help" -l kube-context -d 'Kubeconfig context to use' -r
+complete -c charts -n "__fish_charts_using_subcommand registry; and not __fish_seen_subcommand_from login logout help" -l kubeconfig -d 'Path to the kubeconfig file [default: $KUBECONFIG, else ~/.kube/config]' -r -F
+complete -c charts -n "__fish_charts_using_subcommand registry; and not __fish_seen_subcommand_from login logout help" -s h -l help -d 'Print help'
+complete -c charts -n "__fish_charts_using_subcommand registry; and not __fish_seen_subcommand_from login logout help" -s V -l version -d 'Print version'
+complete -c charts -n "__fish_charts_using_subcommand registry; and not __fish_seen_subcommand_from login logout help" -f -a "login" -d 'Check credentials against a registry and save them'
+complete -c charts -n "__fish_charts_using_subcommand registry; and not __fish_seen_subcommand_from login logout help" -f -a "logout" -d 'Forget the saved credentials of a registry'
+complete -c charts -n "__fish_charts_using_subcommand registry; and not __fish_seen_subcommand_from login logout help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c charts -n "__fish_charts_using_subcommand registry; and __fish_seen_subcommand_from login" -s u -l username -r
+complete -c charts -n "__fish_charts_using_subcommand registry; and __fish_seen_subcommand_from login" -l ca-file -d 'Verify servers with this CA bundle (PEM)' -r -F
+complete -c charts -n "__fish_charts_using_subcommand registry; and __fish_seen_subcommand_from login" -s n -l namespace -d 'Namespace to work in [default: from the kube context, else `default`]' -r
+complete -c charts -n "__fish_charts_using_subcommand registry; and __fish_seen_subcommand_from login" -l kube-context -d 'Kubeconfig context to use' -r
+complete -c charts -n "__fish_charts_using_subcommand registry; and __fish_seen_subcommand_from login" -l kubeconfig -d 'Path to the kubeconfig file [default: $KUBECONFIG, else ~/.kube/config]' -r -F
+complete -c charts -n "__fish_charts_using_subcommand registry; and __fish_seen_subcommand_from login" -l password-stdin -d 'Read the password from stdin'
+complete -c charts -n "__fish_charts_using_subcommand registry; and __fish_seen_subcommand_from login" -l offline -d 'Use only the local cache; never touch the network'
+complete -c charts -n "__fish_charts_using_subcommand registry; and __fish_seen_subcommand_from login" -l plain-http -d 'Use plain HTTP for OCI registries (local registries)'
+complete -c charts -n "__fish_charts_using_subcommand registry; and __fish_seen_subcommand_from login" -l insecure-skip-tls-verify -d 'Skip TLS certificate checks (unsafe)'
+complete -c charts -n "__fish_charts_using_subcommand registry; and __fish_seen_subcommand_from login" -s h -l help -d 'Print help'
+complete -c charts -n "__fish_charts_using_subcommand registry; and __fish_seen_subcommand_from login" -s V -l version -d 'Print version'
+complete -c charts -n "__fish_charts_using_subcommand registry; and __fish_seen_subcommand_from logout" -s n -l namespace -d 'Namespace to work in [default: from the kube context, else `default`]' -r
+complete -c charts -n "__fish_charts_using_subcommand registry; and __fish_seen_subcommand_from logout" -l kube-context -d 'Kubeconfig context to use' -r
+complete -c charts -n "__fish_charts_using_subcommand registry; and __fish_seen_subcommand_from logout" -l kubeconfig -d 'Path to the kubeconfig file [default: $KUBECONFIG, else ~/.kube/config]' -r -F
+complete -c charts -n "__fish_charts_using_subcommand registry; and __fish_seen_subcommand_from logout" -s h -l help -d 'Print help'
+complete -c charts -n "__fish_charts_using_subcommand registry; and __fish_seen_subcommand_from logout" -s V -l version -d 'Print version'
+complete -c charts -n "__fish_charts_using_subcommand registry; and __fish_seen_subcommand_from help" -f -a "login" -d 'Check credentials against a registry and save them'
+complete -c charts -n "__fish_charts_using_subcommand registry; and __fish_seen_subcommand_from help" -f -a "logout" -d 'Forget the saved credentials of a registry'
+complete -c charts -n "__fish_charts_using_subcommand registry; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c charts -n "__fish_charts_using_subcommand dependency; and not __fish_seen_subcommand_from update build list help" -s n -l namespace -d 'Namespace to work in [default: from the kube context, else `default`]' -r
+complete -c charts -n "__fish_charts_using_subcommand dependency; and not __fish_seen_subcommand_from update build list help" -l kube-context -d 'Kubeconfig context to use' -r
+complete -c charts -n "__fish_charts_using_subcommand dependency; and not __fish_seen_subcommand_from update build list help" -l kubeconfig -d 'Path to the kubeconfig file [default: $KUBECONFIG, else ~/.kube/config]' -r -F
+complete -c charts -n "__fish_charts_using_subcommand dependency; and not __fish_seen_subcommand_from update build list help" -s h -l help -d 'Print help'
+complete -c charts -n "__fish_charts_using_subcommand dependency; and not __fish_seen_subcommand_from update build list help" -s V -l version -d 'Print version'
+complete -c charts -n "__fish_charts_using_subcommand dependency; and not __fish_seen_subcommand_from update build list help" -f -a "update" -d 'Resolve the newest matching versions, vendor them into `charts/`, write Chart.lock'
+complete -c charts -n "__fish_charts_using_subcommand dependency; and not __fish_seen_subcommand_from update build list help" -f -a "build" -d 'Reproduce `charts/` exactly from Chart.lock'
+complete -c charts -n "__fish_charts_using_subcommand dependency; and not __fish_seen_subcommand_from update build list help" -f -a "list" -d 'Show each dependency and whether `charts/` has it'
+complete -c charts -n "__fish_charts_using_subcommand dependency; and not __fish_seen_subcommand_from update build list help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c charts -n "__fish_charts_using_subcommand dependency; and __fish_seen_subcommand_from update" -l ca-file -d 'Verify servers with this CA bundle (PEM)' -r -F
+complete -c charts -n "__fish_charts_using_subcommand dependency; and __fish_seen_subcommand_from update" -s n -l namespace -d 'Namespace to work in [default: from the kube context, else `default`]' -r
+complete -c charts -n "__fish_charts_using_subcommand dependency; and __fish_seen_subcommand_from update" -l kube-context -d 'Kubeconfig context to use' -r
+complete -c charts -n "__fish_charts_using_subcommand dependency; and __fish_seen_subcommand_from update" -l kubeconfig -d 'Path to the kubeconfig file [default: $KUBECONFIG, else ~/.kube/config]' -r -F
+complete -c charts -n "__fish_charts_using_subcommand dependency; and __fish_seen_subcommand_from update" -l offline -d 'Use only the local cache; never touch the network'
+complete -c charts -n "__fish_charts_using_subcommand dependency; and __fish_seen_subcommand_from update" -l plain-http -d 'Use plain HTTP for OCI registries (local registries)'
+complete -c charts -n "__fish_charts_using_subcommand dependency; and __fish_seen_subcommand_from update" -l insecure-skip-tls-verify -d 'Skip TLS certificate checks (unsafe)'
+complete -c charts -n "__fish_charts_using_subcommand dependency; and __fish_seen_subcommand_from update" -s h -l help -d 'Print help'
+complete -c charts -n "__fish_charts_using_subcommand dependency; and __fish_seen_subcommand_from update" -s V -l version -d 'Print version'
+complete -c charts -n "__fish_charts_using_subcommand dependency; and __fish_seen_subcommand_from build" -l ca-file -d 'Verify servers with this CA bundle (PEM)' -r -F
+complete -c charts -n "__fish_charts_using_subcommand dependency; and __fish_seen_subcommand_from build" -s n -l namespace -d 'Namespace to work in [default: from the kube context, else `default`]' -r
+complete -c charts -n "__fish_charts_using_subcommand dependency; and __fish_seen_subcommand_from build" -l kube-context -d 'Kubeconfig context to use' -r
+complete -c charts -n "__fish_charts_using_subcommand dependency; and __fish_seen_subcommand_from build" -l kubeconfig -d 'Path to the kubeconfig file [default: $KUBECONFIG, else ~/.kube/config]' -r -F
+complete -c charts -n "__fish_charts_using_subcommand dependency; and __fish_seen_subcommand_from build" -l offline -d 'Use only the local cache; never touch the network'
+complete -c charts -n "__fish_charts_using_subcommand dependency; and __fish_seen_subcommand_from build" -l plain-http -d 'Use plain HTTP for OCI registries (local registries)'
+complete -c charts -n "__fish_charts_using_subcommand dependency; and __fish_seen_subcommand_from build" -l insecure-skip-tls-verify -d 'Skip TLS certificate checks (unsafe)'
+complete -c charts -n "__fish_charts_using_subcommand dependency; and __fish_seen_subcommand_from build" -s h -l help -d 'Print help'
+complete -c charts -n "__fish_charts_using_subcommand dependency; and __fish_seen_subcommand_from build" -s V -l version -d 'Print version'
+complete -c charts -n "__fish_charts_using_subcommand dependency; and __fish_seen_subcommand_from list" -s o -l output -r -f -a "table\t''
+json\t''
+yaml\t''"
+complete -c charts -n "__fish_charts_using_subcommand dependency; and __fish_seen_subcommand_from list" -s n -l namespace -d 'Namespace to work in [default: from the kube context, else `default`]' -r
+complete -c charts -n "__fish_charts_using_subcommand dependency; and __fish_seen_subcommand_from list" -l kube-context -d 'Kubeconfig context to use' -r
+complete -c charts -n "__fish_charts_using_subcommand dependency; and __fish_seen_subcommand_from list" -l kubeconfig -d 'Path to the kubeconfig file [default: $KUBECONFIG, else ~/.kube/config]' -r -F
+complete -c charts -n "__fish_charts_using_subcommand dependency; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c charts -n "__fish_charts_using_subcommand dependency; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c charts -n "__fish_charts_using_subcommand dependency; and __fish_seen_subcommand_from help" -f -a "update" -d 'Resolve the newest matching versions, vendor them into `charts/`, write Chart.lock'
+complete -c charts -n "__fish_charts_using_subcommand dependency; and __fish_seen_subcommand_from help" -f -a "build" -d 'Reproduce `charts/` exactly from Chart.lock'
+complete -c charts -n "__fish_charts_using_subcommand dependency; and __fish_seen_subcommand_from help" -f -a "list" -d 'Show each dependency and whether `charts/` has it'
+complete -c charts -n "__fish_charts_using_subcommand dependency; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c charts -n "__fish_charts_using_subcommand completion" -s n -l namespace -d 'Namespace to work in [default: from the kube context, else `default`]' -r
 complete -c charts -n "__fish_charts_using_subcommand completion" -l kube-context -d 'Kubeconfig context to use' -r
 complete -c charts -n "__fish_charts_using_subcommand completion" -l kubeconfig -d 'Path to the kubeconfig file [default: $KUBECONFIG, else ~/.kube/config]' -r -F
@@ -138,16 +306,33 @@ complete -c charts -n "__fish_charts_using_subcommand version" -l kubeconfig -d 
 complete -c charts -n "__fish_charts_using_subcommand version" -l short -d 'Print only the version number'
 complete -c charts -n "__fish_charts_using_subcommand version" -s h -l help -d 'Print help'
 complete -c charts -n "__fish_charts_using_subcommand version" -s V -l version -d 'Print version'
-complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template lint show create package completion version help" -f -a "template" -d 'Render a chart\'s objects locally and print them'
-complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template lint show create package completion version help" -f -a "lint" -d 'Check charts for problems: metadata, rendering, object shape, names, values schema'
-complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template lint show create package completion version help" -f -a "show" -d 'Show a chart\'s metadata, values, README or CRDs'
-complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template lint show create package completion version help" -f -a "create" -d 'Create a new chart with a ready-to-use scaffold'
-complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template lint show create package completion version help" -f -a "package" -d 'Package charts into reproducible `.tgz` archives'
-complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template lint show create package completion version help" -f -a "completion" -d 'Print a shell completion script'
-complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template lint show create package completion version help" -f -a "version" -d 'Print the version of charts'
-complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template lint show create package completion version help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template lint show create package repo search pull push registry dependency completion version help" -f -a "template" -d 'Render a chart\'s objects locally and print them'
+complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template lint show create package repo search pull push registry dependency completion version help" -f -a "lint" -d 'Check charts for problems: metadata, rendering, object shape, names, values schema'
+complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template lint show create package repo search pull push registry dependency completion version help" -f -a "show" -d 'Show a chart\'s metadata, values, README or CRDs'
+complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template lint show create package repo search pull push registry dependency completion version help" -f -a "create" -d 'Create a new chart with a ready-to-use scaffold'
+complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template lint show create package repo search pull push registry dependency completion version help" -f -a "package" -d 'Package charts into reproducible `.tgz` archives'
+complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template lint show create package repo search pull push registry dependency completion version help" -f -a "repo" -d 'Add, list, update and remove chart repositories; index a directory of packages'
+complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template lint show create package repo search pull push registry dependency completion version help" -f -a "search" -d 'Search the added repositories for charts'
+complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template lint show create package repo search pull push registry dependency completion version help" -f -a "pull" -d 'Download a chart from a repository, a URL or an OCI registry'
+complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template lint show create package repo search pull push registry dependency completion version help" -f -a "push" -d 'Upload a chart package to an OCI registry'
+complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template lint show create package repo search pull push registry dependency completion version help" -f -a "registry" -d 'Log in to or out of an OCI registry'
+complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template lint show create package repo search pull push registry dependency completion version help" -f -a "dependency" -d 'Manage a chart\'s dependencies (`charts/` and Chart.lock)'
+complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template lint show create package repo search pull push registry dependency completion version help" -f -a "completion" -d 'Print a shell completion script'
+complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template lint show create package repo search pull push registry dependency completion version help" -f -a "version" -d 'Print the version of charts'
+complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template lint show create package repo search pull push registry dependency completion version help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c charts -n "__fish_charts_using_subcommand help; and __fish_seen_subcommand_from show" -f -a "chart" -d 'Show Chart.yaml'
 complete -c charts -n "__fish_charts_using_subcommand help; and __fish_seen_subcommand_from show" -f -a "values" -d 'Show values.yaml as written (comments kept)'
 complete -c charts -n "__fish_charts_using_subcommand help; and __fish_seen_subcommand_from show" -f -a "readme" -d 'Show the README'
 complete -c charts -n "__fish_charts_using_subcommand help; and __fish_seen_subcommand_from show" -f -a "crds" -d 'Show the CRDs from `crds/`'
 complete -c charts -n "__fish_charts_using_subcommand help; and __fish_seen_subcommand_from show" -f -a "all" -d 'Show all of the above'
+complete -c charts -n "__fish_charts_using_subcommand help; and __fish_seen_subcommand_from repo" -f -a "add" -d 'Add a chart repository and fetch its index'
+complete -c charts -n "__fish_charts_using_subcommand help; and __fish_seen_subcommand_from repo" -f -a "list" -d 'List the added repositories'
+complete -c charts -n "__fish_charts_using_subcommand help; and __fish_seen_subcommand_from repo" -f -a "update" -d 'Fetch the latest index of all (or the named) repositories'
+complete -c charts -n "__fish_charts_using_subcommand help; and __fish_seen_subcommand_from repo" -f -a "remove" -d 'Remove repositories'
+complete -c charts -n "__fish_charts_using_subcommand help; and __fish_seen_subcommand_from repo" -f -a "index" -d 'Write an `index.yaml` for a directory of chart packages'
+complete -c charts -n "__fish_charts_using_subcommand help; and __fish_seen_subcommand_from search" -f -a "repo" -d 'Search the added repositories (their cached indexes) for charts'
+complete -c charts -n "__fish_charts_using_subcommand help; and __fish_seen_subcommand_from registry" -f -a "login" -d 'Check credentials against a registry and save them'
+complete -c charts -n "__fish_charts_using_subcommand help; and __fish_seen_subcommand_from registry" -f -a "logout" -d 'Forget the saved credentials of a registry'
+complete -c charts -n "__fish_charts_using_subcommand help; and __fish_seen_subcommand_from dependency" -f -a "update" -d 'Resolve the newest matching versions, vendor them into `charts/`, write Chart.lock'
+complete -c charts -n "__fish_charts_using_subcommand help; and __fish_seen_subcommand_from dependency" -f -a "build" -d 'Reproduce `charts/` exactly from Chart.lock'
+complete -c charts -n "__fish_charts_using_subcommand help; and __fish_seen_subcommand_from dependency" -f -a "list" -d 'Show each dependency and whether `charts/` has it'

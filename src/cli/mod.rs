@@ -2,9 +2,15 @@
 //! One file per command; `run` is the one place that dispatches.
 
 pub mod create;
+pub mod dependency;
 pub mod lint;
 pub mod output;
 pub mod package;
+pub mod pull;
+pub mod push;
+pub mod registry;
+pub mod repo;
+pub mod search;
 pub mod show;
 pub mod template;
 pub mod values_flags;
@@ -45,6 +51,7 @@ pub struct GlobalArgs {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Render a chart's objects locally and print them
+    #[command(disable_version_flag = true)]
     Template(template::TemplateArgs),
     /// Check charts for problems: metadata, rendering, object shape, names, values schema
     Lint(lint::LintArgs),
@@ -56,6 +63,23 @@ pub enum Command {
     /// Package charts into reproducible `.tgz` archives
     #[command(disable_version_flag = true)]
     Package(package::PackageArgs),
+    /// Add, list, update and remove chart repositories; index a directory of packages
+    #[command(subcommand)]
+    Repo(repo::RepoCommand),
+    /// Search the added repositories for charts
+    #[command(subcommand)]
+    Search(search::SearchCommand),
+    /// Download a chart from a repository, a URL or an OCI registry
+    #[command(disable_version_flag = true)]
+    Pull(pull::PullArgs),
+    /// Upload a chart package to an OCI registry
+    Push(push::PushArgs),
+    /// Log in to or out of an OCI registry
+    #[command(subcommand)]
+    Registry(registry::RegistryCommand),
+    /// Manage a chart's dependencies (`charts/` and Chart.lock)
+    #[command(subcommand, alias = "dep")]
+    Dependency(dependency::DependencyCommand),
     /// Print a shell completion script
     Completion(CompletionArgs),
     /// Print the version of charts
@@ -94,6 +118,12 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Show(command) => show::show(command),
         Command::Create(args) => create::create(args),
         Command::Package(args) => package::package(args),
+        Command::Repo(command) => repo::repo(command),
+        Command::Search(command) => search::search(command),
+        Command::Pull(args) => pull::pull(args),
+        Command::Push(args) => push::push(args),
+        Command::Registry(command) => registry::registry(command),
+        Command::Dependency(command) => dependency::dependency(command),
         Command::Completion(args) => output::print(&completion_script(args.shell)),
         Command::Version(args) => version(args),
     }

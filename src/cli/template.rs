@@ -11,11 +11,17 @@ use crate::render::{Object, RenderOptions};
 
 #[derive(Debug, clap::Args)]
 pub struct TemplateArgs {
-    /// `[NAME] CHART`: the release name (default `release-name`) and the chart directory or `.tgz`
+    /// `[NAME] CHART`: the release name (default `release-name`) and the chart: a directory, a
+    /// `.tgz`, `repo/name`, a URL or `oci://host/path/name[:tag|@sha256:digest]`
     #[arg(value_name = "NAME|CHART", num_args = 1..=2, required = true)]
     pub positional: Vec<String>,
     #[command(flatten)]
     pub values: ValuesArgs,
+    /// Chart version or constraint, for charts from repositories and registries
+    #[arg(long, value_name = "CONSTRAINT")]
+    pub version: Option<String>,
+    #[command(flatten)]
+    pub remote: crate::cli::repo::RemoteArgs,
     /// Only show objects from these templates (e.g. `templates/deployment.yaml`)
     #[arg(short = 's', long = "show-only", value_name = "TEMPLATE")]
     pub show_only: Vec<String>,
@@ -49,7 +55,12 @@ pub fn template(global: &GlobalArgs, args: TemplateArgs) -> Result<()> {
         _ => return Err(Error::Usage("expected `[NAME] CHART`".to_string())),
     };
     let settings = RenderSettings {
-        chart: PathBuf::from(chart),
+        chart: crate::repo::block_on(crate::repo::resolve_chart(
+            &chart,
+            args.version.as_deref(),
+            &args.remote.settings(),
+        ))?
+        .path,
         values: args.values.to_options(),
         options: RenderOptions {
             release_name: name,

@@ -6,3 +6,4 @@ mod cli;
 mod common;
 mod lint;
 mod render;
+mod repo;
