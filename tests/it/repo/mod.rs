@@ -631,3 +631,51 @@ fn offline_dependency_build_uses_the_cache() {
         before
     );
 }
+
+#[test]
+fn oci_bearer_token_auth() {
+    let registry = Registry::start(None);
+    let front = support::TokenFront::start(&registry.host, "carol", "tok-pass");
+    let env = Env::new();
+    write_chart(&env.path("src/web"), "web", "4.0.0", "");
+    env.ok(&["package", "src/web", "-d", "pkg"]);
+    let remote = format!("oci://{}/secure", front.host);
+
+    // Anonymous: the token server refuses, and the error says how to log in.
+    let error = env.fails(&["push", "pkg/web-4.0.0.tgz", &remote, "--plain-http"]);
+    assert!(error.contains("requires authentication"), "{error}");
+
+    let login = env
+        .cmd()
+        .args([
+            "registry",
+            "login",
+            &front.host,
+            "-u",
+            "carol",
+            "--password-stdin",
+            "--plain-http",
+        ])
+        .write_stdin("tok-pass")
+        .output()
+        .unwrap();
+    assert!(
+        login.status.success(),
+        "{}",
+        String::from_utf8_lossy(&login.stderr)
+    );
+    env.ok(&["push", "pkg/web-4.0.0.tgz", &remote, "--plain-http"]);
+    env.ok(&[
+        "pull",
+        &format!("{remote}/web"),
+        "--version",
+        "4.0.0",
+        "--plain-http",
+        "-d",
+        "out",
+    ]);
+    assert_eq!(
+        std::fs::read(env.path("out/web-4.0.0.tgz")).unwrap(),
+        std::fs::read(env.path("pkg/web-4.0.0.tgz")).unwrap()
+    );
+}

@@ -259,3 +259,130 @@ fn which(binary: &str) -> Option<PathBuf> {
         .map(|dir| dir.join(binary))
         .find(|candidate| candidate.is_file())
 }
+
+/// A bearer-token front for a registry: `/token` hands out a token for the right basic
+/// credentials, and `/v2/...` requests without that token get a `WWW-Authenticate: Bearer`
+/// challenge; the rest are forwarded to the registry. Stopped on drop.
+pub struct TokenFront {
+    pub host: String,
+    stop: Arc<AtomicBool>,
+    address: std::net::SocketAddr,
+}
+
+pub const TOKEN: &str = "test-token-42";
+
+impl TokenFront {
+    pub fn start(backend: &str, user: &str, password: &str) -> TokenFront {
+        use base64::Engine as _;
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let address = listener.local_addr().unwrap();
+        let stop = Arc::new(AtomicBool::new(false));
+        let stop_flag = stop.clone();
+        let backend = backend.to_string();
+        let basic = format!(
+            "Basic {}",
+            base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"))
+        );
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                if stop_flag.load(Ordering::SeqCst) {
+                    break;
+                }
+                if let Ok(stream) = stream {
+                    let backend = backend.clone();
+                    let basic = basic.clone();
+                    std::thread::spawn(move || {
+                        let _ = front(stream, address, &backend, &basic);
+                    });
+                }
+            }
+        });
+        TokenFront {
+            host: address.to_string(),
+            stop,
+            address,
+        }
+    }
+}
+
+impl Drop for TokenFront {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        let _ = TcpStream::connect(self.address);
+    }
+}
+
+fn front(
+    mut stream: TcpStream,
+    address: std::net::SocketAddr,
+    backend: &str,
+    basic: &str,
+) -> std::io::Result<()> {
+    stream.set_read_timeout(Some(Duration::from_secs(10)))?;
+    let mut reader = BufReader::new(stream.try_clone()?);
+    let mut request_line = String::new();
+    reader.read_line(&mut request_line)?;
+    let mut headers = Vec::new();
+    let mut authorization = String::new();
+    let mut length = 0usize;
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line)? == 0 || line == "\r\n" {
+            break;
+        }
+        let (name, value) = line.split_once(':').unwrap_or((&line, ""));
+        let value = value.trim().to_string();
+        match name.to_ascii_lowercase().as_str() {
+            "authorization" => authorization = value,
+            "connection" => {}
+            "content-length" => {
+                length = value.parse().unwrap_or(0);
+                headers.push(line);
+            }
+            _ => headers.push(line),
+        }
+    }
+    let mut body = vec![0; length];
+    reader.read_exact(&mut body)?;
+    let path = request_line
+        .split_whitespace()
+        .nth(1)
+        .unwrap_or("/")
+        .to_string();
+    let reply = |stream: &mut TcpStream, status: &str, extra: &str, body: &str| {
+        let text = format!(
+            "HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n{extra}\r\n{body}",
+            body.len()
+        );
+        stream.write_all(text.as_bytes())
+    };
+    if path.starts_with("/token") {
+        assert!(path.contains("service=test-registry"), "{path}");
+        return if authorization == basic {
+            reply(
+                &mut stream,
+                "200 OK",
+                "Content-Type: application/json\r\n",
+                &format!("{{\"token\":\"{TOKEN}\"}}"),
+            )
+        } else {
+            reply(&mut stream, "401 Unauthorized", "", "{}")
+        };
+    }
+    if authorization != format!("Bearer {TOKEN}") {
+        let challenge = format!(
+            "WWW-Authenticate: Bearer realm=\"http://{address}/token\",service=\"test-registry\",scope=\"repository:any:pull,push\"\r\n"
+        );
+        return reply(&mut stream, "401 Unauthorized", &challenge, "{}");
+    }
+    let mut upstream = TcpStream::connect(backend)?;
+    let mut forwarded = request_line.clone();
+    for header in headers {
+        forwarded.push_str(&header);
+    }
+    forwarded.push_str("Connection: close\r\n\r\n");
+    upstream.write_all(forwarded.as_bytes())?;
+    upstream.write_all(&body)?;
+    std::io::copy(&mut upstream, &mut stream)?;
+    Ok(())
+}
