@@ -1,1 +1,2 @@
 //! Integration tests: one binary, a module per area.
+mod sandbox;
