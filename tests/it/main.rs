@@ -7,3 +7,4 @@ mod common;
 mod lint;
 mod render;
 mod repo;
+mod sandbox;

@@ -423,7 +423,7 @@ pub fn conflict_message(conflicts: &[Conflict]) -> (String, Vec<Value>) {
     let causes = conflicts
         .iter()
         .map(|c| {
-            json!({"type": "FieldManagerConflict", "message": format!("conflict with {}", c.manager), "field": path_string(&c.path)})
+            json!({"reason": "FieldManagerConflict", "message": format!("conflict with {}", c.manager), "field": path_string(&c.path)})
         })
         .collect();
     if let [only] = conflicts {

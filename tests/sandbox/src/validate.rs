@@ -219,7 +219,11 @@ pub fn normalize(resource: &ResourceType, object: &mut Value) -> ApiResult<()> {
                 data.insert(key, json!(engine.encode(text)));
             }
         }
-        if object.get("type").is_none() {
+        if object
+            .get("type")
+            .and_then(Value::as_str)
+            .is_none_or(str::is_empty)
+        {
             object
                 .as_object_mut()
                 .unwrap()
