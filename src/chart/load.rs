@@ -192,6 +192,22 @@ pub(crate) fn build(files: Vec<ChartFile>, origin: PathBuf) -> Result<Chart, Err
         subcharts.push(load_archive_bytes(&archive.data, &label)?);
     }
 
+    // Two copies of one subchart (say `charts/api/` and `charts/api-1.0.0.tgz` after a
+    // `dependency update`) would make the rendered version a matter of file order.
+    for (index, sub) in subcharts.iter().enumerate() {
+        if let Some(other) = subcharts[..index].iter().find(|s| s.name() == sub.name()) {
+            return Err(Error::Invalid {
+                file: format!("{}/charts", origin.display()),
+                message: format!(
+                    "subchart `{}` is there twice (`{}` and `{}`); keep one",
+                    sub.name(),
+                    other.origin.display(),
+                    sub.origin.display()
+                ),
+            });
+        }
+    }
+
     Ok(Chart {
         metadata,
         chart_yaml,

@@ -310,3 +310,38 @@ fn show_prints_chart_values_readme_and_crds() {
             && all.contains("things.example.com")
     );
 }
+
+/// Regression: a vendored directory and a packaged copy of the same subchart (left by
+/// `dependency update` next to a `file://charts/x` directory) rendered whichever came first.
+#[test]
+fn two_copies_of_one_subchart_are_refused() {
+    let env = TestEnv::new();
+    let chart = TestChart::new(&env, "top");
+    chart.subchart("api").template(
+        "cm.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: api\n",
+    );
+    let api = TestChart::new(&env, "api");
+    let output = env
+        .charts()
+        .args([
+            "package",
+            &api.arg(),
+            "-d",
+            &chart.path().join("charts").display().to_string(),
+        ])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    let output = env
+        .charts()
+        .args(["template", &chart.arg()])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("subchart `api` is there twice"),
+        "{}",
+        stderr(&output)
+    );
+}
