@@ -335,14 +335,13 @@ fn kubectl_server_side_apply_reports_conflicts_and_forces() {
         4,
         "{applied}"
     );
-    let deployment = kubectl.json(&[
-        "-n",
-        "shop",
+    // `get --raw` shows managedFields on every kubectl version (`--show-managed-fields` is 1.21+).
+    let raw = kubectl.ok(&[
         "get",
-        "deployment",
-        "web",
-        "--show-managed-fields",
+        "--raw",
+        "/apis/apps/v1/namespaces/shop/deployments/web",
     ]);
+    let deployment: Value = serde_json::from_str(&raw).unwrap();
     let managers: Vec<&str> = deployment["metadata"]["managedFields"]
         .as_array()
         .unwrap()
@@ -413,6 +412,32 @@ fn kubectl_waits_for_available_and_rollout_status() {
         rollout.contains("deployment \"web\" successfully rolled out"),
         "{rollout}"
     );
+    // `kubectl get` uses server-side printing (a Table).
+    let table = kubectl.ok(&["-n", "shop", "get", "deployment", "web"]);
+    let rows: Vec<Vec<&str>> = table.lines().map(words).collect();
+    assert_eq!(rows[0], ["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"]);
+    assert_eq!(rows[1][..4], ["web", "2/2", "2", "2"]);
+    // `kubectl scale` goes through the scale subresource.
+    let scaled = kubectl.ok(&["-n", "shop", "scale", "deployment", "web", "--replicas=4"]);
+    assert_eq!(scaled.trim(), "deployment.apps/web scaled");
+    kubectl.ok(&[
+        "-n",
+        "shop",
+        "rollout",
+        "status",
+        "deployment/web",
+        "--timeout=30s",
+    ]);
+    let ready = kubectl.ok(&[
+        "-n",
+        "shop",
+        "get",
+        "deployment",
+        "web",
+        "-o",
+        "jsonpath={.status.readyReplicas}",
+    ]);
+    assert_eq!(ready, "4");
 
     let failing = MANIFESTS
         .replacen(
@@ -510,6 +535,11 @@ spec:
         "namespace \"team\" deleted"
     );
     let gone = kubectl.fails(&["get", "namespace", "team"], "");
+    let protected = kubectl.fails(&["delete", "namespace", "default"], "");
+    assert!(
+        protected.contains("Error from server (Forbidden)"),
+        "{protected}"
+    );
     assert!(gone.contains("namespaces \"team\" not found"), "{gone}");
     let widgets = kubectl.ok(&["get", "widgets", "-A", "-o", "name"]);
     assert_eq!(widgets.trim(), "");

@@ -22,6 +22,7 @@ mod registry;
 mod selector;
 mod server;
 mod store;
+mod table;
 mod util;
 mod validate;
 

@@ -44,6 +44,16 @@ impl ResourceType {
         (self.group.clone(), self.plural.clone())
     }
 
+    /// Whether `/scale` is served (autoscaling/v1 Scale over `spec.replicas`).
+    pub fn has_scale(&self) -> bool {
+        !self.custom
+            && self.group == "apps"
+            && matches!(
+                self.kind.as_str(),
+                "Deployment" | "StatefulSet" | "ReplicaSet"
+            )
+    }
+
     pub fn is(&self, group: &str, plural: &str) -> bool {
         self.group == group && self.plural == plural
     }

@@ -24,7 +24,7 @@ use crate::faults::{Counters, Fault, FaultAction, Faults};
 use crate::registry::ResourceType;
 use crate::selector::{FieldSelector, LabelSelector};
 use crate::store::{
-    DeleteOptions, EventType, PatchType, Propagation, Store, WatchEvent, WriteOptions,
+    DeleteOptions, EventType, Ownership, PatchType, Propagation, Store, WatchEvent, WriteOptions,
 };
 use crate::validate::MAX_BODY_BYTES;
 
@@ -545,10 +545,11 @@ fn handle_resource(shared: &Arc<Shared>, request: ApiRequest) -> ApiResult<Respo
     {
         return Err(ApiError::path_not_found());
     }
-    if let Some(subresource) = &route.subresource {
-        if subresource != "status" || !resource.status_subresource {
-            return Err(ApiError::path_not_found());
-        }
+    match route.subresource.as_deref() {
+        None => {}
+        Some("status") if resource.status_subresource => {}
+        Some("scale") if resource.has_scale() => return scale(shared, &resource, &request),
+        Some(_) => return Err(ApiError::path_not_found()),
     }
     let accept = request
         .headers
@@ -560,6 +561,7 @@ fn handle_resource(shared: &Arc<Shared>, request: ApiRequest) -> ApiResult<Respo
         api_version: resource.api_version(&route.version),
         metadata_only: accept.contains("as=PartialObjectMetadata"),
     };
+    let as_table = crate::table::wanted(accept);
     let namespace = route.namespace.clone().unwrap_or_default();
     let query = &request.query;
     let subresource = route.subresource.as_deref();
@@ -577,6 +579,14 @@ fn handle_resource(shared: &Arc<Shared>, request: ApiRequest) -> ApiResult<Respo
     match (&request.method, &route.name) {
         (&Method::GET, Some(name)) => {
             let object = shared.store().get(&resource, &namespace, name)?;
+            if as_table {
+                let metadata =
+                    json!({"resourceVersion": object.pointer("/metadata/resourceVersion")});
+                return Ok(json_response(
+                    StatusCode::OK,
+                    &crate::table::table(&resource.kind, &[&object], metadata),
+                ));
+            }
             Ok(json_response(StatusCode::OK, &render.object(&object)))
         }
         (&Method::GET, None) => {
@@ -607,17 +617,25 @@ fn handle_resource(shared: &Arc<Shared>, request: ApiRequest) -> ApiResult<Respo
                 (objects, store.resource_version())
             };
             let total = objects.len();
-            let page: Vec<Value> = objects.iter().take(limit).map(|o| render.item(o)).collect();
+            let shown = total.min(limit);
             let mut metadata = json!({"resourceVersion": version.to_string()});
-            if total > page.len() {
-                let last = &objects[page.len() - 1];
+            if total > shown {
+                let last = &objects[shown - 1];
                 let key = (
                     crate::util::namespace_of(last).to_string(),
                     crate::util::name_of(last).to_string(),
                 );
                 metadata["continue"] = json!(encode_continue(&key));
-                metadata["remainingItemCount"] = json!(total - page.len());
+                metadata["remainingItemCount"] = json!(total - shown);
             }
+            if as_table {
+                let rows: Vec<&Value> = objects.iter().take(shown).map(|o| o.as_ref()).collect();
+                return Ok(json_response(
+                    StatusCode::OK,
+                    &crate::table::table(&resource.kind, &rows, metadata),
+                ));
+            }
+            let page: Vec<Value> = objects.iter().take(shown).map(|o| render.item(o)).collect();
             Ok(json_response(StatusCode::OK, &render.list(page, metadata)))
         }
         (&Method::POST, None) => {
@@ -632,7 +650,7 @@ fn handle_resource(shared: &Arc<Shared>, request: ApiRequest) -> ApiResult<Respo
                 route.namespace.as_deref(),
                 object,
                 &options,
-                None,
+                Ownership::Record,
             )?;
             Ok(json_response(StatusCode::CREATED, &render.object(&created)))
         }
@@ -730,10 +748,109 @@ fn handle_resource(shared: &Arc<Shared>, request: ApiRequest) -> ApiResult<Respo
                 }
             }
         }
-        _ => Err(ApiError::method_not_allowed(format!(
-            "the server does not allow this method on the requested resource"
-        ))),
+        _ => Err(ApiError::method_not_allowed(
+            "the server does not allow this method on the requested resource",
+        )),
     }
+}
+
+/// The autoscaling/v1 Scale of a workload.
+fn scale_of(object: &Value) -> Value {
+    let selector = object
+        .pointer("/spec/selector/matchLabels")
+        .and_then(Value::as_object)
+        .map(|labels| {
+            labels
+                .iter()
+                .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or("")))
+                .collect::<Vec<_>>()
+                .join(",")
+        })
+        .unwrap_or_default();
+    let metadata = object.get("metadata").cloned().unwrap_or_else(|| json!({}));
+    let mut metadata_copy = json!({});
+    for key in [
+        "name",
+        "namespace",
+        "uid",
+        "resourceVersion",
+        "creationTimestamp",
+    ] {
+        if let Some(value) = metadata.get(key) {
+            metadata_copy[key] = value.clone();
+        }
+    }
+    json!({
+        "kind": "Scale",
+        "apiVersion": "autoscaling/v1",
+        "metadata": metadata_copy,
+        "spec": {"replicas": object.pointer("/spec/replicas").cloned().unwrap_or(json!(1))},
+        "status": {"replicas": object.pointer("/status/replicas").cloned().unwrap_or(json!(0)), "selector": selector},
+    })
+}
+
+/// `/scale`: read or change `spec.replicas` through a Scale object (`kubectl scale`).
+fn scale(
+    shared: &Arc<Shared>,
+    resource: &ResourceType,
+    request: &ApiRequest,
+) -> ApiResult<Response> {
+    let route = &request.route;
+    let namespace = route.namespace.clone().unwrap_or_default();
+    let name = route.name.clone().ok_or_else(ApiError::path_not_found)?;
+    let current = shared.store().get(resource, &namespace, &name)?;
+    let current_scale = scale_of(&current);
+    let wanted = match request.method {
+        Method::GET => return Ok(json_response(StatusCode::OK, &current_scale)),
+        Method::PUT => decode_body(&request.headers, &request.body, false)?,
+        Method::PATCH => {
+            let body = decode_body(&request.headers, &request.body, false)?;
+            match content_type(&request.headers).as_str() {
+                "application/json-patch+json" => crate::patch::json_patch(&current_scale, &body)?,
+                "application/strategic-merge-patch+json" => {
+                    crate::patch::strategic_merge_patch(&current_scale, &body)?
+                }
+                _ => crate::patch::merge_patch(&current_scale, &body),
+            }
+        }
+        _ => {
+            return Err(ApiError::method_not_allowed(
+                "the server does not allow this method on the requested resource",
+            ));
+        }
+    };
+    if let Some(version) = wanted
+        .pointer("/metadata/resourceVersion")
+        .and_then(Value::as_str)
+    {
+        if Some(version)
+            != current
+                .pointer("/metadata/resourceVersion")
+                .and_then(Value::as_str)
+        {
+            return Err(ApiError::conflict(&resource.group, &resource.plural, &name));
+        }
+    }
+    let replicas = wanted
+        .pointer("/spec/replicas")
+        .and_then(Value::as_i64)
+        .ok_or_else(|| ApiError::bad_request("the Scale has no spec.replicas"))?;
+    let options = WriteOptions {
+        dry_run: dry_run(&request.query)?,
+        field_manager: field_manager(&request.query, &request.headers, false)?,
+        force: false,
+    };
+    let patch = json!({"spec": {"replicas": replicas}});
+    let updated = shared.store().patch(
+        resource,
+        &namespace,
+        &name,
+        PatchType::Merge,
+        patch,
+        None,
+        &options,
+    )?;
+    Ok(json_response(StatusCode::OK, &scale_of(&updated)))
 }
 
 fn delete_options(query: &Query, body: &[u8]) -> ApiResult<DeleteOptions> {
@@ -788,7 +905,8 @@ struct WatchFilter {
     fields: FieldSelector,
     api_version: String,
     metadata_only: bool,
-    custom: bool,
+    /// `kubectl get -w`: every event carries a one-row Table.
+    table: bool,
     kind: String,
 }
 
@@ -802,6 +920,10 @@ impl WatchFilter {
     }
 
     fn render(&self, object: &Value) -> Value {
+        if self.table {
+            let metadata = json!({"resourceVersion": object.pointer("/metadata/resourceVersion")});
+            return crate::table::table(&self.kind, &[object], metadata);
+        }
         if self.metadata_only {
             return json!({
                 "kind": "PartialObjectMetadata",
@@ -813,7 +935,6 @@ impl WatchFilter {
         if let Some(map) = copy.as_object_mut() {
             map.insert("apiVersion".into(), json!(self.api_version));
         }
-        let _ = self.custom;
         copy
     }
 
@@ -885,7 +1006,11 @@ fn start_watch(
         fields: FieldSelector::parse(&field_text, &resource.kind)?,
         api_version,
         metadata_only,
-        custom: resource.custom,
+        table: request
+            .headers
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(crate::table::wanted),
         kind: resource.kind.clone(),
     };
     let send_initial = flag(query, "sendInitialEvents");

@@ -55,6 +55,15 @@ pub struct WriteOptions {
     pub force: bool,
 }
 
+/// Who records managedFields on create.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ownership {
+    /// The writer becomes the manager of every field it set (operation `Update`).
+    Record,
+    /// Server-side apply already wrote managedFields (operation `Apply`).
+    AlreadyApplied,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Propagation {
     #[default]
@@ -257,7 +266,13 @@ impl Store {
         let resource = self.resolve(group, plural);
         let namespace = namespace_of(&object).to_string();
         let namespace = resource.namespaced.then_some(namespace);
-        self.create(&resource, namespace.as_deref(), object, options, None)
+        self.create(
+            &resource,
+            namespace.as_deref(),
+            object,
+            options,
+            Ownership::Record,
+        )
     }
 
     /// Replaces the status of an object (the status subresource, as a controller writes it).
@@ -381,14 +396,14 @@ impl Store {
         Ok(())
     }
 
-    /// POST: create. `managed` carries managedFields already computed by server-side apply.
+    /// POST: create.
     pub fn create(
         &mut self,
         resource: &ResourceType,
         namespace: Option<&str>,
         mut object: Value,
         options: &WriteOptions,
-        applied: Option<()>,
+        ownership: Ownership,
     ) -> ApiResult<Value> {
         if resource.namespaced && namespace.is_none() {
             return Err(ApiError::path_not_found());
@@ -430,7 +445,7 @@ impl Store {
         ] {
             metadata.remove(field);
         }
-        if applied.is_none() {
+        if ownership == Ownership::Record {
             metadata.remove("managedFields");
         }
         metadata.insert("uid".into(), json!(new_uid()));
@@ -457,7 +472,7 @@ impl Store {
             ensure_object(&mut object, &["metadata"]).insert("generation".into(), json!(1));
         }
         self.apply_defaults(resource, &mut object);
-        if applied.is_none() {
+        if ownership == Ownership::Record {
             let mut entries = Vec::new();
             record_update(
                 &mut entries,
@@ -601,8 +616,7 @@ impl Store {
         }
         let old = match self.get(resource, namespace, name) {
             Ok(old) => old,
-            Err(error) if patch_type == PatchType::Apply && subresource.is_none() => {
-                let _ = error;
+            Err(_) if patch_type == PatchType::Apply && subresource.is_none() => {
                 return self.apply_create(resource, namespace, name, body, options);
             }
             Err(error) => return Err(error),
@@ -685,7 +699,7 @@ impl Store {
             resource.namespaced.then_some(namespace),
             object,
             options,
-            Some(()),
+            Ownership::AlreadyApplied,
         )
     }
 
@@ -747,6 +761,15 @@ impl Store {
                 );
                 return Err(error);
             }
+        }
+        if resource.is("", "namespaces")
+            && matches!(name, "default" | "kube-system" | "kube-public")
+        {
+            return Err(ApiError::new(
+                403,
+                "Forbidden",
+                format!("namespaces \"{name}\" is forbidden: this namespace may not be deleted"),
+            ));
         }
         if options.dry_run {
             return Ok((*old).clone());
