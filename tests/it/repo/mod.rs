@@ -679,3 +679,79 @@ fn oci_bearer_token_auth() {
         std::fs::read(env.path("pkg/web-4.0.0.tgz")).unwrap()
     );
 }
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// The shipped `charts/catalog` umbrella: its `charts/` is rebuilt from `Chart.lock` byte for
+/// byte, and the package travels through a real registry and back by digest to the same objects.
+#[test]
+fn catalog_builds_from_its_lock_and_round_trips_through_a_registry() {
+    let registry = Registry::start(None);
+    let env = Env::new();
+    let repo_charts = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("charts");
+    for chart in ["catalog", "catalog-api", "catalog-ui", "catalog-common"] {
+        copy_dir(&repo_charts.join(chart), &env.path(chart));
+    }
+    std::fs::remove_dir_all(env.path("catalog/charts")).unwrap();
+    env.ok(&["dependency", "build", "catalog"]);
+    for package in [
+        "catalog-api-1.4.0.tgz",
+        "catalog-ui-1.1.0.tgz",
+        "catalog-common-0.2.0.tgz",
+    ] {
+        assert_eq!(
+            std::fs::read(env.path(&format!("catalog/charts/{package}"))).unwrap(),
+            std::fs::read(repo_charts.join(format!("catalog/charts/{package}"))).unwrap(),
+            "{package} rebuilt from the lock differs from the committed one"
+        );
+    }
+    let staging = ["-f", "catalog/values-staging.yaml", "-n", "catalog-staging"];
+    let local = env.ok(&[&["template", "catalog", "catalog"][..], &staging[..]].concat());
+    assert!(
+        local.contains("# Source: catalog/charts/catalog-api/templates/deployment.yaml"),
+        "{local}"
+    );
+
+    let packaged = env.ok(&["package", "catalog", "-d", "pkg"]);
+    let package = packaged.trim().rsplit(": ").next().unwrap().to_string();
+    let pushed = env.ok(&[
+        "push",
+        &package,
+        &format!("oci://{}/team", registry.host),
+        "--plain-http",
+    ]);
+    let digest = pushed
+        .lines()
+        .find_map(|l| l.strip_prefix("Digest: "))
+        .unwrap()
+        .to_string();
+    let reference = format!("oci://{}/team/catalog@{digest}", registry.host);
+    env.ok(&["pull", &reference, "--plain-http", "-d", "pulled"]);
+    let file_name = std::path::Path::new(&package)
+        .file_name()
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        std::fs::read(env.path(&format!("pulled/{file_name}"))).unwrap(),
+        std::fs::read(env.path(&package)).unwrap()
+    );
+    let remote = env.ok(&[
+        &["template", "catalog", &reference, "--plain-http"][..],
+        &staging[..],
+    ]
+    .concat());
+    assert_eq!(remote, local);
+}
