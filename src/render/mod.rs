@@ -344,7 +344,8 @@ fn build_node<'a>(
         None => values::propagate_globals(&Value::Null, &mut values),
     }
 
-    let mut children = Vec::new();
+    // Conditions and tags are decided on the values before any import, as Helm does.
+    let mut enabled = Vec::new();
     for ((sub, dependency), effective) in planned.into_iter().zip(sub_names) {
         if let Some(dependency) = dependency {
             if !is_enabled(dependency, &values, tags) {
@@ -357,42 +358,40 @@ fn build_node<'a>(
                 });
             }
         }
-        let child_supplied = values
-            .get(&effective)
-            .cloned()
-            .unwrap_or_else(|| Value::Object(Default::default()));
-        let child_prefix = format!("{prefix}charts/{effective}/");
-        let child = build_node(
-            sub,
-            effective.clone(),
-            child_prefix,
-            child_supplied,
-            Some(&values),
-            tags,
-            false,
-            options,
-            kube,
-        )?;
-        if let Some(dependency) = dependency {
-            for import in &dependency.import_values {
-                let (child_path, parent_path) = match import {
-                    ImportValue::Exported(key) => (format!("exports.{key}"), String::new()),
-                    ImportValue::Mapped { child, parent } => (child.clone(), parent.clone()),
-                };
-                if let Some(imported) = values::lookup_path(&child.values, &child_path) {
-                    // Imported values sit below the parent's own values.
-                    let mut merged = imported.clone();
-                    if let Some(existing) = values::lookup_path(&values, &parent_path) {
-                        values::merge(&mut merged, existing.clone());
-                    }
-                    values::set_path(&mut values, &parent_path, merged);
+        enabled.push((sub, dependency, effective));
+    }
+
+    let mut children = build_children(&enabled, &values, &prefix, tags, options, kube)?;
+    let mut imported = false;
+    for (child, (_, dependency, _)) in children.iter().zip(&enabled) {
+        for import in dependency
+            .map(|d| d.import_values.as_slice())
+            .unwrap_or_default()
+        {
+            let (child_path, parent_path) = match import {
+                ImportValue::Exported(key) => (format!("exports.{key}"), String::new()),
+                ImportValue::Mapped { child, parent } => (child.clone(), parent.clone()),
+            };
+            if let Some(found) = values::lookup_path(&child.values, &child_path) {
+                // Imported values sit below the parent's own values.
+                let mut merged = found.clone();
+                if let Some(existing) = values::lookup_path(&values, &parent_path) {
+                    values::merge(&mut merged, existing.clone());
                 }
+                values::set_path(&mut values, &parent_path, merged);
+                imported = true;
             }
         }
-        if let Value::Object(map) = &mut values {
+    }
+    // An import can feed another subchart (through `global`, say): build the children again
+    // from the final values so the dependency order in Chart.yaml does not matter.
+    if imported {
+        children = build_children(&enabled, &values, &prefix, tags, options, kube)?;
+    }
+    if let Value::Object(map) = &mut values {
+        for (child, (_, _, effective)) in children.iter().zip(&enabled) {
             map.insert(effective.clone(), child.values.clone());
         }
-        children.push(child);
     }
 
     if !options.skip_schema_validation
@@ -408,6 +407,38 @@ fn build_node<'a>(
         children,
         is_root,
     })
+}
+
+type Planned<'a> = (&'a Chart, Option<&'a crate::chart::Dependency>, String);
+
+fn build_children<'a>(
+    enabled: &[Planned<'a>],
+    values: &Value,
+    prefix: &str,
+    tags: &Value,
+    options: &RenderOptions,
+    kube: &KubeVersion,
+) -> Result<Vec<Node<'a>>, Error> {
+    enabled
+        .iter()
+        .map(|(sub, _, effective)| {
+            let supplied = values
+                .get(effective)
+                .cloned()
+                .unwrap_or_else(|| Value::Object(Default::default()));
+            build_node(
+                sub,
+                effective.clone(),
+                format!("{prefix}charts/{effective}/"),
+                supplied,
+                Some(values),
+                tags,
+                false,
+                options,
+                kube,
+            )
+        })
+        .collect()
 }
 
 fn chart_object(chart: &Chart, name: &str, is_root: bool) -> Value {

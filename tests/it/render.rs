@@ -733,3 +733,21 @@ fn subchart_schema_is_checked_against_its_scoped_values() {
         "{err}"
     );
 }
+
+/// Regression: an import into `global` only reached subcharts listed after the exporting one,
+/// so the dependency order in Chart.yaml changed what got rendered.
+#[test]
+fn imports_into_global_reach_every_subchart_whatever_the_order() {
+    let env = TestEnv::new();
+    let top = TestChart::new(&env, "top").file(
+        "Chart.yaml",
+        "apiVersion: v2\nname: top\nversion: 1.0.0\ndependencies:\n  - name: ui\n    version: 1.0.0\n  - name: api\n    version: 1.0.0\n    import-values:\n      - child: service\n        parent: global.api\n",
+    );
+    top.subchart("api").values("service:\n  port: 8080\n");
+    top.subchart("ui").template(
+        "cm.yaml",
+        &configmap("ui", &[("port", "Values.global.api.port")]),
+    );
+    let out = ok(&env, &[&top.arg(), "--set", "api.service.port=9090"]);
+    assert_eq!(configmap_data(&out, "ui")["port"], json!(9090));
+}
