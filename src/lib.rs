@@ -8,6 +8,7 @@ pub mod chart;
 pub mod cli;
 pub mod cluster;
 pub mod error;
+pub mod names;
 pub mod release;
 pub mod render;
 pub mod repo;

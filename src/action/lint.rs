@@ -223,18 +223,10 @@ pub fn name_problem(kind: &str, name: &str) -> Option<String> {
     if name.len() > max {
         return Some(format!("name is longer than {max} characters"));
     }
-    let valid_part = |part: &str| {
-        !part.is_empty()
-            && part
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-            && !part.starts_with('-')
-            && !part.ends_with('-')
-    };
     let ok = if is_label {
-        valid_part(name)
+        crate::names::is_label_shaped(name)
     } else {
-        name.split('.').all(valid_part)
+        crate::names::is_subdomain_shaped(name)
     };
     if ok {
         None

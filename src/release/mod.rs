@@ -137,15 +137,7 @@ pub fn validate_name(name: &str) -> Result<(), String> {
     if name.is_empty() || name.len() > 53 {
         return Err(format!("release name `{name}` must be 1 to 53 characters"));
     }
-    let part_ok = |part: &str| {
-        !part.is_empty()
-            && part
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-            && !part.starts_with('-')
-            && !part.ends_with('-')
-    };
-    if name.split('.').all(part_ok) {
+    if crate::names::is_subdomain_shaped(name) {
         Ok(())
     } else {
         Err(format!(
