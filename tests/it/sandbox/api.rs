@@ -161,12 +161,11 @@ async fn server_side_apply_creates_updates_and_records_managed_fields() {
     let updated = apply(&client, changed, "charts").await.unwrap();
     assert_eq!(updated.metadata.generation, Some(2));
     assert!(
-        updated
+        !updated
             .metadata
             .labels
             .unwrap_or_default()
-            .get("app")
-            .is_none()
+            .contains_key("app")
     );
     assert_eq!(
         updated.data["spec"]["template"]["spec"]["containers"][0]["image"],
