@@ -161,12 +161,11 @@ async fn server_side_apply_creates_updates_and_records_managed_fields() {
     let updated = apply(&client, changed, "charts").await.unwrap();
     assert_eq!(updated.metadata.generation, Some(2));
     assert!(
-        updated
+        !updated
             .metadata
             .labels
             .unwrap_or_default()
-            .get("app")
-            .is_none()
+            .contains_key("app")
     );
     assert_eq!(
         updated.data["spec"]["template"]["spec"]["containers"][0]["image"],
@@ -974,4 +973,84 @@ async fn deletion_cascades_to_owned_objects_unless_orphaned() {
             .unwrap_or_default()
             .is_empty()
     );
+}
+
+#[tokio::test]
+async fn delete_collection_dry_run_deletes_and_leases() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let client = client(&sandbox);
+    let api: Api<ConfigMap> = Api::default_namespaced(client.clone());
+    for (name, tier) in [("a", "web"), ("b", "web"), ("c", "db")] {
+        api.create(
+            &PostParams::default(),
+            &config_map(name, json!({"tier": tier})),
+        )
+        .await
+        .unwrap();
+    }
+    let dry = DeleteParams {
+        dry_run: true,
+        ..DeleteParams::default()
+    };
+    api.delete("a", &dry).await.unwrap();
+    assert!(
+        api.get_opt("a").await.unwrap().is_some(),
+        "dry-run delete keeps the object"
+    );
+    let deleted = api
+        .delete_collection(&dry, &ListParams::default().labels("tier=web"))
+        .await
+        .unwrap();
+    assert_eq!(deleted.left().unwrap().items.len(), 2);
+    assert_eq!(
+        api.list(&ListParams::default().labels("tier"))
+            .await
+            .unwrap()
+            .items
+            .len(),
+        3
+    );
+    api.delete_collection(
+        &DeleteParams::default(),
+        &ListParams::default().labels("tier=web"),
+    )
+    .await
+    .unwrap();
+    let left: Vec<_> = api
+        .list(&ListParams::default().labels("tier"))
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .map(|c| c.metadata.name.unwrap())
+        .collect();
+    assert_eq!(left, ["c"]);
+
+    // Leases: the coordination API a release lock would use, with optimistic concurrency.
+    let leases: Api<k8s_openapi::api::coordination::v1::Lease> =
+        Api::default_namespaced(client.clone());
+    let lease: k8s_openapi::api::coordination::v1::Lease = serde_json::from_value(json!({
+        "metadata": {"name": "release-lock"},
+        "spec": {"holderIdentity": "charts-1", "leaseDurationSeconds": 15}
+    }))
+    .unwrap();
+    let held = leases.create(&PostParams::default(), &lease).await.unwrap();
+    let mut taken = held.clone();
+    taken.spec.as_mut().unwrap().holder_identity = Some("charts-2".into());
+    let taken = leases
+        .replace("release-lock", &PostParams::default(), &taken)
+        .await
+        .unwrap();
+    assert_eq!(
+        taken.spec.unwrap().holder_identity.as_deref(),
+        Some("charts-2")
+    );
+    let mut late = held;
+    late.spec.as_mut().unwrap().holder_identity = Some("charts-3".into());
+    let lost = status_of(
+        leases
+            .replace("release-lock", &PostParams::default(), &late)
+            .await,
+    );
+    assert_eq!(lost.code, 409);
 }

@@ -8,7 +8,7 @@ pub struct ApiError {
     pub code: u16,
     pub reason: &'static str,
     pub message: String,
-    pub details: Option<Value>,
+    pub details: Option<Box<Value>>,
     /// Seconds for a `Retry-After` header (429 and some 5xx).
     pub retry_after: Option<u64>,
 }
@@ -32,7 +32,7 @@ impl ApiError {
     }
 
     fn with_details(mut self, details: Value) -> Self {
-        self.details = Some(details);
+        self.details = Some(Box::new(details));
         self
     }
 
@@ -146,7 +146,7 @@ impl ApiError {
         });
         let object = status.as_object_mut().unwrap();
         if let Some(details) = &self.details {
-            object.insert("details".into(), details.clone());
+            object.insert("details".into(), (**details).clone());
         }
         object.insert("code".into(), json!(self.code));
         status

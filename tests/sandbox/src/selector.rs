@@ -132,21 +132,21 @@ fn parse_requirement(text: &str) -> ApiResult<Requirement> {
     let words: Vec<&str> = trimmed.splitn(2, char::is_whitespace).collect();
     if words.len() == 2 {
         let rest = words[1].trim_start();
-        if let Some(set) = rest.strip_prefix("notin") {
-            if set.trim_start().starts_with('(') {
-                return Ok(Requirement::NotIn(
-                    check_key(words[0])?,
-                    parse_set(set, trimmed)?,
-                ));
-            }
+        if let Some(set) = rest.strip_prefix("notin")
+            && set.trim_start().starts_with('(')
+        {
+            return Ok(Requirement::NotIn(
+                check_key(words[0])?,
+                parse_set(set, trimmed)?,
+            ));
         }
-        if let Some(set) = rest.strip_prefix("in") {
-            if set.trim_start().starts_with('(') {
-                return Ok(Requirement::In(
-                    check_key(words[0])?,
-                    parse_set(set, trimmed)?,
-                ));
-            }
+        if let Some(set) = rest.strip_prefix("in")
+            && set.trim_start().starts_with('(')
+        {
+            return Ok(Requirement::In(
+                check_key(words[0])?,
+                parse_set(set, trimmed)?,
+            ));
         }
     }
     if let Some((key, value)) = trimmed.split_once("!=") {

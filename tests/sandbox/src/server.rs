@@ -284,7 +284,7 @@ fn fault_error(action: &FaultAction) -> Option<ApiError> {
                 "TooManyRequests",
                 "injected fault: too many requests, please try again later",
             );
-            error.details = Some(json!({"retryAfterSeconds": retry_after_seconds}));
+            error.details = Some(Box::new(json!({"retryAfterSeconds": retry_after_seconds})));
             error.retry_after = Some(*retry_after_seconds);
             Some(error)
         }
@@ -426,11 +426,12 @@ impl Render<'_> {
     /// List items: built-in types leave out kind/apiVersion in items, as the real server does.
     fn item(&self, object: &Value) -> Value {
         let mut item = self.object(object);
-        if !self.metadata_only && !self.resource.custom {
-            if let Some(map) = item.as_object_mut() {
-                map.remove("kind");
-                map.remove("apiVersion");
-            }
+        if !self.metadata_only
+            && !self.resource.custom
+            && let Some(map) = item.as_object_mut()
+        {
+            map.remove("kind");
+            map.remove("apiVersion");
         }
         item
     }
@@ -822,14 +823,12 @@ fn scale(
     if let Some(version) = wanted
         .pointer("/metadata/resourceVersion")
         .and_then(Value::as_str)
-    {
-        if Some(version)
+        && Some(version)
             != current
                 .pointer("/metadata/resourceVersion")
                 .and_then(Value::as_str)
-        {
-            return Err(ApiError::conflict(&resource.group, &resource.plural, &name));
-        }
+    {
+        return Err(ApiError::conflict(&resource.group, &resource.plural, &name));
     }
     let replicas = wanted
         .pointer("/spec/replicas")
@@ -1095,11 +1094,10 @@ fn start_watch(
                 received = receiver.recv() => match received {
                     Ok(event) => {
                         last_version = event.resource_version;
-                        if let Some(line) = filter.line(&event) {
-                            if sender.send(line).await.is_err() {
+                        if let Some(line) = filter.line(&event)
+                            && sender.send(line).await.is_err() {
                                 return;
                             }
-                        }
                     }
                     Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
                         let gone = ApiError::gone("too old resource version: the watch fell behind");

@@ -329,10 +329,10 @@ impl Store {
                     resource.group_resource()
                 ),
             );
-            error.details = Some(json!({
+            error.details = Some(Box::new(json!({
                 "group": resource.group, "kind": resource.plural,
                 "causes": [{"reason": "NamespaceTerminating", "message": format!("namespace {namespace} is being terminated"), "field": "metadata.namespace"}]
-            }));
+            })));
             return Err(error);
         }
         Ok(())
@@ -350,29 +350,28 @@ impl Store {
                 "the body of the request is not a JSON object",
             ));
         };
-        if let Some(kind) = map.get("kind").and_then(Value::as_str) {
-            if kind != resource.kind {
-                return Err(ApiError::bad_request(format!(
-                    "the kind of the object ({kind}) does not match the expected kind ({})",
-                    resource.kind
-                )));
-            }
+        if let Some(kind) = map.get("kind").and_then(Value::as_str)
+            && kind != resource.kind
+        {
+            return Err(ApiError::bad_request(format!(
+                "the kind of the object ({kind}) does not match the expected kind ({})",
+                resource.kind
+            )));
         }
         let api_version = map
             .get("apiVersion")
             .and_then(Value::as_str)
             .map(String::from);
-        if let Some(api_version) = &api_version {
-            if !resource
+        if let Some(api_version) = &api_version
+            && !resource
                 .versions
                 .iter()
                 .any(|v| resource.api_version(v) == *api_version)
-            {
-                return Err(ApiError::bad_request(format!(
-                    "the API version in the data ({api_version}) does not match the expected API version ({})",
-                    resource.storage_api_version()
-                )));
-            }
+        {
+            return Err(ApiError::bad_request(format!(
+                "the API version in the data ({api_version}) does not match the expected API version ({})",
+                resource.storage_api_version()
+            )));
         }
         // Objects are kept at the storage version whatever version they arrive at.
         map.insert("apiVersion".into(), json!(resource.storage_api_version()));
@@ -380,12 +379,13 @@ impl Store {
         let metadata = ensure_object(object, &["metadata"]);
         match namespace {
             Some(namespace) => {
-                if let Some(given) = metadata.get("namespace").and_then(Value::as_str) {
-                    if given != namespace && !given.is_empty() {
-                        return Err(ApiError::bad_request(
-                            "the namespace of the provided object does not match the namespace sent on the request",
-                        ));
-                    }
+                if let Some(given) = metadata.get("namespace").and_then(Value::as_str)
+                    && given != namespace
+                    && !given.is_empty()
+                {
+                    return Err(ApiError::bad_request(
+                        "the namespace of the provided object does not match the namespace sent on the request",
+                    ));
                 }
                 metadata.insert("namespace".into(), json!(namespace));
             }
@@ -510,10 +510,10 @@ impl Store {
                 "the name of the object ({given_name}) does not match the name on the URL ({name})"
             )));
         }
-        if let Some(version) = get_str(&object, &["metadata", "resourceVersion"]) {
-            if version != get_str(&old, &["metadata", "resourceVersion"]).unwrap_or("") {
-                return Err(ApiError::conflict(&resource.group, &resource.plural, name));
-            }
+        if let Some(version) = get_str(&object, &["metadata", "resourceVersion"])
+            && version != get_str(&old, &["metadata", "resourceVersion"]).unwrap_or("")
+        {
+            return Err(ApiError::conflict(&resource.group, &resource.plural, name));
         }
         self.prepare_body(
             resource,
@@ -631,10 +631,10 @@ impl Store {
             PatchType::Apply => unreachable!("handled above"),
         };
         // A resourceVersion in a patch is a precondition.
-        if let Some(version) = get_str(&body, &["metadata", "resourceVersion"]) {
-            if version != get_str(&old, &["metadata", "resourceVersion"]).unwrap_or("") {
-                return Err(ApiError::conflict(&resource.group, &resource.plural, name));
-            }
+        if let Some(version) = get_str(&body, &["metadata", "resourceVersion"])
+            && version != get_str(&old, &["metadata", "resourceVersion"]).unwrap_or("")
+        {
+            return Err(ApiError::conflict(&resource.group, &resource.plural, name));
         }
         self.prepare_body(
             resource,
@@ -673,7 +673,7 @@ impl Store {
     fn apply_conflict(conflicts: Vec<apply::Conflict>) -> ApiError {
         let (message, causes) = apply::conflict_message(&conflicts);
         let mut error = ApiError::new(409, "Conflict", message);
-        error.details = Some(json!({"causes": causes}));
+        error.details = Some(Box::new(json!({"causes": causes})));
         error
     }
 
@@ -740,27 +740,27 @@ impl Store {
         options: &DeleteOptions,
     ) -> ApiResult<Value> {
         let old = self.get(resource, namespace, name)?;
-        if let Some(uid) = &options.precondition_uid {
-            if uid != uid_of(&old) {
-                let mut error = ApiError::conflict(&resource.group, &resource.plural, name);
-                error.message = format!(
-                    "Operation cannot be fulfilled on {} \"{name}\": Precondition failed: UID in precondition: {uid}, UID in object meta: {}",
-                    resource.group_resource(),
-                    uid_of(&old)
-                );
-                return Err(error);
-            }
+        if let Some(uid) = &options.precondition_uid
+            && uid != uid_of(&old)
+        {
+            let mut error = ApiError::conflict(&resource.group, &resource.plural, name);
+            error.message = format!(
+                "Operation cannot be fulfilled on {} \"{name}\": Precondition failed: UID in precondition: {uid}, UID in object meta: {}",
+                resource.group_resource(),
+                uid_of(&old)
+            );
+            return Err(error);
         }
-        if let Some(version) = &options.precondition_resource_version {
-            if Some(version.as_str()) != get_str(&old, &["metadata", "resourceVersion"]) {
-                let mut error = ApiError::conflict(&resource.group, &resource.plural, name);
-                error.message = format!(
-                    "Operation cannot be fulfilled on {} \"{name}\": Precondition failed: ResourceVersion in precondition: {version}, ResourceVersion in object meta: {}",
-                    resource.group_resource(),
-                    get_str(&old, &["metadata", "resourceVersion"]).unwrap_or("")
-                );
-                return Err(error);
-            }
+        if let Some(version) = &options.precondition_resource_version
+            && Some(version.as_str()) != get_str(&old, &["metadata", "resourceVersion"])
+        {
+            let mut error = ApiError::conflict(&resource.group, &resource.plural, name);
+            error.message = format!(
+                "Operation cannot be fulfilled on {} \"{name}\": Precondition failed: ResourceVersion in precondition: {version}, ResourceVersion in object meta: {}",
+                resource.group_resource(),
+                get_str(&old, &["metadata", "resourceVersion"]).unwrap_or("")
+            );
+            return Err(error);
         }
         if resource.is("", "namespaces")
             && matches!(name, "default" | "kube-system" | "kube-public")
@@ -898,21 +898,21 @@ impl Store {
             object.clone(),
             Some(removed),
         );
-        if resource_key.0 == "apiextensions.k8s.io" && resource_key.1 == "customresourcedefinitions"
+        if resource_key.0 == "apiextensions.k8s.io"
+            && resource_key.1 == "customresourcedefinitions"
+            && let Ok(defined) = Registry::type_from_crd(&object)
         {
-            if let Ok(defined) = Registry::type_from_crd(&object) {
-                let defined_key = defined.key();
-                let names: Vec<ObjectKey> = self
-                    .objects
-                    .get(&defined_key)
-                    .map(|objects| objects.keys().cloned().collect())
-                    .unwrap_or_default();
-                for (ns, n) in names {
-                    self.remove(&defined_key, &ns, &n);
-                }
-                self.objects.remove(&defined_key);
-                self.registry.unregister(&defined.group, &defined.plural);
+            let defined_key = defined.key();
+            let names: Vec<ObjectKey> = self
+                .objects
+                .get(&defined_key)
+                .map(|objects| objects.keys().cloned().collect())
+                .unwrap_or_default();
+            for (ns, n) in names {
+                self.remove(&defined_key, &ns, &n);
             }
+            self.objects.remove(&defined_key);
+            self.registry.unregister(&defined.group, &defined.plural);
         }
         if resource_key.0.is_empty() && resource_key.1 == "namespaces" {
             self.empty_namespace(name);
@@ -1012,10 +1012,10 @@ impl Store {
     }
 
     fn after_write(&mut self, resource: &ResourceType, object: &Value, created: bool) {
-        if resource.is("apiextensions.k8s.io", "customresourcedefinitions") {
-            if let Ok(defined) = Registry::type_from_crd(object) {
-                self.registry.register(defined);
-            }
+        if resource.is("apiextensions.k8s.io", "customresourcedefinitions")
+            && let Ok(defined) = Registry::type_from_crd(object)
+        {
+            self.registry.register(defined);
         }
         if created && resource.is("", "namespaces") {
             let namespace = name_of(object).to_string();
@@ -1072,10 +1072,10 @@ impl Store {
             if !causes.is_empty() {
                 return Err(validate::invalid(resource, name, causes));
             }
-            if let Some(existing) = self.registry.by_key(group, plural) {
-                if !existing.custom {
-                    return Err(ApiError::already_exists(group, plural, name));
-                }
+            if let Some(existing) = self.registry.by_key(group, plural)
+                && !existing.custom
+            {
+                return Err(ApiError::already_exists(group, plural, name));
             }
         }
         Ok(())

@@ -192,7 +192,7 @@ fn validate_data(resource: &ResourceType, object: &Value) -> Vec<Cause> {
 /// Decoding-level checks and normalisation done before anything else, as the real server's
 /// decoder does: Secret data must be base64 and `stringData` is folded into `data`.
 pub fn normalize(resource: &ResourceType, object: &mut Value) -> ApiResult<()> {
-    if resource.custom || resource.group != "" {
+    if resource.custom || !resource.group.is_empty() {
         return Ok(());
     }
     if resource.kind == "Secret" {
