@@ -45,7 +45,7 @@ pub async fn run(shared: Arc<Shared>) {
         let next = due.values().min().copied();
         tokio::select! {
             received = receiver.recv() => match received {
-                Ok(event) => schedule(&shared, &event, &mut due, delay),
+                Ok(event) => schedule(&event, &mut due, delay),
                 Err(RecvError::Lagged(_)) => resync(&shared, &mut due, delay),
                 Err(RecvError::Closed) => return,
             },
@@ -92,12 +92,7 @@ fn owner_target(reference: &Value, namespace: &str) -> Option<Target> {
     ))
 }
 
-fn schedule(
-    _shared: &Shared,
-    event: &WatchEvent,
-    due: &mut HashMap<Target, Instant>,
-    delay: Duration,
-) {
+fn schedule(event: &WatchEvent, due: &mut HashMap<Target, Instant>, delay: Duration) {
     let (group, plural) = &event.key;
     if !watched(group, plural) {
         return;

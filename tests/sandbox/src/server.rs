@@ -407,11 +407,7 @@ struct Render<'a> {
 impl Render<'_> {
     fn object(&self, object: &Value) -> Value {
         if self.metadata_only {
-            return json!({
-                "kind": "PartialObjectMetadata",
-                "apiVersion": "meta.k8s.io/v1",
-                "metadata": object.get("metadata").cloned().unwrap_or_else(|| json!({})),
-            });
+            return crate::table::partial_object_metadata(object);
         }
         if object.get("apiVersion").and_then(Value::as_str) == Some(self.api_version.as_str()) {
             return object.clone();
@@ -477,6 +473,24 @@ fn decode_body(headers: &HeaderMap, body: &[u8], apply: bool) -> ApiResult<Value
         })?
     };
     Ok(value)
+}
+
+/// Settings of a write from its query: `dryRun`, `fieldManager` and (for apply) `force`.
+fn write_options(query: &Query, headers: &HeaderMap, apply: bool) -> ApiResult<WriteOptions> {
+    Ok(WriteOptions {
+        dry_run: dry_run(query)?,
+        field_manager: field_manager(query, headers, apply)?,
+        force: apply && flag(query, "force"),
+    })
+}
+
+/// The `labelSelector` and `fieldSelector` of a request.
+fn selectors(query: &Query, kind: &str) -> ApiResult<(LabelSelector, FieldSelector)> {
+    let text = |key: &str| query.get(key).map(String::as_str).unwrap_or("");
+    Ok((
+        LabelSelector::parse(text("labelSelector"))?,
+        FieldSelector::parse(text("fieldSelector"), kind)?,
+    ))
 }
 
 fn field_manager(query: &Query, headers: &HeaderMap, apply: bool) -> ApiResult<String> {
@@ -591,12 +605,7 @@ fn handle_resource(shared: &Arc<Shared>, request: ApiRequest) -> ApiResult<Respo
             Ok(json_response(StatusCode::OK, &render.object(&object)))
         }
         (&Method::GET, None) => {
-            let labels =
-                LabelSelector::parse(query.get("labelSelector").map(String::as_str).unwrap_or(""))?;
-            let fields = FieldSelector::parse(
-                query.get("fieldSelector").map(String::as_str).unwrap_or(""),
-                &resource.kind,
-            )?;
+            let (labels, fields) = selectors(query, &resource.kind)?;
             let after = match query.get("continue").filter(|c| !c.is_empty()) {
                 Some(token) => Some(decode_continue(token)?),
                 None => None,
@@ -641,11 +650,7 @@ fn handle_resource(shared: &Arc<Shared>, request: ApiRequest) -> ApiResult<Respo
         }
         (&Method::POST, None) => {
             let object = decode_body(&request.headers, &request.body, false)?;
-            let options = WriteOptions {
-                dry_run: dry_run(query)?,
-                field_manager: field_manager(query, &request.headers, false)?,
-                force: false,
-            };
+            let options = write_options(query, &request.headers, false)?;
             let created = shared.store().create(
                 &resource,
                 route.namespace.as_deref(),
@@ -657,11 +662,7 @@ fn handle_resource(shared: &Arc<Shared>, request: ApiRequest) -> ApiResult<Respo
         }
         (&Method::PUT, Some(name)) => {
             let object = decode_body(&request.headers, &request.body, false)?;
-            let options = WriteOptions {
-                dry_run: dry_run(query)?,
-                field_manager: field_manager(query, &request.headers, false)?,
-                force: false,
-            };
+            let options = write_options(query, &request.headers, false)?;
             let updated = shared.store().update(
                 &resource,
                 &namespace,
@@ -694,11 +695,7 @@ fn handle_resource(shared: &Arc<Shared>, request: ApiRequest) -> ApiResult<Respo
                     "force: Forbidden: may not be specified for non-apply patch",
                 ));
             }
-            let options = WriteOptions {
-                dry_run: dry_run(query)?,
-                field_manager: field_manager(query, &request.headers, apply)?,
-                force: flag(query, "force"),
-            };
+            let options = write_options(query, &request.headers, apply)?;
             let existed = shared.store().get(&resource, &namespace, name).is_ok();
             let patched = shared.store().patch(
                 &resource,
@@ -726,13 +723,7 @@ fn handle_resource(shared: &Arc<Shared>, request: ApiRequest) -> ApiResult<Respo
                     Ok(json_response(StatusCode::OK, &render.object(&deleted)))
                 }
                 None => {
-                    let labels = LabelSelector::parse(
-                        query.get("labelSelector").map(String::as_str).unwrap_or(""),
-                    )?;
-                    let fields = FieldSelector::parse(
-                        query.get("fieldSelector").map(String::as_str).unwrap_or(""),
-                        &resource.kind,
-                    )?;
+                    let (labels, fields) = selectors(query, &resource.kind)?;
                     let deleted = shared.store().delete_collection(
                         &resource,
                         route.namespace.as_deref(),
@@ -820,25 +811,12 @@ fn scale(
             ));
         }
     };
-    if let Some(version) = wanted
-        .pointer("/metadata/resourceVersion")
-        .and_then(Value::as_str)
-        && Some(version)
-            != current
-                .pointer("/metadata/resourceVersion")
-                .and_then(Value::as_str)
-    {
-        return Err(ApiError::conflict(&resource.group, &resource.plural, &name));
-    }
+    crate::store::check_resource_version(resource, &wanted, &current)?;
     let replicas = wanted
         .pointer("/spec/replicas")
         .and_then(Value::as_i64)
         .ok_or_else(|| ApiError::bad_request("the Scale has no spec.replicas"))?;
-    let options = WriteOptions {
-        dry_run: dry_run(&request.query)?,
-        field_manager: field_manager(&request.query, &request.headers, false)?,
-        force: false,
-    };
+    let options = write_options(&request.query, &request.headers, false)?;
     let patch = json!({"spec": {"replicas": replicas}});
     let updated = shared.store().patch(
         resource,
@@ -924,11 +902,7 @@ impl WatchFilter {
             return crate::table::table(&self.kind, &[object], metadata);
         }
         if self.metadata_only {
-            return json!({
-                "kind": "PartialObjectMetadata",
-                "apiVersion": "meta.k8s.io/v1",
-                "metadata": object.get("metadata").cloned().unwrap_or_else(|| json!({})),
-            });
+            return crate::table::partial_object_metadata(object);
         }
         let mut copy = object.clone();
         if let Some(map) = copy.as_object_mut() {

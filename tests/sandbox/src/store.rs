@@ -510,11 +510,7 @@ impl Store {
                 "the name of the object ({given_name}) does not match the name on the URL ({name})"
             )));
         }
-        if let Some(version) = get_str(&object, &["metadata", "resourceVersion"])
-            && version != get_str(&old, &["metadata", "resourceVersion"]).unwrap_or("")
-        {
-            return Err(ApiError::conflict(&resource.group, &resource.plural, name));
-        }
+        check_resource_version(resource, &object, &old)?;
         self.prepare_body(
             resource,
             resource.namespaced.then_some(namespace),
@@ -631,11 +627,7 @@ impl Store {
             PatchType::Apply => unreachable!("handled above"),
         };
         // A resourceVersion in a patch is a precondition.
-        if let Some(version) = get_str(&body, &["metadata", "resourceVersion"])
-            && version != get_str(&old, &["metadata", "resourceVersion"]).unwrap_or("")
-        {
-            return Err(ApiError::conflict(&resource.group, &resource.plural, name));
-        }
+        check_resource_version(resource, &body, &old)?;
         self.prepare_body(
             resource,
             resource.namespaced.then_some(namespace),
@@ -1284,6 +1276,24 @@ impl Store {
 impl Default for Store {
     fn default() -> Self {
         Store::new()
+    }
+}
+
+/// A `metadata.resourceVersion` in what a client sends is a precondition: it must be current.
+pub fn check_resource_version(
+    resource: &ResourceType,
+    given: &Value,
+    current: &Value,
+) -> ApiResult<()> {
+    match get_str(given, &["metadata", "resourceVersion"]) {
+        Some(version) if Some(version) != get_str(current, &["metadata", "resourceVersion"]) => {
+            Err(ApiError::conflict(
+                &resource.group,
+                &resource.plural,
+                name_of(current),
+            ))
+        }
+        _ => Ok(()),
     }
 }
 
