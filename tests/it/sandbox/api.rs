@@ -1054,3 +1054,29 @@ async fn delete_collection_dry_run_deletes_and_leases() {
     );
     assert_eq!(lost.code, 409);
 }
+
+#[tokio::test]
+async fn finalizers_hold_deletion_until_removed() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let client = client(&sandbox);
+    let api: Api<ConfigMap> = Api::default_namespaced(client.clone());
+    let held: ConfigMap = serde_json::from_value(json!({
+        "metadata": {"name": "held", "finalizers": ["example.com/cleanup"]}
+    }))
+    .unwrap();
+    api.create(&PostParams::default(), &held).await.unwrap();
+    api.delete("held", &DeleteParams::foreground())
+        .await
+        .unwrap();
+    let marked = api.get("held").await.unwrap();
+    assert!(marked.metadata.deletion_timestamp.is_some());
+    // Removing the last finalizer completes the deletion.
+    let removed = json!({"metadata": {"finalizers": null}});
+    api.patch("held", &PatchParams::default(), &Patch::Merge(removed))
+        .await
+        .unwrap();
+    assert!(
+        api.get_opt("held").await.unwrap().is_none(),
+        "gone once the last finalizer is removed"
+    );
+}
