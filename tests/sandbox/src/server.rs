@@ -510,7 +510,7 @@ fn field_manager(query: &Query, headers: &HeaderMap, apply: bool) -> ApiResult<S
     let agent = headers
         .get(header::USER_AGENT)
         .and_then(|v| v.to_str().ok())
-        .unwrap_or("unknown");
+        .unwrap_or("");
     Ok(agent
         .split('/')
         .next()
