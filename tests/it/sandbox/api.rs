@@ -600,8 +600,19 @@ async fn immutable_fields_are_rejected_with_field_is_immutable() {
         "{}",
         status.message
     );
-}
 
+    // A Job must say how its Pods restart.
+    let no_policy = json!({
+        "apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": "loose", "namespace": "default"},
+        "spec": {"template": {"spec": {"containers": [{"name": "c", "image": "busybox:1"}]}}}
+    });
+    let status = status_of(apply(&client, no_policy, "charts").await);
+    assert_eq!(status.code, 422);
+    assert_eq!(
+        status.details.unwrap().causes[0].field,
+        "spec.template.spec.restartPolicy"
+    );
+}
 #[tokio::test]
 async fn secrets_fold_string_data_and_reject_bad_base64() {
     let sandbox = Sandbox::start().await.unwrap();
@@ -673,7 +684,14 @@ async fn patches_merge_json_and_strategic() {
         .map(|e| e.name)
         .collect();
     assert_eq!(env, ["A", "B"]);
-    assert_eq!(app.ports.clone().unwrap().len(), 2);
+    let ports = app.ports.clone().unwrap();
+    assert_eq!(ports.len(), 2);
+    assert_eq!(
+        ports[0].protocol.as_deref(),
+        Some("TCP"),
+        "defaulted as the API server does"
+    );
+    assert_eq!(app.image_pull_policy.as_deref(), Some("IfNotPresent"));
 
     // $patch: delete removes an item.
     let delete = json!({"spec": {"template": {"spec": {"containers": [{"name": "sidecar", "$patch": "delete"}]}}}});

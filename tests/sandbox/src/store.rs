@@ -1087,6 +1087,20 @@ impl Store {
         let set_default = |map: &mut Map<String, Value>, key: &str, value: Value| {
             map.entry(key.to_string()).or_insert(value);
         };
+        // Pod templates get the Pod defaults too; a Job must choose its restart policy itself.
+        let template = match (resource.group.as_str(), resource.kind.as_str()) {
+            ("apps", "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet") => {
+                Some(("/spec/template/spec", Some("Always")))
+            }
+            ("batch", "Job") => Some(("/spec/template/spec", None)),
+            ("batch", "CronJob") => Some(("/spec/jobTemplate/spec/template/spec", None)),
+            _ => None,
+        };
+        if let Some((pointer, restart)) = template
+            && let Some(Value::Object(spec)) = object.pointer_mut(pointer)
+        {
+            default_pod_spec(spec, restart);
+        }
         match (resource.group.as_str(), resource.kind.as_str()) {
             ("", "Namespace") => {
                 let name = name_of(object).to_string();
@@ -1195,10 +1209,7 @@ impl Store {
             }
             ("", "Pod") => {
                 let spec = ensure_object(object, &["spec"]);
-                set_default(spec, "restartPolicy", json!("Always"));
-                set_default(spec, "dnsPolicy", json!("ClusterFirst"));
-                set_default(spec, "schedulerName", json!("default-scheduler"));
-                set_default(spec, "terminationGracePeriodSeconds", json!(30));
+                default_pod_spec(spec, Some("Always"));
                 set_default(spec, "serviceAccountName", json!("default"));
                 set_default(
                     ensure_object(object, &["status"]),
@@ -1276,6 +1287,58 @@ impl Store {
 impl Default for Store {
     fn default() -> Self {
         Store::new()
+    }
+}
+
+/// Defaults of a Pod spec: restart policy, DNS, scheduler, grace period, and per container the
+/// pull policy, termination message and port protocol.
+fn default_pod_spec(spec: &mut Map<String, Value>, restart_policy: Option<&str>) {
+    if let Some(restart_policy) = restart_policy {
+        spec.entry("restartPolicy").or_insert(json!(restart_policy));
+    }
+    for (key, value) in [
+        ("dnsPolicy", json!("ClusterFirst")),
+        ("schedulerName", json!("default-scheduler")),
+        ("terminationGracePeriodSeconds", json!(30)),
+        ("securityContext", json!({})),
+    ] {
+        spec.entry(key).or_insert(value);
+    }
+    for list in ["initContainers", "containers"] {
+        for container in spec
+            .get_mut(list)
+            .and_then(Value::as_array_mut)
+            .into_iter()
+            .flatten()
+        {
+            let Some(container) = container.as_object_mut() else {
+                continue;
+            };
+            let image = container.get("image").and_then(Value::as_str).unwrap_or("");
+            let latest = !image.contains(':') || image.ends_with(":latest");
+            let pull = if latest && !image.contains('@') {
+                "Always"
+            } else {
+                "IfNotPresent"
+            };
+            container.entry("imagePullPolicy").or_insert(json!(pull));
+            container
+                .entry("terminationMessagePath")
+                .or_insert(json!("/dev/termination-log"));
+            container
+                .entry("terminationMessagePolicy")
+                .or_insert(json!("File"));
+            for port in container
+                .get_mut("ports")
+                .and_then(Value::as_array_mut)
+                .into_iter()
+                .flatten()
+            {
+                if let Some(port) = port.as_object_mut() {
+                    port.entry("protocol").or_insert(json!("TCP"));
+                }
+            }
+        }
     }
 }
 
