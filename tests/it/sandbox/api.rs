@@ -1099,3 +1099,37 @@ async fn finalizers_hold_deletion_until_removed() {
         "gone once the last finalizer is removed"
     );
 }
+
+#[tokio::test]
+async fn watch_can_send_initial_events_and_ends_at_its_timeout() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let client = client(&sandbox);
+    let api: Api<ConfigMap> = Api::default_namespaced(client.clone());
+    api.create(&PostParams::default(), &config_map("first", json!({})))
+        .await
+        .unwrap();
+    let path = "/api/v1/namespaces/default/configmaps?watch=true&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true&timeoutSeconds=1";
+    let started = std::time::Instant::now();
+    let response = raw_get(&sandbox, path, &[]).await;
+    assert!(
+        started.elapsed() >= Duration::from_millis(900),
+        "the stream stays open until timeoutSeconds"
+    );
+    // The body is chunked: keep the JSON lines.
+    let events: Vec<Value> = response
+        .body
+        .lines()
+        .filter(|line| line.starts_with('{'))
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    assert_eq!(events[0]["type"], "ADDED");
+    assert_eq!(events[0]["object"]["metadata"]["name"], "first");
+    let bookmark = events
+        .iter()
+        .find(|e| e["type"] == "BOOKMARK")
+        .expect("a bookmark");
+    assert_eq!(
+        bookmark["object"]["metadata"]["annotations"]["k8s.io/initial-events-end"],
+        "true"
+    );
+}
