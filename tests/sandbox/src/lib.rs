@@ -196,7 +196,7 @@ impl Drop for Sandbox {
     fn drop(&mut self) {
         match &mut self.lifetime {
             Lifetime::Tasks(tasks) => {
-                let _ = self.shared.shutdown.send(true);
+                self.shared.shutdown.send_replace(true);
                 for task in tasks {
                     task.abort();
                 }
