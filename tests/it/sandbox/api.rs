@@ -35,10 +35,7 @@ fn config_map(name: &str, labels: Value) -> ConfigMap {
     .unwrap()
 }
 
-#[tokio::test]
-async fn discovery_lists_the_kinds_with_scopes_and_verbs() {
-    let sandbox = Sandbox::start().await.unwrap();
-    let discovery = Discovery::new(client(&sandbox)).run().await.unwrap();
+fn check_discovery(discovery: &Discovery) {
     let expected = [
         ("", "v1", "Namespace", false),
         ("", "v1", "Secret", true),
@@ -107,6 +104,20 @@ async fn discovery_lists_the_kinds_with_scopes_and_verbs() {
             );
         }
         assert_eq!(resource.plural, resource.plural.to_lowercase());
+    }
+}
+
+#[tokio::test]
+async fn discovery_lists_the_kinds_with_scopes_and_verbs() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let legacy = Discovery::new(client(&sandbox)).run().await.unwrap();
+    // Aggregated discovery (two requests, Kubernetes 1.30+) must agree with the per-group form.
+    let aggregated = Discovery::new(client(&sandbox))
+        .run_aggregated()
+        .await
+        .unwrap();
+    for discovery in [legacy, aggregated] {
+        check_discovery(&discovery);
     }
     let core = raw_get(&sandbox, "/api/v1", &[]).await.json();
     let deployments = raw_get(&sandbox, "/apis/apps/v1", &[]).await.json();

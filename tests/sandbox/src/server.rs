@@ -243,6 +243,15 @@ fn json_response(code: StatusCode, value: &Value) -> Response {
         .expect("valid response")
 }
 
+fn aggregated_response(value: &Value) -> Response {
+    let mut response = json_response(StatusCode::OK, value);
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(discovery::AGGREGATED_V2),
+    );
+    response
+}
+
 fn error_response(error: &ApiError) -> Response {
     let mut response = json_response(
         StatusCode::from_u16(error.code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
@@ -343,8 +352,21 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
             ));
         }
     };
+    let aggregated = parts
+        .headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(discovery::wants_aggregated);
     let result = match route {
         Route::Version => Ok(json_response(StatusCode::OK, &discovery::version())),
+        Route::CoreVersions if aggregated => Ok(aggregated_response(&discovery::aggregated(
+            &shared.store().registry,
+            true,
+        ))),
+        Route::Groups if aggregated => Ok(aggregated_response(&discovery::aggregated(
+            &shared.store().registry,
+            false,
+        ))),
         Route::CoreVersions => {
             let address = shared.address.lock().unwrap().to_string();
             Ok(json_response(
