@@ -1144,3 +1144,19 @@ async fn watch_can_send_initial_events_and_ends_at_its_timeout() {
         "true"
     );
 }
+
+/// The router is a tower service: a `kube::Client` can use it with no socket at all.
+#[tokio::test]
+async fn the_router_works_as_an_in_process_kube_transport() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let client = kube::Client::new(sandbox.router(), "default");
+    let api: Api<ConfigMap> = Api::default_namespaced(client);
+    api.create(&PostParams::default(), &config_map("in-process", json!({})))
+        .await
+        .unwrap();
+    let over_http: Api<ConfigMap> = Api::default_namespaced(super::client(&sandbox));
+    assert!(
+        over_http.get_opt("in-process").await.unwrap().is_some(),
+        "same store"
+    );
+}
