@@ -1160,3 +1160,48 @@ async fn the_router_works_as_an_in_process_kube_transport() {
         "same store"
     );
 }
+
+#[tokio::test]
+async fn watching_from_a_version_older_than_the_history_is_gone() {
+    let options = charts_sandbox::Options::default().watch_history(5);
+    let sandbox = Sandbox::start_with(options).await.unwrap();
+    let client = client(&sandbox);
+    let api: Api<ConfigMap> = Api::default_namespaced(client.clone());
+    let start = api
+        .list(&ListParams::default())
+        .await
+        .unwrap()
+        .metadata
+        .resource_version
+        .unwrap();
+    for index in 0..10 {
+        api.create(
+            &PostParams::default(),
+            &config_map(&format!("c{index}"), json!({})),
+        )
+        .await
+        .unwrap();
+    }
+    let mut events = api
+        .watch(&WatchParams::default().timeout(5), &start)
+        .await
+        .unwrap()
+        .boxed();
+    let first = tokio::time::timeout(Duration::from_secs(5), events.next())
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    match first {
+        WatchEvent::Error(status) => {
+            assert_eq!(status.code, 410);
+            assert_eq!(status.reason, "Expired");
+            assert!(
+                status.message.starts_with("too old resource version"),
+                "{}",
+                status.message
+            );
+        }
+        other => panic!("expected a 410 ERROR event, got {other:?}"),
+    }
+}

@@ -44,7 +44,7 @@ pub struct Shared {
 impl Shared {
     pub fn new(options: Options) -> Shared {
         Shared {
-            store: Mutex::new(Store::new()),
+            store: Mutex::new(Store::new(options.watch_history)),
             faults: Faults::default(),
             counters: Counters::default(),
             options,

@@ -17,9 +17,6 @@ use crate::util::{
 };
 use crate::validate;
 
-/// How many past events a watch can resume from.
-const HISTORY_LIMIT: usize = 10_000;
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EventType {
     Added,
@@ -88,6 +85,8 @@ pub struct Store {
     resource_version: u64,
     history: VecDeque<Arc<WatchEvent>>,
     sender: broadcast::Sender<Arc<WatchEvent>>,
+    /// How many past events a watch can resume from; older versions get 410 Gone.
+    history_limit: usize,
     allocated_ips: u32,
 }
 
@@ -98,7 +97,7 @@ fn key(group: &str, plural: &str) -> ResourceKey {
 }
 
 impl Store {
-    pub fn new() -> Store {
+    pub fn new(history_limit: usize) -> Store {
         let (sender, _) = broadcast::channel(16_384);
         let mut store = Store {
             registry: Registry::builtin(),
@@ -106,6 +105,7 @@ impl Store {
             resource_version: 0,
             history: VecDeque::new(),
             sender,
+            history_limit: history_limit.max(1),
             allocated_ips: 0,
         };
         let system = WriteOptions {
@@ -163,7 +163,7 @@ impl Store {
             .front()
             .map(|e| e.resource_version)
             .unwrap_or(self.resource_version + 1);
-        if resource_version + 1 < oldest && self.history.len() >= HISTORY_LIMIT {
+        if resource_version + 1 < oldest && self.history.len() >= self.history_limit {
             return None;
         }
         Some(
@@ -943,7 +943,7 @@ impl Store {
             old,
         });
         self.history.push_back(event.clone());
-        while self.history.len() > HISTORY_LIMIT {
+        while self.history.len() > self.history_limit {
             self.history.pop_front();
         }
         let _ = self.sender.send(event);
@@ -1281,12 +1281,6 @@ impl Store {
             .get(&key(group, plural))
             .map(|objects| objects.values().cloned().collect())
             .unwrap_or_default()
-    }
-}
-
-impl Default for Store {
-    fn default() -> Self {
-        Store::new()
     }
 }
 
