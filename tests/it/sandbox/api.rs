@@ -89,20 +89,20 @@ fn check_discovery(discovery: &Discovery) {
         };
         assert_eq!(capabilities.scope, scope, "scope of {kind}");
         for verb in [
-            "create",
-            "delete",
-            "deletecollection",
-            "get",
-            "list",
-            "patch",
-            "update",
-            "watch",
+            "create", "delete", "get", "list", "patch", "update", "watch",
         ] {
             assert!(
                 capabilities.supports_operation(verb),
                 "{kind} supports {verb}"
             );
         }
+        // As on a real server, namespaces cannot be deleted as a collection.
+        let collection = capabilities.supports_operation("deletecollection");
+        assert_eq!(
+            collection,
+            kind != "Namespace",
+            "deletecollection on {kind}"
+        );
         assert_eq!(resource.plural, resource.plural.to_lowercase());
     }
 }

@@ -2,7 +2,7 @@
 
 use serde_json::{Value, json};
 
-use crate::registry::{Registry, VERBS};
+use crate::registry::Registry;
 
 pub const KUBERNETES_MINOR: &str = "35";
 
@@ -70,7 +70,7 @@ pub fn resource_list(registry: &Registry, group: &str, version: &str) -> Option<
             "singularName": resource.singular,
             "namespaced": resource.namespaced,
             "kind": resource.kind,
-            "verbs": VERBS,
+            "verbs": resource.verbs(),
         });
         let object = entry.as_object_mut().unwrap();
         if !resource.short_names.is_empty() {
@@ -164,7 +164,7 @@ pub fn aggregated(registry: &Registry, core: bool) -> Value {
                                 "responseKind": kind,
                                 "scope": if resource.namespaced { "Namespaced" } else { "Cluster" },
                                 "singularResource": resource.singular,
-                                "verbs": VERBS,
+                                "verbs": resource.verbs(),
                             });
                             let object = entry.as_object_mut().unwrap();
                             if !resource.short_names.is_empty() {

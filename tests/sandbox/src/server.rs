@@ -744,6 +744,11 @@ fn handle_resource(shared: &Arc<Shared>, request: ApiRequest) -> ApiResult<Respo
                         .delete(&resource, &namespace, name, &options)?;
                     Ok(json_response(StatusCode::OK, &render.object(&deleted)))
                 }
+                None if !resource.verbs().contains(&"deletecollection") => {
+                    Err(ApiError::method_not_allowed(
+                        "the server does not allow this method on the requested resource",
+                    ))
+                }
                 None => {
                     let (labels, fields) = selectors(query, &resource.kind)?;
                     let deleted = shared.store().delete_collection(
