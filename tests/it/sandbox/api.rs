@@ -1205,3 +1205,47 @@ async fn watching_from_a_version_older_than_the_history_is_gone() {
         other => panic!("expected a 410 ERROR event, got {other:?}"),
     }
 }
+
+#[tokio::test]
+async fn service_updates_keep_the_allocated_cluster_ip_and_node_ports() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let client = client(&sandbox);
+    let services: Api<k8s_openapi::api::core::v1::Service> =
+        Api::default_namespaced(client.clone());
+    let manifest = |selector: &str| {
+        serde_json::from_value(json!({
+            "metadata": {"name": "web"},
+            "spec": {"type": "NodePort", "selector": {"app": selector}, "ports": [{"port": 80}]}
+        }))
+        .unwrap()
+    };
+    let created = services
+        .create(&PostParams::default(), &manifest("a"))
+        .await
+        .unwrap();
+    let spec = created.spec.unwrap();
+    let node_port = spec.ports.unwrap()[0].node_port.unwrap();
+    assert!((30000..32768).contains(&node_port));
+    let replaced = services
+        .replace("web", &PostParams::default(), &manifest("b"))
+        .await
+        .unwrap();
+    let new_spec = replaced.spec.unwrap();
+    assert_eq!(new_spec.cluster_ip, spec.cluster_ip);
+    assert_eq!(new_spec.ports.unwrap()[0].node_port, Some(node_port));
+    assert_eq!(new_spec.selector.unwrap()["app"], "b");
+    // Changing the allocated cluster IP is refused.
+    let mut moved: k8s_openapi::api::core::v1::Service = manifest("b");
+    moved.spec.as_mut().unwrap().cluster_ip = Some("10.96.200.200".into());
+    let refused = status_of(
+        services
+            .replace("web", &PostParams::default(), &moved)
+            .await,
+    );
+    assert_eq!(refused.code, 422);
+    assert!(
+        refused.message.contains("spec.clusterIP"),
+        "{}",
+        refused.message
+    );
+}

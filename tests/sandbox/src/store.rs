@@ -572,6 +572,9 @@ impl Store {
                 };
             }
         }
+        if resource.is("", "services") {
+            keep_allocated_service_values(&old, &mut object);
+        }
         self.apply_defaults(resource, &mut object);
         if !managed_already && subresource.is_none() {
             let mut entries = read_managed(&object);
@@ -1281,6 +1284,56 @@ impl Store {
             .get(&key(group, plural))
             .map(|objects| objects.values().cloned().collect())
             .unwrap_or_default()
+    }
+}
+
+/// A Service update that leaves out its cluster IP or node ports keeps the allocated ones, as
+/// the API server does, instead of getting new ones (which would then be refused as immutable).
+fn keep_allocated_service_values(old: &Value, object: &mut Value) {
+    let Some(spec) = object.get_mut("spec").and_then(Value::as_object_mut) else {
+        return;
+    };
+    for field in ["clusterIP", "clusterIPs"] {
+        if !spec.contains_key(field)
+            && let Some(value) = old.pointer(&format!("/spec/{field}"))
+        {
+            spec.insert(field.into(), value.clone());
+        }
+    }
+    let old_ports = old
+        .pointer("/spec/ports")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    for port in spec
+        .get_mut("ports")
+        .and_then(Value::as_array_mut)
+        .into_iter()
+        .flatten()
+    {
+        let Some(port) = port.as_object_mut() else {
+            continue;
+        };
+        if port.contains_key("nodePort") {
+            continue;
+        }
+        let protocol = |p: &Value| {
+            p.get("protocol")
+                .and_then(Value::as_str)
+                .unwrap_or("TCP")
+                .to_string()
+        };
+        let this = (
+            port.get("port").cloned(),
+            protocol(&Value::Object(port.clone())),
+        );
+        if let Some(node_port) = old_ports
+            .iter()
+            .find(|p| (p.get("port").cloned(), protocol(p)) == this)
+            .and_then(|p| p.get("nodePort"))
+        {
+            port.insert("nodePort".into(), node_port.clone());
+        }
     }
 }
 
