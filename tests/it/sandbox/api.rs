@@ -35,10 +35,7 @@ fn config_map(name: &str, labels: Value) -> ConfigMap {
     .unwrap()
 }
 
-#[tokio::test]
-async fn discovery_lists_the_kinds_with_scopes_and_verbs() {
-    let sandbox = Sandbox::start().await.unwrap();
-    let discovery = Discovery::new(client(&sandbox)).run().await.unwrap();
+fn check_discovery(discovery: &Discovery) {
     let expected = [
         ("", "v1", "Namespace", false),
         ("", "v1", "Secret", true),
@@ -92,21 +89,35 @@ async fn discovery_lists_the_kinds_with_scopes_and_verbs() {
         };
         assert_eq!(capabilities.scope, scope, "scope of {kind}");
         for verb in [
-            "create",
-            "delete",
-            "deletecollection",
-            "get",
-            "list",
-            "patch",
-            "update",
-            "watch",
+            "create", "delete", "get", "list", "patch", "update", "watch",
         ] {
             assert!(
                 capabilities.supports_operation(verb),
                 "{kind} supports {verb}"
             );
         }
+        // As on a real server, namespaces cannot be deleted as a collection.
+        let collection = capabilities.supports_operation("deletecollection");
+        assert_eq!(
+            collection,
+            kind != "Namespace",
+            "deletecollection on {kind}"
+        );
         assert_eq!(resource.plural, resource.plural.to_lowercase());
+    }
+}
+
+#[tokio::test]
+async fn discovery_lists_the_kinds_with_scopes_and_verbs() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let legacy = Discovery::new(client(&sandbox)).run().await.unwrap();
+    // Aggregated discovery (two requests, Kubernetes 1.30+) must agree with the per-group form.
+    let aggregated = Discovery::new(client(&sandbox))
+        .run_aggregated()
+        .await
+        .unwrap();
+    for discovery in [legacy, aggregated] {
+        check_discovery(&discovery);
     }
     let core = raw_get(&sandbox, "/api/v1", &[]).await.json();
     let deployments = raw_get(&sandbox, "/apis/apps/v1", &[]).await.json();
@@ -269,10 +280,11 @@ async fn server_side_apply_conflicts_name_the_other_manager_and_force_takes_over
         .await
         .unwrap();
     let status = status_of(apply(&client, deployment("web", 3, "nginx:1"), "autoscaler").await);
-    assert!(
-        status.message.contains(" using apps/v1 at "),
-        "{}",
-        status.message
+    // Update managers are named with the apiVersion they wrote. Without `fieldManager` the
+    // manager is the user agent up to its first `/`: kube sends none, so it is "".
+    assert_eq!(
+        status.message,
+        "Apply failed with 1 conflict: conflict with \"\" using apps/v1: .spec.replicas"
     );
 }
 
@@ -599,8 +611,19 @@ async fn immutable_fields_are_rejected_with_field_is_immutable() {
         "{}",
         status.message
     );
-}
 
+    // A Job must say how its Pods restart.
+    let no_policy = json!({
+        "apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": "loose", "namespace": "default"},
+        "spec": {"template": {"spec": {"containers": [{"name": "c", "image": "busybox:1"}]}}}
+    });
+    let status = status_of(apply(&client, no_policy, "charts").await);
+    assert_eq!(status.code, 422);
+    assert_eq!(
+        status.details.unwrap().causes[0].field,
+        "spec.template.spec.restartPolicy"
+    );
+}
 #[tokio::test]
 async fn secrets_fold_string_data_and_reject_bad_base64() {
     let sandbox = Sandbox::start().await.unwrap();
@@ -672,7 +695,14 @@ async fn patches_merge_json_and_strategic() {
         .map(|e| e.name)
         .collect();
     assert_eq!(env, ["A", "B"]);
-    assert_eq!(app.ports.clone().unwrap().len(), 2);
+    let ports = app.ports.clone().unwrap();
+    assert_eq!(ports.len(), 2);
+    assert_eq!(
+        ports[0].protocol.as_deref(),
+        Some("TCP"),
+        "defaulted as the API server does"
+    );
+    assert_eq!(app.image_pull_policy.as_deref(), Some("IfNotPresent"));
 
     // $patch: delete removes an item.
     let delete = json!({"spec": {"template": {"spec": {"containers": [{"name": "sidecar", "$patch": "delete"}]}}}});
@@ -1053,4 +1083,169 @@ async fn delete_collection_dry_run_deletes_and_leases() {
             .await,
     );
     assert_eq!(lost.code, 409);
+}
+
+#[tokio::test]
+async fn finalizers_hold_deletion_until_removed() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let client = client(&sandbox);
+    let api: Api<ConfigMap> = Api::default_namespaced(client.clone());
+    let held: ConfigMap = serde_json::from_value(json!({
+        "metadata": {"name": "held", "finalizers": ["example.com/cleanup"]}
+    }))
+    .unwrap();
+    api.create(&PostParams::default(), &held).await.unwrap();
+    api.delete("held", &DeleteParams::foreground())
+        .await
+        .unwrap();
+    let marked = api.get("held").await.unwrap();
+    assert!(marked.metadata.deletion_timestamp.is_some());
+    // Removing the last finalizer completes the deletion.
+    let removed = json!({"metadata": {"finalizers": null}});
+    api.patch("held", &PatchParams::default(), &Patch::Merge(removed))
+        .await
+        .unwrap();
+    assert!(
+        api.get_opt("held").await.unwrap().is_none(),
+        "gone once the last finalizer is removed"
+    );
+}
+
+#[tokio::test]
+async fn watch_can_send_initial_events_and_ends_at_its_timeout() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let client = client(&sandbox);
+    let api: Api<ConfigMap> = Api::default_namespaced(client.clone());
+    api.create(&PostParams::default(), &config_map("first", json!({})))
+        .await
+        .unwrap();
+    let path = "/api/v1/namespaces/default/configmaps?watch=true&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true&timeoutSeconds=1";
+    let started = std::time::Instant::now();
+    let response = raw_get(&sandbox, path, &[]).await;
+    assert!(
+        started.elapsed() >= Duration::from_millis(900),
+        "the stream stays open until timeoutSeconds"
+    );
+    // The body is chunked: keep the JSON lines.
+    let events: Vec<Value> = response
+        .body
+        .lines()
+        .filter(|line| line.starts_with('{'))
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    assert_eq!(events[0]["type"], "ADDED");
+    assert_eq!(events[0]["object"]["metadata"]["name"], "first");
+    let bookmark = events
+        .iter()
+        .find(|e| e["type"] == "BOOKMARK")
+        .expect("a bookmark");
+    assert_eq!(
+        bookmark["object"]["metadata"]["annotations"]["k8s.io/initial-events-end"],
+        "true"
+    );
+}
+
+/// The router is a tower service: a `kube::Client` can use it with no socket at all.
+#[tokio::test]
+async fn the_router_works_as_an_in_process_kube_transport() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let client = kube::Client::new(sandbox.router(), "default");
+    let api: Api<ConfigMap> = Api::default_namespaced(client);
+    api.create(&PostParams::default(), &config_map("in-process", json!({})))
+        .await
+        .unwrap();
+    let over_http: Api<ConfigMap> = Api::default_namespaced(super::client(&sandbox));
+    assert!(
+        over_http.get_opt("in-process").await.unwrap().is_some(),
+        "same store"
+    );
+}
+
+#[tokio::test]
+async fn watching_from_a_version_older_than_the_history_is_gone() {
+    let options = charts_sandbox::Options::default().watch_history(5);
+    let sandbox = Sandbox::start_with(options).await.unwrap();
+    let client = client(&sandbox);
+    let api: Api<ConfigMap> = Api::default_namespaced(client.clone());
+    let start = api
+        .list(&ListParams::default())
+        .await
+        .unwrap()
+        .metadata
+        .resource_version
+        .unwrap();
+    for index in 0..10 {
+        api.create(
+            &PostParams::default(),
+            &config_map(&format!("c{index}"), json!({})),
+        )
+        .await
+        .unwrap();
+    }
+    let mut events = api
+        .watch(&WatchParams::default().timeout(5), &start)
+        .await
+        .unwrap()
+        .boxed();
+    let first = tokio::time::timeout(Duration::from_secs(5), events.next())
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    match first {
+        WatchEvent::Error(status) => {
+            assert_eq!(status.code, 410);
+            assert_eq!(status.reason, "Expired");
+            assert!(
+                status.message.starts_with("too old resource version"),
+                "{}",
+                status.message
+            );
+        }
+        other => panic!("expected a 410 ERROR event, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn service_updates_keep_the_allocated_cluster_ip_and_node_ports() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let client = client(&sandbox);
+    let services: Api<k8s_openapi::api::core::v1::Service> =
+        Api::default_namespaced(client.clone());
+    let manifest = |selector: &str| {
+        serde_json::from_value(json!({
+            "metadata": {"name": "web"},
+            "spec": {"type": "NodePort", "selector": {"app": selector}, "ports": [{"port": 80}]}
+        }))
+        .unwrap()
+    };
+    let created = services
+        .create(&PostParams::default(), &manifest("a"))
+        .await
+        .unwrap();
+    let spec = created.spec.unwrap();
+    let node_port = spec.ports.unwrap()[0].node_port.unwrap();
+    assert!((30000..32768).contains(&node_port));
+    let replaced = services
+        .replace("web", &PostParams::default(), &manifest("b"))
+        .await
+        .unwrap();
+    let new_spec = replaced.spec.unwrap();
+    assert_eq!(new_spec.cluster_ip, spec.cluster_ip);
+    assert_eq!(new_spec.ports.unwrap()[0].node_port, Some(node_port));
+    assert_eq!(new_spec.selector.unwrap()["app"], "b");
+    // Changing the allocated cluster IP is refused.
+    let mut moved: k8s_openapi::api::core::v1::Service = manifest("b");
+    moved.spec.as_mut().unwrap().cluster_ip = Some("10.96.200.200".into());
+    let refused = status_of(
+        services
+            .replace("web", &PostParams::default(), &moved)
+            .await,
+    );
+    assert_eq!(refused.code, 422);
+    assert!(
+        refused.message.contains("spec.clusterIP"),
+        "{}",
+        refused.message
+    );
 }

@@ -146,6 +146,19 @@ async fn the_fail_annotation_keeps_workloads_unready_and_says_why() {
         assert!(!container.ready);
         let waiting = container.state.as_ref().unwrap().waiting.as_ref().unwrap();
         assert_eq!(waiting.reason.as_deref(), Some(reason));
+        // A Warning Event names the Pod, as the kubelet's would.
+        let events: Api<k8s_openapi::api::core::v1::Event> =
+            Api::default_namespaced(client.clone());
+        let selector = format!(
+            "involvedObject.name={}",
+            pod.metadata.name.as_deref().unwrap()
+        );
+        let warnings = events
+            .list(&ListParams::default().fields(&selector))
+            .await
+            .unwrap();
+        assert_eq!(warnings.items.len(), 1);
+        assert_eq!(warnings.items[0].type_.as_deref(), Some("Warning"));
 
         let status = eventually("progress deadline", WAIT, || async {
             let status = deployments.get(name).await.unwrap().status?;

@@ -56,6 +56,26 @@ async fn the_nth_matching_request_fails_with_the_chosen_status() {
 }
 
 #[tokio::test]
+async fn server_side_apply_requests_count_and_fail_as_apply() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let client = client(&sandbox);
+    let manifest = json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a", "namespace": "default"}, "data": {"k": "v"}});
+    sandbox
+        .faults()
+        .add(Fault::status(500).verb("apply").resource("configmaps"));
+    let failed = status_of(super::apply(&client, manifest.clone(), "charts").await);
+    assert_eq!(failed.code, 500);
+    super::apply(&client, manifest, "charts").await.unwrap();
+    let counters = sandbox.counters();
+    assert_eq!(counters.get("apply", "configmaps"), 2);
+    assert_eq!(counters.get("patch", "configmaps"), 0);
+    assert!(
+        counters.verb_total("discovery") > 0,
+        "discovery requests are counted too"
+    );
+}
+
+#[tokio::test]
 async fn too_many_requests_carries_retry_after_and_latency_delays() {
     let sandbox = Sandbox::start().await.unwrap();
     sandbox

@@ -496,6 +496,21 @@ fn kubectl_creates_secrets_and_custom_resources_and_deletes_a_namespace() {
     let secret = kubectl.json(&["-n", "team", "get", "secret", "db"]);
     assert_eq!(secret["data"]["password"], "aHVudGVyMg==");
     assert_eq!(secret["type"], "Opaque");
+    // Like `create secret`, these send protobuf bodies.
+    kubectl.ok(&[
+        "-n",
+        "team",
+        "create",
+        "configmap",
+        "settings",
+        "--from-literal=mode=fast",
+    ]);
+    assert_eq!(
+        kubectl.json(&["-n", "team", "get", "configmap", "settings"])["data"]["mode"],
+        "fast"
+    );
+    kubectl.ok(&["-n", "team", "create", "serviceaccount", "robot"]);
+    kubectl.ok(&["-n", "team", "get", "serviceaccount", "robot"]);
 
     let crd = r#"
 apiVersion: apiextensions.k8s.io/v1

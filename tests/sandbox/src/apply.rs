@@ -297,7 +297,7 @@ impl ManagedEntry {
             text.push_str(&format!(" with subresource {subresource:?}"));
         }
         if self.operation == "Update" {
-            text.push_str(&format!(" using {} at {}", self.api_version, self.time));
+            text.push_str(&format!(" using {}", self.api_version));
         }
         text
     }

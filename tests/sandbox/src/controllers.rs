@@ -45,7 +45,7 @@ pub async fn run(shared: Arc<Shared>) {
         let next = due.values().min().copied();
         tokio::select! {
             received = receiver.recv() => match received {
-                Ok(event) => schedule(&shared, &event, &mut due, delay),
+                Ok(event) => schedule(&event, &mut due, delay),
                 Err(RecvError::Lagged(_)) => resync(&shared, &mut due, delay),
                 Err(RecvError::Closed) => return,
             },
@@ -92,12 +92,7 @@ fn owner_target(reference: &Value, namespace: &str) -> Option<Target> {
     ))
 }
 
-fn schedule(
-    _shared: &Shared,
-    event: &WatchEvent,
-    due: &mut HashMap<Target, Instant>,
-    delay: Duration,
-) {
+fn schedule(event: &WatchEvent, due: &mut HashMap<Target, Instant>, delay: Duration) {
     let (group, plural) = &event.key;
     if !watched(group, plural) {
         return;
@@ -385,13 +380,70 @@ fn create_pod(
     let mut spec = template.get("spec").cloned().unwrap_or_else(|| json!({}));
     ensure_object(&mut spec, &[]).insert("nodeName".into(), json!(NODE_NAME));
     let pod = json!({"apiVersion": "v1", "kind": "Pod", "metadata": metadata, "spec": spec});
-    let status = pod_status(name, &spec, failure(owner), run_to_completion);
-    if store
-        .create_internal("", "pods", pod, &controller_options())
-        .is_ok()
-    {
-        store.set_status("", "pods", namespace, name, status);
+    let failure = failure(owner);
+    let status = pod_status(name, &spec, failure, run_to_completion);
+    let Ok(created) = store.create_internal("", "pods", pod, &controller_options()) else {
+        return;
+    };
+    store.set_status("", "pods", namespace, name, status);
+    if let Some(failure) = failure {
+        let container = spec
+            .pointer("/containers/0/name")
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        let image = spec
+            .pointer("/containers/0/image")
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        let (reason, message) = match failure {
+            Failure::ImagePull => (
+                "Failed",
+                format!(
+                    "Failed to pull image \"{image}\": simulated by the {FAIL_ANNOTATION} annotation"
+                ),
+            ),
+            Failure::Crash => (
+                "BackOff",
+                format!(
+                    "Back-off restarting failed container {container} in pod {name}_{namespace}({})",
+                    uid_of(&created)
+                ),
+            ),
+        };
+        record_event(store, &created, "kubelet", "Warning", reason, &message);
     }
+}
+
+/// Writes a core/v1 Event about `object`, as the component that noticed it would.
+fn record_event(
+    store: &mut Store,
+    object: &Value,
+    component: &str,
+    kind: &str,
+    reason: &str,
+    message: &str,
+) {
+    let now = now_rfc3339();
+    let namespace = crate::util::namespace_of(object);
+    let event = json!({
+        "apiVersion": "v1",
+        "kind": "Event",
+        "metadata": {"name": format!("{}.{:016x}", name_of(object), random_u64()), "namespace": namespace},
+        "involvedObject": {
+            "apiVersion": object.get("apiVersion"), "kind": object.get("kind"),
+            "name": name_of(object), "namespace": namespace, "uid": uid_of(object),
+        },
+        "reason": reason,
+        "message": message,
+        "type": kind,
+        "source": {"component": component, "host": NODE_NAME},
+        "firstTimestamp": now,
+        "lastTimestamp": now,
+        "count": 1,
+        "reportingComponent": component,
+        "reportingInstance": NODE_NAME,
+    });
+    let _ = store.create_internal("", "events", event, &controller_options());
 }
 
 fn reconcile_pod(store: &mut Store, pod: &Value) -> Option<Duration> {
@@ -514,8 +566,20 @@ fn reconcile_deployment(store: &mut Store, deployment: &Value) -> Option<Duratio
                 },
                 "spec": {"replicas": desired, "selector": selector, "template": template},
             });
-            let _ =
-                store.create_internal("apps", "replicasets", replica_set, &controller_options());
+            let message = format!("Scaled up replica set {new_name} from 0 to {desired}");
+            if store
+                .create_internal("apps", "replicasets", replica_set, &controller_options())
+                .is_ok()
+            {
+                record_event(
+                    store,
+                    deployment,
+                    "deployment-controller",
+                    "Normal",
+                    "ScalingReplicaSet",
+                    &message,
+                );
+            }
         }
         Some(current) if int(current, &["spec", "replicas"], 1) != desired => {
             let mut scaled = (**current).clone();

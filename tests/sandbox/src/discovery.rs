@@ -2,7 +2,7 @@
 
 use serde_json::{Value, json};
 
-use crate::registry::{Registry, VERBS};
+use crate::registry::Registry;
 
 pub const KUBERNETES_MINOR: &str = "35";
 
@@ -70,7 +70,7 @@ pub fn resource_list(registry: &Registry, group: &str, version: &str) -> Option<
             "singularName": resource.singular,
             "namespaced": resource.namespaced,
             "kind": resource.kind,
-            "verbs": VERBS,
+            "verbs": resource.verbs(),
         });
         let object = entry.as_object_mut().unwrap();
         if !resource.short_names.is_empty() {
@@ -116,4 +116,75 @@ pub fn resource_list(registry: &Registry, group: &str, version: &str) -> Option<
         "groupVersion": group_version,
         "resources": resources,
     }))
+}
+
+/// The media type of aggregated discovery (Kubernetes 1.30+): every group and resource in one
+/// response, at `/api` (core) and `/apis` (the rest).
+pub const AGGREGATED_V2: &str =
+    "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList";
+
+/// Whether the client asks for aggregated discovery v2.
+pub fn wants_aggregated(accept: &str) -> bool {
+    accept.split(',').any(|entry| {
+        let params: Vec<&str> = entry.split(';').map(str::trim).collect();
+        params.contains(&"g=apidiscovery.k8s.io")
+            && params.contains(&"v=v2")
+            && params.contains(&"as=APIGroupDiscoveryList")
+    })
+}
+
+/// `APIGroupDiscoveryList` of the core group (`core` true) or of every named group.
+pub fn aggregated(registry: &Registry, core: bool) -> Value {
+    let items: Vec<Value> = registry
+        .groups()
+        .iter()
+        .filter(|(name, _)| name.is_empty() == core)
+        .map(|(name, versions)| {
+            let versions: Vec<Value> = versions
+                .iter()
+                .map(|version| {
+                    let resources: Vec<Value> = registry
+                        .in_group_version(name, version)
+                        .into_iter()
+                        .map(|resource| {
+                            let kind = json!({"group": name, "version": version, "kind": resource.kind});
+                            let mut subresources = Vec::new();
+                            if resource.status_subresource {
+                                subresources.push(json!({"subresource": "status", "responseKind": kind, "verbs": ["get", "patch", "update"]}));
+                            }
+                            if resource.has_scale() {
+                                subresources.push(json!({
+                                    "subresource": "scale",
+                                    "responseKind": {"group": "autoscaling", "version": "v1", "kind": "Scale"},
+                                    "verbs": ["get", "patch", "update"],
+                                }));
+                            }
+                            let mut entry = json!({
+                                "resource": resource.plural,
+                                "responseKind": kind,
+                                "scope": if resource.namespaced { "Namespaced" } else { "Cluster" },
+                                "singularResource": resource.singular,
+                                "verbs": resource.verbs(),
+                            });
+                            let object = entry.as_object_mut().unwrap();
+                            if !resource.short_names.is_empty() {
+                                object.insert("shortNames".into(), json!(resource.short_names));
+                            }
+                            if !resource.categories.is_empty() {
+                                object.insert("categories".into(), json!(resource.categories));
+                            }
+                            if !subresources.is_empty() {
+                                object.insert("subresources".into(), json!(subresources));
+                            }
+                            entry
+                        })
+                        .collect();
+                    json!({"version": version, "resources": resources, "freshness": "Current"})
+                })
+                .collect();
+            let metadata = if core { json!({"creationTimestamp": null}) } else { json!({"name": name, "creationTimestamp": null}) };
+            json!({"metadata": metadata, "versions": versions})
+        })
+        .collect();
+    json!({"kind": "APIGroupDiscoveryList", "apiVersion": "apidiscovery.k8s.io/v2", "metadata": {}, "items": items})
 }

@@ -47,6 +47,9 @@ pub struct Options {
     pub controller_delay: Duration,
     /// The port to bind on 127.0.0.1; 0 picks a free one.
     pub port: u16,
+    /// How many past events a watch can resume from (a real server keeps about five minutes);
+    /// watching from an older resourceVersion gets 410 Gone.
+    pub watch_history: usize,
 }
 
 impl Default for Options {
@@ -54,6 +57,7 @@ impl Default for Options {
         Options {
             controller_delay: Duration::from_millis(50),
             port: 0,
+            watch_history: 10_000,
         }
     }
 }
@@ -66,6 +70,11 @@ impl Options {
 
     pub fn port(mut self, port: u16) -> Options {
         self.port = port;
+        self
+    }
+
+    pub fn watch_history(mut self, events: usize) -> Options {
+        self.watch_history = events;
         self
     }
 }
@@ -196,7 +205,7 @@ impl Drop for Sandbox {
     fn drop(&mut self) {
         match &mut self.lifetime {
             Lifetime::Tasks(tasks) => {
-                let _ = self.shared.shutdown.send(true);
+                self.shared.shutdown.send_replace(true);
                 for task in tasks {
                     task.abort();
                 }
@@ -250,10 +259,9 @@ pub struct ServeSettings {
 
 /// Runs a sandbox until SIGINT or SIGTERM: writes the kubeconfig, prints the address.
 pub async fn serve_until_signal(settings: ServeSettings) -> std::io::Result<()> {
-    let options = Options {
-        controller_delay: settings.controller_delay,
-        port: settings.port,
-    };
+    let options = Options::default()
+        .controller_delay(settings.controller_delay)
+        .port(settings.port);
     let sandbox = Sandbox::start_with(options).await?;
     if let Some(path) = &settings.kubeconfig {
         sandbox.write_kubeconfig(path, settings.namespace.as_deref())?;

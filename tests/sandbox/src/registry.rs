@@ -44,6 +44,15 @@ impl ResourceType {
         (self.group.clone(), self.plural.clone())
     }
 
+    /// The verbs discovery lists and the server accepts.
+    pub fn verbs(&self) -> &'static [&'static str] {
+        if self.is("", "namespaces") {
+            NAMESPACE_VERBS
+        } else {
+            VERBS
+        }
+    }
+
     /// Whether `/scale` is served (autoscaling/v1 Scale over `spec.replicas`).
     pub fn has_scale(&self) -> bool {
         !self.custom
@@ -62,7 +71,7 @@ impl ResourceType {
 /// `(group, plural)`: how objects of one resource are stored, whatever version is asked for.
 pub type ResourceKey = (String, String);
 
-pub const VERBS: [&str; 8] = [
+const VERBS: &[&str] = &[
     "create",
     "delete",
     "deletecollection",
@@ -71,6 +80,11 @@ pub const VERBS: [&str; 8] = [
     "patch",
     "update",
     "watch",
+];
+
+/// Namespaces are the one kind without `deletecollection`.
+const NAMESPACE_VERBS: &[&str] = &[
+    "create", "delete", "get", "list", "patch", "update", "watch",
 ];
 
 #[derive(Debug, Clone)]

@@ -44,7 +44,7 @@ pub struct Shared {
 impl Shared {
     pub fn new(options: Options) -> Shared {
         Shared {
-            store: Mutex::new(Store::new()),
+            store: Mutex::new(Store::new(options.watch_history)),
             faults: Faults::default(),
             counters: Counters::default(),
             options,
@@ -243,6 +243,15 @@ fn json_response(code: StatusCode, value: &Value) -> Response {
         .expect("valid response")
 }
 
+fn aggregated_response(value: &Value) -> Response {
+    let mut response = json_response(StatusCode::OK, value);
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(discovery::AGGREGATED_V2),
+    );
+    response
+}
+
 fn error_response(error: &ApiError) -> Response {
     let mut response = json_response(
         StatusCode::from_u16(error.code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
@@ -343,8 +352,21 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
             ));
         }
     };
+    let aggregated = parts
+        .headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(discovery::wants_aggregated);
     let result = match route {
         Route::Version => Ok(json_response(StatusCode::OK, &discovery::version())),
+        Route::CoreVersions if aggregated => Ok(aggregated_response(&discovery::aggregated(
+            &shared.store().registry,
+            true,
+        ))),
+        Route::Groups if aggregated => Ok(aggregated_response(&discovery::aggregated(
+            &shared.store().registry,
+            false,
+        ))),
         Route::CoreVersions => {
             let address = shared.address.lock().unwrap().to_string();
             Ok(json_response(
@@ -407,11 +429,7 @@ struct Render<'a> {
 impl Render<'_> {
     fn object(&self, object: &Value) -> Value {
         if self.metadata_only {
-            return json!({
-                "kind": "PartialObjectMetadata",
-                "apiVersion": "meta.k8s.io/v1",
-                "metadata": object.get("metadata").cloned().unwrap_or_else(|| json!({})),
-            });
+            return crate::table::partial_object_metadata(object);
         }
         if object.get("apiVersion").and_then(Value::as_str) == Some(self.api_version.as_str()) {
             return object.clone();
@@ -479,6 +497,24 @@ fn decode_body(headers: &HeaderMap, body: &[u8], apply: bool) -> ApiResult<Value
     Ok(value)
 }
 
+/// Settings of a write from its query: `dryRun`, `fieldManager` and (for apply) `force`.
+fn write_options(query: &Query, headers: &HeaderMap, apply: bool) -> ApiResult<WriteOptions> {
+    Ok(WriteOptions {
+        dry_run: dry_run(query)?,
+        field_manager: field_manager(query, headers, apply)?,
+        force: apply && flag(query, "force"),
+    })
+}
+
+/// The `labelSelector` and `fieldSelector` of a request.
+fn selectors(query: &Query, kind: &str) -> ApiResult<(LabelSelector, FieldSelector)> {
+    let text = |key: &str| query.get(key).map(String::as_str).unwrap_or("");
+    Ok((
+        LabelSelector::parse(text("labelSelector"))?,
+        FieldSelector::parse(text("fieldSelector"), kind)?,
+    ))
+}
+
 fn field_manager(query: &Query, headers: &HeaderMap, apply: bool) -> ApiResult<String> {
     if let Some(manager) = query.get("fieldManager").filter(|m| !m.is_empty()) {
         if manager.len() > 128 {
@@ -496,7 +532,7 @@ fn field_manager(query: &Query, headers: &HeaderMap, apply: bool) -> ApiResult<S
     let agent = headers
         .get(header::USER_AGENT)
         .and_then(|v| v.to_str().ok())
-        .unwrap_or("unknown");
+        .unwrap_or("");
     Ok(agent
         .split('/')
         .next()
@@ -591,12 +627,7 @@ fn handle_resource(shared: &Arc<Shared>, request: ApiRequest) -> ApiResult<Respo
             Ok(json_response(StatusCode::OK, &render.object(&object)))
         }
         (&Method::GET, None) => {
-            let labels =
-                LabelSelector::parse(query.get("labelSelector").map(String::as_str).unwrap_or(""))?;
-            let fields = FieldSelector::parse(
-                query.get("fieldSelector").map(String::as_str).unwrap_or(""),
-                &resource.kind,
-            )?;
+            let (labels, fields) = selectors(query, &resource.kind)?;
             let after = match query.get("continue").filter(|c| !c.is_empty()) {
                 Some(token) => Some(decode_continue(token)?),
                 None => None,
@@ -641,11 +672,7 @@ fn handle_resource(shared: &Arc<Shared>, request: ApiRequest) -> ApiResult<Respo
         }
         (&Method::POST, None) => {
             let object = decode_body(&request.headers, &request.body, false)?;
-            let options = WriteOptions {
-                dry_run: dry_run(query)?,
-                field_manager: field_manager(query, &request.headers, false)?,
-                force: false,
-            };
+            let options = write_options(query, &request.headers, false)?;
             let created = shared.store().create(
                 &resource,
                 route.namespace.as_deref(),
@@ -657,11 +684,7 @@ fn handle_resource(shared: &Arc<Shared>, request: ApiRequest) -> ApiResult<Respo
         }
         (&Method::PUT, Some(name)) => {
             let object = decode_body(&request.headers, &request.body, false)?;
-            let options = WriteOptions {
-                dry_run: dry_run(query)?,
-                field_manager: field_manager(query, &request.headers, false)?,
-                force: false,
-            };
+            let options = write_options(query, &request.headers, false)?;
             let updated = shared.store().update(
                 &resource,
                 &namespace,
@@ -694,11 +717,7 @@ fn handle_resource(shared: &Arc<Shared>, request: ApiRequest) -> ApiResult<Respo
                     "force: Forbidden: may not be specified for non-apply patch",
                 ));
             }
-            let options = WriteOptions {
-                dry_run: dry_run(query)?,
-                field_manager: field_manager(query, &request.headers, apply)?,
-                force: flag(query, "force"),
-            };
+            let options = write_options(query, &request.headers, apply)?;
             let existed = shared.store().get(&resource, &namespace, name).is_ok();
             let patched = shared.store().patch(
                 &resource,
@@ -725,14 +744,13 @@ fn handle_resource(shared: &Arc<Shared>, request: ApiRequest) -> ApiResult<Respo
                         .delete(&resource, &namespace, name, &options)?;
                     Ok(json_response(StatusCode::OK, &render.object(&deleted)))
                 }
+                None if !resource.verbs().contains(&"deletecollection") => {
+                    Err(ApiError::method_not_allowed(
+                        "the server does not allow this method on the requested resource",
+                    ))
+                }
                 None => {
-                    let labels = LabelSelector::parse(
-                        query.get("labelSelector").map(String::as_str).unwrap_or(""),
-                    )?;
-                    let fields = FieldSelector::parse(
-                        query.get("fieldSelector").map(String::as_str).unwrap_or(""),
-                        &resource.kind,
-                    )?;
+                    let (labels, fields) = selectors(query, &resource.kind)?;
                     let deleted = shared.store().delete_collection(
                         &resource,
                         route.namespace.as_deref(),
@@ -820,25 +838,12 @@ fn scale(
             ));
         }
     };
-    if let Some(version) = wanted
-        .pointer("/metadata/resourceVersion")
-        .and_then(Value::as_str)
-        && Some(version)
-            != current
-                .pointer("/metadata/resourceVersion")
-                .and_then(Value::as_str)
-    {
-        return Err(ApiError::conflict(&resource.group, &resource.plural, &name));
-    }
+    crate::store::check_resource_version(resource, &wanted, &current)?;
     let replicas = wanted
         .pointer("/spec/replicas")
         .and_then(Value::as_i64)
         .ok_or_else(|| ApiError::bad_request("the Scale has no spec.replicas"))?;
-    let options = WriteOptions {
-        dry_run: dry_run(&request.query)?,
-        field_manager: field_manager(&request.query, &request.headers, false)?,
-        force: false,
-    };
+    let options = write_options(&request.query, &request.headers, false)?;
     let patch = json!({"spec": {"replicas": replicas}});
     let updated = shared.store().patch(
         resource,
@@ -924,11 +929,7 @@ impl WatchFilter {
             return crate::table::table(&self.kind, &[object], metadata);
         }
         if self.metadata_only {
-            return json!({
-                "kind": "PartialObjectMetadata",
-                "apiVersion": "meta.k8s.io/v1",
-                "metadata": object.get("metadata").cloned().unwrap_or_else(|| json!({})),
-            });
+            return crate::table::partial_object_metadata(object);
         }
         let mut copy = object.clone();
         if let Some(map) = copy.as_object_mut() {

@@ -17,9 +17,6 @@ use crate::util::{
 };
 use crate::validate;
 
-/// How many past events a watch can resume from.
-const HISTORY_LIMIT: usize = 10_000;
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EventType {
     Added,
@@ -88,6 +85,8 @@ pub struct Store {
     resource_version: u64,
     history: VecDeque<Arc<WatchEvent>>,
     sender: broadcast::Sender<Arc<WatchEvent>>,
+    /// How many past events a watch can resume from; older versions get 410 Gone.
+    history_limit: usize,
     allocated_ips: u32,
 }
 
@@ -98,7 +97,7 @@ fn key(group: &str, plural: &str) -> ResourceKey {
 }
 
 impl Store {
-    pub fn new() -> Store {
+    pub fn new(history_limit: usize) -> Store {
         let (sender, _) = broadcast::channel(16_384);
         let mut store = Store {
             registry: Registry::builtin(),
@@ -106,6 +105,7 @@ impl Store {
             resource_version: 0,
             history: VecDeque::new(),
             sender,
+            history_limit: history_limit.max(1),
             allocated_ips: 0,
         };
         let system = WriteOptions {
@@ -163,7 +163,7 @@ impl Store {
             .front()
             .map(|e| e.resource_version)
             .unwrap_or(self.resource_version + 1);
-        if resource_version + 1 < oldest && self.history.len() >= HISTORY_LIMIT {
+        if resource_version + 1 < oldest && self.history.len() >= self.history_limit {
             return None;
         }
         Some(
@@ -510,11 +510,7 @@ impl Store {
                 "the name of the object ({given_name}) does not match the name on the URL ({name})"
             )));
         }
-        if let Some(version) = get_str(&object, &["metadata", "resourceVersion"])
-            && version != get_str(&old, &["metadata", "resourceVersion"]).unwrap_or("")
-        {
-            return Err(ApiError::conflict(&resource.group, &resource.plural, name));
-        }
+        check_resource_version(resource, &object, &old)?;
         self.prepare_body(
             resource,
             resource.namespaced.then_some(namespace),
@@ -576,6 +572,9 @@ impl Store {
                 };
             }
         }
+        if resource.is("", "services") {
+            keep_allocated_service_values(&old, &mut object);
+        }
         self.apply_defaults(resource, &mut object);
         if !managed_already && subresource.is_none() {
             let mut entries = read_managed(&object);
@@ -631,11 +630,7 @@ impl Store {
             PatchType::Apply => unreachable!("handled above"),
         };
         // A resourceVersion in a patch is a precondition.
-        if let Some(version) = get_str(&body, &["metadata", "resourceVersion"])
-            && version != get_str(&old, &["metadata", "resourceVersion"]).unwrap_or("")
-        {
-            return Err(ApiError::conflict(&resource.group, &resource.plural, name));
-        }
+        check_resource_version(resource, &body, &old)?;
         self.prepare_body(
             resource,
             resource.namespaced.then_some(namespace),
@@ -951,7 +946,7 @@ impl Store {
             old,
         });
         self.history.push_back(event.clone());
-        while self.history.len() > HISTORY_LIMIT {
+        while self.history.len() > self.history_limit {
             self.history.pop_front();
         }
         let _ = self.sender.send(event);
@@ -1095,6 +1090,20 @@ impl Store {
         let set_default = |map: &mut Map<String, Value>, key: &str, value: Value| {
             map.entry(key.to_string()).or_insert(value);
         };
+        // Pod templates get the Pod defaults too; a Job must choose its restart policy itself.
+        let template = match (resource.group.as_str(), resource.kind.as_str()) {
+            ("apps", "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet") => {
+                Some(("/spec/template/spec", Some("Always")))
+            }
+            ("batch", "Job") => Some(("/spec/template/spec", None)),
+            ("batch", "CronJob") => Some(("/spec/jobTemplate/spec/template/spec", None)),
+            _ => None,
+        };
+        if let Some((pointer, restart)) = template
+            && let Some(Value::Object(spec)) = object.pointer_mut(pointer)
+        {
+            default_pod_spec(spec, restart);
+        }
         match (resource.group.as_str(), resource.kind.as_str()) {
             ("", "Namespace") => {
                 let name = name_of(object).to_string();
@@ -1203,10 +1212,7 @@ impl Store {
             }
             ("", "Pod") => {
                 let spec = ensure_object(object, &["spec"]);
-                set_default(spec, "restartPolicy", json!("Always"));
-                set_default(spec, "dnsPolicy", json!("ClusterFirst"));
-                set_default(spec, "schedulerName", json!("default-scheduler"));
-                set_default(spec, "terminationGracePeriodSeconds", json!(30));
+                default_pod_spec(spec, Some("Always"));
                 set_default(spec, "serviceAccountName", json!("default"));
                 set_default(
                     ensure_object(object, &["status"]),
@@ -1281,9 +1287,123 @@ impl Store {
     }
 }
 
-impl Default for Store {
-    fn default() -> Self {
-        Store::new()
+/// A Service update that leaves out its cluster IP or node ports keeps the allocated ones, as
+/// the API server does, instead of getting new ones (which would then be refused as immutable).
+fn keep_allocated_service_values(old: &Value, object: &mut Value) {
+    let Some(spec) = object.get_mut("spec").and_then(Value::as_object_mut) else {
+        return;
+    };
+    for field in ["clusterIP", "clusterIPs"] {
+        if !spec.contains_key(field)
+            && let Some(value) = old.pointer(&format!("/spec/{field}"))
+        {
+            spec.insert(field.into(), value.clone());
+        }
+    }
+    let old_ports = old
+        .pointer("/spec/ports")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    for port in spec
+        .get_mut("ports")
+        .and_then(Value::as_array_mut)
+        .into_iter()
+        .flatten()
+    {
+        let Some(port) = port.as_object_mut() else {
+            continue;
+        };
+        if port.contains_key("nodePort") {
+            continue;
+        }
+        let protocol = |p: &Value| {
+            p.get("protocol")
+                .and_then(Value::as_str)
+                .unwrap_or("TCP")
+                .to_string()
+        };
+        let this = (
+            port.get("port").cloned(),
+            protocol(&Value::Object(port.clone())),
+        );
+        if let Some(node_port) = old_ports
+            .iter()
+            .find(|p| (p.get("port").cloned(), protocol(p)) == this)
+            .and_then(|p| p.get("nodePort"))
+        {
+            port.insert("nodePort".into(), node_port.clone());
+        }
+    }
+}
+
+/// Defaults of a Pod spec: restart policy, DNS, scheduler, grace period, and per container the
+/// pull policy, termination message and port protocol.
+fn default_pod_spec(spec: &mut Map<String, Value>, restart_policy: Option<&str>) {
+    if let Some(restart_policy) = restart_policy {
+        spec.entry("restartPolicy").or_insert(json!(restart_policy));
+    }
+    for (key, value) in [
+        ("dnsPolicy", json!("ClusterFirst")),
+        ("schedulerName", json!("default-scheduler")),
+        ("terminationGracePeriodSeconds", json!(30)),
+        ("securityContext", json!({})),
+    ] {
+        spec.entry(key).or_insert(value);
+    }
+    for list in ["initContainers", "containers"] {
+        for container in spec
+            .get_mut(list)
+            .and_then(Value::as_array_mut)
+            .into_iter()
+            .flatten()
+        {
+            let Some(container) = container.as_object_mut() else {
+                continue;
+            };
+            let image = container.get("image").and_then(Value::as_str).unwrap_or("");
+            let latest = !image.contains(':') || image.ends_with(":latest");
+            let pull = if latest && !image.contains('@') {
+                "Always"
+            } else {
+                "IfNotPresent"
+            };
+            container.entry("imagePullPolicy").or_insert(json!(pull));
+            container
+                .entry("terminationMessagePath")
+                .or_insert(json!("/dev/termination-log"));
+            container
+                .entry("terminationMessagePolicy")
+                .or_insert(json!("File"));
+            for port in container
+                .get_mut("ports")
+                .and_then(Value::as_array_mut)
+                .into_iter()
+                .flatten()
+            {
+                if let Some(port) = port.as_object_mut() {
+                    port.entry("protocol").or_insert(json!("TCP"));
+                }
+            }
+        }
+    }
+}
+
+/// A `metadata.resourceVersion` in what a client sends is a precondition: it must be current.
+pub fn check_resource_version(
+    resource: &ResourceType,
+    given: &Value,
+    current: &Value,
+) -> ApiResult<()> {
+    match get_str(given, &["metadata", "resourceVersion"]) {
+        Some(version) if Some(version) != get_str(current, &["metadata", "resourceVersion"]) => {
+            Err(ApiError::conflict(
+                &resource.group,
+                &resource.plural,
+                name_of(current),
+            ))
+        }
+        _ => Ok(()),
     }
 }
 

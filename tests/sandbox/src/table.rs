@@ -153,6 +153,15 @@ fn cells(kind: &str, object: &Value) -> Vec<Value> {
     }
 }
 
+/// The metadata-only form of an object (`meta.k8s.io/v1` PartialObjectMetadata).
+pub fn partial_object_metadata(object: &Value) -> Value {
+    json!({
+        "kind": "PartialObjectMetadata",
+        "apiVersion": "meta.k8s.io/v1",
+        "metadata": object.get("metadata").cloned().unwrap_or_else(|| json!({})),
+    })
+}
+
 /// A `meta.k8s.io/v1` Table of `objects`; each row carries the object's metadata.
 pub fn table(kind: &str, objects: &[&Value], list_metadata: Value) -> Value {
     let definitions: Vec<Value> = columns(kind)
@@ -167,7 +176,7 @@ pub fn table(kind: &str, objects: &[&Value], list_metadata: Value) -> Value {
         .map(|object| {
             json!({
                 "cells": cells(kind, object),
-                "object": {"kind": "PartialObjectMetadata", "apiVersion": "meta.k8s.io/v1", "metadata": object.get("metadata").cloned().unwrap_or_else(|| json!({}))},
+                "object": partial_object_metadata(object),
             })
         })
         .collect();

@@ -108,6 +108,29 @@ pub fn validate(resource: &ResourceType, object: &Value, old: Option<&Value>) ->
     if !resource.custom && matches!(resource.kind.as_str(), "Secret" | "ConfigMap") {
         causes.extend(validate_data(resource, object));
     }
+    if !resource.custom && resource.group == "batch" {
+        let pointer = if resource.kind == "CronJob" {
+            "/spec/jobTemplate/spec/template/spec/restartPolicy"
+        } else {
+            "/spec/template/spec/restartPolicy"
+        };
+        let field = pointer.trim_start_matches('/').replace('/', ".");
+        match object.pointer(pointer).and_then(Value::as_str) {
+            Some("Never" | "OnFailure") => {}
+            None => causes.push(Cause {
+                reason: "FieldValueRequired",
+                message: "Required value: valid values: \"OnFailure\", \"Never\"".into(),
+                field,
+            }),
+            Some(other) => causes.push(Cause {
+                reason: "FieldValueNotSupported",
+                message: format!(
+                    "Unsupported value: {other:?}: supported values: \"OnFailure\", \"Never\""
+                ),
+                field,
+            }),
+        }
+    }
     if let Some(old) = old {
         for field in immutable_fields(resource) {
             let path: Vec<&str> = field.split('.').collect();
