@@ -468,13 +468,25 @@ fn kubectl_waits_for_available_and_rollout_status() {
     );
     assert!(stuck.contains("exceeded its progress deadline"), "{stuck}");
     let pods = kubectl.json(&["-n", "shop", "get", "pods", "-l", "app=web"]);
-    let reasons: Vec<&str> = pods["items"]
+    let waiting: Vec<(&str, &str)> = pods["items"]
         .as_array()
         .unwrap()
         .iter()
-        .filter_map(|p| p["status"]["containerStatuses"][0]["state"]["waiting"]["reason"].as_str())
+        .filter_map(|p| {
+            let reason =
+                p["status"]["containerStatuses"][0]["state"]["waiting"]["reason"].as_str()?;
+            Some((p["metadata"]["name"].as_str().unwrap(), reason))
+        })
         .collect();
-    assert_eq!(reasons, ["ImagePullBackOff"]);
+    assert_eq!(waiting.len(), 1, "{waiting:?}");
+    assert_eq!(waiting[0].1, "ImagePullBackOff");
+    // No container runs: logs are empty, or say why the container never started.
+    let refused = kubectl.fails(&["-n", "shop", "logs", waiting[0].0], "");
+    assert!(
+        refused.contains("is waiting to start: ImagePullBackOff"),
+        "{refused}"
+    );
+    assert_eq!(kubectl.ok(&["-n", "shop", "logs", "deployment/web"]), "");
 }
 
 #[test]
