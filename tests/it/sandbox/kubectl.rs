@@ -521,6 +521,34 @@ fn kubectl_creates_secrets_and_custom_resources_and_deletes_a_namespace() {
         kubectl.json(&["-n", "team", "get", "configmap", "settings"])["data"]["mode"],
         "fast"
     );
+    kubectl.ok(&[
+        "-n",
+        "team",
+        "create",
+        "deployment",
+        "api",
+        "--image=nginx:1.27",
+        "--port=80",
+        "--replicas=2",
+    ]);
+    kubectl.ok(&[
+        "-n",
+        "team",
+        "rollout",
+        "status",
+        "deployment/api",
+        "--timeout=30s",
+    ]);
+    let deployment = kubectl.json(&["-n", "team", "get", "deployment", "api"]);
+    assert_eq!(deployment["spec"]["replicas"], 2);
+    assert_eq!(
+        deployment["spec"]["template"]["spec"]["containers"][0]["ports"][0]["containerPort"],
+        80
+    );
+    assert!(
+        deployment["metadata"].get("generateName").is_none(),
+        "protobuf zero values are dropped"
+    );
     kubectl.ok(&["-n", "team", "create", "serviceaccount", "robot"]);
     kubectl.ok(&["-n", "team", "get", "serviceaccount", "robot"]);
 

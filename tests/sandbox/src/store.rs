@@ -1178,11 +1178,15 @@ impl Store {
                 set_default(spec, "replicas", json!(1));
                 set_default(spec, "revisionHistoryLimit", json!(10));
                 set_default(spec, "progressDeadlineSeconds", json!(600));
-                set_default(
-                    spec,
-                    "strategy",
-                    json!({"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": "25%", "maxSurge": "25%"}}),
-                );
+                let strategy = spec.entry("strategy").or_insert_with(|| json!({}));
+                if let Some(strategy) = strategy.as_object_mut() {
+                    strategy.entry("type").or_insert(json!("RollingUpdate"));
+                    if strategy["type"] == "RollingUpdate" {
+                        strategy
+                            .entry("rollingUpdate")
+                            .or_insert(json!({"maxUnavailable": "25%", "maxSurge": "25%"}));
+                    }
+                }
             }
             ("apps", "StatefulSet") => {
                 let spec = ensure_object(object, &["spec"]);
