@@ -74,7 +74,11 @@ pub async fn serve(listener: TcpListener, router: Router, mut shutdown: watch::R
     loop {
         tokio::select! {
             accepted = listener.accept() => {
-                let Ok((stream, _)) = accepted else { continue };
+                let Ok((stream, _)) = accepted else {
+                    // Out of file descriptors or similar: back off instead of spinning.
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                    continue;
+                };
                 let _ = stream.set_nodelay(true);
                 tokio::spawn(serve_connection(stream, router.clone(), shutdown.clone()));
             }
