@@ -1249,3 +1249,56 @@ async fn service_updates_keep_the_allocated_cluster_ip_and_node_ports() {
         refused.message
     );
 }
+
+/// kubectl rewrites managedFields with a JSON patch when it moves an object from client-side to
+/// server-side apply; `[{}]` strips them; an empty list changes nothing.
+#[tokio::test]
+async fn writes_may_set_or_strip_managed_fields() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let client = client(&sandbox);
+    let settings = json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "cfg", "namespace": "default"}, "data": {"a": "1"}});
+    apply(&client, settings, "charts").await.unwrap();
+    let api: Api<ConfigMap> = Api::default_namespaced(client.clone());
+    let managers = |cm: &ConfigMap| -> Vec<String> {
+        cm.metadata
+            .managed_fields
+            .clone()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|m| m.manager.unwrap())
+            .collect()
+    };
+    let unchanged = api
+        .patch(
+            "cfg",
+            &PatchParams::default(),
+            &Patch::Merge(json!({"metadata": {"managedFields": []}})),
+        )
+        .await
+        .unwrap();
+    assert_eq!(managers(&unchanged), ["charts"]);
+
+    let path = "/api/v1/namespaces/default/configmaps/cfg";
+    let replace = r#"[{"op":"replace","path":"/metadata/managedFields","value":[{"manager":"migrated","operation":"Apply","apiVersion":"v1","fieldsType":"FieldsV1","fieldsV1":{"f:data":{"f:a":{}}}}]}]"#;
+    let response = raw_request(
+        &sandbox,
+        "PATCH",
+        path,
+        &[("Content-Type", "application/json-patch+json")],
+        replace,
+    )
+    .await
+    .unwrap();
+    assert_eq!(response.status, 200, "{}", response.body);
+    assert_eq!(managers(&api.get("cfg").await.unwrap()), ["migrated"]);
+
+    let stripped = api
+        .patch(
+            "cfg",
+            &PatchParams::default(),
+            &Patch::Merge(json!({"metadata": {"managedFields": [{}]}})),
+        )
+        .await
+        .unwrap();
+    assert!(stripped.metadata.managed_fields.is_none());
+}

@@ -468,13 +468,25 @@ fn kubectl_waits_for_available_and_rollout_status() {
     );
     assert!(stuck.contains("exceeded its progress deadline"), "{stuck}");
     let pods = kubectl.json(&["-n", "shop", "get", "pods", "-l", "app=web"]);
-    let reasons: Vec<&str> = pods["items"]
+    let waiting: Vec<(&str, &str)> = pods["items"]
         .as_array()
         .unwrap()
         .iter()
-        .filter_map(|p| p["status"]["containerStatuses"][0]["state"]["waiting"]["reason"].as_str())
+        .filter_map(|p| {
+            let reason =
+                p["status"]["containerStatuses"][0]["state"]["waiting"]["reason"].as_str()?;
+            Some((p["metadata"]["name"].as_str().unwrap(), reason))
+        })
         .collect();
-    assert_eq!(reasons, ["ImagePullBackOff"]);
+    assert_eq!(waiting.len(), 1, "{waiting:?}");
+    assert_eq!(waiting[0].1, "ImagePullBackOff");
+    // No container runs: logs are empty, or say why the container never started.
+    let refused = kubectl.fails(&["-n", "shop", "logs", waiting[0].0], "");
+    assert!(
+        refused.contains("is waiting to start: ImagePullBackOff"),
+        "{refused}"
+    );
+    assert_eq!(kubectl.ok(&["-n", "shop", "logs", "deployment/web"]), "");
 }
 
 #[test]
@@ -508,6 +520,34 @@ fn kubectl_creates_secrets_and_custom_resources_and_deletes_a_namespace() {
     assert_eq!(
         kubectl.json(&["-n", "team", "get", "configmap", "settings"])["data"]["mode"],
         "fast"
+    );
+    kubectl.ok(&[
+        "-n",
+        "team",
+        "create",
+        "deployment",
+        "api",
+        "--image=nginx:1.27",
+        "--port=80",
+        "--replicas=2",
+    ]);
+    kubectl.ok(&[
+        "-n",
+        "team",
+        "rollout",
+        "status",
+        "deployment/api",
+        "--timeout=30s",
+    ]);
+    let deployment = kubectl.json(&["-n", "team", "get", "deployment", "api"]);
+    assert_eq!(deployment["spec"]["replicas"], 2);
+    assert_eq!(
+        deployment["spec"]["template"]["spec"]["containers"][0]["ports"][0]["containerPort"],
+        80
+    );
+    assert!(
+        deployment["metadata"].get("generateName").is_none(),
+        "protobuf zero values are dropped"
     );
     kubectl.ok(&["-n", "team", "create", "serviceaccount", "robot"]);
     kubectl.ok(&["-n", "team", "get", "serviceaccount", "robot"]);

@@ -93,6 +93,11 @@ pub fn resource_list(registry: &Registry, group: &str, version: &str) -> Option<
                 "verbs": ["get", "patch", "update"],
             }));
         }
+        if resource.is("", "pods") {
+            resources.push(json!({
+                "name": "pods/log", "singularName": "", "namespaced": true, "kind": "Pod", "verbs": ["get"],
+            }));
+        }
         if resource.has_scale() {
             resources.push(json!({
                 "name": format!("{}/scale", resource.plural),
@@ -151,6 +156,9 @@ pub fn aggregated(registry: &Registry, core: bool) -> Value {
                             let mut subresources = Vec::new();
                             if resource.status_subresource {
                                 subresources.push(json!({"subresource": "status", "responseKind": kind, "verbs": ["get", "patch", "update"]}));
+                            }
+                            if resource.is("", "pods") {
+                                subresources.push(json!({"subresource": "log", "responseKind": kind, "verbs": ["get"]}));
                             }
                             if resource.has_scale() {
                                 subresources.push(json!({

@@ -34,7 +34,7 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
-pub use faults::{CounterSnapshot, Counters, Fault, FaultAction, Faults};
+pub use faults::{CounterSnapshot, Fault, FaultAction, Faults};
 pub use server::ADMIN_PREFIX;
 
 /// The annotation that makes a workload fail; see the README for the values.
@@ -198,6 +198,15 @@ impl Sandbox {
     /// The server as a tower service, to use as a `kube::Client` transport without a socket.
     pub fn router(&self) -> axum::Router {
         server::router(self.shared.clone())
+    }
+}
+
+impl std::fmt::Debug for Sandbox {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("Sandbox")
+            .field("url", &self.url())
+            .finish()
     }
 }
 

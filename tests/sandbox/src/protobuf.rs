@@ -1,6 +1,6 @@
 //! Decoding of Kubernetes protobuf request bodies (`application/vnd.kubernetes.protobuf`).
 //!
-//! kubectl's typed clients (`kubectl create namespace|secret|configmap|serviceaccount`) send
+//! kubectl's typed clients (`kubectl create namespace|secret|configmap|serviceaccount|deployment`) send
 //! protobuf. The sandbox decodes the kinds those commands produce into JSON; other kinds get a
 //! 415 naming the kind. Responses are always JSON, which every client also accepts.
 
@@ -11,13 +11,18 @@ use crate::error::{ApiError, ApiResult};
 
 const MAGIC: &[u8] = b"k8s\0";
 
+/// Go writes every non-pointer field, zero or not, and `omitempty` drops zeros again when it
+/// renders JSON; so zero strings, numbers and booleans are left out, except for the pointer
+/// fields (`Pointer*`), where zero is a value.
 #[derive(Clone, Copy)]
 enum Kind {
     String,
     /// base64-encoded in JSON
     Bytes,
     Int,
+    PointerInt,
     Bool,
+    PointerBool,
     Message(&'static str),
     RepeatedString,
     RepeatedMessage(&'static str),
@@ -45,8 +50,8 @@ fn field(message: &str, number: u64) -> Option<(&'static str, Kind)> {
         ("OwnerReference", 3) => ("name", String),
         ("OwnerReference", 4) => ("uid", String),
         ("OwnerReference", 5) => ("apiVersion", String),
-        ("OwnerReference", 6) => ("controller", Bool),
-        ("OwnerReference", 7) => ("blockOwnerDeletion", Bool),
+        ("OwnerReference", 6) => ("controller", PointerBool),
+        ("OwnerReference", 7) => ("blockOwnerDeletion", PointerBool),
         ("Namespace", 1) | ("Secret", 1) | ("ConfigMap", 1) | ("ServiceAccount", 1) => {
             ("metadata", Message("ObjectMeta"))
         }
@@ -55,17 +60,53 @@ fn field(message: &str, number: u64) -> Option<(&'static str, Kind)> {
         ("Secret", 2) => ("data", MapStringBytes),
         ("Secret", 3) => ("type", String),
         ("Secret", 4) => ("stringData", MapStringString),
-        ("Secret", 5) => ("immutable", Bool),
+        ("Secret", 5) => ("immutable", PointerBool),
         ("ConfigMap", 2) => ("data", MapStringString),
         ("ConfigMap", 3) => ("binaryData", MapStringBytes),
-        ("ConfigMap", 4) => ("immutable", Bool),
+        ("ConfigMap", 4) => ("immutable", PointerBool),
         ("ServiceAccount", 2) => ("secrets", RepeatedMessage("ObjectReference")),
         ("ServiceAccount", 3) => ("imagePullSecrets", RepeatedMessage("LocalObjectReference")),
-        ("ServiceAccount", 4) => ("automountServiceAccountToken", Bool),
+        ("ServiceAccount", 4) => ("automountServiceAccountToken", PointerBool),
         ("ObjectReference", 1) => ("kind", String),
         ("ObjectReference", 2) => ("namespace", String),
         ("ObjectReference", 3) => ("name", String),
         ("LocalObjectReference", 1) => ("name", String),
+        ("Deployment", 1) => ("metadata", Message("ObjectMeta")),
+        ("Deployment", 2) => ("spec", Message("DeploymentSpec")),
+        ("DeploymentSpec", 1) => ("replicas", PointerInt),
+        ("DeploymentSpec", 2) => ("selector", Message("LabelSelector")),
+        ("DeploymentSpec", 3) => ("template", Message("PodTemplateSpec")),
+        ("DeploymentSpec", 4) => ("strategy", Message("DeploymentStrategy")),
+        ("DeploymentSpec", 5) => ("minReadySeconds", Int),
+        ("DeploymentSpec", 6) => ("revisionHistoryLimit", PointerInt),
+        ("DeploymentSpec", 7) => ("paused", Bool),
+        ("DeploymentSpec", 9) => ("progressDeadlineSeconds", PointerInt),
+        ("DeploymentStrategy", 1) => ("type", String),
+        ("LabelSelector", 1) => ("matchLabels", MapStringString),
+        ("PodTemplateSpec", 1) => ("metadata", Message("ObjectMeta")),
+        ("PodTemplateSpec", 2) => ("spec", Message("PodSpec")),
+        ("PodSpec", 2) => ("containers", RepeatedMessage("Container")),
+        ("PodSpec", 3) => ("restartPolicy", String),
+        ("PodSpec", 4) => ("terminationGracePeriodSeconds", PointerInt),
+        ("PodSpec", 6) => ("dnsPolicy", String),
+        ("PodSpec", 7) => ("nodeSelector", MapStringString),
+        ("PodSpec", 8) => ("serviceAccountName", String),
+        ("PodSpec", 20) => ("initContainers", RepeatedMessage("Container")),
+        ("Container", 1) => ("name", String),
+        ("Container", 2) => ("image", String),
+        ("Container", 3) => ("command", RepeatedString),
+        ("Container", 4) => ("args", RepeatedString),
+        ("Container", 5) => ("workingDir", String),
+        ("Container", 6) => ("ports", RepeatedMessage("ContainerPort")),
+        ("Container", 7) => ("env", RepeatedMessage("EnvVar")),
+        ("Container", 8) => ("resources", Message("ResourceRequirements")),
+        ("Container", 14) => ("imagePullPolicy", String),
+        ("ContainerPort", 1) => ("name", String),
+        ("ContainerPort", 2) => ("hostPort", Int),
+        ("ContainerPort", 3) => ("containerPort", Int),
+        ("ContainerPort", 4) => ("protocol", String),
+        ("EnvVar", 1) => ("name", String),
+        ("EnvVar", 2) => ("value", String),
         ("Unknown", 1) => ("typeMeta", Message("TypeMeta")),
         ("Unknown", 2) => ("raw", Bytes),
         ("TypeMeta", 1) => ("apiVersion", String),
@@ -169,26 +210,30 @@ fn decode_message(message: &str, data: &[u8]) -> ApiResult<Map<String, Value>> {
             continue;
         };
         let value = match kind {
-            Kind::String => json!(text(&raw)?),
+            Kind::String => match text(&raw)? {
+                empty if empty.is_empty() => continue,
+                text => json!(text),
+            },
             Kind::Bytes => json!(base64::engine::general_purpose::STANDARD.encode(bytes(&raw)?)),
-            Kind::Int => match raw {
+            Kind::Int | Kind::PointerInt => match raw {
+                Raw::Varint(0) if matches!(kind, Kind::Int) => continue,
                 Raw::Varint(n) => json!(n as i64),
                 _ => return Err(malformed()),
             },
-            Kind::Bool => match raw {
+            Kind::Bool | Kind::PointerBool => match raw {
+                Raw::Varint(0) if matches!(kind, Kind::Bool) => continue,
                 Raw::Varint(n) => json!(n != 0),
                 _ => return Err(malformed()),
             },
             Kind::Message(inner) => Value::Object(decode_message(inner, bytes(&raw)?)?),
             Kind::Time => {
                 let time = decode_message("Time", bytes(&raw)?)?;
-                let seconds = time
-                    .get("seconds")
-                    .and_then(Value::as_i64)
-                    .unwrap_or(0)
-                    .max(0) as u64;
+                let seconds = time.get("seconds").and_then(Value::as_i64).unwrap_or(0);
+                if seconds <= 0 {
+                    continue;
+                }
                 json!(crate::util::format_rfc3339(
-                    std::time::UNIX_EPOCH + std::time::Duration::from_secs(seconds)
+                    std::time::UNIX_EPOCH + std::time::Duration::from_secs(seconds as u64)
                 ))
             }
             Kind::RepeatedString => {
@@ -245,12 +290,12 @@ pub fn decode(body: &[u8]) -> ApiResult<Value> {
         .map_err(|_| malformed())?;
     if !matches!(
         kind.as_str(),
-        "Namespace" | "Secret" | "ConfigMap" | "ServiceAccount"
+        "Namespace" | "Secret" | "ConfigMap" | "ServiceAccount" | "Deployment"
     ) {
         return Err(ApiError::unsupported_media_type(
             "application/vnd.kubernetes.protobuf",
             &format!(
-                "application/json, application/yaml (the sandbox decodes protobuf only for Namespace, Secret, ConfigMap and ServiceAccount, not {kind})"
+                "application/json, application/yaml (the sandbox decodes protobuf only for Namespace, Secret, ConfigMap, ServiceAccount and Deployment, not {kind})"
             ),
         ));
     }

@@ -74,7 +74,11 @@ pub async fn serve(listener: TcpListener, router: Router, mut shutdown: watch::R
     loop {
         tokio::select! {
             accepted = listener.accept() => {
-                let Ok((stream, _)) = accepted else { continue };
+                let Ok((stream, _)) = accepted else {
+                    // Out of file descriptors or similar: back off instead of spinning.
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                    continue;
+                };
                 let _ = stream.set_nodelay(true);
                 tokio::spawn(serve_connection(stream, router.clone(), shutdown.clone()));
             }
@@ -586,6 +590,9 @@ fn handle_resource(shared: &Arc<Shared>, request: ApiRequest) -> ApiResult<Respo
         None => {}
         Some("status") if resource.status_subresource => {}
         Some("scale") if resource.has_scale() => return scale(shared, &resource, &request),
+        Some("log") if resource.is("", "pods") && request.method == Method::GET => {
+            return pod_log(shared, &resource, &request);
+        }
         Some(_) => return Err(ApiError::path_not_found()),
     }
     let accept = request
@@ -771,6 +778,42 @@ fn handle_resource(shared: &Arc<Shared>, request: ApiRequest) -> ApiResult<Respo
             "the server does not allow this method on the requested resource",
         )),
     }
+}
+
+/// `pods/<name>/log`: nothing runs, so there is no output; a container that never started is a
+/// 400 naming why, as the kubelet reports it.
+fn pod_log(
+    shared: &Arc<Shared>,
+    resource: &ResourceType,
+    request: &ApiRequest,
+) -> ApiResult<Response> {
+    let route = &request.route;
+    let namespace = route.namespace.clone().unwrap_or_default();
+    let name = route.name.clone().ok_or_else(ApiError::path_not_found)?;
+    let pod = shared.store().get(resource, &namespace, &name)?;
+    let statuses = pod
+        .pointer("/status/containerStatuses")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let wanted = request.query.get("container").cloned();
+    let status = match &wanted {
+        Some(container) => statuses.iter().find(|s| s["name"] == container.as_str()),
+        None => statuses.first(),
+    };
+    if let Some(reason) = status
+        .and_then(|s| s.pointer("/state/waiting/reason"))
+        .and_then(Value::as_str)
+    {
+        let container = status.and_then(|s| s["name"].as_str()).unwrap_or("");
+        return Err(ApiError::bad_request(format!(
+            "container \"{container}\" in pod \"{name}\" is waiting to start: {reason}"
+        )));
+    }
+    Ok(Response::builder()
+        .header(header::CONTENT_TYPE, "text/plain")
+        .body(Body::empty())
+        .expect("valid response"))
 }
 
 /// The autoscaling/v1 Scale of a workload.

@@ -52,6 +52,13 @@ pub struct WriteOptions {
     pub force: bool,
 }
 
+/// Whether a write's managedFields are computed here or were given (by apply or the client).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Managed {
+    Record,
+    Given,
+}
+
 /// Who records managedFields on create.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Ownership {
@@ -546,6 +553,7 @@ impl Store {
                 None => map.remove("status"),
             };
         }
+        let managed;
         {
             let old_metadata = old.get("metadata").cloned().unwrap_or_default();
             let metadata = ensure_object(&mut object, &["metadata"]);
@@ -562,21 +570,36 @@ impl Store {
                     None => metadata.remove(field),
                 };
             }
-            // An explicitly empty managedFields list resets ownership, as on a real server.
-            let reset =
-                matches!(metadata.get("managedFields"), Some(Value::Array(a)) if a.is_empty());
-            if !managed_already && !reset {
-                match old_metadata.get("managedFields") {
-                    Some(value) => metadata.insert("managedFields".into(), value.clone()),
-                    None => metadata.remove("managedFields"),
-                };
-            }
+            // Writes other than apply may set managedFields outright (kubectl does, to migrate
+            // client-side apply to server-side apply); `[{}]` strips them; a missing, empty or
+            // unchanged list keeps them, and then this write's changes are recorded.
+            let given = metadata.get("managedFields").cloned();
+            let previous = old_metadata.get("managedFields");
+            managed = match given {
+                _ if managed_already => Managed::Given,
+                Some(Value::Array(entries)) if entries.len() == 1 && entries[0] == json!({}) => {
+                    metadata.remove("managedFields");
+                    Managed::Given
+                }
+                Some(Value::Array(entries))
+                    if !entries.is_empty() && Some(&Value::Array(entries.clone())) != previous =>
+                {
+                    Managed::Given
+                }
+                _ => {
+                    match previous {
+                        Some(value) => metadata.insert("managedFields".into(), value.clone()),
+                        None => metadata.remove("managedFields"),
+                    };
+                    Managed::Record
+                }
+            };
         }
         if resource.is("", "services") {
             keep_allocated_service_values(&old, &mut object);
         }
         self.apply_defaults(resource, &mut object);
-        if !managed_already && subresource.is_none() {
+        if managed == Managed::Record && subresource.is_none() {
             let mut entries = read_managed(&object);
             record_update(
                 &mut entries,
@@ -1155,11 +1178,15 @@ impl Store {
                 set_default(spec, "replicas", json!(1));
                 set_default(spec, "revisionHistoryLimit", json!(10));
                 set_default(spec, "progressDeadlineSeconds", json!(600));
-                set_default(
-                    spec,
-                    "strategy",
-                    json!({"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": "25%", "maxSurge": "25%"}}),
-                );
+                let strategy = spec.entry("strategy").or_insert_with(|| json!({}));
+                if let Some(strategy) = strategy.as_object_mut() {
+                    strategy.entry("type").or_insert(json!("RollingUpdate"));
+                    if strategy["type"] == "RollingUpdate" {
+                        strategy
+                            .entry("rollingUpdate")
+                            .or_insert(json!({"maxUnavailable": "25%", "maxSurge": "25%"}));
+                    }
+                }
             }
             ("apps", "StatefulSet") => {
                 let spec = ensure_object(object, &["spec"]);
