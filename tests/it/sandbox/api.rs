@@ -1302,3 +1302,94 @@ async fn writes_may_set_or_strip_managed_fields() {
         .unwrap();
     assert!(stripped.metadata.managed_fields.is_none());
 }
+
+/// Built-in kinds are decoded as the API server decodes them: unknown fields are dropped with a
+/// warning, refused with `fieldValidation=Strict`, and wrongly typed values are refused.
+#[tokio::test]
+async fn unknown_fields_are_dropped_with_a_warning_or_refused_when_strict() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let client = client(&sandbox);
+    let path = "/apis/apps/v1/namespaces/default/deployments";
+    let json = [("Content-Type", "application/json")];
+    let with_typo = |name: &str| {
+        let mut manifest = deployment(name, 1, "nginx:1");
+        manifest["spec"]["replica"] = json!(3);
+        manifest["spec"]["template"]["spec"]["containers"][0]["imagee"] = json!("typo");
+        manifest.to_string()
+    };
+    let created = raw_request(&sandbox, "POST", path, &json, &with_typo("warned"))
+        .await
+        .unwrap();
+    assert_eq!(created.status, 201, "{}", created.body);
+    // In the order the fields appear in the body.
+    let warnings: Vec<&str> = created
+        .headers
+        .lines()
+        .filter(|l| l.to_ascii_lowercase().starts_with("warning:"))
+        .collect();
+    assert_eq!(
+        warnings,
+        [
+            r#"warning: 299 - "unknown field \"spec.template.spec.containers[0].imagee\"""#,
+            r#"warning: 299 - "unknown field \"spec.replica\"""#
+        ]
+    );
+    let stored = created.json();
+    assert!(stored["spec"].get("replica").is_none());
+    assert!(
+        stored["spec"]["template"]["spec"]["containers"][0]
+            .get("imagee")
+            .is_none()
+    );
+
+    let strict = raw_request(
+        &sandbox,
+        "POST",
+        &format!("{path}?fieldValidation=Strict"),
+        &json,
+        &with_typo("strict"),
+    )
+    .await
+    .unwrap();
+    assert_eq!(strict.status, 400);
+    assert_eq!(
+        strict.json()["message"],
+        r#"Deployment in version "v1" cannot be handled as a Deployment: strict decoding error: unknown field "spec.template.spec.containers[0].imagee", unknown field "spec.replica""#
+    );
+
+    let mut wrong_type = deployment("typed", 1, "nginx:1");
+    wrong_type["spec"]["replicas"] = json!("three");
+    let refused = raw_request(&sandbox, "POST", path, &json, &wrong_type.to_string())
+        .await
+        .unwrap();
+    assert_eq!(refused.status, 400);
+    assert!(
+        refused.json()["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("Deployment in version \"v1\" cannot be handled as a Deployment: ")
+    );
+
+    // Server-side apply: the unknown field is neither stored nor owned.
+    let mut applied = deployment("applied", 1, "nginx:1");
+    applied["spec"]["replica"] = json!(3);
+    let object = apply(&client, applied.clone(), "charts").await.unwrap();
+    assert!(object.data["spec"].get("replica").is_none());
+    let owned =
+        serde_json::to_value(&object.metadata.managed_fields.unwrap()[0].fields_v1).unwrap();
+    assert!(owned["f:spec"].get("f:replica").is_none(), "{owned}");
+    assert!(owned["f:spec"].get("f:replicas").is_some(), "{owned}");
+    let resource = resource(&client, "apps", "v1", "Deployment").await;
+    let api: Api<DynamicObject> = Api::namespaced_with(client.clone(), "default", &resource);
+    let strict = PatchParams {
+        field_validation: Some(kube::api::ValidationDirective::Strict),
+        ..PatchParams::apply("charts")
+    };
+    let status = status_of(api.patch("applied", &strict, &Patch::Apply(applied)).await);
+    assert_eq!(status.code, 400);
+    assert!(
+        status.message.contains(r#"unknown field "spec.replica""#),
+        "{}",
+        status.message
+    );
+}

@@ -281,11 +281,13 @@ impl ManagedEntry {
             "fieldsType": "FieldsV1",
             "fieldsV1": to_fields_v1(&self.fields),
         });
+        let object = entry.as_object_mut().unwrap();
         if let Some(subresource) = &self.subresource {
-            entry
-                .as_object_mut()
-                .unwrap()
-                .insert("subresource".into(), json!(subresource));
+            object.insert("subresource".into(), json!(subresource));
+        }
+        // Entries written by clients may leave the time out.
+        if self.time.is_empty() {
+            object.remove("time");
         }
         entry
     }

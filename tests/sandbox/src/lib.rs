@@ -13,6 +13,7 @@
 
 mod apply;
 mod controllers;
+mod decode;
 mod discovery;
 mod error;
 mod faults;

@@ -18,6 +18,7 @@ use tokio::net::TcpListener;
 use tokio::sync::{Notify, mpsc, watch};
 
 use crate::Options;
+use crate::decode::FieldValidation;
 use crate::discovery;
 use crate::error::{ApiError, ApiResult, group_resource};
 use crate::faults::{Counters, Fault, FaultAction, Faults};
@@ -245,6 +246,20 @@ fn json_response(code: StatusCode, value: &Value) -> Response {
         .header(header::CONTENT_TYPE, "application/json")
         .body(Body::from(body))
         .expect("valid response")
+}
+
+/// Adds one `Warning: 299 - "..."` header per warning, as the API server sends them.
+fn with_warnings(mut response: Response, options: &WriteOptions) -> Response {
+    for warning in options.warnings.borrow().iter() {
+        let text = format!(
+            "299 - {}",
+            serde_json::to_string(warning).unwrap_or_default()
+        );
+        if let Ok(value) = HeaderValue::from_str(&text) {
+            response.headers_mut().append(header::WARNING, value);
+        }
+    }
+    response
 }
 
 fn aggregated_response(value: &Value) -> Response {
@@ -507,6 +522,10 @@ fn write_options(query: &Query, headers: &HeaderMap, apply: bool) -> ApiResult<W
         dry_run: dry_run(query)?,
         field_manager: field_manager(query, headers, apply)?,
         force: apply && flag(query, "force"),
+        field_validation: Some(FieldValidation::parse(
+            query.get("fieldValidation").map(String::as_str),
+        )?),
+        warnings: Default::default(),
     })
 }
 
@@ -687,7 +706,10 @@ fn handle_resource(shared: &Arc<Shared>, request: ApiRequest) -> ApiResult<Respo
                 &options,
                 Ownership::Record,
             )?;
-            Ok(json_response(StatusCode::CREATED, &render.object(&created)))
+            Ok(with_warnings(
+                json_response(StatusCode::CREATED, &render.object(&created)),
+                &options,
+            ))
         }
         (&Method::PUT, Some(name)) => {
             let object = decode_body(&request.headers, &request.body, false)?;
@@ -700,7 +722,10 @@ fn handle_resource(shared: &Arc<Shared>, request: ApiRequest) -> ApiResult<Respo
                 subresource,
                 &options,
             )?;
-            Ok(json_response(StatusCode::OK, &render.object(&updated)))
+            Ok(with_warnings(
+                json_response(StatusCode::OK, &render.object(&updated)),
+                &options,
+            ))
         }
         (&Method::PATCH, Some(name)) => {
             let patch_type = match content_type(&request.headers).as_str() {
@@ -740,7 +765,10 @@ fn handle_resource(shared: &Arc<Shared>, request: ApiRequest) -> ApiResult<Respo
             } else {
                 StatusCode::CREATED
             };
-            Ok(json_response(code, &render.object(&patched)))
+            Ok(with_warnings(
+                json_response(code, &render.object(&patched)),
+                &options,
+            ))
         }
         (&Method::DELETE, name) => {
             let options = delete_options(query, &request.body)?;

@@ -8,6 +8,7 @@ use serde_json::{Map, Value, json};
 use tokio::sync::broadcast;
 
 use crate::apply::{self, read_managed, record_update, write_managed};
+use crate::decode::FieldValidation;
 use crate::error::{ApiError, ApiResult, Cause};
 use crate::patch;
 use crate::registry::{Registry, ResourceKey, ResourceType};
@@ -50,6 +51,10 @@ pub struct WriteOptions {
     pub field_manager: String,
     /// Server-side apply `force`.
     pub force: bool,
+    /// How unknown fields of built-in kinds are treated; `None` for the server's own writes.
+    pub field_validation: Option<FieldValidation>,
+    /// Warnings for the response (`Warning` headers), such as unknown fields dropped.
+    pub warnings: std::cell::RefCell<Vec<String>>,
 }
 
 /// Whether a write's managedFields are computed here or were given (by apply or the client).
@@ -479,6 +484,7 @@ impl Store {
             ensure_object(&mut object, &["metadata"]).insert("generation".into(), json!(1));
         }
         self.apply_defaults(resource, &mut object);
+        self.check_fields(resource, &mut object, options)?;
         if ownership == Ownership::Record {
             let mut entries = Vec::new();
             record_update(
@@ -599,6 +605,7 @@ impl Store {
             keep_allocated_service_values(&old, &mut object);
         }
         self.apply_defaults(resource, &mut object);
+        self.check_fields(resource, &mut object, options)?;
         if managed == Managed::Record && subresource.is_none() {
             let mut entries = read_managed(&object);
             record_update(
@@ -1044,6 +1051,37 @@ impl Store {
             let account = json!({"metadata": {"name": "default", "namespace": namespace}});
             let _ = self.create_internal("", "serviceaccounts", account, &system);
         }
+    }
+
+    /// Typed decoding of built-in kinds: unknown fields are dropped (and leave managedFields) with
+    /// a warning, or refused with `fieldValidation=Strict`; wrong types are refused.
+    fn check_fields(
+        &self,
+        resource: &ResourceType,
+        object: &mut Value,
+        options: &WriteOptions,
+    ) -> ApiResult<()> {
+        let Some(validation) = options.field_validation else {
+            return Ok(());
+        };
+        let dropped = crate::decode::check(resource, object, validation)?;
+        if dropped.is_empty() {
+            return Ok(());
+        }
+        // Nobody owns a field that is not there.
+        if object.pointer("/metadata/managedFields").is_some() {
+            let mut entries = read_managed(object);
+            for entry in &mut entries {
+                entry
+                    .fields
+                    .retain(|path| apply::value_at(object, path).is_some());
+            }
+            write_managed(object, &entries);
+        }
+        if validation == FieldValidation::Warn {
+            options.warnings.borrow_mut().extend(dropped);
+        }
+        Ok(())
     }
 
     /// Kind-specific validation beyond the shared rules.
