@@ -311,12 +311,20 @@ fn build_node<'a>(
     }
     // Subcharts: declared dependencies matched to loaded charts by name, then vendored charts
     // that no dependency names (Helm renders those unconditionally).
-    let mut planned: Vec<(&'a Chart, Option<&'a crate::chart::Dependency>)> = Vec::new();
+    // A declared dependency missing from `charts/` has no chart; that is an error only if it is
+    // enabled.
+    let mut planned: Vec<(
+        Option<&'a Chart>,
+        Option<&'a crate::chart::Dependency>,
+        String,
+    )> = Vec::new();
     for dependency in &chart.metadata.dependencies {
-        match chart.subcharts.iter().find(|s| s.name() == dependency.name) {
-            Some(sub) => planned.push((sub, Some(dependency))),
-            None => planned.push((chart, Some(dependency))), // marker: missing, checked below
-        }
+        let sub = chart.subcharts.iter().find(|s| s.name() == dependency.name);
+        planned.push((
+            sub,
+            Some(dependency),
+            dependency.effective_name().to_string(),
+        ));
     }
     for sub in &chart.subcharts {
         if !chart
@@ -325,39 +333,29 @@ fn build_node<'a>(
             .iter()
             .any(|d| d.name == sub.name())
         {
-            planned.push((sub, None));
+            planned.push((Some(sub), None, sub.name().to_string()));
         }
     }
-    let sub_names: Vec<String> = planned
-        .iter()
-        .map(|(sub, dep)| {
-            dep.map(|d| d.effective_name().to_string())
-                .unwrap_or_else(|| sub.name().to_string())
-        })
-        .collect();
-    let sub_name_refs: Vec<&str> = sub_names.iter().map(String::as_str).collect();
+    let sub_names: Vec<&str> = planned.iter().map(|(_, _, name)| name.as_str()).collect();
 
     let mut values = chart.values.clone();
-    values::coalesce_with_subcharts(&mut values, supplied, &sub_name_refs);
-    match parent {
-        Some(parent) => values::propagate_globals(parent, &mut values),
-        None => values::propagate_globals(&Value::Null, &mut values),
-    }
+    values::coalesce_with_subcharts(&mut values, supplied, &sub_names);
+    values::propagate_globals(parent.unwrap_or(&Value::Null), &mut values);
 
     // Conditions and tags are decided on the values before any import, as Helm does.
     let mut enabled = Vec::new();
-    for ((sub, dependency), effective) in planned.into_iter().zip(sub_names) {
-        if let Some(dependency) = dependency {
-            if !is_enabled(dependency, &values, tags) {
-                continue;
-            }
-            if std::ptr::eq(sub, chart) {
-                return Err(Error::MissingDependency {
-                    chart: name.clone(),
-                    dependency: dependency.name.clone(),
-                });
-            }
+    for (sub, dependency, effective) in planned {
+        if let Some(dependency) = dependency
+            && !is_enabled(dependency, &values, tags)
+        {
+            continue;
         }
+        let Some(sub) = sub else {
+            return Err(Error::MissingDependency {
+                chart: name.clone(),
+                dependency: dependency.map(|d| d.name.clone()).unwrap_or_default(),
+            });
+        };
         enabled.push((sub, dependency, effective));
     }
 
