@@ -11,6 +11,10 @@ pub enum Error {
     Values(#[from] crate::values::Error),
     #[error(transparent)]
     Render(#[from] crate::render::Error),
+    #[error(transparent)]
+    Cluster(#[from] crate::cluster::Error),
+    #[error(transparent)]
+    Store(#[from] crate::release::store::Error),
     /// A mistake in how the command was called (exit code 2).
     #[error("{0}")]
     Usage(String),
@@ -80,6 +84,13 @@ impl Error {
                     "give the value a default in values.yaml, or write `x | default(value=...)`"
                         .to_string(),
                 )
+            }
+            Error::Cluster(error) => error.hint(),
+            Error::Store(crate::release::store::Error::Cluster(error)) => error.hint(),
+            Error::Store(crate::release::store::Error::ReleaseNotFound { namespace, .. }) => {
+                Some(format!(
+                    "`charts list -n {namespace}` shows the releases there; `charts list -A` shows every namespace"
+                ))
             }
             Error::Chart(crate::chart::Error::NoChartYaml { .. }) => {
                 Some("a chart is a directory with a Chart.yaml, or a packaged `.tgz`".to_string())

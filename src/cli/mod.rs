@@ -48,6 +48,17 @@ pub struct GlobalArgs {
     pub kubeconfig: Option<std::path::PathBuf>,
 }
 
+impl GlobalArgs {
+    /// How to reach the cluster, as plain settings.
+    pub fn cluster_settings(&self) -> crate::cluster::ClusterSettings {
+        crate::cluster::ClusterSettings {
+            kubeconfig: self.kubeconfig.clone(),
+            context: self.kube_context.clone(),
+            namespace: self.namespace.clone(),
+        }
+    }
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Render a chart's objects locally and print them

@@ -3,6 +3,7 @@
 
 pub mod encoding;
 pub mod history;
+pub mod store;
 
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
