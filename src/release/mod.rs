@@ -3,6 +3,7 @@
 
 pub mod encoding;
 pub mod history;
+pub mod selector;
 pub mod store;
 
 use indexmap::IndexMap;

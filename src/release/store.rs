@@ -2,6 +2,12 @@
 //! (DESIGN.md section 3, encoded by `encoding`); `MemoryStore` keeps them in a map, for unit
 //! tests of the actions. Listing reads metadata only: no payload is decoded for `list`/`history`.
 
+mod memory;
+mod secret;
+
+pub use memory::MemoryStore;
+pub use secret::SecretStore;
+
 use super::{Release, ReleaseSummary};
 
 #[derive(Debug, thiserror::Error)]
@@ -20,6 +26,8 @@ pub enum Error {
         namespace: String,
         revision: u64,
     },
+    #[error("invalid label selector `{selector}`: {message}")]
+    InvalidSelector { selector: String, message: String },
     #[error(transparent)]
     Encoding(#[from] super::encoding::Error),
     #[error(transparent)]
@@ -50,4 +58,66 @@ pub trait Store: Send + Sync {
     async fn update(&self, release: &Release) -> Result<(), Error>;
     /// Deletes a revision and its chunks.
     async fn delete(&self, namespace: &str, name: &str, revision: u64) -> Result<(), Error>;
+
+    /// Every revision of one release, oldest first, from metadata alone (one LIST);
+    /// `ReleaseNotFound` if it has none.
+    async fn history(&self, namespace: &str, name: &str) -> Result<Vec<ReleaseSummary>, Error> {
+        let mut revisions = self
+            .list(&ListQuery {
+                namespace: Some(namespace.to_string()),
+                name: Some(name.to_string()),
+                selector: None,
+            })
+            .await?;
+        if revisions.is_empty() {
+            return Err(Error::ReleaseNotFound {
+                name: name.to_string(),
+                namespace: namespace.to_string(),
+            });
+        }
+        revisions.sort_by_key(|r| r.revision);
+        Ok(revisions)
+    }
+
+    /// The newest revision of a release, decoded; `ReleaseNotFound` if it has none.
+    async fn latest(&self, namespace: &str, name: &str) -> Result<Release, Error> {
+        let history = self.history(namespace, name).await?;
+        let newest = history.last().map(|r| r.revision).unwrap_or_default();
+        self.get(namespace, name, newest).await
+    }
+}
+
+impl ListQuery {
+    /// The label selector that finds these records: ours, this release's, and the user's.
+    pub fn label_selector(&self) -> Result<String, Error> {
+        let mut selector = format!("owner={}", super::encoding::OWNER);
+        if let Some(name) = &self.name {
+            selector.push_str(",name=");
+            selector.push_str(name);
+        }
+        if let Some(user) = self.selector.as_deref().filter(|s| !s.trim().is_empty()) {
+            super::selector::Selector::parse(user).map_err(|message| Error::InvalidSelector {
+                selector: user.to_string(),
+                message,
+            })?;
+            selector.push(',');
+            selector.push_str(user);
+        }
+        super::selector::Selector::parse(&selector).map_err(|message| Error::InvalidSelector {
+            selector: selector.clone(),
+            message,
+        })?;
+        Ok(selector)
+    }
+}
+
+/// Stable order for listings: namespace, release name, revision.
+fn sort_summaries(summaries: &mut [ReleaseSummary]) {
+    summaries.sort_by(|a, b| {
+        (a.namespace.as_str(), a.name.as_str(), a.revision).cmp(&(
+            b.namespace.as_str(),
+            b.name.as_str(),
+            b.revision,
+        ))
+    });
 }

@@ -5,6 +5,7 @@ mod chart_files;
 mod cli;
 mod common;
 mod lint;
+mod release;
 mod render;
 mod repo;
 mod sandbox;

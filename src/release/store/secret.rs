@@ -1,0 +1,248 @@
+//! Release records as Secrets in the cluster, through `kube::Api<Secret>`.
+
+use k8s_openapi::api::core::v1::Secret;
+use kube::api::{Api, DeleteParams, ListParams, PostParams};
+
+use super::{Error, ListQuery, Store, sort_summaries};
+use crate::cluster::{self, Cluster};
+use crate::release::{Release, ReleaseSummary, encoding};
+
+/// The storage driver for a real cluster: one Secret per revision (plus chunk Secrets for big
+/// records) in the release's namespace.
+#[derive(Clone)]
+pub struct SecretStore {
+    cluster: Cluster,
+}
+
+impl SecretStore {
+    pub fn new(cluster: Cluster) -> SecretStore {
+        SecretStore { cluster }
+    }
+
+    pub fn cluster(&self) -> &Cluster {
+        &self.cluster
+    }
+
+    fn api(&self, namespace: &str) -> Api<Secret> {
+        Api::namespaced(self.cluster.client.clone(), namespace)
+    }
+
+    fn error(&self, source: kube::Error, verb: &str, namespace: &str) -> Error {
+        Error::Cluster(cluster::Error::from_kube(
+            source,
+            &self.cluster,
+            verb,
+            "secrets",
+            namespace,
+        ))
+    }
+
+    /// Names of the chunk Secrets the stored revision has now (its Secret's metadata says how
+    /// many); `None` when the revision does not exist.
+    async fn stored_chunks(
+        &self,
+        namespace: &str,
+        name: &str,
+        revision: u64,
+    ) -> Result<Option<Vec<String>>, Error> {
+        let stored = self
+            .api(namespace)
+            .get_metadata_opt(&encoding::secret_name(name, revision))
+            .await
+            .map_err(|e| self.error(e, "get", namespace))?;
+        Ok(stored.map(|meta| {
+            let secret = Secret {
+                metadata: meta.metadata,
+                ..Secret::default()
+            };
+            encoding::chunk_names(name, revision, &secret)
+        }))
+    }
+
+    /// Creates `secret`, or replaces it if it exists already.
+    async fn put(&self, api: &Api<Secret>, secret: &Secret, namespace: &str) -> Result<(), Error> {
+        let name = secret.metadata.name.clone().unwrap_or_default();
+        match api.create(&PostParams::default(), secret).await {
+            Ok(_) => Ok(()),
+            Err(e) if is_code(&e, 409) => api
+                .replace(&name, &PostParams::default(), secret)
+                .await
+                .map(drop)
+                .map_err(|e| self.error(e, "update", namespace)),
+            Err(e) => Err(self.error(e, "create", namespace)),
+        }
+    }
+
+    /// Deletes the Secret `name`; `Ok(false)` if it did not exist.
+    async fn remove(&self, api: &Api<Secret>, name: &str, namespace: &str) -> Result<bool, Error> {
+        match api.delete(name, &DeleteParams::default()).await {
+            Ok(_) => Ok(true),
+            Err(e) if is_code(&e, 404) => Ok(false),
+            Err(e) => Err(self.error(e, "delete", namespace)),
+        }
+    }
+}
+
+fn is_code(error: &kube::Error, code: u16) -> bool {
+    matches!(error, kube::Error::Api(status) if status.code == code)
+}
+
+fn name_of(secret: &Secret) -> &str {
+    secret.metadata.name.as_deref().unwrap_or_default()
+}
+
+impl Store for SecretStore {
+    async fn list(&self, query: &ListQuery) -> Result<Vec<ReleaseSummary>, Error> {
+        let params = ListParams::default().labels(&query.label_selector()?);
+        let (api, namespace) = match &query.namespace {
+            Some(namespace) => (self.api(namespace), namespace.as_str()),
+            None => (Api::all(self.cluster.client.clone()), "*"),
+        };
+        // Metadata only: the payloads never cross the wire, whatever the number of revisions.
+        let listed = api
+            .list_metadata(&params)
+            .await
+            .map_err(|e| self.error(e, "list", namespace))?;
+        let mut summaries: Vec<ReleaseSummary> = listed
+            .items
+            .iter()
+            .filter_map(|item| encoding::summary(&item.metadata))
+            .collect();
+        sort_summaries(&mut summaries);
+        Ok(summaries)
+    }
+
+    async fn get(&self, namespace: &str, name: &str, revision: u64) -> Result<Release, Error> {
+        let api = self.api(namespace);
+        let secret_name = encoding::secret_name(name, revision);
+        let secret = api
+            .get_opt(&secret_name)
+            .await
+            .map_err(|e| self.error(e, "get", namespace))?
+            .ok_or_else(|| Error::RevisionNotFound {
+                name: name.to_string(),
+                namespace: namespace.to_string(),
+                revision,
+            })?;
+        let mut chunks = Vec::new();
+        for chunk_name in encoding::chunk_names(name, revision, &secret) {
+            let chunk = api
+                .get_opt(&chunk_name)
+                .await
+                .map_err(|e| self.error(e, "get", namespace))?
+                .ok_or_else(|| encoding::Error::Decode {
+                    secret: secret_name.clone(),
+                    message: format!("its part `{chunk_name}` is missing"),
+                })?;
+            chunks.push(chunk);
+        }
+        Ok(encoding::decode(&secret, &chunks)?)
+    }
+
+    async fn create(&self, release: &Release) -> Result<(), Error> {
+        let namespace = release.namespace.as_str();
+        let secrets = encoding::encode(release)?;
+        let (main, chunks) = secrets.split_first().expect("encode gives the main Secret");
+        let api = self.api(namespace);
+        let already_exists = || Error::AlreadyExists {
+            name: release.name.clone(),
+            namespace: namespace.to_string(),
+            revision: release.revision,
+        };
+        // Chunks first, so a listing never shows a record whose parts are not all there.
+        let mut created = Vec::new();
+        for chunk in chunks {
+            match api.create(&PostParams::default(), chunk).await {
+                Ok(_) => created.push(name_of(chunk)),
+                Err(e) if is_code(&e, 409) => {
+                    // Either the revision exists (its chunks are not ours to touch), or an
+                    // earlier create failed half-way and left this chunk behind.
+                    if self
+                        .stored_chunks(namespace, &release.name, release.revision)
+                        .await?
+                        .is_some()
+                    {
+                        return Err(already_exists());
+                    }
+                    self.put(&api, chunk, namespace).await?;
+                }
+                Err(e) => return Err(self.error(e, "create", namespace)),
+            }
+        }
+        match api.create(&PostParams::default(), main).await {
+            Ok(_) => Ok(()),
+            Err(e) if is_code(&e, 409) => {
+                // Someone stored this revision meanwhile: take back what we added.
+                for chunk in created {
+                    let _ = self.remove(&api, chunk, namespace).await;
+                }
+                Err(already_exists())
+            }
+            Err(e) => Err(self.error(e, "create", namespace)),
+        }
+    }
+
+    async fn update(&self, release: &Release) -> Result<(), Error> {
+        let namespace = release.namespace.as_str();
+        let old_chunks = self
+            .stored_chunks(namespace, &release.name, release.revision)
+            .await?
+            .ok_or_else(|| Error::RevisionNotFound {
+                name: release.name.clone(),
+                namespace: namespace.to_string(),
+                revision: release.revision,
+            })?;
+        let secrets = encoding::encode(release)?;
+        let (main, chunks) = secrets.split_first().expect("encode gives the main Secret");
+        let api = self.api(namespace);
+        // The re-encoded record may have a different number of parts.
+        for chunk in chunks {
+            self.put(&api, chunk, namespace).await?;
+        }
+        match api
+            .replace(name_of(main), &PostParams::default(), main)
+            .await
+        {
+            Ok(_) => {}
+            Err(e) if is_code(&e, 404) => {
+                return Err(Error::RevisionNotFound {
+                    name: release.name.clone(),
+                    namespace: namespace.to_string(),
+                    revision: release.revision,
+                });
+            }
+            Err(e) => return Err(self.error(e, "update", namespace)),
+        }
+        for old in old_chunks {
+            if !chunks.iter().any(|c| name_of(c) == old) {
+                self.remove(&api, &old, namespace).await?;
+            }
+        }
+        Ok(())
+    }
+
+    async fn delete(&self, namespace: &str, name: &str, revision: u64) -> Result<(), Error> {
+        let not_found = || Error::RevisionNotFound {
+            name: name.to_string(),
+            namespace: namespace.to_string(),
+            revision,
+        };
+        let chunks = self
+            .stored_chunks(namespace, name, revision)
+            .await?
+            .ok_or_else(not_found)?;
+        let api = self.api(namespace);
+        // The record first: leftover chunks are invisible to listings, a record without its
+        // chunks is not.
+        if !self
+            .remove(&api, &encoding::secret_name(name, revision), namespace)
+            .await?
+        {
+            return Err(not_found());
+        }
+        for chunk in chunks {
+            self.remove(&api, &chunk, namespace).await?;
+        }
+        Ok(())
+    }
+}
