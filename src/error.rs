@@ -15,6 +15,8 @@ pub enum Error {
     Cluster(#[from] crate::cluster::Error),
     #[error(transparent)]
     Store(#[from] crate::release::store::Error),
+    #[error(transparent)]
+    Lock(#[from] crate::release::lock::Error),
     /// A mistake in how the command was called (exit code 2).
     #[error("{0}")]
     Usage(String),
@@ -87,6 +89,16 @@ impl Error {
             }
             Error::Cluster(error) => error.hint(),
             Error::Store(crate::release::store::Error::Cluster(error)) => error.hint(),
+            Error::Lock(error) => error.hint(),
+            Error::Store(crate::release::store::Error::InvalidSelector { .. }) => Some(
+                "selectors look like `commit=abc`, `env in (prod,staging)`, `!canary`, joined with commas"
+                    .to_string(),
+            ),
+            Error::Store(crate::release::store::Error::RevisionNotFound {
+                name, namespace, ..
+            }) => Some(format!(
+                "`charts history {name} -n {namespace}` shows the revisions there are"
+            )),
             Error::Store(crate::release::store::Error::ReleaseNotFound { namespace, .. }) => {
                 Some(format!(
                     "`charts list -n {namespace}` shows the releases there; `charts list -A` shows every namespace"

@@ -3,6 +3,7 @@
 
 pub mod encoding;
 pub mod history;
+pub mod lock;
 pub mod selector;
 pub mod store;
 
