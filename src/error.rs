@@ -17,6 +17,8 @@ pub enum Error {
     Store(#[from] crate::release::store::Error),
     #[error(transparent)]
     Lock(#[from] crate::release::lock::Error),
+    #[error(transparent)]
+    Apply(Box<crate::cluster::apply::Error>),
     /// A mistake in how the command was called (exit code 2).
     #[error("{0}")]
     Usage(String),
@@ -88,6 +90,7 @@ impl Error {
                 )
             }
             Error::Cluster(error) => error.hint(),
+            Error::Apply(error) => error.hint(),
             Error::Store(crate::release::store::Error::Cluster(error)) => error.hint(),
             Error::Lock(error) => error.hint(),
             Error::Store(crate::release::store::Error::InvalidSelector { .. }) => Some(
@@ -130,6 +133,12 @@ impl Error {
             let _ = write!(text, "\nhint: {hint}");
         }
         text
+    }
+}
+
+impl From<crate::cluster::apply::Error> for Error {
+    fn from(error: crate::cluster::apply::Error) -> Error {
+        Error::Apply(Box::new(error))
     }
 }
 

@@ -3,6 +3,7 @@
 
 pub mod create;
 pub mod dependency;
+pub mod install;
 pub mod lint;
 pub mod output;
 pub mod package;
@@ -10,9 +11,13 @@ pub mod pull;
 pub mod push;
 pub mod registry;
 pub mod repo;
+pub mod rollback;
 pub mod search;
 pub mod show;
+pub mod status;
 pub mod template;
+pub mod uninstall;
+pub mod upgrade;
 pub mod values_flags;
 
 use clap::{CommandFactory, Parser, Subcommand};
@@ -64,6 +69,19 @@ pub enum Command {
     /// Render a chart's objects locally and print them
     #[command(disable_version_flag = true)]
     Template(template::TemplateArgs),
+    /// Install a chart as a new release
+    #[command(disable_version_flag = true)]
+    Install(install::InstallArgs),
+    /// Upgrade a release to a new chart version or new values
+    #[command(disable_version_flag = true)]
+    Upgrade(upgrade::UpgradeArgs),
+    /// Roll a release back to an earlier revision (default: the last one that worked)
+    Rollback(rollback::RollbackArgs),
+    /// Uninstall releases: delete their objects and their history
+    #[command(alias = "delete")]
+    Uninstall(uninstall::UninstallArgs),
+    /// Show a release and whether each of its objects exists and is ready
+    Status(status::StatusArgs),
     /// Check charts for problems: metadata, rendering, object shape, names, values schema
     Lint(lint::LintArgs),
     /// Show a chart's metadata, values, README or CRDs
@@ -125,6 +143,11 @@ pub fn completion_script(shell: clap_complete::Shell) -> String {
 pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Template(args) => template::template(&cli.global, args),
+        Command::Install(args) => install::install(&cli.global, args),
+        Command::Upgrade(args) => upgrade::upgrade(&cli.global, args),
+        Command::Rollback(args) => rollback::rollback(&cli.global, args),
+        Command::Uninstall(args) => uninstall::uninstall(&cli.global, args),
+        Command::Status(args) => status::status(&cli.global, args),
         Command::Lint(args) => lint::lint(&cli.global, args),
         Command::Show(command) => show::show(command),
         Command::Create(args) => create::create(args),

@@ -3,6 +3,10 @@
 
 use std::path::PathBuf;
 
+pub mod apply;
+pub mod ready;
+pub mod retry;
+
 use kube::config::{KubeConfigOptions, Kubeconfig};
 
 /// How to reach the cluster, as resolved from flags and environment by the CLI layer.
@@ -25,8 +29,20 @@ pub struct Cluster {
     pub server: String,
 }
 
+/// A failure to reach or use the cluster. Boxed: it carries several names and a source, and
+/// every `Result` in the program carries it.
 #[derive(Debug, thiserror::Error)]
-pub enum Error {
+#[error(transparent)]
+pub struct Error(Box<ErrorKind>);
+
+impl From<ErrorKind> for Error {
+    fn from(kind: ErrorKind) -> Error {
+        Error(Box::new(kind))
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ErrorKind {
     #[error("cannot read kubeconfig `{path}`")]
     Kubeconfig {
         path: String,
@@ -76,13 +92,17 @@ pub enum Error {
 }
 
 impl Error {
+    pub fn kind(&self) -> &ErrorKind {
+        &self.0
+    }
+
     /// What the user can do about it.
     pub fn hint(&self) -> Option<String> {
-        match self {
-            Error::NoConfig => Some("pass `--kubeconfig PATH`, set `KUBECONFIG`, or create ~/.kube/config".into()),
-            Error::Unreachable { .. } => Some("check that the cluster is up and that `--kube-context` points at it (`kubectl cluster-info`)".into()),
-            Error::Unauthorized { code: 401, .. } => Some("your credentials were not accepted: log in again or refresh the token in your kubeconfig".into()),
-            Error::Unauthorized { verb, resource, namespace, .. } => Some(format!(
+        match &*self.0 {
+            ErrorKind::NoConfig => Some("pass `--kubeconfig PATH`, set `KUBECONFIG`, or create ~/.kube/config".into()),
+            ErrorKind::Unreachable { .. } => Some("check that the cluster is up and that `--kube-context` points at it (`kubectl cluster-info`)".into()),
+            ErrorKind::Unauthorized { code: 401, .. } => Some("your credentials were not accepted: log in again or refresh the token in your kubeconfig".into()),
+            ErrorKind::Unauthorized { verb, resource, namespace, .. } => Some(format!(
                 "ask for RBAC permission to {verb} {resource} in `{namespace}` (`kubectl auth can-i {verb} {resource} -n {namespace}`)"
             )),
             _ => None,
@@ -97,12 +117,12 @@ impl Error {
         resource: &str,
         namespace: &str,
     ) -> Error {
-        match source {
+        let kind = match source {
             kube::Error::Api(status) => {
                 let code = status.code;
                 let message = status.message.clone();
                 if code == 401 || code == 403 {
-                    Error::Unauthorized {
+                    ErrorKind::Unauthorized {
                         server: cluster.server.clone(),
                         code,
                         verb: verb.into(),
@@ -111,7 +131,7 @@ impl Error {
                         message,
                     }
                 } else {
-                    Error::Api {
+                    ErrorKind::Api {
                         server: cluster.server.clone(),
                         code,
                         reason: status.reason.clone(),
@@ -122,14 +142,15 @@ impl Error {
                     }
                 }
             }
-            other => Error::Unreachable {
+            other => ErrorKind::Unreachable {
                 server: cluster.server.clone(),
                 verb: verb.into(),
                 resource: resource.into(),
                 namespace: namespace.into(),
                 source: other,
             },
-        }
+        };
+        kind.into()
     }
 }
 
@@ -149,37 +170,37 @@ pub async fn connect(settings: &ClusterSettings) -> Result<Cluster, Error> {
         ..KubeConfigOptions::default()
     };
     let kubeconfig = match &settings.kubeconfig {
-        Some(path) => Some(
-            Kubeconfig::read_from(path).map_err(|source| Error::Kubeconfig {
-                path: path.display().to_string(),
-                source,
-            })?,
-        ),
-        None => {
-            match std::env::var_os("KUBECONFIG").filter(|v| !v.is_empty()) {
-                Some(value) => Some(
-                    Kubeconfig::from_env()
-                        .map_err(|source| Error::Kubeconfig {
-                            path: value.to_string_lossy().into_owned(),
+        Some(path) => {
+            Some(
+                Kubeconfig::read_from(path).map_err(|source| ErrorKind::Kubeconfig {
+                    path: path.display().to_string(),
+                    source,
+                })?,
+            )
+        }
+        None => match std::env::var_os("KUBECONFIG").filter(|v| !v.is_empty()) {
+            Some(value) => Some(
+                Kubeconfig::from_env()
+                    .map_err(|source| ErrorKind::Kubeconfig {
+                        path: value.to_string_lossy().into_owned(),
+                        source,
+                    })?
+                    .ok_or(ErrorKind::NoConfig)?,
+            ),
+            None => {
+                let default =
+                    std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".kube/config"));
+                match default.filter(|p| p.is_file()) {
+                    Some(path) => Some(Kubeconfig::read_from(&path).map_err(|source| {
+                        ErrorKind::Kubeconfig {
+                            path: path.display().to_string(),
                             source,
-                        })?
-                        .ok_or(Error::NoConfig)?,
-                ),
-                None => {
-                    let default = std::env::var_os("HOME")
-                        .map(|home| PathBuf::from(home).join(".kube/config"));
-                    match default.filter(|p| p.is_file()) {
-                        Some(path) => Some(Kubeconfig::read_from(&path).map_err(|source| {
-                            Error::Kubeconfig {
-                                path: path.display().to_string(),
-                                source,
-                            }
-                        })?),
-                        None => None,
-                    }
+                        }
+                    })?),
+                    None => None,
                 }
             }
-        }
+        },
     };
     let config = match kubeconfig {
         Some(kubeconfig) => {
@@ -190,12 +211,12 @@ pub async fn connect(settings: &ClusterSettings) -> Result<Cluster, Error> {
                 .unwrap_or_else(|| "kubeconfig".to_string());
             kube::Config::from_custom_kubeconfig(kubeconfig, &options)
                 .await
-                .map_err(|source| Error::Kubeconfig {
+                .map_err(|source| ErrorKind::Kubeconfig {
                     path: label,
                     source,
                 })?
         }
-        None => kube::Config::incluster().map_err(|_| Error::NoConfig)?,
+        None => kube::Config::incluster().map_err(|_| ErrorKind::NoConfig)?,
     };
     let server = config
         .cluster_url
@@ -206,7 +227,7 @@ pub async fn connect(settings: &ClusterSettings) -> Result<Cluster, Error> {
         settings.namespace.as_deref(),
         Some(&config.default_namespace),
     );
-    let client = kube::Client::try_from(config).map_err(|source| Error::Client {
+    let client = kube::Client::try_from(config).map_err(|source| ErrorKind::Client {
         server: server.clone(),
         source,
     })?;

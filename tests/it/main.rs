@@ -4,6 +4,7 @@
 mod chart_files;
 mod cli;
 mod common;
+mod lifecycle;
 mod lint;
 mod release;
 mod render;

@@ -1,0 +1,330 @@
+//! `charts install NAME CHART`: render a chart and apply it as revision 1 of a new release.
+//! The flags it shares with `upgrade` live here too (`DeployArgs`), with the printing of the
+//! result.
+
+use std::time::Duration;
+
+use indexmap::IndexMap;
+
+use crate::action::release::{self, DeployOutcome, DeploySettings, DryRun};
+use crate::cli::GlobalArgs;
+use crate::cli::output::{self, Format};
+use crate::cli::values_flags::ValuesArgs;
+use crate::error::{Error, Result};
+use crate::release::store::SecretStore;
+
+#[derive(Debug, clap::Args)]
+pub struct InstallArgs {
+    /// `NAME CHART`, or just `CHART` with `--generate-name`
+    #[arg(value_name = "NAME|CHART", num_args = 1..=2, required = true)]
+    pub positional: Vec<String>,
+    /// Name the release after the chart plus a timestamp
+    #[arg(short = 'g', long)]
+    pub generate_name: bool,
+    #[command(flatten)]
+    pub deploy: DeployArgs,
+}
+
+/// Flags `install` and `upgrade` share.
+#[derive(Debug, Clone, clap::Args)]
+pub struct DeployArgs {
+    #[command(flatten)]
+    pub values: ValuesArgs,
+    /// Chart version or constraint, for charts from repositories and registries
+    #[arg(long, value_name = "CONSTRAINT")]
+    pub version: Option<String>,
+    #[command(flatten)]
+    pub remote: crate::cli::repo::RemoteArgs,
+    /// Create the release namespace if it does not exist (it is marked as created for this release)
+    #[arg(long)]
+    pub create_namespace: bool,
+    /// Show what would happen: `client` renders only; `server` has the API server validate every
+    /// object without storing anything
+    #[arg(long, value_name = "MODE", num_args = 0..=1, default_missing_value = "client", value_parser = ["client", "server", "none"])]
+    pub dry_run: Option<String>,
+    /// Description of this revision, shown in `history`
+    #[arg(long)]
+    pub description: Option<String>,
+    /// Release label for pipeline metadata (`commit=abc123`); repeat or separate with commas
+    #[arg(
+        short = 'l',
+        long = "label",
+        value_name = "KEY=VALUE",
+        value_delimiter = ','
+    )]
+    pub labels: Vec<String>,
+    /// Adopt existing objects that belong to another release or to nobody
+    #[arg(long)]
+    pub take_ownership: bool,
+    /// Take over fields that other field managers own
+    #[arg(long)]
+    pub force_conflicts: bool,
+    /// Do not create the CRDs in the chart's `crds/` directories
+    #[arg(long)]
+    pub skip_crds: bool,
+    /// Do not check the values against `values.schema.json`
+    #[arg(long)]
+    pub skip_schema_validation: bool,
+    /// Wait until every object is ready (Deployments available, Jobs complete, ...)
+    #[arg(long)]
+    pub wait: bool,
+    /// How long `--wait` waits: `90s`, `5m`, `1h`
+    #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = parse_duration)]
+    pub timeout: Duration,
+    /// Revisions to keep in the history (0 = all)
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 10,
+        env = "CHARTS_MAX_HISTORY"
+    )]
+    pub history_max: usize,
+    /// Kubernetes version for `Capabilities.KubeVersion` [default: v1.35.0]
+    #[arg(long, value_name = "VERSION")]
+    pub kube_version: Option<String>,
+    /// Do not print the chart's NOTES
+    #[arg(long)]
+    pub hide_notes: bool,
+    /// Output format
+    #[arg(short = 'o', long, value_enum, default_value_t)]
+    pub output: Format,
+}
+
+/// `90s`, `5m`, `1h30m`, `250ms`, or a bare number of seconds.
+pub fn parse_duration(text: &str) -> std::result::Result<Duration, String> {
+    let error = || format!("invalid duration `{text}`: use e.g. `90s`, `5m`, `1h30m`");
+    if let Ok(seconds) = text.parse::<u64>() {
+        return Ok(Duration::from_secs(seconds));
+    }
+    let mut total = Duration::ZERO;
+    let mut number = String::new();
+    let mut chars = text.chars().peekable();
+    if text.is_empty() {
+        return Err(error());
+    }
+    while let Some(c) = chars.next() {
+        if c.is_ascii_digit() || c == '.' {
+            number.push(c);
+            continue;
+        }
+        let value: f64 = number.parse().map_err(|_| error())?;
+        number.clear();
+        let unit = match (c, chars.peek()) {
+            ('m', Some('s')) => {
+                chars.next();
+                0.001
+            }
+            ('h', _) => 3600.0,
+            ('m', _) => 60.0,
+            ('s', _) => 1.0,
+            _ => return Err(error()),
+        };
+        total += Duration::from_secs_f64(value * unit);
+    }
+    if !number.is_empty() {
+        return Err(error());
+    }
+    Ok(total)
+}
+
+fn parse_labels(labels: &[String]) -> Result<IndexMap<String, String>> {
+    let mut map = IndexMap::new();
+    for label in labels {
+        let Some((key, value)) = label.split_once('=') else {
+            return Err(Error::Usage(format!(
+                "invalid label `{label}`: expected KEY=VALUE"
+            )));
+        };
+        if crate::release::encoding::RESERVED_LABELS.contains(&key) {
+            return Err(Error::Usage(format!(
+                "label `{key}` is reserved: owner, name, status and version belong to charts"
+            )));
+        }
+        map.insert(key.to_string(), value.to_string());
+    }
+    Ok(map)
+}
+
+impl DeployArgs {
+    pub fn settings(&self, release: String, chart: &str) -> Result<DeploySettings> {
+        let dry_run = match self.dry_run.as_deref() {
+            None | Some("none") => DryRun::None,
+            Some("server") => DryRun::Server,
+            Some(_) => DryRun::Client,
+        };
+        let resolved = crate::repo::block_on(crate::repo::resolve_chart(
+            chart,
+            self.version.as_deref(),
+            &self.remote.settings(),
+        ))?;
+        Ok(DeploySettings {
+            release,
+            chart: resolved.path,
+            values: self.values.to_options(),
+            description: self.description.clone(),
+            labels: parse_labels(&self.labels)?,
+            create_namespace: self.create_namespace,
+            dry_run,
+            take_ownership: self.take_ownership,
+            force_conflicts: self.force_conflicts,
+            skip_crds: self.skip_crds,
+            skip_schema_validation: self.skip_schema_validation,
+            wait: self.wait.then_some(self.timeout),
+            history_max: self.history_max,
+            reuse_values: false,
+            install: false,
+            kube_version: self.kube_version.clone(),
+        })
+    }
+}
+
+pub fn install(global: &GlobalArgs, args: InstallArgs) -> Result<()> {
+    let (name, chart) = match (args.positional.as_slice(), args.generate_name) {
+        ([chart], true) => (None, chart.clone()),
+        ([name, chart], false) => (Some(name.clone()), chart.clone()),
+        ([_], false) => {
+            return Err(Error::Usage(
+                "expected `NAME CHART` (or `CHART` with `--generate-name`)".into(),
+            ));
+        }
+        (_, true) => {
+            return Err(Error::Usage(
+                "`--generate-name` takes only `CHART`, not a name".into(),
+            ));
+        }
+        _ => return Err(Error::Usage("expected `NAME CHART`".into())),
+    };
+    let mut settings = args
+        .deploy
+        .settings(name.clone().unwrap_or_default(), &chart)?;
+    if name.is_none() {
+        let chart = crate::chart::load(&settings.chart)?;
+        let seconds = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0);
+        settings.release = format!("{}-{seconds}", chart.name());
+    }
+    run_deploy(global, &args.deploy, &settings, false)
+}
+
+/// Runs install or upgrade and prints the result.
+pub fn run_deploy(
+    global: &GlobalArgs,
+    args: &DeployArgs,
+    settings: &DeploySettings,
+    upgrade: bool,
+) -> Result<()> {
+    let reader = crate::values::FsReader;
+    let outcome = if settings.dry_run == DryRun::Client {
+        let namespace = global
+            .namespace
+            .clone()
+            .unwrap_or_else(|| "default".to_string());
+        release::render_offline(settings, &namespace, &reader)?
+    } else {
+        crate::repo::block_on(async {
+            let cluster = crate::cluster::connect(&global.cluster_settings()).await?;
+            let store = SecretStore::new(cluster.clone());
+            release::deploy(&cluster, &store, settings, upgrade, &reader).await
+        })?
+    };
+    print_outcome(&outcome, args)
+}
+
+fn print_outcome(outcome: &DeployOutcome, args: &DeployArgs) -> Result<()> {
+    let record = &outcome.release;
+    output::note(&format!("values: {}", outcome.values_used));
+    if outcome.created_namespace {
+        output::note(&format!("created namespace `{}`", record.namespace));
+    }
+    match outcome.dry_run {
+        DryRun::Client => {
+            output::note("dry run (client): rendered only; the cluster was not contacted")
+        }
+        DryRun::Server => output::note(&format!(
+            "dry run (server): the API server accepted all {} objects; nothing was stored",
+            outcome.applied
+        )),
+        DryRun::None => {
+            let pruned = &outcome.pruned;
+            let mut line = format!("applied {} objects", outcome.applied);
+            if !pruned.deleted.is_empty() {
+                line.push_str(&format!(
+                    ", deleted {} that left the chart",
+                    pruned.deleted.len()
+                ));
+            }
+            if !pruned.kept.is_empty() {
+                line.push_str(&format!(
+                    ", kept {} marked `resource-policy: keep`",
+                    pruned.kept.len()
+                ));
+            }
+            output::note(&line);
+        }
+    }
+    match args.output {
+        Format::Json => output::print(&output::to_json(&record_json(record))?),
+        Format::Yaml => output::print(&output::to_yaml(&record_json(record))?),
+        Format::Table => {
+            let mut text = format!(
+                "NAME: {}\nLAST DEPLOYED: {}\nNAMESPACE: {}\nSTATUS: {}\nREVISION: {}\nDESCRIPTION: {}\n",
+                record.name,
+                record.last_deployed,
+                record.namespace,
+                if outcome.dry_run == DryRun::None {
+                    record.status.as_str()
+                } else {
+                    "pending (dry run)"
+                },
+                record.revision,
+                record.description,
+            );
+            if outcome.dry_run != DryRun::None {
+                text.push_str("\nMANIFEST:\n");
+                text.push_str(&record.manifest);
+            }
+            if !args.hide_notes && !record.notes.trim().is_empty() {
+                text.push_str("\nNOTES:\n");
+                text.push_str(record.notes.trim_end());
+                text.push('\n');
+            }
+            output::print(&text)
+        }
+    }
+}
+
+/// The record as pipelines read it: everything but the computed values.
+pub fn record_json(record: &crate::release::Release) -> serde_json::Value {
+    let mut value = serde_json::to_value(record).unwrap_or_default();
+    if let Some(map) = value.as_object_mut() {
+        map.remove("computedValues");
+    }
+    value
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("90s").unwrap(), Duration::from_secs(90));
+        assert_eq!(parse_duration("5m").unwrap(), Duration::from_secs(300));
+        assert_eq!(parse_duration("1h30m").unwrap(), Duration::from_secs(5400));
+        assert_eq!(parse_duration("250ms").unwrap(), Duration::from_millis(250));
+        assert_eq!(parse_duration("12").unwrap(), Duration::from_secs(12));
+        assert!(parse_duration("5x").is_err());
+        assert!(parse_duration("m").is_err());
+        assert!(parse_duration("").is_err());
+    }
+
+    #[test]
+    fn labels() {
+        let labels = parse_labels(&["commit=abc".into(), "build=https://ci/1".into()]).unwrap();
+        assert_eq!(labels["build"], "https://ci/1");
+        assert!(parse_labels(&["status=x".into()]).is_err());
+        assert!(parse_labels(&["novalue".into()]).is_err());
+    }
+}

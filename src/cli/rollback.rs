@@ -1,0 +1,94 @@
+//! `charts rollback NAME [REVISION]`: re-apply a stored revision. Without a revision, the newest
+//! one that worked (deployed or superseded), skipping failed ones. No chart, repository or render
+//! is involved, so it works while the chart repository is down.
+
+use crate::action::release::{self, RollbackSettings};
+use crate::cli::GlobalArgs;
+use crate::cli::install::{parse_duration, record_json};
+use crate::cli::output::{self, Format};
+use crate::error::Result;
+use crate::release::store::SecretStore;
+
+#[derive(Debug, clap::Args)]
+pub struct RollbackArgs {
+    /// The release to roll back
+    pub name: String,
+    /// The revision to go back to [default: the newest good revision before the current one]
+    pub revision: Option<u64>,
+    /// Description of the new revision [default: `Rollback to N`]
+    #[arg(long)]
+    pub description: Option<String>,
+    /// Have the API server validate the objects without changing anything
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Wait until every object is ready
+    #[arg(long)]
+    pub wait: bool,
+    /// How long `--wait` waits: `90s`, `5m`, `1h`
+    #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = parse_duration)]
+    pub timeout: std::time::Duration,
+    /// Revisions to keep in the history (0 = all)
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 10,
+        env = "CHARTS_MAX_HISTORY"
+    )]
+    pub history_max: usize,
+    /// Take over fields that other field managers own
+    #[arg(long)]
+    pub force_conflicts: bool,
+    /// Adopt existing objects that belong to another release or to nobody
+    #[arg(long)]
+    pub take_ownership: bool,
+    /// Output format
+    #[arg(short = 'o', long, value_enum, default_value_t)]
+    pub output: Format,
+}
+
+pub fn rollback(global: &GlobalArgs, args: RollbackArgs) -> Result<()> {
+    let settings = RollbackSettings {
+        release: args.name.clone(),
+        revision: args.revision,
+        description: args.description.clone(),
+        wait: args.wait.then_some(args.timeout),
+        history_max: args.history_max,
+        force_conflicts: args.force_conflicts,
+        take_ownership: args.take_ownership,
+        dry_run: args.dry_run,
+    };
+    let outcome = crate::repo::block_on(async {
+        let cluster = crate::cluster::connect(&global.cluster_settings()).await?;
+        let store = SecretStore::new(cluster.clone());
+        release::rollback(&cluster, &store, &settings).await
+    })?;
+    let record = &outcome.release;
+    if args.dry_run {
+        output::note(&format!(
+            "dry run: the API server accepted the {} objects of revision {}; nothing was changed",
+            outcome.applied, outcome.target
+        ));
+    } else {
+        let mut line = format!(
+            "rolled back `{}` to revision {}: applied {} objects",
+            record.name, outcome.target, outcome.applied
+        );
+        if !outcome.pruned.deleted.is_empty() {
+            line.push_str(&format!(
+                ", deleted {} that revision {} did not have",
+                outcome.pruned.deleted.len(),
+                outcome.target
+            ));
+        }
+        output::note(&line);
+    }
+    match args.output {
+        Format::Json => output::print(&output::to_json(&record_json(record))?),
+        Format::Yaml => output::print(&output::to_yaml(&record_json(record))?),
+        Format::Table if args.dry_run => Ok(()),
+        Format::Table => output::print(&format!(
+            "Rollback was a success: `{}` is at revision {} (a copy of revision {})\n",
+            record.name, record.revision, outcome.target
+        )),
+    }
+}

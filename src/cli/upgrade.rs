@@ -1,0 +1,31 @@
+//! `charts upgrade NAME CHART`: render the chart again and apply it as the next revision.
+//! Values are the new chart's defaults plus only the values on this command line, so a pipeline
+//! gets the same result from the same command; `--reuse-values` adds the previous revision's.
+
+use crate::cli::GlobalArgs;
+use crate::cli::install::{DeployArgs, run_deploy};
+use crate::error::Result;
+
+#[derive(Debug, clap::Args)]
+pub struct UpgradeArgs {
+    /// The release to upgrade
+    pub name: String,
+    /// The chart: a directory, a `.tgz`, `repo/name`, a URL or `oci://...`
+    pub chart: String,
+    /// Install the release if it does not exist
+    #[arg(short = 'i', long)]
+    pub install: bool,
+    /// Lay the previous revision's user values under this command's values (never its chart
+    /// defaults)
+    #[arg(long)]
+    pub reuse_values: bool,
+    #[command(flatten)]
+    pub deploy: DeployArgs,
+}
+
+pub fn upgrade(global: &GlobalArgs, args: UpgradeArgs) -> Result<()> {
+    let mut settings = args.deploy.settings(args.name.clone(), &args.chart)?;
+    settings.install = args.install;
+    settings.reuse_values = args.reuse_values;
+    run_deploy(global, &args.deploy, &settings, true)
+}

@@ -1,0 +1,888 @@
+//! Release lifecycle through the CLI against the sandbox API server (which stores objects and
+//! runs no containers): install, upgrade, rollback, uninstall and status, with kubectl as an
+//! independent client to check what landed in the cluster.
+
+use std::process::Output;
+
+use charts_sandbox::{Fault, Sandbox};
+use serde_json::Value;
+
+use crate::common::{TestChart, TestEnv, stderr, stdout};
+
+/// A sandbox, a hermetic environment whose kubeconfig points at it, and kubectl.
+struct Lab {
+    env: TestEnv,
+    sandbox: Sandbox,
+}
+
+impl Lab {
+    fn new() -> Lab {
+        let env = TestEnv::new();
+        let sandbox = Sandbox::start_blocking().expect("sandbox starts");
+        sandbox
+            .write_kubeconfig(&env.path().join("kubeconfig"), Some("default"))
+            .unwrap();
+        Lab { env, sandbox }
+    }
+
+    /// Runs `charts ARGS`; returns the output whatever the exit code.
+    fn run(&self, args: &[&str]) -> Output {
+        self.env.command().args(args).output().expect("charts runs")
+    }
+
+    /// Runs `charts ARGS` and insists on success.
+    fn ok(&self, args: &[&str]) -> String {
+        let output = self.run(args);
+        assert!(
+            output.status.success(),
+            "charts {args:?} failed:\n{}\n{}",
+            stdout(&output),
+            stderr(&output)
+        );
+        stdout(&output)
+    }
+
+    /// Runs `charts ARGS`, insists on exit code 1, returns stderr.
+    fn fails(&self, args: &[&str]) -> String {
+        let output = self.run(args);
+        assert_eq!(
+            output.status.code(),
+            Some(1),
+            "charts {args:?} should fail:\n{}\n{}",
+            stdout(&output),
+            stderr(&output)
+        );
+        stderr(&output)
+    }
+
+    fn kubectl(&self, args: &[&str]) -> Output {
+        std::process::Command::new("kubectl")
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("HOME", self.env.path().join("kubectl-home"))
+            .env("KUBECONFIG", self.env.path().join("kubeconfig"))
+            .args(args)
+            .output()
+            .expect("kubectl runs")
+    }
+
+    /// `kubectl get ... -o json`, parsed; `None` when it is not found.
+    fn get(&self, args: &[&str]) -> Option<Value> {
+        let mut all = vec!["get"];
+        all.extend_from_slice(args);
+        all.extend_from_slice(&["-o", "json"]);
+        let output = self.kubectl(&all);
+        if !output.status.success() {
+            assert!(
+                stderr(&output).contains("NotFound"),
+                "kubectl {all:?}: {}",
+                stderr(&output)
+            );
+            return None;
+        }
+        Some(serde_json::from_slice(&output.stdout).expect("kubectl JSON"))
+    }
+
+    fn configmap(&self, namespace: &str, name: &str) -> Option<Value> {
+        self.get(&["configmap", name, "-n", namespace])
+    }
+
+    /// The release records (`owner=charts` Secrets) in a namespace, by name.
+    fn records(&self, namespace: &str) -> Vec<(String, String)> {
+        let list = self
+            .get(&["secrets", "-l", "owner=charts", "-n", namespace])
+            .unwrap();
+        let mut records: Vec<(String, String)> = list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| {
+                (
+                    s["metadata"]["name"].as_str().unwrap().to_string(),
+                    s["metadata"]["labels"]["status"]
+                        .as_str()
+                        .unwrap()
+                        .to_string(),
+                )
+            })
+            .collect();
+        records.sort();
+        records
+    }
+
+    fn status_json(&self, name: &str, namespace: &str) -> Value {
+        serde_json::from_str(&self.ok(&["status", name, "-n", namespace, "-o", "json"])).unwrap()
+    }
+}
+
+/// `web`: a ConfigMap showing `greeting` and `replicas`, a Deployment, a Service, and NOTES.
+fn web_chart(env: &TestEnv) -> TestChart {
+    TestChart::new(env, "web")
+        .values("greeting: hello\nreplicas: 1\nextra: false\n")
+        .template(
+            "configmap.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ Release.Name }}-config\ndata:\n  greeting: {{ Values.greeting | quote }}\n  replicas: \"{{ Values.replicas }}\"\n",
+        )
+        .template(
+            "deployment.yaml",
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ Release.Name }}\nspec:\n  replicas: {{ Values.replicas }}\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n      - name: web\n        image: nginx:1.27\n",
+        )
+        .template(
+            "service.yaml",
+            "apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ Release.Name }}\nspec:\n  selector: {app: web}\n  ports:\n  - port: 80\n",
+        )
+        .template(
+            "extra.yaml",
+            "{% if Values.extra %}apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ Release.Name }}-extra\ndata: {a: b}\n{% endif %}",
+        )
+        .template("NOTES.txt", "{{ Release.Name }} says {{ Values.greeting }}\n")
+}
+
+fn chart_arg(chart: &TestChart) -> String {
+    chart.arg()
+}
+
+#[test]
+fn install_applies_marked_objects_records_revision_one_and_refuses_a_second_install() {
+    let lab = Lab::new();
+    let chart = chart_arg(&web_chart(&lab.env));
+    let output = lab.run(&[
+        "install",
+        "web",
+        &chart,
+        "-n",
+        "dev",
+        "--create-namespace",
+        "--label",
+        "commit=abc123",
+        "--description",
+        "first",
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let out = stdout(&output);
+    assert!(out.contains("NAME: web\n"), "{out}");
+    assert!(out.contains("STATUS: deployed\n"), "{out}");
+    assert!(out.contains("REVISION: 1\n"), "{out}");
+    assert!(
+        out.contains("NOTES:\nweb says hello\n"),
+        "NOTES are printed: {out}"
+    );
+    assert!(
+        stderr(&output).contains("values: the chart's defaults"),
+        "{}",
+        stderr(&output)
+    );
+
+    // kubectl sees every object with its ownership marks.
+    for (kind, name) in [
+        ("configmap", "web-config"),
+        ("deployment", "web"),
+        ("service", "web"),
+    ] {
+        let object = lab
+            .get(&[kind, name, "-n", "dev", "--show-managed-fields"])
+            .unwrap_or_else(|| panic!("{kind} {name}"));
+        let metadata = &object["metadata"];
+        assert_eq!(
+            metadata["labels"]["app.kubernetes.io/managed-by"], "charts",
+            "{kind}"
+        );
+        assert_eq!(metadata["annotations"]["charts.dev/release-name"], "web");
+        assert_eq!(
+            metadata["annotations"]["charts.dev/release-namespace"],
+            "dev"
+        );
+        let managers: Vec<&str> = metadata["managedFields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["manager"].as_str().unwrap())
+            .collect();
+        assert_eq!(managers, ["charts"], "server-side applied by `charts`");
+    }
+    // The namespace is marked as created for this release.
+    let namespace = lab.get(&["namespace", "dev"]).unwrap();
+    assert_eq!(
+        namespace["metadata"]["annotations"]["charts.dev/created-for-release"],
+        "dev/web"
+    );
+    // The record, as DESIGN.md specifies.
+    let secret = lab
+        .get(&["secret", "charts.release.v1.web.v1", "-n", "dev"])
+        .unwrap();
+    assert_eq!(secret["type"], "charts.dev/release.v1");
+    let labels = &secret["metadata"]["labels"];
+    assert_eq!(
+        (
+            labels["owner"].as_str(),
+            labels["name"].as_str(),
+            labels["status"].as_str(),
+            labels["version"].as_str(),
+            labels["commit"].as_str()
+        ),
+        (
+            Some("charts"),
+            Some("web"),
+            Some("deployed"),
+            Some("1"),
+            Some("abc123")
+        )
+    );
+    assert_eq!(
+        secret["metadata"]["annotations"]["charts.dev/chart"],
+        "web-0.1.0"
+    );
+    assert_eq!(
+        secret["metadata"]["annotations"]["charts.dev/description"],
+        "first"
+    );
+
+    let error = lab.fails(&["install", "web", &chart, "-n", "dev"]);
+    assert!(
+        error.contains("release `web` already exists in namespace `dev` (revision 1, deployed)"),
+        "{error}"
+    );
+    assert!(
+        error.contains("hint: upgrade it with `charts upgrade web CHART`"),
+        "{error}"
+    );
+
+    let status = lab.status_json("web", "dev");
+    assert_eq!(status["status"], "deployed");
+    assert_eq!(status["objects"].as_array().unwrap().len(), 3);
+    assert!(
+        status["objects"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|o| o["exists"] == true)
+    );
+}
+
+#[test]
+fn upgrade_uses_defaults_plus_this_command_and_prunes_objects_that_left_the_chart() {
+    let lab = Lab::new();
+    let chart = chart_arg(&web_chart(&lab.env));
+    lab.ok(&[
+        "install",
+        "web",
+        &chart,
+        "-n",
+        "default",
+        "--set",
+        "greeting=hi",
+        "--set",
+        "extra=true",
+    ]);
+    assert!(lab.configmap("default", "web-extra").is_some());
+    let data = &lab.configmap("default", "web-config").unwrap()["data"];
+    assert_eq!(data["greeting"], "hi");
+
+    // No values on this command line: back to the chart's defaults, not the old `--set`s.
+    let output = lab.run(&["upgrade", "web", &chart, "--set", "replicas=2"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("values: the chart's defaults, --set replicas=2"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(
+        stderr(&output).contains("deleted 1 that left the chart"),
+        "{}",
+        stderr(&output)
+    );
+    let data = &lab.configmap("default", "web-config").unwrap()["data"];
+    assert_eq!(
+        (data["greeting"].as_str(), data["replicas"].as_str()),
+        (Some("hello"), Some("2"))
+    );
+    assert!(
+        lab.configmap("default", "web-extra").is_none(),
+        "extra left the chart"
+    );
+    let deployment = lab.get(&["deployment", "web"]).unwrap();
+    assert_eq!(deployment["spec"]["replicas"], 2);
+
+    // --reuse-values lays revision 2's user values under this command's.
+    let output = lab.run(&[
+        "upgrade",
+        "web",
+        &chart,
+        "--reuse-values",
+        "--set",
+        "greeting=hey",
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("the user values of revision 2 (--reuse-values)"),
+        "{}",
+        stderr(&output)
+    );
+    let data = &lab.configmap("default", "web-config").unwrap()["data"];
+    assert_eq!(
+        (data["greeting"].as_str(), data["replicas"].as_str()),
+        (Some("hey"), Some("2"))
+    );
+
+    assert_eq!(
+        lab.records("default"),
+        [
+            (
+                "charts.release.v1.web.v1".to_string(),
+                "superseded".to_string()
+            ),
+            (
+                "charts.release.v1.web.v2".to_string(),
+                "superseded".to_string()
+            ),
+            (
+                "charts.release.v1.web.v3".to_string(),
+                "deployed".to_string()
+            ),
+        ]
+    );
+}
+
+#[test]
+fn objects_marked_keep_survive_pruning_and_uninstall() {
+    let lab = Lab::new();
+    let chart = web_chart(&lab.env).template(
+        "keep.yaml",
+        "{% if Values.extra %}apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: kept\n  annotations:\n    charts.dev/resource-policy: keep\n{% endif %}",
+    );
+    let chart = chart_arg(&chart);
+    lab.ok(&["install", "web", &chart, "--set", "extra=true"]);
+    lab.ok(&["upgrade", "web", &chart]);
+    assert!(
+        lab.configmap("default", "kept").is_some(),
+        "kept despite leaving the chart"
+    );
+    assert!(lab.configmap("default", "web-extra").is_none());
+    lab.ok(&["upgrade", "web", &chart, "--set", "extra=true"]);
+    let output = lab.run(&["uninstall", "web"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("kept ConfigMap `default/kept` (resource-policy: keep)"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(lab.configmap("default", "kept").is_some());
+    assert!(lab.configmap("default", "web-config").is_none());
+    assert!(lab.records("default").is_empty(), "history deleted");
+}
+
+#[test]
+fn an_object_rejected_halfway_fails_the_release_and_the_next_upgrade_recovers() {
+    let lab = Lab::new();
+    let chart = web_chart(&lab.env).template(
+        "bad.yaml",
+        "{% if Values.broken %}apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: broken\nspec:\n  replicas: not-a-number\n  selector: {matchLabels: {app: b}}\n  template:\n    metadata: {labels: {app: b}}\n    spec: {containers: [{name: b, image: b}]}\n{% endif %}",
+    );
+    let chart = chart_arg(&chart);
+    lab.ok(&["install", "web", &chart]);
+    let error = lab.fails(&[
+        "upgrade",
+        "web",
+        &chart,
+        "--set",
+        "broken=true",
+        "--set",
+        "greeting=new",
+    ]);
+    assert!(
+        error.contains("cannot apply Deployment `default/broken`"),
+        "{error}"
+    );
+    // ConfigMaps apply before Deployments: the new greeting is live although the upgrade failed.
+    assert_eq!(
+        lab.configmap("default", "web-config").unwrap()["data"]["greeting"],
+        "new"
+    );
+
+    let history = lab.records("default");
+    assert_eq!(
+        history[1],
+        ("charts.release.v1.web.v2".to_string(), "failed".to_string())
+    );
+    assert_eq!(history[0].1, "deployed", "the old revision stays deployed");
+    let status = lab.status_json("web", "default");
+    assert_eq!(status["status"], "failed");
+    let description = status["description"].as_str().unwrap();
+    assert!(
+        description.starts_with("Upgrade failed: cannot apply Deployment `default/broken`"),
+        "the record says which object and why: {description}"
+    );
+
+    // The next upgrade recovers.
+    lab.ok(&["upgrade", "web", &chart]);
+    let status = lab.status_json("web", "default");
+    assert_eq!(
+        (status["revision"].as_u64(), status["status"].as_str()),
+        (Some(3), Some("deployed"))
+    );
+    assert_eq!(
+        lab.configmap("default", "web-config").unwrap()["data"]["greeting"],
+        "hello"
+    );
+}
+
+#[test]
+fn rollback_goes_to_the_last_good_revision_without_the_chart() {
+    let lab = Lab::new();
+    let chart_dir = web_chart(&lab.env);
+    let chart = chart_arg(&chart_dir);
+    lab.ok(&[
+        "install",
+        "web",
+        &chart,
+        "--set",
+        "greeting=one",
+        "--set",
+        "extra=true",
+    ]);
+    lab.ok(&["upgrade", "web", &chart, "--set", "greeting=two"]);
+    // Revision 3 fails: a Deployment with an invalid name.
+    let bad = web_chart(&lab.env).template(
+        "bad.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: Not_Valid\n",
+    );
+    lab.fails(&[
+        "upgrade",
+        "web",
+        &chart_arg(&bad),
+        "--set",
+        "greeting=three",
+    ]);
+    assert_eq!(
+        lab.configmap("default", "web-config").unwrap()["data"]["greeting"],
+        "three"
+    );
+
+    // The chart (and any repository) is gone: rollback works from the stored manifest.
+    std::fs::remove_dir_all(chart_dir.path()).unwrap();
+    let output = lab.run(&["rollback", "web"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("rolled back `web` to revision 2"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(
+        lab.configmap("default", "web-config").unwrap()["data"]["greeting"],
+        "two"
+    );
+    let status = lab.status_json("web", "default");
+    assert_eq!(
+        (
+            status["revision"].as_u64(),
+            status["status"].as_str(),
+            status["description"].as_str()
+        ),
+        (Some(4), Some("deployed"), Some("Rollback to 2"))
+    );
+    // An explicit revision: back to 1, whose extra ConfigMap comes back.
+    lab.ok(&["rollback", "web", "1"]);
+    assert_eq!(
+        lab.configmap("default", "web-config").unwrap()["data"]["greeting"],
+        "one"
+    );
+    assert!(lab.configmap("default", "web-extra").is_some());
+    let records = lab.records("default");
+    assert_eq!(
+        records.iter().filter(|r| r.1 == "deployed").count(),
+        1,
+        "{records:?}"
+    );
+}
+
+#[test]
+fn objects_owned_by_others_are_refused_unless_take_ownership() {
+    let lab = Lab::new();
+    let chart = chart_arg(&web_chart(&lab.env));
+    // Someone created `web-config` by hand.
+    let stray = lab.env.write(
+        "stray.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web-config\n  namespace: default\ndata:\n  owner: ops\n",
+    );
+    let output = lab.kubectl(&["create", "-f", stray.to_str().unwrap()]);
+    assert!(output.status.success(), "{}", stderr(&output));
+
+    let error = lab.fails(&["install", "web", &chart]);
+    assert!(
+        error.contains(
+            "cannot apply ConfigMap `default/web-config`: it exists and was not created by charts"
+        ),
+        "{error}"
+    );
+    assert!(error.contains("--take-ownership"), "{error}");
+    assert!(
+        lab.get(&["deployment", "web"]).is_none(),
+        "nothing applied: ownership is checked first"
+    );
+
+    lab.ok(&["install", "web", &chart, "--take-ownership"]);
+    let adopted = lab.configmap("default", "web-config").unwrap();
+    assert_eq!(
+        adopted["metadata"]["annotations"]["charts.dev/release-name"],
+        "web"
+    );
+
+    // Another release may not take it.
+    let other = TestChart::new(&lab.env, "other").template(
+        "cm.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web-config\ndata: {x: y}\n",
+    );
+    let error = lab.fails(&["install", "other", &other.arg()]);
+    assert!(
+        error.contains("it exists and belongs to release `web` in namespace `default`"),
+        "{error}"
+    );
+}
+
+#[test]
+fn field_conflicts_name_the_manager_and_force_conflicts_takes_them() {
+    let lab = Lab::new();
+    let chart = chart_arg(&web_chart(&lab.env));
+    lab.ok(&["install", "web", &chart]);
+    // Another manager takes `data.greeting` by force.
+    let patch = lab.env.write(
+        "patch.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web-config\n  namespace: default\ndata:\n  greeting: ops-was-here\n",
+    );
+    let output = lab.kubectl(&[
+        "apply",
+        "--server-side",
+        "--force-conflicts",
+        "--field-manager",
+        "ops-tool",
+        "-f",
+        patch.to_str().unwrap(),
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+
+    let error = lab.fails(&["upgrade", "web", &chart, "--set", "greeting=mine"]);
+    assert!(
+        error.contains("cannot apply ConfigMap `default/web-config`"),
+        "{error}"
+    );
+    assert!(error.contains("`ops-tool` owns .data.greeting"), "{error}");
+    assert!(error.contains("--force-conflicts"), "{error}");
+
+    lab.ok(&[
+        "upgrade",
+        "web",
+        &chart,
+        "--set",
+        "greeting=mine",
+        "--force-conflicts",
+    ]);
+    assert_eq!(
+        lab.configmap("default", "web-config").unwrap()["data"]["greeting"],
+        "mine"
+    );
+}
+
+#[test]
+fn transient_errors_are_retried_and_lasting_ones_are_not() {
+    let lab = Lab::new();
+    let chart = chart_arg(&web_chart(&lab.env));
+    let faults = lab.sandbox.faults();
+    faults.add(
+        Fault::status(503)
+            .verb("apply")
+            .resource("configmaps")
+            .times(2),
+    );
+    faults.add(
+        Fault::too_many_requests(0)
+            .verb("apply")
+            .resource("deployments")
+            .times(2),
+    );
+    lab.sandbox.reset_counters();
+    lab.ok(&["install", "web", &chart]);
+    assert!(lab.configmap("default", "web-config").is_some());
+    let counters = lab.sandbox.counters();
+    assert_eq!(
+        counters.get("apply", "configmaps"),
+        3,
+        "two 503s, then success"
+    );
+    assert_eq!(
+        counters.get("apply", "deployments"),
+        3,
+        "two 429s, then success"
+    );
+
+    // A 500 that never ends gives up after a bounded number of attempts.
+    faults.add(
+        Fault::status(500)
+            .verb("apply")
+            .resource("services")
+            .times(0),
+    );
+    lab.sandbox.reset_counters();
+    let error = lab.fails(&["upgrade", "web", &chart]);
+    assert!(error.contains("Service"), "{error}");
+    assert_eq!(
+        lab.sandbox.counters().get("apply", "services"),
+        u64::from(charts::cluster::retry::ATTEMPTS)
+    );
+    faults.clear();
+
+    // A 422 is an answer: sent once.
+    let bad = web_chart(&lab.env).template(
+        "bad.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: Bad_Name\n",
+    );
+    lab.sandbox.reset_counters();
+    lab.fails(&["upgrade", "web", &chart_arg(&bad)]);
+    assert_eq!(
+        lab.sandbox.counters().get("apply", "configmaps"),
+        2,
+        "one each, no retry"
+    );
+}
+
+#[test]
+fn dry_runs_change_nothing() {
+    let lab = Lab::new();
+    let chart = chart_arg(&web_chart(&lab.env));
+    let output = lab.run(&["install", "web", &chart, "--dry-run"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        stdout(&output).contains("MANIFEST:\n---\n# Source: web/templates/configmap.yaml\n"),
+        "{}",
+        stdout(&output)
+    );
+
+    lab.sandbox.reset_counters();
+    let output = lab.run(&["install", "web", &chart, "--dry-run=server"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("the API server accepted all 3 objects"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(
+        lab.sandbox.counters().get("apply", "configmaps"),
+        1,
+        "validated by the server"
+    );
+    assert!(lab.configmap("default", "web-config").is_none());
+    assert!(lab.records("default").is_empty());
+
+    // Server dry-run catches what the client cannot.
+    let bad = web_chart(&lab.env).template(
+        "bad.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: Bad_Name\n",
+    );
+    let error = lab.fails(&["install", "web", &chart_arg(&bad), "--dry-run=server"]);
+    assert!(
+        error.contains("cannot apply ConfigMap `default/Bad_Name`"),
+        "{error}"
+    );
+    assert!(lab.records("default").is_empty());
+}
+
+#[test]
+fn uninstall_keeps_history_on_request_and_deletes_the_namespace_it_created() {
+    let lab = Lab::new();
+    let chart = chart_arg(&web_chart(&lab.env));
+    lab.ok(&["install", "web", &chart, "-n", "team", "--create-namespace"]);
+    let output = lab.run(&["uninstall", "web", "-n", "team", "--keep-history", "--wait"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        stdout(&output).contains("release \"web\" uninstalled (3 objects deleted)"),
+        "{}",
+        stdout(&output)
+    );
+    assert!(lab.configmap("team", "web-config").is_none());
+    assert_eq!(
+        lab.records("team"),
+        [(
+            "charts.release.v1.web.v1".to_string(),
+            "uninstalled".to_string()
+        )]
+    );
+    // A new install continues the numbering.
+    lab.ok(&["install", "web", &chart, "-n", "team"]);
+    assert_eq!(lab.status_json("web", "team")["revision"], 2);
+
+    let output = lab.run(&["uninstall", "web", "-n", "team", "--dry-run"]);
+    assert!(
+        stdout(&output).contains("would delete Deployment `team/web`"),
+        "{}",
+        stdout(&output)
+    );
+    assert!(lab.configmap("team", "web-config").is_some());
+
+    let output = lab.run(&["uninstall", "web", "-n", "team", "--delete-namespace"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("deleted namespace `team`"),
+        "{}",
+        stderr(&output)
+    );
+    let namespace = lab.get(&["namespace", "team"]);
+    assert!(
+        namespace.is_none() || namespace.unwrap()["status"]["phase"] == "Terminating",
+        "the namespace goes"
+    );
+
+    let error = lab.fails(&["uninstall", "nothing"]);
+    assert!(
+        error.contains("release `nothing` not found in namespace `default`"),
+        "{error}"
+    );
+    lab.ok(&["uninstall", "nothing", "--ignore-not-found"]);
+}
+
+#[test]
+fn a_namespace_the_release_did_not_create_is_kept() {
+    let lab = Lab::new();
+    let chart = chart_arg(&web_chart(&lab.env));
+    lab.ok(&["install", "web", &chart]);
+    let output = lab.run(&["uninstall", "web", "--delete-namespace"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("kept namespace `default`: release `web` did not create it"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(lab.get(&["namespace", "default"]).is_some());
+}
+
+#[test]
+fn a_release_bigger_than_a_secret_is_stored_in_chunks() {
+    let lab = Lab::new();
+    let big = crate::release::incompressible(1_800_000);
+    let mut chart = TestChart::new(&lab.env, "big");
+    for (index, part) in ["a", "b", "c"].iter().enumerate() {
+        chart = chart
+            .file(&format!("files/{part}.txt"), &big[index * 600_000..(index + 1) * 600_000])
+            .template(
+                &format!("{part}.yaml"),
+                &format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: big-{part}\ndata:\n  blob: {{{{ file(path=\"files/{part}.txt\") | quote }}}}\n"),
+            );
+    }
+    // 1.8 MB of incompressible text in the manifest: the gzip payload needs more than one Secret.
+    lab.ok(&["install", "big", &chart.arg()]);
+    let secrets = lab.get(&["secrets", "-l", "owner=charts-chunk"]).unwrap();
+    assert!(
+        !secrets["items"].as_array().unwrap().is_empty(),
+        "chunks exist"
+    );
+    let status = lab.status_json("big", "default");
+    assert_eq!(status["status"], "deployed");
+    lab.ok(&["upgrade", "big", &chart.arg()]);
+    lab.ok(&["rollback", "big", "1"]);
+    lab.ok(&["uninstall", "big"]);
+    let secrets = lab
+        .get(&["secrets", "-l", "owner in (charts,charts-chunk)"])
+        .unwrap();
+    assert!(
+        secrets["items"].as_array().unwrap().is_empty(),
+        "records and chunks deleted"
+    );
+}
+
+#[test]
+fn unreachable_cluster_names_the_server_and_verb() {
+    let env = TestEnv::new();
+    // Nothing listens on port 9 of loopback.
+    env.write(
+        "kubeconfig",
+        charts_sandbox::kubeconfig("http://127.0.0.1:9", Some("default")),
+    );
+    let chart = chart_arg(&web_chart(&env));
+    let output = env
+        .command()
+        .args(["install", "web", &chart])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let error = stderr(&output);
+    assert!(
+        error.contains("cannot reach the cluster at `http://127.0.0.1:9`"),
+        "{error}"
+    );
+    assert!(error.contains("hint:"), "{error}");
+}
+
+#[test]
+fn a_live_lock_refuses_and_an_interrupted_operation_is_recovered() {
+    let lab = Lab::new();
+    let chart = chart_arg(&web_chart(&lab.env));
+    lab.ok(&["install", "web", &chart]);
+    let lease = |renewed: &str, seconds: u64| {
+        format!(
+            "apiVersion: coordination.k8s.io/v1\nkind: Lease\nmetadata:\n  name: charts.lock.web\n  namespace: default\nspec:\n  holderIdentity: ci-job-42\n  acquireTime: \"{renewed}\"\n  renewTime: \"{renewed}\"\n  leaseDurationSeconds: {seconds}\n"
+        )
+    };
+    // A pipeline job is upgrading the release right now.
+    let live = lab
+        .env
+        .write("live.yaml", lease(&charts::repo::now_rfc3339(), 600));
+    assert!(
+        lab.kubectl(&["apply", "-f", live.to_str().unwrap()])
+            .status
+            .success()
+    );
+    let error = lab.fails(&["upgrade", "web", &chart]);
+    assert!(
+        error.contains(
+            "release `web` is locked: an operation by `ci-job-42` has been in progress since"
+        ),
+        "{error}"
+    );
+    assert_eq!(lab.records("default").len(), 1, "nothing recorded");
+
+    // The job died mid-upgrade: its revision stays `pending-upgrade` and its lease expires.
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        use charts::release::store::Store;
+        let store = charts::release::store::SecretStore::new(crate::release::cluster(&lab.sandbox));
+        let mut record =
+            crate::release::record("default", "web", 2, charts::release::Status::PendingUpgrade);
+        record.description = "Upgrade by ci-job-42".into();
+        store.create(&record).await.unwrap();
+    });
+    assert!(
+        lab.kubectl(&["delete", "lease", "charts.lock.web"])
+            .status
+            .success()
+    );
+    let expired = lab
+        .env
+        .write("expired.yaml", lease("2026-01-01T00:00:00Z", 60));
+    assert!(
+        lab.kubectl(&["apply", "-f", expired.to_str().unwrap()])
+            .status
+            .success()
+    );
+
+    lab.ok(&["upgrade", "web", &chart, "--set", "greeting=recovered"]);
+    assert_eq!(
+        lab.records("default"),
+        [
+            (
+                "charts.release.v1.web.v1".to_string(),
+                "superseded".to_string()
+            ),
+            ("charts.release.v1.web.v2".to_string(), "failed".to_string()),
+            (
+                "charts.release.v1.web.v3".to_string(),
+                "deployed".to_string()
+            ),
+        ]
+    );
+    assert_eq!(
+        lab.configmap("default", "web-config").unwrap()["data"]["greeting"],
+        "recovered"
+    );
+    assert!(
+        lab.get(&["lease", "charts.lock.web"]).is_none(),
+        "the lock is released"
+    );
+}
