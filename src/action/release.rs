@@ -187,6 +187,64 @@ async fn settle_interrupted(store: &impl Store, summary: &ReleaseSummary) -> Res
     Ok(())
 }
 
+/// Resolves when the process is asked to stop: Ctrl-C, or SIGTERM (a cancelled CI job).
+async fn stop_requested() -> &'static str {
+    let mut terminate =
+        tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => "SIGINT",
+        _ = async {
+            match terminate.as_mut() {
+                Some(signal) => { signal.recv().await; }
+                None => std::future::pending::<()>().await,
+            }
+        } => "SIGTERM",
+    }
+}
+
+/// Runs a locked operation; if the process is asked to stop first, the operation is dropped
+/// (requests in flight are abandoned; server-side apply makes re-sending them harmless), the
+/// revision it left pending is marked failed, and the caller releases the lock, so the next
+/// command can go on at once instead of waiting for the lease to expire.
+async fn until_stopped<T>(
+    store: &impl Store,
+    namespace: &str,
+    name: &str,
+    operation: impl std::future::Future<Output = Result<T>>,
+) -> Result<T> {
+    let signal = tokio::select! {
+        result = operation => return result,
+        signal = stop_requested() => signal,
+    };
+    let mut recorded = String::new();
+    if let Ok(revisions) = history_of(store, namespace, name).await {
+        if let Some(latest) = revisions
+            .last()
+            .filter(|r| r.status.is_pending() || r.status == Status::Uninstalling)
+        {
+            if let Ok(mut record) = store.get(namespace, name, latest.revision).await {
+                record.status = Status::Failed;
+                record.description = if record.description.is_empty() {
+                    format!("Interrupted by {signal}")
+                } else {
+                    format!("{} (interrupted by {signal})", record.description)
+                };
+                if store.update(&record).await.is_ok() {
+                    recorded = format!("; revision {} is marked failed", record.revision);
+                }
+            }
+        }
+    }
+    Err(Error::with_hint(
+        format!(
+            "interrupted by {signal}: release `{name}` in namespace `{namespace}` was left part-way{recorded}"
+        ),
+        format!(
+            "run the upgrade again, or `charts rollback {name}` to go back to the last good revision"
+        ),
+    ))
+}
+
 /// Marks every other deployed revision superseded and prunes history beyond `history_max`.
 async fn finish_history(
     store: &impl Store,
@@ -381,14 +439,19 @@ pub async fn deploy(
     } else {
         None
     };
-    let result = deploy_locked(
-        cluster,
+    let result = until_stopped(
         store,
-        settings,
-        upgrade,
-        reader,
         &namespace,
-        created_namespace,
+        name,
+        deploy_locked(
+            cluster,
+            store,
+            settings,
+            upgrade,
+            reader,
+            &namespace,
+            created_namespace,
+        ),
     )
     .await;
     // The operation's own error comes first; a lease that could not be deleted expires anyway.
@@ -628,7 +691,13 @@ pub async fn rollback(
     } else {
         Some(lock::acquire(cluster, &namespace, name, &lock::default_holder(), LOCK_TTL).await?)
     };
-    let result = rollback_locked(cluster, store, settings, &namespace).await;
+    let result = until_stopped(
+        store,
+        &namespace,
+        name,
+        rollback_locked(cluster, store, settings, &namespace),
+    )
+    .await;
     // The operation's own error comes first; a lease that could not be deleted expires anyway.
     let released = match guard {
         Some(guard) => guard.release().await,
@@ -775,7 +844,13 @@ pub async fn uninstall(
     } else {
         Some(lock::acquire(cluster, &namespace, name, &lock::default_holder(), LOCK_TTL).await?)
     };
-    let result = uninstall_locked(cluster, store, settings, &namespace).await;
+    let result = until_stopped(
+        store,
+        &namespace,
+        name,
+        uninstall_locked(cluster, store, settings, &namespace),
+    )
+    .await;
     let released = match guard {
         Some(guard) => guard.release().await,
         None => Ok(()),

@@ -886,3 +886,59 @@ fn a_live_lock_refuses_and_an_interrupted_operation_is_recovered() {
         "the lock is released"
     );
 }
+
+#[test]
+fn an_interrupted_install_is_marked_failed_and_unlocked_at_once() {
+    let lab = Lab::new();
+    let chart = chart_arg(&web_chart(&lab.env));
+    // Deployments take a long time to apply: the install is caught half-way.
+    lab.sandbox.faults().add(
+        Fault::latency(std::time::Duration::from_secs(20))
+            .verb("apply")
+            .resource("deployments"),
+    );
+    let mut child = lab
+        .env
+        .command()
+        .args(["install", "web", &chart])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while lab.configmap("default", "web-config").is_none() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the install never started"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let kill = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let started = std::time::Instant::now();
+    let output = child.wait_with_output().unwrap();
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(10),
+        "stops promptly"
+    );
+    assert_eq!(output.status.code(), Some(1));
+    let error = stderr(&output);
+    assert!(
+        error.contains("interrupted by SIGINT: release `web` in namespace `default` was left part-way; revision 1 is marked failed"),
+        "{error}"
+    );
+    assert_eq!(
+        lab.records("default"),
+        [("charts.release.v1.web.v1".to_string(), "failed".to_string())]
+    );
+    assert!(
+        lab.get(&["lease", "charts.lock.web"]).is_none(),
+        "the lock is released"
+    );
+    lab.sandbox.faults().clear();
+    lab.ok(&["install", "web", &chart]);
+    assert_eq!(lab.status_json("web", "default")["revision"], 2);
+}

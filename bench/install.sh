@@ -1,0 +1,153 @@
+#!/usr/bin/env bash
+# Benchmark: installing a release of 300 objects (100 ConfigMaps, 100 Services, 100 Deployments)
+# with `charts install`, against `kubectl apply --server-side -f` of the same rendered objects,
+# both against one charts-sandbox API server on 127.0.0.1 (it stores objects, runs no containers).
+#
+# Each run goes into a fresh namespace, so every run creates all 300 objects. kubectl's discovery
+# cache is warmed first (as on a workstation). For each tool the script reports the mean, min and
+# max wall time over RUNS runs and the API requests one run sent (the sandbox's counters).
+# Target (issue 4): charts install takes no longer than kubectl apply --server-side.
+#
+# Usage: bench/install.sh   (env: RUNS=10, OBJECTS_PER_KIND=100)
+set -euo pipefail
+
+runs=${RUNS:-10}
+per_kind=${OBJECTS_PER_KIND:-100}
+root=$(cd "$(dirname "$0")/.." && pwd)
+for tool in kubectl curl python3; do
+    command -v "$tool" >/dev/null || { echo "error: \`$tool\` is not installed" >&2; exit 2; }
+done
+
+cargo build --release --quiet --manifest-path "$root/Cargo.toml" -p charts -p charts-sandbox
+charts="$root/target/release/charts"
+sandbox="$root/target/release/charts-sandbox"
+
+work=$(mktemp -d)
+server_pid=
+cleanup() {
+    if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+"$sandbox" serve --port 0 --kubeconfig "$work/kubeconfig" --controller-delay-ms 1000 >"$work/address" 2>"$work/log" &
+server_pid=$!
+for _ in $(seq 100); do
+    [ -s "$work/address" ] && break
+    sleep 0.05
+done
+url=$(head -n1 "$work/address")
+case "$url" in
+    http://127.0.0.1:*) ;;
+    *) echo "error: the sandbox did not start: $(cat "$work/log")" >&2; exit 1 ;;
+esac
+export KUBECONFIG="$work/kubeconfig" HOME="$work/home" CHARTS_CONFIG_HOME="$work/config" CHARTS_CACHE_HOME="$work/cache"
+mkdir -p "$HOME"
+
+# The chart: one template per kind, each a loop of $per_kind objects.
+chart="$work/bulk"
+mkdir -p "$chart/templates"
+printf 'apiVersion: v2\nname: bulk\nversion: 1.0.0\n' > "$chart/Chart.yaml"
+printf 'count: %s\nimage: nginx:1.27\n' "$per_kind" > "$chart/values.yaml"
+cat > "$chart/templates/configmaps.yaml" <<'EOF'
+{% for i in range(end=Values.count) %}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: {{ Release.Name }}-config-{{ i }}
+  labels: {app: bulk, index: "{{ i }}"}
+data:
+  index: "{{ i }}"
+  settings.yaml: |
+    replicas: 2
+    image: {{ Values.image }}
+    feature-{{ i }}: enabled
+{% endfor %}
+EOF
+cat > "$chart/templates/services.yaml" <<'EOF'
+{% for i in range(end=Values.count) %}
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: {{ Release.Name }}-svc-{{ i }}
+  labels: {app: bulk, index: "{{ i }}"}
+spec:
+  selector: {app: bulk, index: "{{ i }}"}
+  ports:
+  - {name: http, port: 80, targetPort: 8080}
+{% endfor %}
+EOF
+cat > "$chart/templates/deployments.yaml" <<'EOF'
+{% for i in range(end=Values.count) %}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {{ Release.Name }}-web-{{ i }}
+  labels: {app: bulk, index: "{{ i }}"}
+spec:
+  replicas: 1
+  selector:
+    matchLabels: {app: bulk, index: "{{ i }}"}
+  template:
+    metadata:
+      labels: {app: bulk, index: "{{ i }}"}
+    spec:
+      containers:
+      - name: web
+        image: {{ Values.image }}
+        ports: [{containerPort: 8080}]
+        envFrom: [{configMapRef: {name: "{{ Release.Name }}-config-{{ i }}"}}]
+{% endfor %}
+EOF
+"$charts" template bulk "$chart" > "$work/rendered.yaml"
+objects=$(grep -c '^kind:' "$work/rendered.yaml")
+echo "chart: $objects objects, $(wc -c < "$work/rendered.yaml") bytes rendered" >&2
+
+counters() { curl -sf "$url/sandbox.charts.dev/counters"; }
+reset() { curl -sf -X DELETE "$url/sandbox.charts.dev/counters" >/dev/null; }
+requests() { python3 -c 'import json,sys; c=json.load(sys.stdin); print(c.get("total", sum(v for v in c.values() if isinstance(v,int))))'; }
+now_ns() { date +%s%N; }
+
+# Warm-up: kubectl's discovery cache, and both binaries in the page cache.
+kubectl create namespace warm-k >/dev/null
+kubectl apply --server-side -n warm-k -f "$work/rendered.yaml" >/dev/null
+"$charts" install bulk "$chart" -n warm-c --create-namespace >/dev/null 2>&1
+
+declare -A total min max reqs
+for tool in kubectl charts; do total[$tool]=0; min[$tool]=999999999999; max[$tool]=0; done
+for ((i = 1; i <= runs; i++)); do
+    for tool in kubectl charts; do
+        ns="$tool-$i"
+        if [ "$tool" = kubectl ]; then
+            kubectl create namespace "$ns" >/dev/null
+            reset
+            start=$(now_ns)
+            kubectl apply --server-side -n "$ns" -f "$work/rendered.yaml" >/dev/null
+            end=$(now_ns)
+        else
+            kubectl create namespace "$ns" >/dev/null
+            reset
+            start=$(now_ns)
+            "$charts" install bulk "$chart" -n "$ns" >/dev/null 2>&1
+            end=$(now_ns)
+        fi
+        elapsed=$((end - start))
+        reqs[$tool]=$(counters | requests)
+        total[$tool]=$((total[$tool] + elapsed))
+        ((elapsed < min[$tool])) && min[$tool]=$elapsed
+        ((elapsed > max[$tool])) && max[$tool]=$elapsed
+    done
+done
+
+printf '\n%-8s %10s %10s %10s %10s\n' tool mean_ms min_ms max_ms requests
+for tool in kubectl charts; do
+    awk -v t="${total[$tool]}" -v n="$runs" -v lo="${min[$tool]}" -v hi="${max[$tool]}" -v r="${reqs[$tool]}" -v name="$tool" \
+        'BEGIN { printf "%-8s %10.1f %10.1f %10.1f %10s\n", name, t / n / 1e6, lo / 1e6, hi / 1e6, r }'
+done
+awk -v c="${total[charts]}" -v k="${total[kubectl]}" 'BEGIN {
+    printf "\ncharts/kubectl time ratio: %.2f (target: at most 1.00)\n", c / k
+    exit (c <= k) ? 0 : 1
+}'
