@@ -217,22 +217,20 @@ async fn until_stopped<T>(
         signal = stop_requested() => signal,
     };
     let mut recorded = String::new();
-    if let Ok(revisions) = history_of(store, namespace, name).await {
-        if let Some(latest) = revisions
+    if let Ok(revisions) = history_of(store, namespace, name).await
+        && let Some(latest) = revisions
             .last()
             .filter(|r| r.status.is_pending() || r.status == Status::Uninstalling)
-        {
-            if let Ok(mut record) = store.get(namespace, name, latest.revision).await {
-                record.status = Status::Failed;
-                record.description = if record.description.is_empty() {
-                    format!("Interrupted by {signal}")
-                } else {
-                    format!("{} (interrupted by {signal})", record.description)
-                };
-                if store.update(&record).await.is_ok() {
-                    recorded = format!("; revision {} is marked failed", record.revision);
-                }
-            }
+        && let Ok(mut record) = store.get(namespace, name, latest.revision).await
+    {
+        record.status = Status::Failed;
+        record.description = if record.description.is_empty() {
+            format!("Interrupted by {signal}")
+        } else {
+            format!("{} (interrupted by {signal})", record.description)
+        };
+        if store.update(&record).await.is_ok() {
+            recorded = format!("; revision {} is marked failed", record.revision);
         }
     }
     Err(Error::with_hint(
