@@ -897,7 +897,7 @@ fn an_interrupted_install_is_marked_failed_and_unlocked_at_once() {
             .verb("apply")
             .resource("deployments"),
     );
-    let mut child = lab
+    let child = lab
         .env
         .command()
         .args(["install", "web", &chart])
