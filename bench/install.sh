@@ -102,7 +102,8 @@ spec:
         envFrom: [{configMapRef: {name: "{{ Release.Name }}-config-{{ i }}"}}]
 {% endfor %}
 EOF
-"$charts" template bulk "$chart" > "$work/rendered.yaml"
+# Rendered without a namespace, so that `kubectl apply -n` can put the objects anywhere.
+"$charts" template bulk "$chart" | grep -v '^  namespace: default$' > "$work/rendered.yaml"
 objects=$(grep -c '^kind:' "$work/rendered.yaml")
 echo "chart: $objects objects, $(wc -c < "$work/rendered.yaml") bytes rendered" >&2
 
