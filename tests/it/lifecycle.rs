@@ -942,3 +942,48 @@ fn an_interrupted_install_is_marked_failed_and_unlocked_at_once() {
     lab.ok(&["install", "web", &chart]);
     assert_eq!(lab.status_json("web", "default")["revision"], 2);
 }
+
+#[test]
+fn wait_waits_for_readiness_and_fails_on_a_workload_that_cannot_start() {
+    let lab = Lab::new();
+    let chart = web_chart(&lab.env).template(
+        "worker.yaml",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: worker\nspec:\n  replicas: 2\n  progressDeadlineSeconds: 2\n  selector:\n    matchLabels: {app: worker}\n  template:\n    metadata:\n      labels: {app: worker}\n{% if Values.broken %}      annotations:\n        sandbox.charts.dev/fail: image-pull\n{% endif %}    spec:\n      containers:\n      - name: worker\n        image: worker:1\n",
+    );
+    let chart = chart_arg(&chart);
+    lab.ok(&["install", "web", &chart, "--wait", "--timeout", "60s"]);
+    let status = lab.status_json("web", "default");
+    assert_eq!(status["ready"], true, "{status}");
+    let worker = lab.get(&["deployment", "worker"]).unwrap();
+    assert_eq!(
+        worker["status"]["availableReplicas"], 2,
+        "ready before install returned"
+    );
+
+    let error = lab.fails(&[
+        "upgrade",
+        "web",
+        &chart,
+        "--set",
+        "broken=true",
+        "--wait",
+        "--timeout",
+        "60s",
+    ]);
+    assert!(
+        error.contains(
+            "cannot wait for Deployment `default/worker`: it failed: ProgressDeadlineExceeded"
+        ),
+        "{error}"
+    );
+    let status = lab.status_json("web", "default");
+    assert_eq!(status["status"], "failed");
+    let worker = status["objects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["name"] == "worker")
+        .unwrap()
+        .clone();
+    assert_ne!(worker["state"], "ready", "{worker}");
+}
