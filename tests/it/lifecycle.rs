@@ -987,3 +987,56 @@ fn wait_waits_for_readiness_and_fails_on_a_workload_that_cannot_start() {
         .clone();
     assert_ne!(worker["state"], "ready", "{worker}");
 }
+
+const WIDGET_CRD: &str = "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: widgets.example.com\nspec:\n  group: example.com\n  scope: Namespaced\n  names: {plural: widgets, singular: widget, kind: Widget}\n  versions:\n  - name: v1\n    served: true\n    storage: true\n    schema:\n      openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}\n";
+
+#[test]
+fn crds_are_created_first_and_their_kinds_are_usable_in_the_same_install() {
+    let lab = Lab::new();
+    let chart = TestChart::new(&lab.env, "gadgets")
+        .file("crds/widget.yaml", WIDGET_CRD)
+        .template(
+            "widget.yaml",
+            "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: {{ Release.Name }}-widget\nspec:\n  size: 3\n",
+        )
+        .template("cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: gadgets\n");
+    lab.ok(&["install", "gadgets", &chart.arg()]);
+    let widget = lab
+        .get(&["widgets", "gadgets-widget"])
+        .expect("the Widget exists");
+    assert_eq!(widget["spec"]["size"], 3);
+    assert_eq!(
+        widget["metadata"]["annotations"]["charts.dev/release-name"],
+        "gadgets"
+    );
+    // CRDs from crds/ are not part of the release: uninstall leaves them, as Helm does.
+    lab.ok(&["uninstall", "gadgets"]);
+    assert!(lab.get(&["crd", "widgets.example.com"]).is_some());
+    assert!(lab.get(&["widgets", "gadgets-widget"]).is_none());
+}
+
+#[test]
+fn a_kind_the_cluster_does_not_know_fails_before_anything_is_applied() {
+    let lab = Lab::new();
+    let chart = TestChart::new(&lab.env, "gadgets")
+        .template(
+            "widget.yaml",
+            "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\n",
+        )
+        .template(
+            "cm.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: gadgets\n",
+        );
+    let error = lab.fails(&["install", "gadgets", &chart.arg()]);
+    assert!(
+        error.contains(
+            "cannot apply Widget `default/w`: the cluster has no kind `Widget` in `example.com/v1`"
+        ),
+        "{error}"
+    );
+    assert!(error.contains("hint: install the CRD"), "{error}");
+    assert!(
+        lab.configmap("default", "gadgets").is_none(),
+        "nothing applied"
+    );
+}
