@@ -2,6 +2,7 @@
 //! results for the CLI layer to show.
 
 pub mod lint;
+pub mod releases;
 
 use std::path::PathBuf;
 
