@@ -77,7 +77,7 @@ fn manifest(name: &str, revision: u64) -> String {
     for variable in 0..20 {
         text.push_str(&format!(
             "            - name: FEATURE_{variable:02}\n              value: \"{}\"\n",
-            (variable + revision) % 3 == 0
+            (variable + revision).is_multiple_of(3)
         ));
     }
     text.push_str("          resources:\n            requests:\n              cpu: 100m\n              memory: 128Mi\n            limits:\n              memory: 256Mi\n          readinessProbe:\n            httpGet:\n              path: /healthz\n              port: http\n");
