@@ -45,6 +45,9 @@ complete -c charts -n "__fish_charts_needs_command" -f -a "pull" -d 'Download a 
 complete -c charts -n "__fish_charts_needs_command" -f -a "push" -d 'Upload a chart package to an OCI registry'
 complete -c charts -n "__fish_charts_needs_command" -f -a "registry" -d 'Log in to or out of an OCI registry'
 complete -c charts -n "__fish_charts_needs_command" -f -a "dependency" -d 'Manage a chart\'s dependencies (`charts/` and Chart.lock)'
+complete -c charts -n "__fish_charts_needs_command" -f -a "list" -d 'List releases: the latest revision of each'
+complete -c charts -n "__fish_charts_needs_command" -f -a "history" -d 'Show the revisions of a release'
+complete -c charts -n "__fish_charts_needs_command" -f -a "get" -d 'Show what a release revision holds: values, manifest, notes, metadata'
 complete -c charts -n "__fish_charts_needs_command" -f -a "completion" -d 'Print a shell completion script'
 complete -c charts -n "__fish_charts_needs_command" -f -a "version" -d 'Print the version of charts'
 complete -c charts -n "__fish_charts_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -402,6 +405,96 @@ complete -c charts -n "__fish_charts_using_subcommand dependency; and __fish_see
 complete -c charts -n "__fish_charts_using_subcommand dependency; and __fish_seen_subcommand_from help" -f -a "build" -d 'Reproduce `charts/` exactly from Chart.lock'
 complete -c charts -n "__fish_charts_using_subcommand dependency; and __fish_seen_subcommand_from help" -f -a "list" -d 'Show each dependency and whether `charts/` has it'
 complete -c charts -n "__fish_charts_using_subcommand dependency; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c charts -n "__fish_charts_using_subcommand list" -s f -l filter -d 'Only releases whose name matches this regular expression' -r
+complete -c charts -n "__fish_charts_using_subcommand list" -s l -l selector -d 'Only revisions whose labels match this selector (e.g. `commit=abc,env in (prod)`); the newest matching revision of each release is shown' -r
+complete -c charts -n "__fish_charts_using_subcommand list" -s m -l max -d 'Show at most this many releases [default: no limit]' -r
+complete -c charts -n "__fish_charts_using_subcommand list" -l offset -d 'Skip this many releases first' -r
+complete -c charts -n "__fish_charts_using_subcommand list" -s o -l output -r -f -a "table\t''
+json\t''
+yaml\t''"
+complete -c charts -n "__fish_charts_using_subcommand list" -s n -l namespace -d 'Namespace to work in [default: from the kube context, else `default`]' -r
+complete -c charts -n "__fish_charts_using_subcommand list" -l kube-context -d 'Kubeconfig context to use' -r
+complete -c charts -n "__fish_charts_using_subcommand list" -l kubeconfig -d 'Path to the kubeconfig file [default: $KUBECONFIG, else ~/.kube/config]' -r -F
+complete -c charts -n "__fish_charts_using_subcommand list" -s A -l all-namespaces -d 'List releases in every namespace'
+complete -c charts -n "__fish_charts_using_subcommand list" -l deployed -d 'Show deployed releases'
+complete -c charts -n "__fish_charts_using_subcommand list" -l failed -d 'Show failed releases'
+complete -c charts -n "__fish_charts_using_subcommand list" -l pending -d 'Show pending releases (pending-install, pending-upgrade, pending-rollback)'
+complete -c charts -n "__fish_charts_using_subcommand list" -l superseded -d 'Show superseded revisions (alone: every superseded revision, not only the latest)'
+complete -c charts -n "__fish_charts_using_subcommand list" -l uninstalled -d 'Show uninstalled releases (kept with `uninstall --keep-history`)'
+complete -c charts -n "__fish_charts_using_subcommand list" -l uninstalling -d 'Show releases being uninstalled'
+complete -c charts -n "__fish_charts_using_subcommand list" -s a -l all -d 'Show every status (the default when no status flag is given)'
+complete -c charts -n "__fish_charts_using_subcommand list" -s q -l short -d 'Print release names only'
+complete -c charts -n "__fish_charts_using_subcommand list" -l no-headers -d 'Leave out the header line of the table'
+complete -c charts -n "__fish_charts_using_subcommand list" -s d -l date -d 'Sort by last update time instead of by name'
+complete -c charts -n "__fish_charts_using_subcommand list" -s r -l reverse -d 'Reverse the order'
+complete -c charts -n "__fish_charts_using_subcommand list" -s h -l help -d 'Print help'
+complete -c charts -n "__fish_charts_using_subcommand list" -s V -l version -d 'Print version'
+complete -c charts -n "__fish_charts_using_subcommand history" -l max -d 'Show at most this many revisions, the newest ones (0: all)' -r
+complete -c charts -n "__fish_charts_using_subcommand history" -s o -l output -r -f -a "table\t''
+json\t''
+yaml\t''"
+complete -c charts -n "__fish_charts_using_subcommand history" -s n -l namespace -d 'Namespace to work in [default: from the kube context, else `default`]' -r
+complete -c charts -n "__fish_charts_using_subcommand history" -l kube-context -d 'Kubeconfig context to use' -r
+complete -c charts -n "__fish_charts_using_subcommand history" -l kubeconfig -d 'Path to the kubeconfig file [default: $KUBECONFIG, else ~/.kube/config]' -r -F
+complete -c charts -n "__fish_charts_using_subcommand history" -s h -l help -d 'Print help'
+complete -c charts -n "__fish_charts_using_subcommand history" -s V -l version -d 'Print version'
+complete -c charts -n "__fish_charts_using_subcommand get; and not __fish_seen_subcommand_from values manifest notes metadata all help" -s n -l namespace -d 'Namespace to work in [default: from the kube context, else `default`]' -r
+complete -c charts -n "__fish_charts_using_subcommand get; and not __fish_seen_subcommand_from values manifest notes metadata all help" -l kube-context -d 'Kubeconfig context to use' -r
+complete -c charts -n "__fish_charts_using_subcommand get; and not __fish_seen_subcommand_from values manifest notes metadata all help" -l kubeconfig -d 'Path to the kubeconfig file [default: $KUBECONFIG, else ~/.kube/config]' -r -F
+complete -c charts -n "__fish_charts_using_subcommand get; and not __fish_seen_subcommand_from values manifest notes metadata all help" -s h -l help -d 'Print help'
+complete -c charts -n "__fish_charts_using_subcommand get; and not __fish_seen_subcommand_from values manifest notes metadata all help" -s V -l version -d 'Print version'
+complete -c charts -n "__fish_charts_using_subcommand get; and not __fish_seen_subcommand_from values manifest notes metadata all help" -f -a "values" -d 'The values the user supplied (`--all`: every value the templates saw)'
+complete -c charts -n "__fish_charts_using_subcommand get; and not __fish_seen_subcommand_from values manifest notes metadata all help" -f -a "manifest" -d 'The rendered objects, as stored'
+complete -c charts -n "__fish_charts_using_subcommand get; and not __fish_seen_subcommand_from values manifest notes metadata all help" -f -a "notes" -d 'The rendered NOTES.txt'
+complete -c charts -n "__fish_charts_using_subcommand get; and not __fish_seen_subcommand_from values manifest notes metadata all help" -f -a "metadata" -d 'Name, namespace, revision, status, chart, dates and labels'
+complete -c charts -n "__fish_charts_using_subcommand get; and not __fish_seen_subcommand_from values manifest notes metadata all help" -f -a "all" -d 'Everything: metadata, values, computed values, manifest and notes'
+complete -c charts -n "__fish_charts_using_subcommand get; and not __fish_seen_subcommand_from values manifest notes metadata all help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subcommand_from values" -l revision -d 'This revision instead of the newest' -r
+complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subcommand_from values" -s o -l output -r -f -a "table\t''
+json\t''
+yaml\t''"
+complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subcommand_from values" -s n -l namespace -d 'Namespace to work in [default: from the kube context, else `default`]' -r
+complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subcommand_from values" -l kube-context -d 'Kubeconfig context to use' -r
+complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subcommand_from values" -l kubeconfig -d 'Path to the kubeconfig file [default: $KUBECONFIG, else ~/.kube/config]' -r -F
+complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subcommand_from values" -s a -l all -d 'Every value the templates saw (chart defaults merged with the user\'s)'
+complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subcommand_from values" -s h -l help -d 'Print help'
+complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subcommand_from values" -s V -l version -d 'Print version'
+complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subcommand_from manifest" -l revision -d 'This revision instead of the newest' -r
+complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subcommand_from manifest" -s n -l namespace -d 'Namespace to work in [default: from the kube context, else `default`]' -r
+complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subcommand_from manifest" -l kube-context -d 'Kubeconfig context to use' -r
+complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subcommand_from manifest" -l kubeconfig -d 'Path to the kubeconfig file [default: $KUBECONFIG, else ~/.kube/config]' -r -F
+complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subcommand_from manifest" -s h -l help -d 'Print help'
+complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subcommand_from manifest" -s V -l version -d 'Print version'
+complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subcommand_from notes" -l revision -d 'This revision instead of the newest' -r
+complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subcommand_from notes" -s n -l namespace -d 'Namespace to work in [default: from the kube context, else `default`]' -r
+complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subcommand_from notes" -l kube-context -d 'Kubeconfig context to use' -r
+complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subcommand_from notes" -l kubeconfig -d 'Path to the kubeconfig file [default: $KUBECONFIG, else ~/.kube/config]' -r -F
+complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subcommand_from notes" -s h -l help -d 'Print help'
+complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subcommand_from notes" -s V -l version -d 'Print version'
+complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subcommand_from metadata" -l revision -d 'This revision instead of the newest' -r
+complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subcommand_from metadata" -s o -l output -r -f -a "table\t''
+json\t''
+yaml\t''"
+complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subcommand_from metadata" -s n -l namespace -d 'Namespace to work in [default: from the kube context, else `default`]' -r
+complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subcommand_from metadata" -l kube-context -d 'Kubeconfig context to use' -r
+complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subcommand_from metadata" -l kubeconfig -d 'Path to the kubeconfig file [default: $KUBECONFIG, else ~/.kube/config]' -r -F
+complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subcommand_from metadata" -s h -l help -d 'Print help'
+complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subcommand_from metadata" -s V -l version -d 'Print version'
+complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subcommand_from all" -l revision -d 'This revision instead of the newest' -r
+complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subcommand_from all" -s o -l output -r -f -a "table\t''
+json\t''
+yaml\t''"
+complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subcommand_from all" -s n -l namespace -d 'Namespace to work in [default: from the kube context, else `default`]' -r
+complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subcommand_from all" -l kube-context -d 'Kubeconfig context to use' -r
+complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subcommand_from all" -l kubeconfig -d 'Path to the kubeconfig file [default: $KUBECONFIG, else ~/.kube/config]' -r -F
+complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subcommand_from all" -s h -l help -d 'Print help'
+complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subcommand_from all" -s V -l version -d 'Print version'
+complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subcommand_from help" -f -a "values" -d 'The values the user supplied (`--all`: every value the templates saw)'
+complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subcommand_from help" -f -a "manifest" -d 'The rendered objects, as stored'
+complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subcommand_from help" -f -a "notes" -d 'The rendered NOTES.txt'
+complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subcommand_from help" -f -a "metadata" -d 'Name, namespace, revision, status, chart, dates and labels'
+complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subcommand_from help" -f -a "all" -d 'Everything: metadata, values, computed values, manifest and notes'
+complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c charts -n "__fish_charts_using_subcommand completion" -s n -l namespace -d 'Namespace to work in [default: from the kube context, else `default`]' -r
 complete -c charts -n "__fish_charts_using_subcommand completion" -l kube-context -d 'Kubeconfig context to use' -r
 complete -c charts -n "__fish_charts_using_subcommand completion" -l kubeconfig -d 'Path to the kubeconfig file [default: $KUBECONFIG, else ~/.kube/config]' -r -F
@@ -416,25 +509,28 @@ complete -c charts -n "__fish_charts_using_subcommand version" -l kubeconfig -d 
 complete -c charts -n "__fish_charts_using_subcommand version" -l short -d 'Print only the version number'
 complete -c charts -n "__fish_charts_using_subcommand version" -s h -l help -d 'Print help'
 complete -c charts -n "__fish_charts_using_subcommand version" -s V -l version -d 'Print version'
-complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status lint show create package repo search pull push registry dependency completion version help" -f -a "template" -d 'Render a chart\'s objects locally and print them'
-complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status lint show create package repo search pull push registry dependency completion version help" -f -a "install" -d 'Install a chart as a new release'
-complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status lint show create package repo search pull push registry dependency completion version help" -f -a "upgrade" -d 'Upgrade a release to a new chart version or new values'
-complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status lint show create package repo search pull push registry dependency completion version help" -f -a "rollback" -d 'Roll a release back to an earlier revision (default: the last one that worked)'
-complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status lint show create package repo search pull push registry dependency completion version help" -f -a "uninstall" -d 'Uninstall releases: delete their objects and their history'
-complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status lint show create package repo search pull push registry dependency completion version help" -f -a "status" -d 'Show a release and whether each of its objects exists and is ready'
-complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status lint show create package repo search pull push registry dependency completion version help" -f -a "lint" -d 'Check charts for problems: metadata, rendering, object shape, names, values schema'
-complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status lint show create package repo search pull push registry dependency completion version help" -f -a "show" -d 'Show a chart\'s metadata, values, README or CRDs'
-complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status lint show create package repo search pull push registry dependency completion version help" -f -a "create" -d 'Create a new chart with a ready-to-use scaffold'
-complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status lint show create package repo search pull push registry dependency completion version help" -f -a "package" -d 'Package charts into reproducible `.tgz` archives'
-complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status lint show create package repo search pull push registry dependency completion version help" -f -a "repo" -d 'Add, list, update and remove chart repositories; index a directory of packages'
-complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status lint show create package repo search pull push registry dependency completion version help" -f -a "search" -d 'Search the added repositories for charts'
-complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status lint show create package repo search pull push registry dependency completion version help" -f -a "pull" -d 'Download a chart from a repository, a URL or an OCI registry'
-complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status lint show create package repo search pull push registry dependency completion version help" -f -a "push" -d 'Upload a chart package to an OCI registry'
-complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status lint show create package repo search pull push registry dependency completion version help" -f -a "registry" -d 'Log in to or out of an OCI registry'
-complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status lint show create package repo search pull push registry dependency completion version help" -f -a "dependency" -d 'Manage a chart\'s dependencies (`charts/` and Chart.lock)'
-complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status lint show create package repo search pull push registry dependency completion version help" -f -a "completion" -d 'Print a shell completion script'
-complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status lint show create package repo search pull push registry dependency completion version help" -f -a "version" -d 'Print the version of charts'
-complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status lint show create package repo search pull push registry dependency completion version help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status lint show create package repo search pull push registry dependency list history get completion version help" -f -a "template" -d 'Render a chart\'s objects locally and print them'
+complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status lint show create package repo search pull push registry dependency list history get completion version help" -f -a "install" -d 'Install a chart as a new release'
+complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status lint show create package repo search pull push registry dependency list history get completion version help" -f -a "upgrade" -d 'Upgrade a release to a new chart version or new values'
+complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status lint show create package repo search pull push registry dependency list history get completion version help" -f -a "rollback" -d 'Roll a release back to an earlier revision (default: the last one that worked)'
+complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status lint show create package repo search pull push registry dependency list history get completion version help" -f -a "uninstall" -d 'Uninstall releases: delete their objects and their history'
+complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status lint show create package repo search pull push registry dependency list history get completion version help" -f -a "status" -d 'Show a release and whether each of its objects exists and is ready'
+complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status lint show create package repo search pull push registry dependency list history get completion version help" -f -a "lint" -d 'Check charts for problems: metadata, rendering, object shape, names, values schema'
+complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status lint show create package repo search pull push registry dependency list history get completion version help" -f -a "show" -d 'Show a chart\'s metadata, values, README or CRDs'
+complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status lint show create package repo search pull push registry dependency list history get completion version help" -f -a "create" -d 'Create a new chart with a ready-to-use scaffold'
+complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status lint show create package repo search pull push registry dependency list history get completion version help" -f -a "package" -d 'Package charts into reproducible `.tgz` archives'
+complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status lint show create package repo search pull push registry dependency list history get completion version help" -f -a "repo" -d 'Add, list, update and remove chart repositories; index a directory of packages'
+complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status lint show create package repo search pull push registry dependency list history get completion version help" -f -a "search" -d 'Search the added repositories for charts'
+complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status lint show create package repo search pull push registry dependency list history get completion version help" -f -a "pull" -d 'Download a chart from a repository, a URL or an OCI registry'
+complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status lint show create package repo search pull push registry dependency list history get completion version help" -f -a "push" -d 'Upload a chart package to an OCI registry'
+complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status lint show create package repo search pull push registry dependency list history get completion version help" -f -a "registry" -d 'Log in to or out of an OCI registry'
+complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status lint show create package repo search pull push registry dependency list history get completion version help" -f -a "dependency" -d 'Manage a chart\'s dependencies (`charts/` and Chart.lock)'
+complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status lint show create package repo search pull push registry dependency list history get completion version help" -f -a "list" -d 'List releases: the latest revision of each'
+complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status lint show create package repo search pull push registry dependency list history get completion version help" -f -a "history" -d 'Show the revisions of a release'
+complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status lint show create package repo search pull push registry dependency list history get completion version help" -f -a "get" -d 'Show what a release revision holds: values, manifest, notes, metadata'
+complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status lint show create package repo search pull push registry dependency list history get completion version help" -f -a "completion" -d 'Print a shell completion script'
+complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status lint show create package repo search pull push registry dependency list history get completion version help" -f -a "version" -d 'Print the version of charts'
+complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status lint show create package repo search pull push registry dependency list history get completion version help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c charts -n "__fish_charts_using_subcommand help; and __fish_seen_subcommand_from show" -f -a "chart" -d 'Show Chart.yaml'
 complete -c charts -n "__fish_charts_using_subcommand help; and __fish_seen_subcommand_from show" -f -a "values" -d 'Show values.yaml as written (comments kept)'
 complete -c charts -n "__fish_charts_using_subcommand help; and __fish_seen_subcommand_from show" -f -a "readme" -d 'Show the README'
@@ -451,3 +547,8 @@ complete -c charts -n "__fish_charts_using_subcommand help; and __fish_seen_subc
 complete -c charts -n "__fish_charts_using_subcommand help; and __fish_seen_subcommand_from dependency" -f -a "update" -d 'Resolve the newest matching versions, vendor them into `charts/`, write Chart.lock'
 complete -c charts -n "__fish_charts_using_subcommand help; and __fish_seen_subcommand_from dependency" -f -a "build" -d 'Reproduce `charts/` exactly from Chart.lock'
 complete -c charts -n "__fish_charts_using_subcommand help; and __fish_seen_subcommand_from dependency" -f -a "list" -d 'Show each dependency and whether `charts/` has it'
+complete -c charts -n "__fish_charts_using_subcommand help; and __fish_seen_subcommand_from get" -f -a "values" -d 'The values the user supplied (`--all`: every value the templates saw)'
+complete -c charts -n "__fish_charts_using_subcommand help; and __fish_seen_subcommand_from get" -f -a "manifest" -d 'The rendered objects, as stored'
+complete -c charts -n "__fish_charts_using_subcommand help; and __fish_seen_subcommand_from get" -f -a "notes" -d 'The rendered NOTES.txt'
+complete -c charts -n "__fish_charts_using_subcommand help; and __fish_seen_subcommand_from get" -f -a "metadata" -d 'Name, namespace, revision, status, chart, dates and labels'
+complete -c charts -n "__fish_charts_using_subcommand help; and __fish_seen_subcommand_from get" -f -a "all" -d 'Everything: metadata, values, computed values, manifest and notes'

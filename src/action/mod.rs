@@ -2,6 +2,7 @@
 //! results for the CLI layer to show.
 
 pub mod lint;
+pub mod records;
 pub mod release;
 
 use std::path::PathBuf;

@@ -3,8 +3,11 @@
 
 pub mod create;
 pub mod dependency;
+pub mod get;
+pub mod history;
 pub mod install;
 pub mod lint;
+pub mod list;
 pub mod output;
 pub mod package;
 pub mod pull;
@@ -109,6 +112,15 @@ pub enum Command {
     /// Manage a chart's dependencies (`charts/` and Chart.lock)
     #[command(subcommand, alias = "dep")]
     Dependency(dependency::DependencyCommand),
+    /// List releases: the latest revision of each
+    #[command(alias = "ls")]
+    List(list::ListArgs),
+    /// Show the revisions of a release
+    #[command(alias = "hist")]
+    History(history::HistoryArgs),
+    /// Show what a release revision holds: values, manifest, notes, metadata
+    #[command(subcommand)]
+    Get(get::GetCommand),
     /// Print a shell completion script
     Completion(CompletionArgs),
     /// Print the version of charts
@@ -158,6 +170,9 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Push(args) => push::push(args),
         Command::Registry(command) => registry::registry(command),
         Command::Dependency(command) => dependency::dependency(command),
+        Command::List(args) => list::list(&cli.global, args),
+        Command::History(args) => history::history(&cli.global, args),
+        Command::Get(command) => get::get(&cli.global, command),
         Command::Completion(args) => output::print(&completion_script(args.shell)),
         Command::Version(args) => version(args),
     }

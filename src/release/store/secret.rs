@@ -19,6 +19,13 @@ impl SecretStore {
         SecretStore { cluster }
     }
 
+    /// Connects to the cluster the settings name (no API call yet).
+    pub async fn connect(
+        settings: &cluster::ClusterSettings,
+    ) -> Result<SecretStore, cluster::Error> {
+        Ok(SecretStore::new(cluster::connect(settings).await?))
+    }
+
     pub fn cluster(&self) -> &Cluster {
         &self.cluster
     }

@@ -2,6 +2,7 @@
 //! read records (`list`, `history`, `get`), against the sandbox API server (which stores objects
 //! and runs no containers).
 
+mod cli;
 mod lock;
 mod store;
 

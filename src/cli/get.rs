@@ -1,0 +1,174 @@
+//! `charts get values|manifest|notes|metadata|all NAME`: what one stored revision holds (the
+//! newest unless `--revision` says otherwise).
+
+use crate::action::records;
+use crate::cli::GlobalArgs;
+use crate::cli::output;
+use crate::error::Result;
+use crate::release::Release;
+use crate::release::store::SecretStore;
+
+#[derive(Debug, clap::Subcommand)]
+pub enum GetCommand {
+    /// The values the user supplied (`--all`: every value the templates saw)
+    Values(GetValuesArgs),
+    /// The rendered objects, as stored
+    Manifest(GetArgs),
+    /// The rendered NOTES.txt
+    Notes(GetArgs),
+    /// Name, namespace, revision, status, chart, dates and labels
+    Metadata(GetFormatArgs),
+    /// Everything: metadata, values, computed values, manifest and notes
+    All(GetFormatArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct GetArgs {
+    /// The release
+    pub name: String,
+    /// This revision instead of the newest
+    #[arg(long, value_name = "N")]
+    pub revision: Option<u64>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct GetFormatArgs {
+    #[command(flatten)]
+    pub release: GetArgs,
+    #[arg(short = 'o', long, value_enum, default_value_t)]
+    pub output: output::Format,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct GetValuesArgs {
+    #[command(flatten)]
+    pub release: GetArgs,
+    /// Every value the templates saw (chart defaults merged with the user's)
+    #[arg(short = 'a', long)]
+    pub all: bool,
+    #[arg(short = 'o', long, value_enum, default_value_t)]
+    pub output: output::Format,
+}
+
+pub fn get(global: &GlobalArgs, command: GetCommand) -> Result<()> {
+    let release_args = match &command {
+        GetCommand::Values(args) => &args.release,
+        GetCommand::Manifest(args) | GetCommand::Notes(args) => args,
+        GetCommand::Metadata(args) | GetCommand::All(args) => &args.release,
+    };
+    let name = records::checked_name(&release_args.name)?;
+    let cluster_settings = global.cluster_settings();
+    let release = crate::repo::block_on(async {
+        let store = SecretStore::connect(&cluster_settings).await?;
+        let namespace = store.cluster().namespace.clone();
+        records::get(&store, &namespace, name, release_args.revision).await
+    })?;
+    match command {
+        GetCommand::Values(args) => {
+            let (title, values) = if args.all {
+                ("COMPUTED VALUES", &release.computed_values)
+            } else {
+                ("USER-SUPPLIED VALUES", &release.config)
+            };
+            let values = non_null(values);
+            match args.output {
+                output::Format::Table => {
+                    output::print(&format!("{title}:\n{}", output::to_yaml(&values)?))
+                }
+                output::Format::Yaml => output::print(&output::to_yaml(&values)?),
+                output::Format::Json => output::print(&output::to_json(&values)?),
+            }
+        }
+        GetCommand::Manifest(_) => output::print(&with_newline(&release.manifest)),
+        GetCommand::Notes(_) => output::print(&with_newline(&release.notes)),
+        GetCommand::Metadata(args) => {
+            let metadata = metadata(&release);
+            match args.output {
+                output::Format::Table => output::print(&metadata_lines(&release)),
+                output::Format::Yaml => output::print(&output::to_yaml(&metadata)?),
+                output::Format::Json => output::print(&output::to_json(&metadata)?),
+            }
+        }
+        GetCommand::All(args) => match args.output {
+            output::Format::Table => output::print(&all_text(&release)?),
+            output::Format::Yaml => output::print(&output::to_yaml(&record_json(&release)?)?),
+            output::Format::Json => output::print(&output::to_json(&record_json(&release)?)?),
+        },
+    }
+}
+
+/// A record with no values shows `{}`, not `null`.
+fn non_null(values: &serde_json::Value) -> serde_json::Value {
+    if values.is_null() {
+        serde_json::json!({})
+    } else {
+        values.clone()
+    }
+}
+
+fn with_newline(text: &str) -> String {
+    if text.is_empty() || text.ends_with('\n') {
+        text.to_string()
+    } else {
+        format!("{text}\n")
+    }
+}
+
+/// Helm's `get metadata` fields.
+fn metadata(release: &Release) -> serde_json::Value {
+    serde_json::json!({
+        "name": release.name,
+        "chart": release.chart.name,
+        "version": release.chart.version,
+        "appVersion": release.chart.app_version,
+        "namespace": release.namespace,
+        "revision": release.revision,
+        "status": release.status,
+        "deployedAt": release.last_deployed,
+        "labels": release.labels,
+    })
+}
+
+fn metadata_lines(release: &Release) -> String {
+    let labels: Vec<String> = release
+        .labels
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
+    format!(
+        "NAME: {}\nCHART: {}\nVERSION: {}\nAPP_VERSION: {}\nNAMESPACE: {}\nREVISION: {}\nSTATUS: {}\nDEPLOYED_AT: {}\nLABELS: {}\n",
+        release.name,
+        release.chart.name,
+        release.chart.version,
+        release.chart.app_version,
+        release.namespace,
+        release.revision,
+        release.status,
+        release.last_deployed,
+        labels.join(","),
+    )
+}
+
+fn all_text(release: &Release) -> Result<String> {
+    let mut text = metadata_lines(release);
+    text.push_str(&format!("DESCRIPTION: {}\n", release.description));
+    text.push_str(&format!(
+        "USER-SUPPLIED VALUES:\n{}",
+        output::to_yaml(&non_null(&release.config))?
+    ));
+    text.push_str(&format!(
+        "\nCOMPUTED VALUES:\n{}",
+        output::to_yaml(&non_null(&release.computed_values))?
+    ));
+    text.push_str(&format!("\nMANIFEST:\n{}", with_newline(&release.manifest)));
+    if !release.notes.is_empty() {
+        text.push_str(&format!("\nNOTES:\n{}", with_newline(&release.notes)));
+    }
+    Ok(text)
+}
+
+/// The whole record, for scripts.
+fn record_json(release: &Release) -> Result<serde_json::Value> {
+    serde_json::to_value(release)
+        .map_err(|e| crate::error::Error::message(format!("cannot write the release record: {e}")))
+}

@@ -1,0 +1,178 @@
+//! `charts list`: the latest revision of each release, from one metadata-only LIST of the
+//! release Secrets.
+
+use crate::action::records::{self, ListSettings, SortBy, StateFilter};
+use crate::cli::GlobalArgs;
+use crate::cli::output;
+use crate::cli::repo::table;
+use crate::error::{Error, Result};
+use crate::release::ReleaseSummary;
+use crate::release::store::SecretStore;
+
+#[derive(Debug, clap::Args)]
+pub struct ListArgs {
+    /// List releases in every namespace
+    #[arg(short = 'A', long)]
+    pub all_namespaces: bool,
+    /// Only releases whose name matches this regular expression
+    #[arg(short = 'f', long, value_name = "REGEX")]
+    pub filter: Option<String>,
+    /// Only revisions whose labels match this selector (e.g. `commit=abc,env in (prod)`); the
+    /// newest matching revision of each release is shown
+    #[arg(short = 'l', long, value_name = "SELECTOR")]
+    pub selector: Option<String>,
+    /// Show deployed releases
+    #[arg(long)]
+    pub deployed: bool,
+    /// Show failed releases
+    #[arg(long)]
+    pub failed: bool,
+    /// Show pending releases (pending-install, pending-upgrade, pending-rollback)
+    #[arg(long)]
+    pub pending: bool,
+    /// Show superseded revisions (alone: every superseded revision, not only the latest)
+    #[arg(long)]
+    pub superseded: bool,
+    /// Show uninstalled releases (kept with `uninstall --keep-history`)
+    #[arg(long)]
+    pub uninstalled: bool,
+    /// Show releases being uninstalled
+    #[arg(long)]
+    pub uninstalling: bool,
+    /// Show every status (the default when no status flag is given)
+    #[arg(short = 'a', long)]
+    pub all: bool,
+    /// Print release names only
+    #[arg(short = 'q', long)]
+    pub short: bool,
+    /// Leave out the header line of the table
+    #[arg(long)]
+    pub no_headers: bool,
+    /// Sort by last update time instead of by name
+    #[arg(short = 'd', long)]
+    pub date: bool,
+    /// Reverse the order
+    #[arg(short = 'r', long)]
+    pub reverse: bool,
+    /// Show at most this many releases [default: no limit]
+    #[arg(short = 'm', long, value_name = "N")]
+    pub max: Option<usize>,
+    /// Skip this many releases first
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub offset: usize,
+    #[arg(short = 'o', long, value_enum, default_value_t)]
+    pub output: output::Format,
+}
+
+impl ListArgs {
+    /// Everything but the namespace, which needs the kube context.
+    fn settings(&self) -> Result<ListSettings> {
+        let filter = match &self.filter {
+            Some(pattern) => Some(regex::Regex::new(pattern).map_err(|e| {
+                Error::Usage(format!(
+                    "`--filter {pattern}` is not a regular expression: {e}"
+                ))
+            })?),
+            None => None,
+        };
+        let states = if self.all {
+            StateFilter::default()
+        } else {
+            StateFilter {
+                deployed: self.deployed,
+                failed: self.failed,
+                pending: self.pending,
+                superseded: self.superseded,
+                uninstalled: self.uninstalled,
+                uninstalling: self.uninstalling,
+            }
+        };
+        Ok(ListSettings {
+            namespace: None,
+            filter,
+            selector: self.selector.clone(),
+            states,
+            sort: if self.date {
+                SortBy::Date
+            } else {
+                SortBy::Name
+            },
+            reverse: self.reverse,
+            max: self.max.unwrap_or(0),
+            offset: self.offset,
+        })
+    }
+}
+
+pub fn list(global: &GlobalArgs, args: ListArgs) -> Result<()> {
+    let mut settings = args.settings()?;
+    let cluster_settings = global.cluster_settings();
+    let releases = crate::repo::block_on(async {
+        let store = SecretStore::connect(&cluster_settings).await?;
+        if !args.all_namespaces {
+            settings.namespace = Some(store.cluster().namespace.clone());
+        }
+        records::list(&store, &settings).await
+    })?;
+    if args.short {
+        let names: String = releases.iter().map(|r| format!("{}\n", r.name)).collect();
+        return output::print(&names);
+    }
+    match args.output {
+        output::Format::Json => output::print(&output::to_json(&json(&releases))?),
+        output::Format::Yaml => output::print(&output::to_yaml(&json(&releases))?),
+        output::Format::Table => {
+            let rows = releases
+                .iter()
+                .map(|r| {
+                    vec![
+                        r.name.clone(),
+                        r.namespace.clone(),
+                        r.revision.to_string(),
+                        r.updated.clone(),
+                        r.status.to_string(),
+                        r.chart.clone(),
+                        r.app_version.clone(),
+                    ]
+                })
+                .collect();
+            let headers = [
+                "NAME",
+                "NAMESPACE",
+                "REVISION",
+                "UPDATED",
+                "STATUS",
+                "CHART",
+                "APP VERSION",
+            ];
+            let mut text = table(&headers, rows);
+            if args.no_headers {
+                text = text
+                    .split_once('\n')
+                    .map(|(_, rest)| rest.to_string())
+                    .unwrap_or_default();
+            }
+            output::print(&text)
+        }
+    }
+}
+
+/// One object per release, Helm's field names, plus description and labels.
+fn json(releases: &[ReleaseSummary]) -> serde_json::Value {
+    releases
+        .iter()
+        .map(|r| {
+            serde_json::json!({
+                "name": r.name,
+                "namespace": r.namespace,
+                "revision": r.revision,
+                "updated": r.updated,
+                "status": r.status,
+                "chart": r.chart,
+                "app_version": r.app_version,
+                "description": r.description,
+                "labels": r.labels,
+            })
+        })
+        .collect()
+}
