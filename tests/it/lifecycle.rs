@@ -1040,3 +1040,74 @@ fn a_kind_the_cluster_does_not_know_fails_before_anything_is_applied() {
         "nothing applied"
     );
 }
+
+#[test]
+fn pipeline_labels_show_in_history_and_select_in_list() {
+    let lab = Lab::new();
+    let chart = chart_arg(&web_chart(&lab.env));
+    lab.ok(&[
+        "install",
+        "web",
+        &chart,
+        "-n",
+        "ci",
+        "--create-namespace",
+        "--label",
+        "commit=aaa111,build=17",
+    ]);
+    lab.ok(&[
+        "upgrade",
+        "web",
+        &chart,
+        "-n",
+        "ci",
+        "--label",
+        "commit=bbb222",
+    ]);
+    lab.ok(&[
+        "install",
+        "api",
+        &chart,
+        "-n",
+        "ci",
+        "--label",
+        "commit=ccc333",
+    ]);
+
+    let history: Value =
+        serde_json::from_str(&lab.ok(&["history", "web", "-n", "ci", "-o", "json"])).unwrap();
+    let labels: Vec<(&str, &str)> = history
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["labels"]["commit"].as_str().unwrap(),
+                r["labels"]["build"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        labels,
+        [("aaa111", "17"), ("bbb222", "17")],
+        "upgrade labels merge over the old ones"
+    );
+
+    let listed: Value =
+        serde_json::from_str(&lab.ok(&["list", "-A", "-l", "commit=bbb222", "-o", "json"]))
+            .unwrap();
+    let names: Vec<&str> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["web"]);
+    let quiet = lab.ok(&["list", "-n", "ci", "-q"]);
+    assert_eq!(quiet, "api\nweb\n");
+    let values = lab.ok(&["get", "values", "web", "-n", "ci", "-o", "json"]);
+    assert_eq!(
+        serde_json::from_str::<Value>(&values).unwrap(),
+        serde_json::json!({})
+    );
+}
