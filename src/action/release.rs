@@ -72,6 +72,10 @@ pub struct DeployOutcome {
     pub dry_run: DryRun,
     /// The namespace was created by this operation.
     pub created_namespace: bool,
+    /// Hooks the chart has, which this version does not run: `<source> (<events>)`.
+    pub skipped_hooks: Vec<String>,
+    /// Things that went wrong after the revision was recorded deployed.
+    pub warnings: Vec<String>,
 }
 
 fn now() -> String {
@@ -138,10 +142,7 @@ async fn history_of(
 
 /// The objects the release may have in the cluster: those of the deployed revision and of every
 /// newer revision that failed or was interrupted part-way (they may have applied some objects).
-async fn inventory(
-    store: &impl Store,
-    revisions: &[ReleaseSummary],
-) -> Result<(Vec<Object>, HashSet<ObjectKey>)> {
+async fn inventory(store: &impl Store, revisions: &[ReleaseSummary]) -> Result<Inventory> {
     let deployed = revisions
         .iter()
         .rev()
@@ -149,6 +150,7 @@ async fn inventory(
         .map(|r| r.revision)
         .unwrap_or(0);
     let mut objects: Vec<Object> = Vec::new();
+    let mut deployed_objects: Vec<Object> = Vec::new();
     let mut keys = HashSet::new();
     for summary in revisions.iter().rev() {
         let partial = summary.revision > deployed
@@ -159,14 +161,45 @@ async fn inventory(
         let record = store
             .get(&summary.namespace, &summary.name, summary.revision)
             .await?;
-        for object in manifest_objects(&record)? {
+        let record_objects = manifest_objects(&record)?;
+        if summary.revision == deployed {
+            deployed_objects = record_objects.clone();
+        }
+        for object in record_objects {
             if keys.insert(ObjectKey::of(&object)) {
                 objects.push(object);
             }
         }
     }
     crate::render::manifest::sort_install_order(&mut objects);
-    Ok((objects, keys))
+    Ok(Inventory {
+        objects,
+        deployed: deployed_objects,
+    })
+}
+
+/// What a release may have in the cluster.
+struct Inventory {
+    /// Objects of the deployed revision and of newer failed or interrupted ones: what pruning
+    /// considers (it only ever deletes objects still marked as this release's).
+    objects: Vec<Object>,
+    /// Objects of the deployed revision: the release's own even if their marks were lost.
+    deployed: Vec<Object>,
+}
+
+impl Inventory {
+    fn deployed_keys(&self, applier: &Applier) -> HashSet<ObjectKey> {
+        self.deployed.iter().map(|o| applier.key_of(o)).collect()
+    }
+
+    /// Objects not among `kept` (the keys just applied), to delete.
+    fn leftovers(self, applier: &Applier, kept: &[ObjectKey]) -> Vec<Object> {
+        let kept: HashSet<&ObjectKey> = kept.iter().collect();
+        self.objects
+            .into_iter()
+            .filter(|o| !kept.contains(&applier.key_of(o)))
+            .collect()
+    }
 }
 
 /// A revision left `pending-*` by an operation that died: the lock was free, so nobody is
@@ -210,6 +243,7 @@ async fn until_stopped<T>(
     store: &impl Store,
     namespace: &str,
     name: &str,
+    locked: bool,
     operation: impl std::future::Future<Output = Result<T>>,
 ) -> Result<T> {
     let signal = tokio::select! {
@@ -217,7 +251,9 @@ async fn until_stopped<T>(
         signal = stop_requested() => signal,
     };
     let mut recorded = String::new();
-    if let Ok(revisions) = history_of(store, namespace, name).await
+    // Without the lock (a dry run), a pending revision belongs to someone else's operation.
+    if locked
+        && let Ok(revisions) = history_of(store, namespace, name).await
         && let Some(latest) = revisions
             .last()
             .filter(|r| r.status.is_pending() || r.status == Status::Uninstalling)
@@ -330,6 +366,20 @@ fn render_for(
     )?)
 }
 
+/// The non-test hooks a render produced (tests run with `charts test`, not here).
+fn hook_names(rendered: &Rendered) -> Vec<String> {
+    rendered
+        .hooks
+        .iter()
+        .filter(|hook| {
+            hook.hook_events()
+                .iter()
+                .any(|e| e != "test" && e != "test-success")
+        })
+        .map(|hook| format!("{} ({})", hook.display_name(), hook.hook_events().join(",")))
+        .collect()
+}
+
 fn describe_values(options: &UserValueOptions, reused: Option<u64>) -> String {
     let mut parts = vec!["the chart's defaults".to_string()];
     if let Some(revision) = reused {
@@ -380,6 +430,8 @@ pub fn render_offline(
         pruned: DeleteReport::default(),
         dry_run: DryRun::Client,
         created_namespace: false,
+        skipped_hooks: hook_names(&rendered),
+        warnings: Vec::new(),
     })
 }
 
@@ -441,6 +493,7 @@ pub async fn deploy(
         store,
         &namespace,
         name,
+        guard.is_some(),
         deploy_locked(
             cluster,
             store,
@@ -449,6 +502,7 @@ pub async fn deploy(
             reader,
             &namespace,
             created_namespace,
+            guard.as_ref(),
         ),
     )
     .await;
@@ -470,7 +524,10 @@ async fn deploy_locked(
     reader: &dyn SourceReader,
     namespace: &str,
     created_namespace: bool,
+    guard: Option<&lock::LockGuard>,
 ) -> Result<DeployOutcome> {
+    // Before each irreversible step: stop if another operation has taken the release over.
+    let still_locked = || guard.map_or(Ok(()), lock::LockGuard::check);
     let name = settings.release.as_str();
     let revisions = history_of(store, namespace, name).await?;
     let latest = revisions.last().cloned();
@@ -487,6 +544,24 @@ async fn deploy_locked(
         }
         (None, _) => false,
         (Some(latest), false) => {
+            let deployed = revisions
+                .iter()
+                .rev()
+                .find(|r| r.status == Status::Deployed);
+            if let Some(deployed) = deployed {
+                let state = if deployed.revision == latest.revision {
+                    format!("revision {}, deployed", latest.revision)
+                } else {
+                    format!(
+                        "revision {} is deployed; the latest, {}, is {}",
+                        deployed.revision, latest.revision, latest.status
+                    )
+                };
+                return Err(Error::with_hint(
+                    format!("release `{name}` already exists in namespace `{namespace}` ({state})"),
+                    format!("upgrade it with `charts upgrade {name} CHART`, or pick another name"),
+                ));
+            }
             if !(latest.status == Status::Uninstalled
                 || latest.status == Status::Failed
                 || latest.status.is_pending())
@@ -560,6 +635,20 @@ async fn deploy_locked(
         record.created_namespace = base.created_namespace;
     }
     let values_used = describe_values(&settings.values, reused);
+    let skipped_hooks = hook_names(&rendered);
+    if settings.dry_run == DryRun::Client {
+        // Read the history, render as the real command would, change nothing.
+        return Ok(DeployOutcome {
+            release: record,
+            values_used,
+            applied: 0,
+            pruned: DeleteReport::default(),
+            dry_run: DryRun::Client,
+            created_namespace: false,
+            skipped_hooks,
+            warnings: Vec::new(),
+        });
+    }
 
     let mut applier = Applier::new(
         cluster,
@@ -575,14 +664,15 @@ async fn deploy_locked(
         },
     )
     .await?;
-    let (old_objects, old_keys) = inventory(store, &revisions).await?;
+    let inventory = inventory(store, &revisions).await?;
+    let previous = inventory.deployed_keys(&applier);
 
     if settings.dry_run == DryRun::Server {
         if !settings.skip_crds {
             applier.install_crds(&rendered.crds, CRD_TIMEOUT).await?;
         }
         let applied = applier
-            .apply(&rendered.objects, &old_keys, CRD_TIMEOUT)
+            .apply(&rendered.objects, &previous, CRD_TIMEOUT)
             .await?;
         return Ok(DeployOutcome {
             applied: applied.len(),
@@ -591,10 +681,13 @@ async fn deploy_locked(
             pruned: DeleteReport::default(),
             dry_run: DryRun::Server,
             created_namespace: false,
+            skipped_hooks,
+            warnings: Vec::new(),
         });
     }
 
     record.created_namespace |= created_namespace;
+    still_locked()?;
     store.create(&record).await?;
 
     let verb = if is_upgrade { "Upgrade" } else { "Install" };
@@ -603,18 +696,16 @@ async fn deploy_locked(
             applier.install_crds(&rendered.crds, CRD_TIMEOUT).await?;
         }
         let applied = applier
-            .apply(&rendered.objects, &old_keys, CRD_TIMEOUT)
+            .apply(&rendered.objects, &previous, CRD_TIMEOUT)
             .await?;
-        let new_keys: HashSet<&ObjectKey> = applied.iter().collect();
-        let leftovers: Vec<Object> = old_objects
-            .into_iter()
-            .filter(|o| !new_keys.contains(&ObjectKey::of(o)))
-            .collect();
+        still_locked()?;
+        let leftovers = inventory.leftovers(&applier, &applied);
         let pruned = applier.delete(&leftovers, None).await?;
         if let Some(timeout) = settings.wait {
             let refs: Vec<&Object> = rendered.objects.iter().collect();
             applier.wait_ready(&refs, timeout).await?;
         }
+        still_locked()?;
         Ok((applied.len(), pruned))
     }
     .await;
@@ -627,7 +718,16 @@ async fn deploy_locked(
             }
             record.last_deployed = now();
             store.update(&record).await?;
-            finish_history(store, namespace, name, revision, settings.history_max).await?;
+            // The revision is deployed: bookkeeping of older ones is worth a warning, not a
+            // failure.
+            let warnings = finish_history(store, namespace, name, revision, settings.history_max)
+                .await
+                .err()
+                .map(|e| {
+                    format!("revision {revision} is deployed, but tidying the history failed: {e}")
+                })
+                .into_iter()
+                .collect();
             Ok(DeployOutcome {
                 release: record,
                 values_used,
@@ -635,13 +735,17 @@ async fn deploy_locked(
                 pruned,
                 dry_run: DryRun::None,
                 created_namespace,
+                skipped_hooks,
+                warnings,
             })
         }
         Err(error) => {
             record.status = Status::Failed;
             record.description = format!("{verb} failed: {}", error_summary(&error));
             record.last_deployed = now();
-            store.update(&record).await?;
+            // If even this fails, the revision stays pending and the next operation marks it
+            // failed; the user needs the original error more.
+            let _ = store.update(&record).await;
             Err(error)
         }
     }
@@ -673,6 +777,8 @@ pub struct RollbackOutcome {
     pub target: u64,
     pub applied: usize,
     pub pruned: DeleteReport,
+    /// Things that went wrong after the revision was recorded deployed.
+    pub warnings: Vec<String>,
 }
 
 /// Re-applies a stored revision's manifest (no chart, no repository, no render) as a new
@@ -693,7 +799,8 @@ pub async fn rollback(
         store,
         &namespace,
         name,
-        rollback_locked(cluster, store, settings, &namespace),
+        guard.is_some(),
+        rollback_locked(cluster, store, settings, &namespace, guard.as_ref()),
     )
     .await;
     // The operation's own error comes first; a lease that could not be deleted expires anyway.
@@ -711,7 +818,9 @@ async fn rollback_locked(
     store: &impl Store,
     settings: &RollbackSettings,
     namespace: &str,
+    guard: Option<&lock::LockGuard>,
 ) -> Result<RollbackOutcome> {
+    let still_locked = || guard.map_or(Ok(()), lock::LockGuard::check);
     let name = settings.release.as_str();
     let revisions = history_of(store, namespace, name).await?;
     let Some(latest) = revisions.last().cloned() else {
@@ -760,31 +869,30 @@ async fn rollback_locked(
         },
     )
     .await?;
-    let (old_objects, mut old_keys) = inventory(store, &revisions).await?;
-    // The target's own objects were this release's too.
-    old_keys.extend(objects.iter().map(ObjectKey::of));
+    let inventory = inventory(store, &revisions).await?;
+    let previous = inventory.deployed_keys(&applier);
     if settings.dry_run {
-        let applied = applier.apply(&objects, &old_keys, CRD_TIMEOUT).await?;
+        let applied = applier.apply(&objects, &previous, CRD_TIMEOUT).await?;
         return Ok(RollbackOutcome {
             release: record,
             target,
             applied: applied.len(),
             pruned: DeleteReport::default(),
+            warnings: Vec::new(),
         });
     }
+    still_locked()?;
     store.create(&record).await?;
     let outcome: Result<(usize, DeleteReport)> = async {
-        let applied = applier.apply(&objects, &old_keys, CRD_TIMEOUT).await?;
-        let keep: HashSet<&ObjectKey> = applied.iter().collect();
-        let leftovers: Vec<Object> = old_objects
-            .into_iter()
-            .filter(|o| !keep.contains(&ObjectKey::of(o)))
-            .collect();
+        let applied = applier.apply(&objects, &previous, CRD_TIMEOUT).await?;
+        still_locked()?;
+        let leftovers = inventory.leftovers(&applier, &applied);
         let pruned = applier.delete(&leftovers, None).await?;
         if let Some(timeout) = settings.wait {
             let refs: Vec<&Object> = objects.iter().collect();
             applier.wait_ready(&refs, timeout).await?;
         }
+        still_locked()?;
         Ok((applied.len(), pruned))
     }
     .await;
@@ -792,18 +900,26 @@ async fn rollback_locked(
         Ok((applied, pruned)) => {
             record.status = Status::Deployed;
             store.update(&record).await?;
-            finish_history(store, namespace, name, revision, settings.history_max).await?;
+            let warnings = finish_history(store, namespace, name, revision, settings.history_max)
+                .await
+                .err()
+                .map(|e| {
+                    format!("revision {revision} is deployed, but tidying the history failed: {e}")
+                })
+                .into_iter()
+                .collect();
             Ok(RollbackOutcome {
                 release: record,
                 target,
                 applied,
                 pruned,
+                warnings,
             })
         }
         Err(error) => {
             record.status = Status::Failed;
             record.description = format!("Rollback to {target} failed: {}", error_summary(&error));
-            store.update(&record).await?;
+            let _ = store.update(&record).await;
             Err(error)
         }
     }
@@ -846,7 +962,8 @@ pub async fn uninstall(
         store,
         &namespace,
         name,
-        uninstall_locked(cluster, store, settings, &namespace),
+        guard.is_some(),
+        uninstall_locked(cluster, store, settings, &namespace, guard.as_ref()),
     )
     .await;
     let released = match guard {
@@ -866,7 +983,9 @@ async fn uninstall_locked(
     store: &impl Store,
     settings: &UninstallSettings,
     namespace: &str,
+    guard: Option<&lock::LockGuard>,
 ) -> Result<UninstallOutcome> {
+    let still_locked = || guard.map_or(Ok(()), lock::LockGuard::check);
     let name = settings.release.as_str();
     let revisions = history_of(store, namespace, name).await?;
     let Some(latest) = revisions.last().cloned() else {
@@ -889,7 +1008,7 @@ async fn uninstall_locked(
         ));
     }
     let mut record = store.get(namespace, name, latest.revision).await?;
-    let (mut objects, _) = inventory(store, &revisions).await?;
+    let mut objects = inventory(store, &revisions).await?.objects;
     if latest.status != Status::Uninstalled {
         for object in manifest_objects(&record)? {
             if !objects
@@ -923,6 +1042,9 @@ async fn uninstall_locked(
             ..Default::default()
         });
     }
+    let previous_status = record.status;
+    let previous_description = record.description.clone();
+    still_locked()?;
     if latest.status != Status::Uninstalled {
         record.status = Status::Uninstalling;
         store.update(&record).await?;
@@ -930,12 +1052,18 @@ async fn uninstall_locked(
     let deleted = match applier.delete(&objects, settings.wait).await {
         Ok(report) => report,
         Err(error) => {
-            record.status = Status::Failed;
-            record.description = format!("Uninstallation failed: {error}");
-            store.update(&record).await?;
+            // Put the status back (a deployed revision stays what rollback means by "the last
+            // good one") and keep the reason in the description.
+            record.status = previous_status;
+            record.description = format!(
+                "{previous_description} (uninstall failed: {})",
+                error.to_string().lines().next().unwrap_or_default()
+            );
+            let _ = store.update(&record).await;
             return Err(error.into());
         }
     };
+    still_locked()?;
     if settings.keep_history {
         record.status = Status::Uninstalled;
         record.deleted = Some(now());

@@ -40,7 +40,7 @@ pub struct DeployArgs {
     pub create_namespace: bool,
     /// Show what would happen: `client` renders only; `server` has the API server validate every
     /// object without storing anything
-    #[arg(long, value_name = "MODE", num_args = 0..=1, default_missing_value = "client", value_parser = ["client", "server", "none"])]
+    #[arg(long, value_name = "MODE", num_args = 0..=1, require_equals = true, default_missing_value = "client", value_parser = ["client", "server", "none"])]
     pub dry_run: Option<String>,
     /// Description of this revision, shown in `history`
     #[arg(long)]
@@ -216,7 +216,8 @@ pub fn run_deploy(
     upgrade: bool,
 ) -> Result<()> {
     let reader = crate::values::FsReader;
-    let outcome = if settings.dry_run == DryRun::Client {
+    // An install's client dry run needs no cluster; an upgrade's reads the history.
+    let outcome = if settings.dry_run == DryRun::Client && !upgrade {
         let namespace = global
             .namespace
             .clone()
@@ -235,6 +236,15 @@ pub fn run_deploy(
 fn print_outcome(outcome: &DeployOutcome, args: &DeployArgs) -> Result<()> {
     let record = &outcome.release;
     output::note(&format!("values: {}", outcome.values_used));
+    if !outcome.skipped_hooks.is_empty() {
+        output::note(&format!(
+            "warning: this version of charts does not run hooks; skipped {}",
+            outcome.skipped_hooks.join(", ")
+        ));
+    }
+    for warning in &outcome.warnings {
+        output::note(&format!("warning: {warning}"));
+    }
     if outcome.created_namespace {
         output::note(&format!("created namespace `{}`", record.namespace));
     }

@@ -63,6 +63,9 @@ pub fn rollback(global: &GlobalArgs, args: RollbackArgs) -> Result<()> {
         release::rollback(&cluster, &store, &settings).await
     })?;
     let record = &outcome.release;
+    for warning in &outcome.warnings {
+        output::note(&format!("warning: {warning}"));
+    }
     if args.dry_run {
         output::note(&format!(
             "dry run: the API server accepted the {} objects of revision {}; nothing was changed",

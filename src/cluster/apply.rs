@@ -193,6 +193,8 @@ pub struct Applier {
     cluster: Cluster,
     discovery: Discovery,
     options: ApplyOptions,
+    /// `(group, kind)` defined by CRDs that a dry run validated but did not create.
+    dry_run_kinds: HashSet<(String, String)>,
 }
 
 async fn discover(cluster: &Cluster) -> Result<Discovery, super::Error> {
@@ -273,6 +275,7 @@ impl Applier {
             discovery: discover(cluster).await?,
             cluster: cluster.clone(),
             options,
+            dry_run_kinds: HashSet::new(),
         })
     }
 
@@ -287,6 +290,35 @@ impl Applier {
         self.discovery
             .resolve_gvk(&gvk)
             .map(|(resource, capabilities)| (resource, capabilities.scope == Scope::Namespaced))
+    }
+
+    /// Like `resolve`, but any version the cluster serves for the kind's group will do: for
+    /// reading and deleting objects stored under a version the cluster no longer serves.
+    fn resolve_any_version(&self, api_version: &str, kind: &str) -> Option<(ApiResource, bool)> {
+        if let Some(found) = self.resolve(api_version, kind) {
+            return Some(found);
+        }
+        let (group, _) = api_version_parts(api_version);
+        let api_group = self.discovery.get(group)?;
+        api_group
+            .recommended_resources()
+            .into_iter()
+            .chain(
+                api_group
+                    .versions()
+                    .flat_map(|version| api_group.versioned_resources(version)),
+            )
+            .find(|(resource, _)| resource.kind == kind)
+            .map(|(resource, capabilities)| (resource, capabilities.scope == Scope::Namespaced))
+    }
+
+    /// The object's identity as the cluster sees it: no namespace for cluster-scoped kinds
+    /// (whatever the manifest says), the release namespace for namespaced ones without one.
+    pub fn key_of(&self, object: &Object) -> ObjectKey {
+        match self.resolve_any_version(object.api_version(), object.kind()) {
+            Some((_, namespaced)) => self.prepared(object, namespaced).0,
+            None => ObjectKey::of(object),
+        }
     }
 
     fn resolve_or_error(
@@ -432,10 +464,13 @@ impl Applier {
                 let Some(metadata) = live.get(&key.name) else {
                     continue;
                 };
-                if self.owned_by_us(metadata) || previous.contains(&key) {
+                let annotations = metadata.annotations.as_ref();
+                // An object of the release's deployed revision whose marks were lost (edited by
+                // hand) is still ours; one marked for another release never is.
+                let marked = annotations.is_some_and(|a| a.contains_key(RELEASE_NAME_ANNOTATION));
+                if self.owned_by_us(metadata) || (previous.contains(&key) && !marked) {
                     continue;
                 }
-                let annotations = metadata.annotations.as_ref();
                 let reason = match (
                     annotations.and_then(|a| a.get(RELEASE_NAME_ANNOTATION)),
                     annotations.and_then(|a| a.get(RELEASE_NAMESPACE_ANNOTATION)),
@@ -491,7 +526,10 @@ impl Applier {
     }
 
     async fn apply_batch(&self, batch: &[&Object]) -> Result<Vec<ObjectKey>, Error> {
-        let (resource, namespaced) = self.resolve_or_error("apply", batch[0])?;
+        let Some(first) = batch.first() else {
+            return Ok(Vec::new());
+        };
+        let (resource, namespaced) = self.resolve_or_error("apply", first)?;
         let results: Vec<Result<ObjectKey, Error>> = stream::iter(batch.iter())
             .map(|object| self.apply_one(object, &resource, namespaced))
             .buffered(self.options.concurrency.max(1))
@@ -533,7 +571,12 @@ impl Applier {
             }
         }
         let applied = self.apply_batch(&missing).await?;
-        if self.options.dry_run || applied.is_empty() {
+        if self.options.dry_run {
+            self.dry_run_kinds
+                .extend(missing.iter().filter_map(|crd| crd_kind(crd)));
+            return Ok(());
+        }
+        if applied.is_empty() {
             return Ok(());
         }
         self.wait_ready(&missing, timeout).await?;
@@ -568,17 +611,12 @@ impl Applier {
         let refs: Vec<&Object> = objects.iter().collect();
         let batches = kind_batches(&refs);
         // Kinds the chart's own templated CRDs define are unknown until those CRDs apply.
-        let defined_here: HashSet<(String, String)> = objects
+        let mut defined_here: HashSet<(String, String)> = objects
             .iter()
             .filter(|o| o.kind() == "CustomResourceDefinition")
-            .filter_map(|crd| {
-                let spec = &crd.value["spec"];
-                Some((
-                    spec["group"].as_str()?.to_string(),
-                    spec["names"]["kind"].as_str()?.to_string(),
-                ))
-            })
+            .filter_map(crd_kind)
             .collect();
+        defined_here.extend(self.dry_run_kinds.iter().cloned());
         let mut checked = vec![false; batches.len()];
         for (index, batch) in batches.iter().enumerate() {
             let first = batch[0];
@@ -658,7 +696,18 @@ impl Applier {
     async fn statuses(&self, objects: &[&Object]) -> Vec<Result<(ObjectKey, Readiness), Error>> {
         stream::iter(objects.iter())
             .map(|object| async move {
-                let (resource, namespaced) = self.resolve_or_error("read", object)?;
+                let (resource, namespaced) = self
+                    .resolve_any_version(object.api_version(), object.kind())
+                    .ok_or_else(|| {
+                        Error::new(
+                            "read",
+                            ObjectKey::of(object),
+                            Reason::UnknownKind {
+                                api_version: object.api_version().to_string(),
+                                kind: object.kind().to_string(),
+                            },
+                        )
+                    })?;
                 let (key, _) = self.prepared(object, namespaced);
                 let api = self.api(&resource, key.namespace.as_deref());
                 let live = retry(|| api.get_opt(&key.name)).await.map_err(|e| {
@@ -725,9 +774,12 @@ impl Applier {
         refs.reverse();
         let mut report = DeleteReport::default();
         let mut deleted_objects: Vec<&Object> = Vec::new();
+        // A failure in one kind does not stop the others: as much as possible is removed, and
+        // every failure is counted in the error.
+        let mut all_failures: Vec<Error> = Vec::new();
         for batch in kind_batches(&refs) {
             let Some((resource, namespaced)) =
-                self.resolve(batch[0].api_version(), batch[0].kind())
+                self.resolve_any_version(batch[0].api_version(), batch[0].kind())
             else {
                 // The kind is gone (its CRD was removed): so are its objects.
                 report
@@ -742,10 +794,13 @@ impl Applier {
             }
             let mut to_delete: Vec<(ObjectKey, &Object)> = Vec::new();
             for (namespace, objects) in by_namespace {
-                let live = self
-                    .live_metadata(&resource, namespace.as_deref())
-                    .await
-                    .map_err(|reason| Error::new("delete", ObjectKey::of(objects[0]), reason))?;
+                let live = match self.live_metadata(&resource, namespace.as_deref()).await {
+                    Ok(live) => live,
+                    Err(reason) => {
+                        all_failures.push(Error::new("delete", ObjectKey::of(objects[0]), reason));
+                        continue;
+                    }
+                };
                 for object in objects {
                     let (key, _) = self.prepared(object, namespaced);
                     match live.get(&key.name) {
@@ -785,16 +840,15 @@ impl Applier {
                 .buffered(self.options.concurrency.max(1))
                 .collect()
                 .await;
-            let mut failures = Vec::new();
             for result in results {
                 match result {
                     Ok(key) => report.deleted.push(key),
-                    Err(error) => failures.push(error),
+                    Err(error) => all_failures.push(error),
                 }
             }
-            first_of(failures)?;
             deleted_objects.extend(to_delete.iter().map(|(_, o)| *o));
         }
+        first_of(all_failures)?;
         if let Some(timeout) = wait.filter(|_| !self.options.dry_run) {
             self.wait_gone(&deleted_objects, timeout).await?;
         }
@@ -808,7 +862,11 @@ impl Applier {
         while !pending.is_empty() {
             let checks: Vec<Result<Option<&Object>, Error>> = stream::iter(pending.iter())
                 .map(|object| async move {
-                    let (resource, namespaced) = self.resolve_or_error("delete", object)?;
+                    let Some((resource, namespaced)) =
+                        self.resolve_any_version(object.api_version(), object.kind())
+                    else {
+                        return Ok(None);
+                    };
                     let (key, _) = self.prepared(object, namespaced);
                     let api = self.api(&resource, key.namespace.as_deref());
                     let live = retry(|| api.get_metadata_opt(&key.name))
@@ -848,6 +906,15 @@ impl Applier {
         }
         Ok(())
     }
+}
+
+/// The `(group, kind)` a CRD defines.
+fn crd_kind(crd: &Object) -> Option<(String, String)> {
+    let spec = &crd.value["spec"];
+    Some((
+        spec["group"].as_str()?.to_string(),
+        spec["names"]["kind"].as_str()?.to_string(),
+    ))
 }
 
 /// The first failure, counting the others; `Ok` when there is none.

@@ -1111,3 +1111,91 @@ fn pipeline_labels_show_in_history_and_select_in_list() {
         serde_json::json!({})
     );
 }
+
+/// Regression: pruning compared keys taken from the stored manifest (namespace filled by the
+/// renderer for kinds it does not know are cluster-scoped, or written by the template) with
+/// keys of the applied objects (no namespace), so every upgrade deleted the release's own
+/// cluster-scoped objects right after applying them.
+#[test]
+fn upgrades_keep_cluster_scoped_objects_even_when_the_template_gives_a_namespace() {
+    let lab = Lab::new();
+    let chart = TestChart::new(&lab.env, "rbac")
+        .file("crds/widget.yaml", &WIDGET_CRD.replace("Namespaced", "Cluster"))
+        .template(
+            "role.yaml",
+            "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: {{ Release.Name }}-reader\n  namespace: {{ Release.Namespace }}\nrules: []\n",
+        )
+        .template(
+            "widget.yaml",
+            "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: {{ Release.Name }}-global\n",
+        );
+    lab.ok(&["install", "rbac", &chart.arg(), "-n", "default"]);
+    assert!(lab.get(&["clusterrole", "rbac-reader"]).is_some());
+    assert!(lab.get(&["widgets", "rbac-global"]).is_some());
+    for _ in 0..2 {
+        let output = lab.run(&["upgrade", "rbac", &chart.arg()]);
+        assert!(output.status.success(), "{}", stderr(&output));
+        assert!(!stderr(&output).contains("deleted"), "{}", stderr(&output));
+        assert!(
+            lab.get(&["clusterrole", "rbac-reader"]).is_some(),
+            "still there"
+        );
+        assert!(
+            lab.get(&["widgets", "rbac-global"]).is_some(),
+            "still there"
+        );
+    }
+    lab.ok(&["rollback", "rbac", "1"]);
+    assert!(lab.get(&["clusterrole", "rbac-reader"]).is_some());
+    lab.ok(&["uninstall", "rbac"]);
+    assert!(
+        lab.get(&["clusterrole", "rbac-reader"]).is_none(),
+        "uninstall removes it"
+    );
+    assert!(lab.get(&["widgets", "rbac-global"]).is_none());
+}
+
+/// Regression: a failed install's manifest counted as the release's own inventory, so running
+/// the same install again adopted the object that had made it fail.
+#[test]
+fn retrying_a_refused_install_still_refuses_the_other_releases_object() {
+    let lab = Lab::new();
+    let chart = chart_arg(&web_chart(&lab.env));
+    lab.ok(&["install", "web", &chart]);
+    let other = TestChart::new(&lab.env, "other").template(
+        "cm.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web-config\ndata: {x: y}\n",
+    );
+    lab.fails(&["install", "other", &other.arg()]);
+    let error = lab.fails(&["install", "other", &other.arg()]);
+    assert!(error.contains("belongs to release `web`"), "{error}");
+    let error = lab.fails(&["upgrade", "other", &other.arg()]);
+    assert!(error.contains("belongs to release `web`"), "{error}");
+    let owner = &lab.configmap("default", "web-config").unwrap()["metadata"]["annotations"]["charts.dev/release-name"];
+    assert_eq!(owner, "web");
+}
+
+#[test]
+fn install_is_refused_while_a_revision_is_deployed_even_after_a_failed_upgrade() {
+    let lab = Lab::new();
+    let chart = chart_arg(&web_chart(&lab.env));
+    lab.ok(&["install", "web", &chart]);
+    let bad = web_chart(&lab.env).template(
+        "bad.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: Bad_Name\n",
+    );
+    lab.fails(&["upgrade", "web", &chart_arg(&bad)]);
+    let error = lab.fails(&["install", "web", &chart]);
+    assert!(
+        error.contains("release `web` already exists in namespace `default` (revision 1 is deployed; the latest, 2, is failed)"),
+        "{error}"
+    );
+    // An upgrade's client dry run renders as the real upgrade would: revision 3, an upgrade.
+    let preview = lab.ok(&["upgrade", "web", &chart, "--dry-run"]);
+    assert!(preview.contains("REVISION: 3\n"), "{preview}");
+    assert_eq!(
+        lab.records("default").len(),
+        2,
+        "the dry run recorded nothing"
+    );
+}
