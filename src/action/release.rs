@@ -500,9 +500,11 @@ pub async fn deploy(
             settings,
             upgrade,
             reader,
-            &namespace,
-            created_namespace,
-            guard.as_ref(),
+            Operation {
+                namespace: &namespace,
+                created_namespace,
+                guard: guard.as_ref(),
+            },
         ),
     )
     .await;
@@ -516,16 +518,26 @@ pub async fn deploy(
     Ok(value)
 }
 
+/// Where a locked deploy runs.
+struct Operation<'a> {
+    namespace: &'a str,
+    created_namespace: bool,
+    guard: Option<&'a lock::LockGuard>,
+}
+
 async fn deploy_locked(
     cluster: &Cluster,
     store: &impl Store,
     settings: &DeploySettings,
     upgrade: bool,
     reader: &dyn SourceReader,
-    namespace: &str,
-    created_namespace: bool,
-    guard: Option<&lock::LockGuard>,
+    operation: Operation<'_>,
 ) -> Result<DeployOutcome> {
+    let Operation {
+        namespace,
+        created_namespace,
+        guard,
+    } = operation;
     // Before each irreversible step: stop if another operation has taken the release over.
     let still_locked = || guard.map_or(Ok(()), lock::LockGuard::check);
     let name = settings.release.as_str();
