@@ -1,11 +1,26 @@
 //! YAML in one place: the `serde_yaml` API (provided by the maintained `serde_norway` fork),
 //! converted to and from the JSON data model that values, templates and objects use.
 
+mod emit;
+mod parse;
+mod scalar;
+
 use serde_json::Value;
 
 /// Turns YAML text into a JSON-model value, resolving `<<` merge keys and turning non-string
 /// keys into strings, as Helm does (it converts YAML to JSON before use).
+///
+/// Plain block YAML (what templates render) goes through a fast reader; everything else, and
+/// every error, through `serde_yaml`. Both give the same value for what the fast reader takes.
 pub fn from_str(text: &str) -> Result<Value, serde_yaml::Error> {
+    if let Some(value) = parse::from_str(text) {
+        return Ok(value);
+    }
+    from_str_with_serde_yaml(text)
+}
+
+/// [`from_str`] without the fast reader.
+pub fn from_str_with_serde_yaml(text: &str) -> Result<Value, serde_yaml::Error> {
     let mut yaml: serde_yaml::Value = serde_yaml::from_str(text)?;
     yaml.apply_merge()?;
     Ok(to_json(yaml))
@@ -56,8 +71,18 @@ fn key_to_string(key: serde_yaml::Value) -> String {
 
 /// Serialises a value as YAML without the trailing newline (Helm's `toYaml`).
 pub fn to_string(value: &Value) -> Result<String, serde_yaml::Error> {
-    let text = serde_yaml::to_string(value)?;
-    Ok(text.trim_end_matches('\n').to_string())
+    let mut text = to_document(value)?;
+    text.truncate(text.trim_end_matches('\n').len());
+    Ok(text)
+}
+
+/// Serialises a value as a YAML document, exactly as `serde_yaml::to_string` does (a fast
+/// writer handles the usual shapes, `serde_yaml` the rest).
+pub fn to_document(value: &Value) -> Result<String, serde_yaml::Error> {
+    match emit::to_string(value) {
+        Some(text) => Ok(text),
+        None => serde_yaml::to_string(value),
+    }
 }
 
 /// serde_yaml appends " at line L column C" to messages; callers print the location themselves.
@@ -67,3 +92,6 @@ pub fn strip_location(message: &str) -> String {
         None => message.to_string(),
     }
 }
+
+#[cfg(test)]
+mod tests;
