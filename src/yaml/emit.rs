@@ -175,47 +175,67 @@ impl Analysis {
             });
         }
         let bytes = text.as_bytes();
+        // Most strings in manifests are names, images and paths: a letter or digit first and
+        // nothing that could start a comment, an indicator or a break later.
+        let simple = |b: &u8| {
+            b.is_ascii_alphanumeric() || matches!(b, b'.' | b'/' | b'_' | b'-' | b'+' | b'=')
+        };
+        if bytes[0].is_ascii_alphanumeric() && bytes.iter().all(simple) {
+            return Some(Analysis {
+                plain_allowed: true,
+                single_quoted_allowed: true,
+                block_allowed: true,
+            });
+        }
         let mut indicators = text.starts_with("---") || text.starts_with("...");
         let mut special = false;
         let mut line_breaks = false;
         let mut space_break = false;
         let mut break_space = false;
-        let blank_or_end =
-            |index: usize| matches!(bytes.get(index), None | Some(b' ' | b'\t' | b'\n'));
-        let mut previous: Option<char> = None;
-        for (index, ch) in text.char_indices() {
-            if matches!(ch, '\r' | '\u{85}' | '\u{2028}' | '\u{2029}') {
-                return None;
+        // The previous character if it was ASCII, else 0x80. Byte by byte: everything that
+        // matters here is ASCII, and non-ASCII characters only need the printable check.
+        let mut previous = 0u8;
+        let mut index = 0;
+        while index < bytes.len() {
+            let byte = bytes[index];
+            if byte >= 0x80 {
+                let ch = text[index..].chars().next()?;
+                if matches!(ch, '\u{85}' | '\u{2028}' | '\u{2029}') {
+                    return None;
+                }
+                special |= !is_printable(ch);
+                previous = 0x80;
+                index += ch.len_utf8();
+                continue;
             }
-            let followed_by_blank = blank_or_end(index + ch.len_utf8());
+            let followed_by_blank =
+                matches!(bytes.get(index + 1), None | Some(b' ' | b'\t' | b'\n'));
             if index == 0 {
-                match ch {
-                    '#' | ',' | '[' | ']' | '{' | '}' | '&' | '*' | '!' | '|' | '>' | '\''
-                    | '"' | '%' | '@' | '`' => indicators = true,
-                    '?' | ':' | '-' if followed_by_blank => indicators = true,
+                match byte {
+                    b'#' | b',' | b'[' | b']' | b'{' | b'}' | b'&' | b'*' | b'!' | b'|' | b'>'
+                    | b'\'' | b'"' | b'%' | b'@' | b'`' => indicators = true,
+                    b'?' | b':' | b'-' if followed_by_blank => indicators = true,
                     _ => {}
                 }
             } else {
-                match ch {
-                    ':' if followed_by_blank => indicators = true,
-                    '#' if matches!(previous, Some(' ' | '\t' | '\n')) => indicators = true,
+                match byte {
+                    b':' if followed_by_blank => indicators = true,
+                    b'#' if matches!(previous, b' ' | b'\t' | b'\n') => indicators = true,
                     _ => {}
                 }
             }
-            if !is_printable(ch) {
-                special = true;
-            }
-            match (previous, ch) {
-                (_, '\n') => {
+            match byte {
+                b'\r' => return None,
+                b'\n' => {
                     line_breaks = true;
-                    if previous == Some(' ') {
-                        space_break = true;
-                    }
+                    space_break |= previous == b' ';
                 }
-                (Some('\n'), ' ') => break_space = true,
-                _ => {}
+                b' ' => break_space |= previous == b'\n',
+                0x21..=0x7E => {}
+                _ => special = true,
             }
-            previous = Some(ch);
+            previous = byte;
+            index += 1;
         }
         let leading_space = bytes[0] == b' ' || bytes[0] == b'\n';
         let trailing_space = bytes[bytes.len() - 1] == b' ';

@@ -19,6 +19,11 @@ pub fn from_str(text: &str) -> Result<Value, serde_yaml::Error> {
     from_str_with_serde_yaml(text)
 }
 
+/// The fast reader alone: `None` for anything it leaves to `serde_yaml` (see [`parse`]).
+pub fn from_str_fast(text: &str) -> Option<Value> {
+    parse::from_str(text)
+}
+
 /// [`from_str`] without the fast reader.
 pub fn from_str_with_serde_yaml(text: &str) -> Result<Value, serde_yaml::Error> {
     let mut yaml: serde_yaml::Value = serde_yaml::from_str(text)?;
