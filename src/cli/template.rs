@@ -114,9 +114,9 @@ pub fn template(global: &GlobalArgs, args: TemplateArgs) -> Result<()> {
 
     let result = match &args.output_dir {
         None => {
-            let mut text = String::new();
+            let mut text = String::with_capacity(64 * 1024);
             for object in selected {
-                text.push_str(&document(object)?);
+                push_document(&mut text, object)?;
             }
             output::print(&text)
         }
@@ -130,21 +130,18 @@ pub fn template(global: &GlobalArgs, args: TemplateArgs) -> Result<()> {
 }
 
 /// One object as Helm prints it: a `---` line, a `# Source:` comment, then the YAML.
-fn document(object: &Object) -> Result<String> {
-    Ok(format!(
-        "---\n# Source: {}\n{}",
-        object.source,
-        output::to_yaml(&object.value)?
-    ))
+fn push_document(text: &mut String, object: &Object) -> Result<()> {
+    text.push_str("---\n# Source: ");
+    text.push_str(&object.source);
+    text.push('\n');
+    crate::yaml::push_document(text, &object.value)
+        .map_err(|e| Error::message(format!("cannot write YAML: {e}")))
 }
 
 fn write_output_dir(dir: &std::path::Path, objects: &[&Object]) -> Result<()> {
     let mut files: indexmap::IndexMap<&str, String> = indexmap::IndexMap::new();
     for object in objects {
-        files
-            .entry(&object.source)
-            .or_default()
-            .push_str(&document(object)?);
+        push_document(files.entry(&object.source).or_default(), object)?;
     }
     let mut report = String::new();
     for (source, text) in files {

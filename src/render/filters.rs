@@ -33,6 +33,11 @@ fn error(message: impl std::fmt::Display) -> tera::Error {
 
 /// `toYaml`: YAML without the trailing newline; `{}`/`[]` for empty collections, as Helm.
 pub fn to_yaml(value: &Value, _: Kwargs, _: &State) -> TeraResult<String> {
+    if !value.is_undefined()
+        && let Some(text) = crate::yaml::to_string_fast(value)
+    {
+        return Ok(text);
+    }
     let json = to_json(value);
     if json.is_null() {
         return Ok("null".to_string());
@@ -88,7 +93,7 @@ fn push_indented(out: &mut String, text: &str, width: usize) {
         if index > 0 {
             out.push('\n');
         }
-        out.extend(std::iter::repeat_n(' ', width));
+        crate::yaml::push_spaces(out, width);
         out.push_str(line);
     }
 }

@@ -9,25 +9,116 @@
 
 use std::fmt::Write as _;
 
-use serde_json::{Map, Value};
-
 use super::scalar;
 
-/// The value as `serde_yaml::to_string` writes it, or `None` for the shapes left to it.
-pub fn to_string(value: &Value) -> Option<String> {
-    let mut out = String::with_capacity(512);
-    match value {
-        Value::Object(map) if !map.is_empty() => write_map(&mut out, map, 0, false)?,
-        Value::Array(items) if !items.is_empty() => write_sequence(&mut out, items, 0, false)?,
-        Value::String(text) if text.contains('\n') => return None,
-        other => {
-            write_inline(&mut out, other, 0)?;
-            // `write_inline` puts the separating space before a scalar; a document has none.
-            out.remove(0);
+/// What the writer needs to know of a value. Implemented for `serde_json::Value` (objects,
+/// command output) and `tera::Value` (`toYaml`, which so skips a conversion).
+pub trait Node: Sized {
+    type Entries<'a>: Iterator<Item = (Option<&'a str>, &'a Self)>
+    where
+        Self: 'a;
+    fn shape(&self) -> Shape<'_, Self>;
+}
+
+pub enum Shape<'a, N: Node + 'a> {
+    Null,
+    Bool(bool),
+    Unsigned(u64),
+    Signed(i64),
+    Float(f64),
+    String(&'a str),
+    Sequence(&'a [N]),
+    /// Entries with a `None` key (not a string) make the writer give up.
+    Map(N::Entries<'a>, usize),
+    /// Anything the writer leaves to `serde_yaml`.
+    Other,
+}
+
+impl Node for serde_json::Value {
+    type Entries<'a> = std::iter::Map<
+        serde_json::map::Iter<'a>,
+        fn((&'a String, &'a serde_json::Value)) -> (Option<&'a str>, &'a serde_json::Value),
+    >;
+    fn shape(&self) -> Shape<'_, Self> {
+        use serde_json::Value;
+        match self {
+            Value::Null => Shape::Null,
+            Value::Bool(boolean) => Shape::Bool(*boolean),
+            Value::Number(number) => match (number.as_u64(), number.as_i64(), number.as_f64()) {
+                (Some(unsigned), _, _) => Shape::Unsigned(unsigned),
+                (_, Some(signed), _) => Shape::Signed(signed),
+                (_, _, Some(float)) => Shape::Float(float),
+                _ => Shape::Other,
+            },
+            Value::String(text) => Shape::String(text),
+            Value::Array(items) => Shape::Sequence(items),
+            Value::Object(map) => Shape::Map(map.iter().map(json_entry as fn(_) -> _), map.len()),
         }
     }
-    end_line(&mut out);
+}
+
+impl Node for tera::Value {
+    type Entries<'a> = std::iter::Map<
+        indexmap::map::Iter<'a, tera::value::Key<'static>, tera::Value>,
+        fn((&'a tera::value::Key<'static>, &'a tera::Value)) -> (Option<&'a str>, &'a tera::Value),
+    >;
+    fn shape(&self) -> Shape<'_, Self> {
+        use tera::value::ValueKind;
+        match self.kind() {
+            ValueKind::None => Shape::Null,
+            ValueKind::Bool => self.as_bool().map_or(Shape::Other, Shape::Bool),
+            ValueKind::U64 => self.as_u64().map_or(Shape::Other, Shape::Unsigned),
+            ValueKind::I64 => self.as_i64().map_or(Shape::Other, Shape::Signed),
+            ValueKind::F64 => self.as_f64().map_or(Shape::Other, Shape::Float),
+            ValueKind::String => self.as_str().map_or(Shape::Other, Shape::String),
+            ValueKind::Array => self.as_array().map_or(Shape::Other, Shape::Sequence),
+            ValueKind::Map => match self.as_map() {
+                Some(map) => Shape::Map(map.iter().map(tera_entry as fn(_) -> _), map.len()),
+                None => Shape::Other,
+            },
+            // Undefined, 128-bit integers and bytes: as `serde_json` sees them.
+            _ => Shape::Other,
+        }
+    }
+}
+
+fn json_entry<'a>(
+    (key, value): (&'a String, &'a serde_json::Value),
+) -> (Option<&'a str>, &'a serde_json::Value) {
+    (Some(key), value)
+}
+
+fn tera_entry<'a>(
+    (key, value): (&'a tera::value::Key<'static>, &'a tera::Value),
+) -> (Option<&'a str>, &'a tera::Value) {
+    (key.as_str(), value)
+}
+
+/// The value as `serde_yaml::to_string` writes it, or `None` for the shapes left to it.
+pub fn to_string<N: Node>(value: &N) -> Option<String> {
+    let mut out = String::with_capacity(512);
+    write_document(&mut out, value)?;
     Some(out)
+}
+
+/// Appends the value as `serde_yaml::to_string` writes it; on `None`, `out` may hold part of
+/// it and the caller truncates.
+pub fn write_document<N: Node>(out: &mut String, value: &N) -> Option<()> {
+    let start = out.len();
+    match value.shape() {
+        Shape::Map(entries, len) if len > 0 => write_map::<N>(out, entries, 0, false)?,
+        Shape::Sequence(items) if !items.is_empty() => write_sequence(out, items, 0, false)?,
+        Shape::String(text) if text.contains('\n') => return None,
+        _ => {
+            write_inline(out, value, 0)?;
+            // `write_inline` puts the separating space before a scalar; a document has none.
+            out.remove(start);
+        }
+    }
+    if !out.ends_with('\n') {
+        out.push('\n');
+    }
+    Some(())
 }
 
 fn end_line(out: &mut String) {
@@ -37,38 +128,40 @@ fn end_line(out: &mut String) {
 }
 
 fn indent_to(out: &mut String, indent: usize) {
-    out.extend(std::iter::repeat_n(' ', indent));
+    super::push_spaces(out, indent);
 }
 
 /// A block mapping with its keys at column `indent`. With `inline_first`, the first key goes on
 /// the current line (after a sequence's `- `).
-fn write_map(
+fn write_map<'a, N: Node + 'a>(
     out: &mut String,
-    map: &Map<String, Value>,
+    entries: N::Entries<'a>,
     indent: usize,
     inline_first: bool,
 ) -> Option<()> {
-    for (index, (key, value)) in map.iter().enumerate() {
+    for (index, (key, value)) in entries.enumerate() {
         if index > 0 || !inline_first {
             end_line(out);
             indent_to(out, indent);
         }
-        write_key(out, key)?;
+        write_key(out, key?)?;
         out.push(':');
-        match value {
-            Value::Object(child) if !child.is_empty() => write_map(out, child, indent + 2, false)?,
+        match value.shape() {
+            Shape::Map(child, len) if len > 0 => write_map::<N>(out, child, indent + 2, false)?,
             // libyaml writes a sequence inside a mapping "indentless": `- ` at the key's column.
-            Value::Array(items) if !items.is_empty() => write_sequence(out, items, indent, false)?,
-            other => write_inline(out, other, indent + 2)?,
+            Shape::Sequence(items) if !items.is_empty() => {
+                write_sequence(out, items, indent, false)?
+            }
+            _ => write_inline(out, value, indent + 2)?,
         }
     }
     Some(())
 }
 
 /// A block sequence with its `-` at column `indent`.
-fn write_sequence(
+fn write_sequence<N: Node>(
     out: &mut String,
-    items: &[Value],
+    items: &[N],
     indent: usize,
     inline_first: bool,
 ) -> Option<()> {
@@ -78,16 +171,16 @@ fn write_sequence(
             indent_to(out, indent);
         }
         out.push('-');
-        match item {
-            Value::Object(child) if !child.is_empty() => {
+        match item.shape() {
+            Shape::Map(child, len) if len > 0 => {
                 out.push(' ');
-                write_map(out, child, indent + 2, true)?;
+                write_map::<N>(out, child, indent + 2, true)?;
             }
-            Value::Array(inner) if !inner.is_empty() => {
+            Shape::Sequence(inner) if !inner.is_empty() => {
                 out.push(' ');
                 write_sequence(out, inner, indent + 2, true)?;
             }
-            other => write_inline(out, other, indent + 2)?,
+            _ => write_inline(out, item, indent + 2)?,
         }
     }
     Some(())
@@ -95,28 +188,28 @@ fn write_sequence(
 
 /// A scalar or an empty collection after `key:` or `-`, with its leading space. `indent` is
 /// where the lines of a literal block go.
-fn write_inline(out: &mut String, value: &Value, indent: usize) -> Option<()> {
+fn write_inline<N: Node>(out: &mut String, value: &N, indent: usize) -> Option<()> {
     out.push(' ');
-    match value {
-        Value::Null => out.push_str("null"),
-        Value::Bool(true) => out.push_str("true"),
-        Value::Bool(false) => out.push_str("false"),
-        Value::Number(number) => {
-            if let Some(unsigned) = number.as_u64() {
-                let _ = write!(out, "{unsigned}");
-            } else if let Some(signed) = number.as_i64() {
-                let _ = write!(out, "{signed}");
-            } else {
-                let float = number.as_f64()?;
-                if !float.is_finite() {
-                    return None;
-                }
-                out.push_str(ryu::Buffer::new().format_finite(float));
-            }
+    match value.shape() {
+        Shape::Null => out.push_str("null"),
+        Shape::Bool(true) => out.push_str("true"),
+        Shape::Bool(false) => out.push_str("false"),
+        Shape::Unsigned(number) => {
+            let _ = write!(out, "{number}");
         }
-        Value::String(text) => write_string(out, text, indent)?,
-        Value::Array(_) => out.push_str("[]"),
-        Value::Object(_) => out.push_str("{}"),
+        Shape::Signed(number) => {
+            let _ = write!(out, "{number}");
+        }
+        Shape::Float(float) => {
+            if !float.is_finite() {
+                return None;
+            }
+            out.push_str(ryu::Buffer::new().format_finite(float));
+        }
+        Shape::String(text) => write_string(out, text, indent)?,
+        Shape::Sequence(_) => out.push_str("[]"),
+        Shape::Map(..) => out.push_str("{}"),
+        Shape::Other => return None,
     }
     Some(())
 }

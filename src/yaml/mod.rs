@@ -1,7 +1,7 @@
 //! YAML in one place: the `serde_yaml` API (provided by the maintained `serde_norway` fork),
 //! converted to and from the JSON data model that values, templates and objects use.
 
-mod emit;
+pub mod emit;
 mod parse;
 mod scalar;
 
@@ -81,12 +81,39 @@ pub fn to_string(value: &Value) -> Result<String, serde_yaml::Error> {
     Ok(text)
 }
 
+/// [`to_string`] for any value the fast writer knows (`tera::Value` for `toYaml`), or `None`
+/// when the value needs `serde_yaml`.
+pub fn to_string_fast<N: emit::Node>(value: &N) -> Option<String> {
+    let mut text = emit::to_string(value)?;
+    text.truncate(text.trim_end_matches('\n').len());
+    Some(text)
+}
+
 /// Serialises a value as a YAML document, exactly as `serde_yaml::to_string` does (a fast
 /// writer handles the usual shapes, `serde_yaml` the rest).
 pub fn to_document(value: &Value) -> Result<String, serde_yaml::Error> {
-    match emit::to_string(value) {
-        Some(text) => Ok(text),
-        None => serde_yaml::to_string(value),
+    let mut text = String::new();
+    push_document(&mut text, value)?;
+    Ok(text)
+}
+
+/// Appends [`to_document`]'s text to `out`.
+pub fn push_document(out: &mut String, value: &Value) -> Result<(), serde_yaml::Error> {
+    let start = out.len();
+    if emit::write_document(out, value).is_none() {
+        out.truncate(start);
+        out.push_str(&serde_yaml::to_string(value)?);
+    }
+    Ok(())
+}
+
+/// Appends `count` spaces (indentation) without going character by character.
+pub fn push_spaces(out: &mut String, mut count: usize) {
+    const SPACES: &str = "                                                                ";
+    while count > 0 {
+        let chunk = count.min(SPACES.len());
+        out.push_str(&SPACES[..chunk]);
+        count -= chunk;
     }
 }
 

@@ -35,8 +35,10 @@ pub fn from_str(text: &str) -> Option<Value> {
     let Some((indent, content)) = parser.peek() else {
         return Some(Value::Null);
     };
-    let value = if is_sequence_item(content) || split_key(content).ok()?.is_some() {
-        parser.block_node(indent)?
+    let value = if is_sequence_item(content) {
+        parser.sequence(indent, content)?
+    } else if let Some((key, rest)) = split_key(content).ok()? {
+        parser.mapping(indent, key, rest)?
     } else {
         // A document that is one scalar or flow collection, as `fromYaml` may read.
         parser.position += 1;
@@ -80,7 +82,7 @@ struct Parser<'a> {
 }
 
 fn indent_of(line: &str) -> usize {
-    line.len() - line.trim_start_matches(' ').len()
+    line.bytes().take_while(|&b| b == b' ').count()
 }
 
 /// Text that can start a plain scalar in block context without any doubt.
@@ -173,12 +175,11 @@ impl<'a> Parser<'a> {
     /// The next line with content (not blank, not only a comment), with its indentation.
     fn peek(&mut self) -> Option<(usize, &'a str)> {
         while let Some(line) = self.lines.get(self.position) {
-            let content = line.trim_start_matches(' ');
-            if content.is_empty() || content.starts_with('#') {
-                self.position += 1;
-                continue;
+            let indent = indent_of(line);
+            match line.as_bytes().get(indent) {
+                None | Some(b'#') => self.position += 1,
+                Some(_) => return Some((indent, &line[indent..])),
             }
-            return Some((line.len() - content.len(), content));
         }
         None
     }
@@ -188,20 +189,17 @@ impl<'a> Parser<'a> {
         let (_, content) = self.peek()?;
         if is_sequence_item(content) {
             self.sequence(indent, content)
-        } else if split_key(content).ok()?.is_some() {
-            self.mapping(indent, content)
         } else {
-            None
+            let (key, rest) = split_key(content).ok()??;
+            self.mapping(indent, key, rest)
         }
     }
 
-    /// A block mapping with keys at column `indent`; `first` is the text of its first entry,
-    /// which starts at that column of the current line.
-    fn mapping(&mut self, indent: usize, first: &'a str) -> Option<Value> {
+    /// A block mapping with keys at column `indent`, whose first key (read from the current
+    /// line) is `key`, followed by `rest`.
+    fn mapping(&mut self, indent: usize, mut key: String, mut rest: &'a str) -> Option<Value> {
         let mut map = Map::new();
-        let mut entry = first;
         loop {
-            let (key, rest) = split_key(entry).ok()??;
             let value = self.value_after_indicator(rest, indent, true)?;
             if map.insert(key, value).is_some() {
                 return None;
@@ -211,7 +209,7 @@ impl<'a> Parser<'a> {
                     if is_sequence_item(content) {
                         return None;
                     }
-                    entry = content;
+                    (key, rest) = split_key(content).ok()??;
                 }
                 Some((next, _)) if next > indent => return None,
                 _ => return Some(Value::Object(map)),
@@ -229,8 +227,11 @@ impl<'a> Parser<'a> {
             let column = indent + 1 + (after.len() - content.len());
             let value = if is_sequence_item(content) {
                 self.sequence(column, content)?
-            } else if !content.is_empty() && split_key(content).ok()?.is_some() {
-                self.mapping(column, content)?
+            } else if let Some((key, rest)) = match content.is_empty() {
+                true => None,
+                false => split_key(content).ok()?,
+            } {
+                self.mapping(column, key, rest)?
             } else {
                 self.value_after_indicator(after, indent, false)?
             };

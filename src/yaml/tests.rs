@@ -412,3 +412,18 @@ fn reader_agrees_with_serde_yaml_on_mutated_documents() {
         check_parse(&text);
     }
 }
+
+#[test]
+fn writer_gives_tera_values_the_same_text() {
+    let mut random = Random(0xabad_1dea_0000_0001);
+    for _ in 0..2000 {
+        let value = random.value(0);
+        let tera = tera::Value::from_serializable(&value);
+        assert_eq!(
+            emit::to_string(&tera),
+            emit::to_string(&value),
+            "writing {}",
+            exact(&value)
+        );
+    }
+}
