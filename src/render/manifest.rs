@@ -67,7 +67,6 @@ impl Object {
 /// documents are dropped. Errors name the template, the document and the rendered line.
 pub fn parse_documents(source: &str, text: &str) -> Result<Vec<Object>, Error> {
     let mut objects = Vec::new();
-    let mut current = String::new();
     let mut current_start = 1usize;
     let mut document_index = 0usize;
     let mut finish = |doc: &str, doc_start: usize, index: usize| -> Result<(), Error> {
@@ -111,22 +110,29 @@ pub fn parse_documents(source: &str, text: &str) -> Result<Vec<Object>, Error> {
             }),
         }
     };
+    // Documents are slices of the text between separator lines.
+    let mut offset = 0;
+    let mut current_offset = 0;
     for (line_number, line) in (1usize..).zip(text.split_inclusive('\n')) {
+        let line_start = offset;
+        offset += line.len();
+        if !line.starts_with("---") {
+            continue;
+        }
         let trimmed = line.trim_end();
         let is_separator =
             trimmed == "---" || trimmed.starts_with("--- ") || trimmed.starts_with("---\t");
         if is_separator {
-            finish(&current, current_start, document_index)?;
+            let current = &text[current_offset..line_start];
+            finish(current, current_start, document_index)?;
             if !current.trim().is_empty() {
                 document_index += 1;
             }
-            current.clear();
+            current_offset = offset;
             current_start = line_number + 1;
-        } else {
-            current.push_str(line);
         }
     }
-    finish(&current, current_start, document_index)?;
+    finish(&text[current_offset..], current_start, document_index)?;
     Ok(objects)
 }
 
