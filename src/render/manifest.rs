@@ -47,6 +47,12 @@ impl Object {
             None => format!("{}/{}", self.kind(), self.name()),
         }
     }
+    /// Whether the object is a hook (has any hook event).
+    pub fn is_hook(&self) -> bool {
+        self.annotation("charts.dev/hook")
+            .or_else(|| self.annotation("helm.sh/hook"))
+            .is_some_and(|events| events.split(',').any(|e| !e.trim().is_empty()))
+    }
     /// The hook events of a hook object (`charts.dev/hook`, or Helm's `helm.sh/hook` so ported
     /// charts keep working); empty for ordinary objects.
     pub fn hook_events(&self) -> Vec<String> {
@@ -257,8 +263,8 @@ pub fn sort_install_order(objects: &mut [Object]) {
 
 /// Sets `metadata.namespace` on namespaced objects that have none.
 pub fn fill_namespace(object: &mut Object, namespace: &str, cluster_scoped: &[String]) {
-    let kind = object.kind().to_string();
-    if CLUSTER_SCOPED_KINDS.contains(&kind.as_str()) || cluster_scoped.contains(&kind) {
+    let kind = object.kind();
+    if CLUSTER_SCOPED_KINDS.contains(&kind) || cluster_scoped.iter().any(|k| k == kind) {
         return;
     }
     if object.namespace().is_some() {
@@ -302,6 +308,27 @@ mod tests {
         match error {
             Error::InvalidYaml { line, .. } => assert!(line >= 7, "line {line}"),
             other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn hooks_are_objects_with_hook_events() {
+        let with = |annotations: serde_json::Value| Object {
+            source: String::new(),
+            value: serde_json::json!({"metadata": {"annotations": annotations}}),
+        };
+        for (annotations, hook) in [
+            (serde_json::json!({}), false),
+            (serde_json::json!({"charts.dev/hook": " , "}), false),
+            (
+                serde_json::json!({"charts.dev/hook": "pre-install,test"}),
+                true,
+            ),
+            (serde_json::json!({"helm.sh/hook": "test"}), true),
+        ] {
+            let object = with(annotations);
+            assert_eq!(object.is_hook(), hook, "{:?}", object.value);
+            assert_eq!(object.is_hook(), !object.hook_events().is_empty());
         }
     }
 

@@ -201,9 +201,8 @@ pub fn render(
     }
 
     let cluster_scoped = manifest::cluster_scoped_custom_kinds(objects.iter().chain(crds.iter()));
-    let (mut hooks, mut objects): (Vec<Object>, Vec<Object>) = objects
-        .into_iter()
-        .partition(|o| !o.hook_events().is_empty());
+    let (mut hooks, mut objects): (Vec<Object>, Vec<Object>) =
+        objects.into_iter().partition(|o| o.is_hook());
     for object in objects.iter_mut().chain(hooks.iter_mut()) {
         manifest::fill_namespace(object, &options.namespace, &cluster_scoped);
     }
