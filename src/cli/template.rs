@@ -114,8 +114,10 @@ pub fn template(global: &GlobalArgs, args: TemplateArgs) -> Result<()> {
 
     let result = match &args.output_dir {
         None => {
-            let text = documents(&selected)?;
-            output::print(&text)
+            for part in documents(&selected)? {
+                output::print(&part)?;
+            }
+            Ok(())
         }
         Some(dir) => write_output_dir(dir, &selected),
     };
@@ -126,9 +128,9 @@ pub fn template(global: &GlobalArgs, args: TemplateArgs) -> Result<()> {
     result
 }
 
-/// The objects as documents, written on as many threads as the render used: for a large chart
-/// writing the YAML costs a tenth of the whole run.
-fn documents(objects: &[&Object]) -> Result<String> {
+/// The objects as documents, in consecutive parts written on as many threads as the render
+/// used: for a large chart writing the YAML costs a tenth of the whole run.
+fn documents(objects: &[&Object]) -> Result<Vec<String>> {
     let threads = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1)
@@ -141,7 +143,7 @@ fn documents(objects: &[&Object]) -> Result<String> {
         Ok(text)
     };
     if threads <= 1 || objects.len() < 64 {
-        return write(objects);
+        return Ok(vec![write(objects)?]);
     }
     let parts: Vec<Result<String>> = std::thread::scope(|scope| {
         let workers: Vec<_> = objects
@@ -157,11 +159,7 @@ fn documents(objects: &[&Object]) -> Result<String> {
             })
             .collect()
     });
-    let mut text = String::new();
-    for part in parts {
-        text.push_str(&part?);
-    }
-    Ok(text)
+    parts.into_iter().collect()
 }
 
 /// One object as Helm prints it: a `---` line, a `# Source:` comment, then the YAML.
