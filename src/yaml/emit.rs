@@ -194,12 +194,8 @@ fn write_inline<N: Node>(out: &mut String, value: &N, indent: usize) -> Option<(
         Shape::Null => out.push_str("null"),
         Shape::Bool(true) => out.push_str("true"),
         Shape::Bool(false) => out.push_str("false"),
-        Shape::Unsigned(number) => {
-            let _ = write!(out, "{number}");
-        }
-        Shape::Signed(number) => {
-            let _ = write!(out, "{number}");
-        }
+        Shape::Unsigned(number) => out.push_str(itoa::Buffer::new().format(number)),
+        Shape::Signed(number) => out.push_str(itoa::Buffer::new().format(number)),
         Shape::Float(float) => {
             if !float.is_finite() {
                 return None;
