@@ -511,9 +511,9 @@ struct NodeOutput {
     notes: Option<String>,
 }
 
-/// Renders the charts on up to as many threads as there are cores (at most 4, which is where
-/// the gain ends for umbrella charts and peak memory keeps growing). Charts are independent:
-/// each has its own engine, values and context. Results come back in the order of `nodes`.
+/// Renders the charts on up to as many threads as there are cores, at most 4 (each thread holds
+/// a compiled chart engine, so more threads mostly cost memory). Charts are independent: each
+/// has its own engine, values and context. Results come back in the order of `nodes`.
 fn render_nodes(
     nodes: &[&Node],
     options: &RenderOptions,
