@@ -1,5 +1,9 @@
 //! YAML in one place: the `serde_yaml` API (provided by the maintained `serde_norway` fork),
 //! converted to and from the JSON data model that values, templates and objects use.
+//!
+//! Rendering reads and writes YAML for every object, so the usual block YAML goes through a
+//! fast reader ([`parse`]) and writer ([`emit`]) that give exactly `serde_yaml`'s values and
+//! text, and hand anything else (and every error) to `serde_yaml`.
 
 pub mod emit;
 mod parse;
