@@ -6,7 +6,8 @@
 #   bench/render.sh [RUNS]          (default 30 runs per chart)
 #
 # Env: CHARTS_BIN (default target/release/charts; built with `cargo build --release` if
-# missing), KEEP=1 keeps the generated charts.
+# missing), KEEP=1 keeps the generated charts, CALLGRIND=1 also counts the instructions of one
+# 20x10 run with valgrind's callgrind (repeatable, unlike times on a shared machine).
 # Targets: 20x10 under 20 ms and under 32 MiB; 20x20 costs at most 2.1x the time of 20x10.
 set -euo pipefail
 
@@ -71,6 +72,16 @@ else
 fi
 R10=$(peak_rss_kib "$WORK/t10")
 R20=$(peak_rss_kib "$WORK/t20")
+
+if [[ "${CALLGRIND:-0}" == 1 ]]; then
+  if command -v valgrind > /dev/null; then
+    valgrind --tool=callgrind --callgrind-out-file="$WORK/callgrind.out" \
+      "$BIN" template bench "$WORK/t10" 2> "$WORK/callgrind.log" > /dev/null
+    echo "instructions (callgrind, 20x10, all threads): $(sed -n 's/.*Collected : //p' "$WORK/callgrind.log")" >&2
+  else
+    echo "CALLGRIND=1: valgrind is missing (apt-get install valgrind)" >&2
+  fi
+fi
 
 awk -v t10="$T10" -v t20="$T20" -v r10="$R10" -v r20="$R20" -v runs="$RUNS" -v timer="$TIMER" '
 BEGIN {

@@ -28,7 +28,7 @@ pub enum Format {
 }
 
 pub fn to_yaml(value: &serde_json::Value) -> Result<String> {
-    serde_yaml::to_string(value).map_err(|e| Error::message(format!("cannot write YAML: {e}")))
+    crate::yaml::to_document(value).map_err(|e| Error::message(format!("cannot write YAML: {e}")))
 }
 
 pub fn to_json(value: &serde_json::Value) -> Result<String> {

@@ -4,7 +4,7 @@
 //! same name from overwriting each other (a long-standing Helm trap).
 
 use std::cell::Cell;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, OnceLock, Weak};
 
 use tera::{Context, Kwargs, State, Tera, TeraResult, Value};
 
@@ -43,7 +43,9 @@ impl ChartEngine {
         tera.autoescape_on(Vec::<&str>::new());
         register_filters(&mut tera);
 
-        let for_include = cell.clone();
+        // The functions reach the engine that holds them through a weak pointer: a strong one
+        // would make a cycle, and every chart's engine would stay in memory until exit.
+        let for_include = Arc::downgrade(&cell);
         let include_context = base_context.clone();
         let include_prefix = prefix.clone();
         tera.register_function("include", move |kwargs: Kwargs, _: &State| -> TeraResult<String> {
@@ -53,7 +55,8 @@ impl ChartEngine {
             } else {
                 format!("{include_prefix}{}", template.trim_start_matches("./"))
             };
-            let engine = for_include.get().ok_or_else(|| tera::Error::message("engine not ready"))?;
+            let cell = engine_of(&for_include)?;
+            let engine = cell.get().ok_or_else(|| tera::Error::message("engine not ready"))?;
             if !engine.contains_template(&name) {
                 return Err(tera::Error::message(format!("include: no template `{name}` in this chart")));
             }
@@ -71,13 +74,14 @@ impl ChartEngine {
             result
         });
 
-        let for_tpl = cell.clone();
+        let for_tpl = Arc::downgrade(&cell);
         let tpl_context = base_context;
         tera.register_function(
             "tpl",
             move |kwargs: Kwargs, _: &State| -> TeraResult<String> {
                 let template: String = kwargs.must_get("template")?;
-                let engine = for_tpl
+                let cell = engine_of(&for_tpl)?;
+                let engine = cell
                     .get()
                     .ok_or_else(|| tera::Error::message("engine not ready"))?;
                 engine.render_str(&template, &tpl_context, false)
@@ -111,6 +115,11 @@ impl ChartEngine {
         context.insert("Template", &template_object(name, &self.prefix));
         self.tera().render(name, &context)
     }
+}
+
+fn engine_of(weak: &Weak<OnceLock<Tera>>) -> TeraResult<Arc<OnceLock<Tera>>> {
+    weak.upgrade()
+        .ok_or_else(|| tera::Error::message("the chart's engine is gone"))
 }
 
 /// `Template.Name` and `Template.BasePath`, as Helm sets them.
@@ -147,4 +156,44 @@ fn register_filters(tera: &mut Tera) {
 /// Turns a JSON value into a Tera value once, so each template render only clones it.
 pub fn tera_value(value: &serde_json::Value) -> Value {
     Value::from_serializable(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `include` and `tpl` used to hold the engine strongly: a cycle that kept every chart's
+    /// compiled templates in memory until the process ended.
+    #[test]
+    fn an_engine_is_freed_when_dropped() {
+        let engine = ChartEngine::new(
+            "web/".to_string(),
+            vec![
+                Source {
+                    name: "web/templates/a.yaml".to_string(),
+                    text: "a: {{ include(template=\"templates/b.yaml\") }}".to_string(),
+                },
+                Source {
+                    name: "web/templates/b.yaml".to_string(),
+                    text: "b".to_string(),
+                },
+            ],
+            Arc::new(Vec::new()),
+            Arc::new(Context::new()),
+            "web".to_string(),
+        )
+        .unwrap();
+        assert_eq!(
+            engine
+                .render("web/templates/a.yaml", &Context::new())
+                .unwrap(),
+            "a: b"
+        );
+        let weak = Arc::downgrade(&engine.tera);
+        drop(engine);
+        assert!(
+            weak.upgrade().is_none(),
+            "the engine outlived its ChartEngine"
+        );
+    }
 }

@@ -1,16 +1,18 @@
 //! Template filters and functions with Helm's names and meanings, registered on every chart's
 //! Tera engine. Each is a plain function on Tera values so it can be tested on its own.
 
+use std::borrow::Cow;
+
 use base64::Engine as _;
 use sha2::Digest as _;
 use tera::{Kwargs, State, TeraResult, Value};
 
 /// Text of a value as Helm prints it: strings verbatim, everything else as JSON.
-pub fn to_text(value: &Value) -> String {
+pub fn to_text(value: &Value) -> Cow<'_, str> {
     match value.as_str() {
-        Some(s) => s.to_string(),
-        None if value.is_undefined() || value.is_none() => String::new(),
-        None => serde_json::to_string(&to_json(value)).unwrap_or_default(),
+        Some(s) => Cow::Borrowed(s),
+        None if value.is_undefined() || value.is_none() => Cow::Borrowed(""),
+        None => Cow::Owned(serde_json::to_string(&to_json(value)).unwrap_or_default()),
     }
 }
 
@@ -31,6 +33,11 @@ fn error(message: impl std::fmt::Display) -> tera::Error {
 
 /// `toYaml`: YAML without the trailing newline; `{}`/`[]` for empty collections, as Helm.
 pub fn to_yaml(value: &Value, _: Kwargs, _: &State) -> TeraResult<String> {
+    if !value.is_undefined()
+        && let Some(text) = crate::yaml::to_string_fast(value)
+    {
+        return Ok(text);
+    }
     let json = to_json(value);
     if json.is_null() {
         return Ok("null".to_string());
@@ -67,24 +74,32 @@ pub fn indent(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
 /// Helm's `nindent`: a newline, then `indent`.
 pub fn nindent(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
     let width: usize = kwargs.get("width")?.unwrap_or(4);
-    Ok(format!("\n{}", indent_text(&to_text(value), width)))
+    let mut out = String::from("\n");
+    push_indented(&mut out, &to_text(value), width);
+    Ok(out)
 }
 
 pub fn indent_text(text: &str, width: usize) -> String {
-    let pad = " ".repeat(width);
-    let mut out = String::with_capacity(text.len() + width * 8);
-    out.push_str(&pad);
-    for ch in text.chars() {
-        out.push(ch);
-        if ch == '\n' {
-            out.push_str(&pad);
-        }
-    }
+    let mut out = String::new();
+    push_indented(&mut out, text, width);
     out
 }
 
+/// Appends `text` with `width` spaces before every line (a final newline gets them too).
+fn push_indented(out: &mut String, text: &str, width: usize) {
+    let lines = text.bytes().filter(|&b| b == b'\n').count() + 1;
+    out.reserve(text.len() + width * lines);
+    for (index, line) in text.split('\n').enumerate() {
+        if index > 0 {
+            out.push('\n');
+        }
+        crate::yaml::push_spaces(out, width);
+        out.push_str(line);
+    }
+}
+
 pub fn b64enc(value: &Value, _: Kwargs, _: &State) -> String {
-    base64::engine::general_purpose::STANDARD.encode(to_text(value))
+    base64::engine::general_purpose::STANDARD.encode(to_text(value).as_bytes())
 }
 
 pub fn b64dec(text: &str, _: Kwargs, _: &State) -> TeraResult<String> {
@@ -221,6 +236,8 @@ mod tests {
     #[test]
     fn indent_every_line_like_helm() {
         assert_eq!(indent_text("a: 1\nb: 2", 2), "  a: 1\n  b: 2");
+        assert_eq!(indent_text("a\n\nb\n", 2), "  a\n  \n  b\n  ");
+        assert_eq!(indent_text("", 3), "   ");
     }
 
     #[test]

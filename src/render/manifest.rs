@@ -47,6 +47,12 @@ impl Object {
             None => format!("{}/{}", self.kind(), self.name()),
         }
     }
+    /// Whether the object is a hook (has any hook event).
+    pub fn is_hook(&self) -> bool {
+        self.annotation("charts.dev/hook")
+            .or_else(|| self.annotation("helm.sh/hook"))
+            .is_some_and(|events| events.split(',').any(|e| !e.trim().is_empty()))
+    }
     /// The hook events of a hook object (`charts.dev/hook`, or Helm's `helm.sh/hook` so ported
     /// charts keep working); empty for ordinary objects.
     pub fn hook_events(&self) -> Vec<String> {
@@ -67,7 +73,6 @@ impl Object {
 /// documents are dropped. Errors name the template, the document and the rendered line.
 pub fn parse_documents(source: &str, text: &str) -> Result<Vec<Object>, Error> {
     let mut objects = Vec::new();
-    let mut current = String::new();
     let mut current_start = 1usize;
     let mut document_index = 0usize;
     let mut finish = |doc: &str, doc_start: usize, index: usize| -> Result<(), Error> {
@@ -111,22 +116,29 @@ pub fn parse_documents(source: &str, text: &str) -> Result<Vec<Object>, Error> {
             }),
         }
     };
+    // Documents are slices of the text between separator lines.
+    let mut offset = 0;
+    let mut current_offset = 0;
     for (line_number, line) in (1usize..).zip(text.split_inclusive('\n')) {
+        let line_start = offset;
+        offset += line.len();
+        if !line.starts_with("---") {
+            continue;
+        }
         let trimmed = line.trim_end();
         let is_separator =
             trimmed == "---" || trimmed.starts_with("--- ") || trimmed.starts_with("---\t");
         if is_separator {
-            finish(&current, current_start, document_index)?;
+            let current = &text[current_offset..line_start];
+            finish(current, current_start, document_index)?;
             if !current.trim().is_empty() {
                 document_index += 1;
             }
-            current.clear();
+            current_offset = offset;
             current_start = line_number + 1;
-        } else {
-            current.push_str(line);
         }
     }
-    finish(&current, current_start, document_index)?;
+    finish(&text[current_offset..], current_start, document_index)?;
     Ok(objects)
 }
 
@@ -251,8 +263,8 @@ pub fn sort_install_order(objects: &mut [Object]) {
 
 /// Sets `metadata.namespace` on namespaced objects that have none.
 pub fn fill_namespace(object: &mut Object, namespace: &str, cluster_scoped: &[String]) {
-    let kind = object.kind().to_string();
-    if CLUSTER_SCOPED_KINDS.contains(&kind.as_str()) || cluster_scoped.contains(&kind) {
+    let kind = object.kind();
+    if CLUSTER_SCOPED_KINDS.contains(&kind) || cluster_scoped.iter().any(|k| k == kind) {
         return;
     }
     if object.namespace().is_some() {
@@ -296,6 +308,27 @@ mod tests {
         match error {
             Error::InvalidYaml { line, .. } => assert!(line >= 7, "line {line}"),
             other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn hooks_are_objects_with_hook_events() {
+        let with = |annotations: serde_json::Value| Object {
+            source: String::new(),
+            value: serde_json::json!({"metadata": {"annotations": annotations}}),
+        };
+        for (annotations, hook) in [
+            (serde_json::json!({}), false),
+            (serde_json::json!({"charts.dev/hook": " , "}), false),
+            (
+                serde_json::json!({"charts.dev/hook": "pre-install,test"}),
+                true,
+            ),
+            (serde_json::json!({"helm.sh/hook": "test"}), true),
+        ] {
+            let object = with(annotations);
+            assert_eq!(object.is_hook(), hook, "{:?}", object.value);
+            assert_eq!(object.is_hook(), !object.hook_events().is_empty());
         }
     }
 

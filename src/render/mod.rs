@@ -182,24 +182,27 @@ pub fn render(
     )?;
 
     let capabilities = capabilities(&kube, options);
+    let mut nodes = Vec::new();
+    flatten(&root, &mut nodes);
     let mut objects = Vec::new();
     let mut crds = Vec::new();
     let mut notes = None;
     let mut templates = Vec::new();
-    render_node(
-        &root,
-        options,
-        &capabilities,
-        &mut objects,
-        &mut crds,
-        &mut notes,
-        &mut templates,
-    )?;
+    // In tree order, so objects keep their order and the first error is the one a render
+    // chart by chart would have stopped at.
+    for output in render_nodes(&nodes, options, &capabilities) {
+        let output = output?;
+        objects.extend(output.objects);
+        crds.extend(output.crds);
+        templates.extend(output.templates);
+        if output.notes.is_some() {
+            notes = output.notes;
+        }
+    }
 
     let cluster_scoped = manifest::cluster_scoped_custom_kinds(objects.iter().chain(crds.iter()));
-    let (mut hooks, mut objects): (Vec<Object>, Vec<Object>) = objects
-        .into_iter()
-        .partition(|o| !o.hook_events().is_empty());
+    let (mut hooks, mut objects): (Vec<Object>, Vec<Object>) =
+        objects.into_iter().partition(|o| o.is_hook());
     for object in objects.iter_mut().chain(hooks.iter_mut()) {
         manifest::fill_namespace(object, &options.namespace, &cluster_scoped);
     }
@@ -491,21 +494,85 @@ fn source_of(prefix: &str, file: &crate::chart::ChartFile) -> Result<engine::Sou
     })
 }
 
+/// The charts of the tree in render order: each chart, then its subcharts.
+fn flatten<'a, 'b>(node: &'b Node<'a>, out: &mut Vec<&'b Node<'a>>) {
+    out.push(node);
+    for child in &node.children {
+        flatten(child, out);
+    }
+}
+
+/// What one chart of the tree renders to.
+#[derive(Default)]
+struct NodeOutput {
+    objects: Vec<Object>,
+    crds: Vec<Object>,
+    templates: Vec<String>,
+    notes: Option<String>,
+}
+
+/// Renders the charts on up to as many threads as there are cores, at most 4 (each thread holds
+/// a compiled chart engine, so more threads mostly cost memory). Charts are independent: each
+/// has its own engine, values and context. Results come back in the order of `nodes`.
+fn render_nodes(
+    nodes: &[&Node],
+    options: &RenderOptions,
+    capabilities: &Value,
+) -> Vec<Result<NodeOutput, Error>> {
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(4)
+        .min(nodes.len());
+    if threads <= 1 {
+        return nodes
+            .iter()
+            .map(|node| render_node(node, options, capabilities))
+            .collect();
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut results: Vec<(usize, Result<NodeOutput, Error>)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(node) = nodes.get(index) else {
+                            return done;
+                        };
+                        done.push((index, render_node(node, options, capabilities)));
+                    }
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|worker| {
+                worker
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    });
+    results.sort_by_key(|(index, _)| *index);
+    results.into_iter().map(|(_, result)| result).collect()
+}
+
 fn render_node(
     node: &Node,
     options: &RenderOptions,
     capabilities: &Value,
-    objects: &mut Vec<Object>,
-    crds: &mut Vec<Object>,
-    notes: &mut Option<String>,
-    templates: &mut Vec<String>,
-) -> Result<(), Error> {
+) -> Result<NodeOutput, Error> {
+    let mut output = NodeOutput::default();
     for file in node.chart.crds() {
         let source = format!("{}{}", node.prefix, file.name);
         let text = file
             .text()
             .map_err(|_| Error::TemplateOther(format!("`{source}` is not UTF-8 text")))?;
-        crds.extend(manifest::parse_documents(&source, text)?);
+        output
+            .crds
+            .extend(manifest::parse_documents(&source, text)?);
     }
     if !node.chart.metadata.is_library() {
         let mut context = Context::new();
@@ -557,25 +624,16 @@ fn render_node(
         .map_err(Error::from_tera)?;
         for name in &to_render {
             let text = engine.render(name, &context).map_err(Error::from_tera)?;
-            objects.extend(manifest::parse_documents(name, &text)?);
-            templates.push(name.clone());
+            output
+                .objects
+                .extend(manifest::parse_documents(name, &text)?);
+            output.templates.push(name.clone());
         }
         if node.is_root && has_notes {
             let name = format!("{}templates/NOTES.txt", node.prefix);
             let text = engine.render(&name, &context).map_err(Error::from_tera)?;
-            *notes = Some(text);
+            output.notes = Some(text);
         }
     }
-    for child in &node.children {
-        render_node(
-            child,
-            options,
-            capabilities,
-            objects,
-            crds,
-            notes,
-            templates,
-        )?;
-    }
-    Ok(())
+    Ok(output)
 }

@@ -19,6 +19,13 @@ use super::{Map, Value};
 /// later document wins and its `null`s survive to delete chart defaults later. An empty text or
 /// empty documents give an empty map. The top level of each document must be a map.
 pub fn parse_yaml(text: &str, origin: &str) -> Result<Value, Error> {
+    // The fast reader takes one plain document and leaves every doubt (several documents,
+    // NaN, non-string keys, merge keys, errors) to the strict conversion below.
+    match crate::yaml::from_str_fast(text) {
+        Some(Value::Null) => return Ok(Value::Object(Map::new())),
+        Some(map @ Value::Object(_)) => return Ok(map),
+        _ => {}
+    }
     let mut result = Value::Object(Map::new());
     for document in serde_yaml::Deserializer::from_str(text) {
         let mut yaml = serde_yaml::Value::deserialize(document)

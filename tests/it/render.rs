@@ -751,3 +751,36 @@ fn imports_into_global_reach_every_subchart_whatever_the_order() {
     let out = ok(&env, &[&top.arg(), "--set", "api.service.port=9090"]);
     assert_eq!(configmap_data(&out, "ui")["port"], json!(9090));
 }
+
+/// Charts of a tree render on several threads; the output must still come in tree order
+/// (each chart, then its subcharts, in directory order) and the first failing chart in that
+/// order must be the one reported.
+#[test]
+fn parallel_render_keeps_tree_order_and_reports_the_first_error() {
+    let env = TestEnv::new();
+    let top = TestChart::new(&env, "top").template("cm.yaml", &configmap("top", &[]));
+    for name in ["a", "b", "c", "d", "e", "f"] {
+        let sub = top
+            .subchart(name)
+            .template("cm.yaml", &configmap(name, &[]));
+        sub.subchart(&format!("{name}-leaf"))
+            .template("cm.yaml", &configmap(&format!("{name}-leaf"), &[]));
+    }
+    let out = ok(&env, &[&top.arg()]);
+    let names: Vec<String> = objects(&out)
+        .iter()
+        .map(|o| o["metadata"]["name"].as_str().unwrap().to_string())
+        .collect();
+    let mut expected = vec!["top".to_string()];
+    for name in ["a", "b", "c", "d", "e", "f"] {
+        expected.push(name.to_string());
+        expected.push(format!("{name}-leaf"));
+    }
+    assert_eq!(names, expected);
+
+    top.subchart("c").template("bad.yaml", "kind: [\n");
+    top.subchart("e")
+        .template("bad.yaml", "{{ fail(message=\"e fails\") }}");
+    let err = fails(&env, &[&top.arg()]);
+    assert!(err.contains("top/charts/c/templates/bad.yaml"), "{err}");
+}

@@ -1,11 +1,35 @@
 //! YAML in one place: the `serde_yaml` API (provided by the maintained `serde_norway` fork),
 //! converted to and from the JSON data model that values, templates and objects use.
+//!
+//! Rendering reads and writes YAML for every object, so the usual block YAML goes through a
+//! fast reader ([`parse`]) and writer ([`emit`]) that give exactly `serde_yaml`'s values and
+//! text, and hand anything else (and every error) to `serde_yaml`.
+
+pub mod emit;
+mod parse;
+mod scalar;
 
 use serde_json::Value;
 
 /// Turns YAML text into a JSON-model value, resolving `<<` merge keys and turning non-string
 /// keys into strings, as Helm does (it converts YAML to JSON before use).
+///
+/// Plain block YAML (what templates render) goes through a fast reader; everything else, and
+/// every error, through `serde_yaml`. Both give the same value for what the fast reader takes.
 pub fn from_str(text: &str) -> Result<Value, serde_yaml::Error> {
+    if let Some(value) = parse::from_str(text) {
+        return Ok(value);
+    }
+    from_str_with_serde_yaml(text)
+}
+
+/// The fast reader alone: `None` for anything it leaves to `serde_yaml` (see [`parse`]).
+pub fn from_str_fast(text: &str) -> Option<Value> {
+    parse::from_str(text)
+}
+
+/// [`from_str`] without the fast reader.
+pub fn from_str_with_serde_yaml(text: &str) -> Result<Value, serde_yaml::Error> {
     let mut yaml: serde_yaml::Value = serde_yaml::from_str(text)?;
     yaml.apply_merge()?;
     Ok(to_json(yaml))
@@ -56,8 +80,45 @@ fn key_to_string(key: serde_yaml::Value) -> String {
 
 /// Serialises a value as YAML without the trailing newline (Helm's `toYaml`).
 pub fn to_string(value: &Value) -> Result<String, serde_yaml::Error> {
-    let text = serde_yaml::to_string(value)?;
-    Ok(text.trim_end_matches('\n').to_string())
+    let mut text = to_document(value)?;
+    text.truncate(text.trim_end_matches('\n').len());
+    Ok(text)
+}
+
+/// [`to_string`] for any value the fast writer knows (`tera::Value` for `toYaml`), or `None`
+/// when the value needs `serde_yaml`.
+pub fn to_string_fast<N: emit::Node>(value: &N) -> Option<String> {
+    let mut text = emit::to_string(value)?;
+    text.truncate(text.trim_end_matches('\n').len());
+    Some(text)
+}
+
+/// Serialises a value as a YAML document, exactly as `serde_yaml::to_string` does (a fast
+/// writer handles the usual shapes, `serde_yaml` the rest).
+pub fn to_document(value: &Value) -> Result<String, serde_yaml::Error> {
+    let mut text = String::new();
+    push_document(&mut text, value)?;
+    Ok(text)
+}
+
+/// Appends [`to_document`]'s text to `out`.
+pub fn push_document(out: &mut String, value: &Value) -> Result<(), serde_yaml::Error> {
+    let start = out.len();
+    if emit::write_document(out, value).is_none() {
+        out.truncate(start);
+        out.push_str(&serde_yaml::to_string(value)?);
+    }
+    Ok(())
+}
+
+/// Appends `count` spaces (indentation) without going character by character.
+pub fn push_spaces(out: &mut String, mut count: usize) {
+    const SPACES: &str = "                                                                ";
+    while count > 0 {
+        let chunk = count.min(SPACES.len());
+        out.push_str(&SPACES[..chunk]);
+        count -= chunk;
+    }
 }
 
 /// serde_yaml appends " at line L column C" to messages; callers print the location themselves.
@@ -67,3 +128,6 @@ pub fn strip_location(message: &str) -> String {
         None => message.to_string(),
     }
 }
+
+#[cfg(test)]
+mod tests;

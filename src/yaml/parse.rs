@@ -1,0 +1,596 @@
+//! A fast reader for the block YAML that templates render, giving the same values as
+//! `serde_yaml` followed by [`super::to_json`].
+//!
+//! It reads one document of block mappings and sequences (compact `- key: value` items and
+//! indentless sequences included), plain and single-line quoted scalars, single-line flow
+//! collections, `|` literal blocks and comments. Anything else (anchors, aliases, tags, merge
+//! keys, folded or multi-line scalars, complex or non-string keys, duplicate keys, tabs,
+//! unusual characters) and anything it finds invalid makes it return `None`, and the caller
+//! parses the document with `serde_yaml`, which also produces the error message. So this reader
+//! never decides alone that a document is wrong, and only ever accepts text that `serde_yaml`
+//! reads to the same value.
+
+use serde_json::{Map, Number, Value};
+
+use super::scalar::{self, Plain};
+
+/// The document's value, or `None` when the text should go to `serde_yaml`.
+pub fn from_str(text: &str) -> Option<Value> {
+    if !plain_characters(text) {
+        return None;
+    }
+    let ends_with_newline = text.ends_with('\n');
+    let mut lines: Vec<&str> = text.split('\n').collect();
+    if ends_with_newline {
+        lines.pop();
+    }
+    if lines.iter().any(|line| is_marker(line)) {
+        return None;
+    }
+    let mut parser = Parser {
+        lines,
+        position: 0,
+        ends_with_newline,
+    };
+    let Some((indent, content)) = parser.peek() else {
+        return Some(Value::Null);
+    };
+    let value = if is_sequence_item(content) {
+        parser.sequence(indent, content)?
+    } else if let Some((key, rest)) = split_key(content).ok()? {
+        parser.mapping(indent, key, rest)?
+    } else {
+        // A document that is one scalar or flow collection, as `fromYaml` may read.
+        parser.position += 1;
+        inline_value(content)?
+    };
+    if parser.peek().is_some() {
+        return None;
+    }
+    Some(value)
+}
+
+/// Only characters every YAML reader takes the same way: no tabs, no `\r`, no control
+/// characters, no byte-order marks or Unicode line separators.
+fn plain_characters(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    if bytes
+        .iter()
+        .all(|&b| (0x20..0x7F).contains(&b) || b == b'\n')
+    {
+        return true;
+    }
+    text.chars().all(|ch| match ch as u32 {
+        0x0A | 0x20..=0x7E => true,
+        0xA0..=0xD7FF | 0xE000..=0xFFFD => !matches!(ch, '\u{2028}' | '\u{2029}' | '\u{FEFF}'),
+        0x10000.. => true,
+        _ => false,
+    })
+}
+
+/// `---` and `...` lines start or end documents; the caller splits documents, so here they
+/// would mean something this reader does not handle.
+fn is_marker(line: &str) -> bool {
+    (line.starts_with("---") || line.starts_with("..."))
+        && matches!(line.as_bytes().get(3), None | Some(b' '))
+}
+
+struct Parser<'a> {
+    lines: Vec<&'a str>,
+    position: usize,
+    ends_with_newline: bool,
+}
+
+fn indent_of(line: &str) -> usize {
+    line.bytes().take_while(|&b| b == b' ').count()
+}
+
+/// Text that can start a plain scalar in block context without any doubt.
+fn plain_start(text: &str) -> bool {
+    let Some(first) = text.bytes().next() else {
+        return false;
+    };
+    if matches!(
+        first,
+        b'#' | b','
+            | b'['
+            | b']'
+            | b'{'
+            | b'}'
+            | b'&'
+            | b'*'
+            | b'!'
+            | b'|'
+            | b'>'
+            | b'\''
+            | b'"'
+            | b'%'
+            | b'@'
+            | b'`'
+            | b'?'
+            | b':'
+    ) {
+        return false;
+    }
+    !(first == b'-' && matches!(text.as_bytes().get(1), None | Some(b' ')))
+}
+
+fn is_sequence_item(text: &str) -> bool {
+    text.starts_with('-') && matches!(text.as_bytes().get(1), None | Some(b' '))
+}
+
+/// Whether what follows a scalar on its line is nothing or a comment.
+fn only_comment(rest: &str) -> bool {
+    let trimmed = rest.trim_start_matches(' ');
+    trimmed.is_empty() || (trimmed.starts_with('#') && trimmed.len() < rest.len())
+}
+
+/// A mapping key at the start of `text` and the text after its `:`. `Ok(None)`: the text is
+/// not a key; `Err(())`: a key this reader leaves to `serde_yaml`.
+type KeySplit<'a> = Result<Option<(String, &'a str)>, ()>;
+
+fn split_key(text: &str) -> KeySplit<'_> {
+    let (key, rest) = match text.as_bytes().first() {
+        Some(b'"' | b'\'') => {
+            let (key, rest) = quoted(text).ok_or(())?;
+            match rest.strip_prefix(':') {
+                Some(after) if after.is_empty() || after.starts_with(' ') => (key, after),
+                _ if only_comment(rest) => return Ok(None),
+                _ => return Err(()),
+            }
+        }
+        Some(b'[' | b'{' | b'|' | b'>') => return Ok(None),
+        _ if is_sequence_item(text) => return Ok(None),
+        _ if !plain_start(text) => return Err(()),
+        _ => {
+            let bytes = text.as_bytes();
+            let mut split = None;
+            for (index, &byte) in bytes.iter().enumerate() {
+                match byte {
+                    b':' if matches!(bytes.get(index + 1), None | Some(b' ')) => {
+                        split = Some(index);
+                        break;
+                    }
+                    b'#' if index > 0 && bytes[index - 1] == b' ' => break,
+                    _ => {}
+                }
+            }
+            let Some(index) = split else {
+                return Ok(None);
+            };
+            let key = text[..index].trim_end_matches(' ');
+            if key.len() > 1024 || scalar::resolve(key) != Plain::String {
+                return Err(());
+            }
+            (key.to_string(), &text[index + 1..])
+        }
+    };
+    if key == "<<" {
+        return Err(());
+    }
+    Ok(Some((key, rest)))
+}
+
+impl<'a> Parser<'a> {
+    /// The next line with content (not blank, not only a comment), with its indentation.
+    fn peek(&mut self) -> Option<(usize, &'a str)> {
+        while let Some(line) = self.lines.get(self.position) {
+            let indent = indent_of(line);
+            match line.as_bytes().get(indent) {
+                None | Some(b'#') => self.position += 1,
+                Some(_) => return Some((indent, &line[indent..])),
+            }
+        }
+        None
+    }
+
+    /// The node whose first line is the next content line, indented by `indent`.
+    fn block_node(&mut self, indent: usize) -> Option<Value> {
+        let (_, content) = self.peek()?;
+        if is_sequence_item(content) {
+            self.sequence(indent, content)
+        } else {
+            let (key, rest) = split_key(content).ok()??;
+            self.mapping(indent, key, rest)
+        }
+    }
+
+    /// A block mapping with keys at column `indent`, whose first key (read from the current
+    /// line) is `key`, followed by `rest`.
+    fn mapping(&mut self, indent: usize, mut key: String, mut rest: &'a str) -> Option<Value> {
+        let mut map = Map::new();
+        loop {
+            let value = self.value_after_indicator(rest, indent, true)?;
+            if map.insert(key, value).is_some() {
+                return None;
+            }
+            match self.peek() {
+                Some((next, content)) if next == indent => {
+                    if is_sequence_item(content) {
+                        return None;
+                    }
+                    (key, rest) = split_key(content).ok()??;
+                }
+                Some((next, _)) if next > indent => return None,
+                _ => return Some(Value::Object(map)),
+            }
+        }
+    }
+
+    /// A block sequence with its `-` at column `indent`; `first` is its first item's text.
+    fn sequence(&mut self, indent: usize, first: &'a str) -> Option<Value> {
+        let mut items = Vec::new();
+        let mut item = first;
+        loop {
+            let after = &item[1..];
+            let content = after.trim_start_matches(' ');
+            let column = indent + 1 + (after.len() - content.len());
+            let value = if is_sequence_item(content) {
+                self.sequence(column, content)?
+            } else if let Some((key, rest)) = match content.is_empty() {
+                true => None,
+                false => split_key(content).ok()?,
+            } {
+                self.mapping(column, key, rest)?
+            } else {
+                self.value_after_indicator(after, indent, false)?
+            };
+            items.push(value);
+            match self.peek() {
+                Some((next, content)) if next == indent && is_sequence_item(content) => {
+                    item = content
+                }
+                Some((next, _)) if next > indent => return None,
+                _ => return Some(Value::Array(items)),
+            }
+        }
+    }
+
+    /// The value after `key:` or `-` on the current line (`rest` starts after the indicator),
+    /// for a node whose parent collection is at column `parent`. Consumes its lines.
+    fn value_after_indicator(
+        &mut self,
+        rest: &'a str,
+        parent: usize,
+        in_mapping: bool,
+    ) -> Option<Value> {
+        let content = rest.trim_start_matches(' ');
+        if content.is_empty() || content.starts_with('#') {
+            if content.starts_with('#') && content.len() == rest.len() {
+                return None;
+            }
+            self.position += 1;
+            return Some(match self.peek() {
+                Some((indent, _)) if indent > parent => self.block_node(indent)?,
+                // A mapping's value can be a sequence at the mapping's own column.
+                Some((indent, next))
+                    if in_mapping && indent == parent && is_sequence_item(next) =>
+                {
+                    self.sequence(indent, next)?
+                }
+                _ => Value::Null,
+            });
+        }
+        if content.len() == rest.len() {
+            // `key:value` or `-value` never reach here; anything else glued to its indicator
+            // is not ours to judge.
+            return None;
+        }
+        if let Some(header) = content.strip_prefix('|') {
+            return self.literal(header, parent);
+        }
+        let value = inline_value(content)?;
+        self.position += 1;
+        Some(value)
+    }
+
+    /// A `|` block scalar; `header` is the text after the `|`.
+    fn literal(&mut self, header: &str, parent: usize) -> Option<Value> {
+        let (chomp, comment) = match header.as_bytes().first() {
+            Some(b'-') => (Chomp::Strip, &header[1..]),
+            Some(b'+') => (Chomp::Keep, &header[1..]),
+            _ => (Chomp::Clip, header),
+        };
+        if !only_comment(comment) || comment.starts_with('#') {
+            return None;
+        }
+        let first_line = self.position + 1;
+        let mut indent = None;
+        let mut leading_blank_width = 0;
+        let mut last_content = None;
+        let mut end = first_line;
+        while let Some(line) = self.lines.get(end) {
+            let spaces = indent_of(line);
+            let blank = spaces == line.len();
+            match indent {
+                None if blank => leading_blank_width = leading_blank_width.max(spaces),
+                None => {
+                    if spaces <= parent || spaces < leading_blank_width {
+                        return None;
+                    }
+                    indent = Some(spaces);
+                    last_content = Some(end);
+                }
+                Some(indent) if spaces >= indent && line.len() > indent => last_content = Some(end),
+                Some(_) if blank => {}
+                Some(_) => break,
+            }
+            end += 1;
+        }
+        let (indent, last_content) = (indent?, last_content?);
+        let mut text = String::new();
+        for (index, line) in self.lines[first_line..=last_content].iter().enumerate() {
+            if index > 0 {
+                text.push('\n');
+            }
+            if line.len() > indent {
+                text.push_str(&line[indent..]);
+            }
+        }
+        // The line breaks after the last content line: one per following line consumed, and
+        // the last consumed line's own unless the text ends there without one.
+        let last = end - 1;
+        let final_break = last + 1 < self.lines.len() || self.ends_with_newline;
+        let breaks = (last - last_content) + usize::from(final_break);
+        match chomp {
+            Chomp::Strip => {}
+            Chomp::Clip => {
+                if breaks > 0 {
+                    text.push('\n');
+                }
+            }
+            Chomp::Keep => text.extend(std::iter::repeat_n('\n', breaks)),
+        }
+        self.position = end;
+        Some(Value::String(text))
+    }
+}
+
+/// A scalar or flow collection that ends on its line (before an optional comment).
+fn inline_value(content: &str) -> Option<Value> {
+    Some(match content.as_bytes()[0] {
+        b'"' | b'\'' => {
+            let (text, after) = quoted(content)?;
+            if !only_comment(after) {
+                return None;
+            }
+            Value::String(text)
+        }
+        b'[' | b'{' => {
+            let mut flow = Flow {
+                text: content,
+                position: 0,
+            };
+            let value = flow.node()?;
+            if !only_comment(&content[flow.position..]) {
+                return None;
+            }
+            value
+        }
+        _ if plain_start(content) => plain_value(block_plain(content)?)?,
+        _ => return None,
+    })
+}
+
+enum Chomp {
+    Strip,
+    Clip,
+    Keep,
+}
+
+/// A plain scalar in block context: up to a comment, never containing `: ` (which would make
+/// it a key, or an error).
+fn block_plain(text: &str) -> Option<&str> {
+    let bytes = text.as_bytes();
+    let mut end = bytes.len();
+    for (index, &byte) in bytes.iter().enumerate() {
+        match byte {
+            b':' if matches!(bytes.get(index + 1), None | Some(b' ')) => return None,
+            b'#' if bytes[index - 1] == b' ' => {
+                end = index;
+                break;
+            }
+            _ => {}
+        }
+    }
+    Some(text[..end].trim_end_matches(' '))
+}
+
+/// What a plain scalar means, as `serde_yaml` + `to_json` read it.
+fn plain_value(text: &str) -> Option<Value> {
+    Some(match scalar::resolve(text) {
+        Plain::Null => Value::Null,
+        Plain::Bool(boolean) => Value::Bool(boolean),
+        Plain::Unsigned(number) => Value::from(number),
+        Plain::Signed(number) => Value::from(number),
+        Plain::Float(float) => Value::Number(Number::from_f64(float)?),
+        Plain::Wide => return None,
+        Plain::String => Value::String(text.to_string()),
+    })
+}
+
+/// A quoted scalar that closes on this line: its value and the text after the closing quote.
+fn quoted(text: &str) -> Option<(String, &str)> {
+    let quote = text.as_bytes()[0];
+    let body = &text[1..];
+    let mut value = String::new();
+    if quote == b'\'' {
+        let mut rest = body;
+        loop {
+            let close = rest.find('\'')?;
+            value.push_str(&rest[..close]);
+            rest = &rest[close + 1..];
+            match rest.strip_prefix('\'') {
+                Some(after) => {
+                    value.push('\'');
+                    rest = after;
+                }
+                None => return Some((value, rest)),
+            }
+        }
+    }
+    let mut chars = body.char_indices();
+    while let Some((index, ch)) = chars.next() {
+        match ch {
+            '"' => return Some((value, &body[index + 1..])),
+            '\\' => {
+                let (_, escape) = chars.next()?;
+                let code_length = match escape {
+                    'x' => 2,
+                    'u' => 4,
+                    'U' => 8,
+                    _ => 0,
+                };
+                if code_length > 0 {
+                    let start = index + 2;
+                    let digits = body.get(start..start + code_length)?;
+                    if !digits.bytes().all(|b| b.is_ascii_hexdigit()) {
+                        return None;
+                    }
+                    value.push(char::from_u32(u32::from_str_radix(digits, 16).ok()?)?);
+                    for _ in 0..code_length {
+                        chars.next();
+                    }
+                    continue;
+                }
+                value.push(match escape {
+                    '0' => '\0',
+                    'a' => '\u{7}',
+                    'b' => '\u{8}',
+                    't' => '\t',
+                    'n' => '\n',
+                    'v' => '\u{b}',
+                    'f' => '\u{c}',
+                    'r' => '\r',
+                    'e' => '\u{1b}',
+                    ' ' => ' ',
+                    '"' => '"',
+                    '/' => '/',
+                    '\\' => '\\',
+                    'N' => '\u{85}',
+                    '_' => '\u{a0}',
+                    'L' => '\u{2028}',
+                    'P' => '\u{2029}',
+                    _ => return None,
+                });
+            }
+            other => value.push(other),
+        }
+    }
+    None
+}
+
+/// A flow collection (`[a, b]`, `{k: v}`) that closes on its line.
+struct Flow<'a> {
+    text: &'a str,
+    position: usize,
+}
+
+impl Flow<'_> {
+    fn skip_spaces(&mut self) {
+        while self.text.as_bytes().get(self.position) == Some(&b' ') {
+            self.position += 1;
+        }
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.text.as_bytes().get(self.position).copied()
+    }
+
+    fn node(&mut self) -> Option<Value> {
+        self.skip_spaces();
+        match self.peek()? {
+            b'[' => {
+                self.position += 1;
+                let mut items = Vec::new();
+                self.skip_spaces();
+                if self.peek()? == b']' {
+                    self.position += 1;
+                    return Some(Value::Array(items));
+                }
+                loop {
+                    items.push(self.node()?);
+                    self.skip_spaces();
+                    match self.peek()? {
+                        b',' => self.position += 1,
+                        b']' => {
+                            self.position += 1;
+                            return Some(Value::Array(items));
+                        }
+                        _ => return None,
+                    }
+                }
+            }
+            b'{' => {
+                self.position += 1;
+                let mut map = Map::new();
+                self.skip_spaces();
+                if self.peek()? == b'}' {
+                    self.position += 1;
+                    return Some(Value::Object(map));
+                }
+                loop {
+                    self.skip_spaces();
+                    let key = match self.node()? {
+                        Value::String(key) if key != "<<" => key,
+                        _ => return None,
+                    };
+                    if !self.text[self.position..].starts_with(": ") {
+                        return None;
+                    }
+                    self.position += 2;
+                    let value = self.node()?;
+                    if map.insert(key, value).is_some() {
+                        return None;
+                    }
+                    self.skip_spaces();
+                    match self.peek()? {
+                        b',' => self.position += 1,
+                        b'}' => {
+                            self.position += 1;
+                            return Some(Value::Object(map));
+                        }
+                        _ => return None,
+                    }
+                }
+            }
+            b'"' | b'\'' => {
+                let (value, rest) = quoted(&self.text[self.position..])?;
+                self.position = self.text.len() - rest.len();
+                Some(Value::String(value))
+            }
+            _ => {
+                let rest = &self.text[self.position..];
+                if !plain_start(rest) {
+                    return None;
+                }
+                let bytes = rest.as_bytes();
+                let mut end = bytes.len();
+                for (index, &byte) in bytes.iter().enumerate() {
+                    match byte {
+                        b',' | b'[' | b']' | b'{' | b'}' => {
+                            end = index;
+                            break;
+                        }
+                        b':' => match bytes.get(index + 1) {
+                            None | Some(b' ') => {
+                                end = index;
+                                break;
+                            }
+                            Some(b',' | b'?' | b'[' | b']' | b'{' | b'}') => return None,
+                            _ => {}
+                        },
+                        b'#' if bytes[index - 1] == b' ' => return None,
+                        _ => {}
+                    }
+                }
+                let text = rest[..end].trim_end_matches(' ');
+                if text.is_empty() {
+                    return None;
+                }
+                self.position += end;
+                plain_value(text)
+            }
+        }
+    }
+}
