@@ -913,10 +913,14 @@ fn an_interrupted_install_is_marked_failed_and_unlocked_at_once() {
         );
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
-    let kill = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
+    let kill = std::process::Command::new(if std::path::Path::new("/usr/bin/kill").exists() {
+        "/usr/bin/kill"
+    } else {
+        "/bin/kill"
+    })
+    .args(["-INT", &child.id().to_string()])
+    .status()
+    .unwrap();
     assert!(kill.success());
     let started = std::time::Instant::now();
     let output = child.wait_with_output().unwrap();
