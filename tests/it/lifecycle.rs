@@ -1203,3 +1203,70 @@ fn install_is_refused_while_a_revision_is_deployed_even_after_a_failed_upgrade()
         "the dry run recorded nothing"
     );
 }
+
+/// Two pipelines upgrade the same release at once: one wins the lock, the other is told who
+/// holds it, and the history stays consistent (one new deployed revision).
+#[test]
+fn concurrent_upgrades_one_wins_the_other_is_told_who_holds_the_release() {
+    let lab = Lab::new();
+    let chart = chart_arg(&web_chart(&lab.env));
+    lab.ok(&["install", "web", &chart]);
+    // Applies are slow, so the first upgrade still holds the lock when the second starts.
+    lab.sandbox.faults().add(
+        Fault::latency(std::time::Duration::from_millis(1500))
+            .verb("apply")
+            .resource("deployments")
+            .times(0),
+    );
+    let spawn = |greeting: &str| {
+        lab.env
+            .command()
+            .args([
+                "upgrade",
+                "web",
+                &chart,
+                "--set",
+                &format!("greeting={greeting}"),
+            ])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let first = spawn("first");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while lab.get(&["lease", "charts.lock.web"]).is_none() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the first upgrade never locked"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let second = spawn("second").wait_with_output().unwrap();
+    let first = first.wait_with_output().unwrap();
+    assert!(first.status.success(), "{}", stderr(&first));
+    assert_eq!(second.status.code(), Some(1));
+    assert!(
+        stderr(&second).contains("release `web` is locked: an operation by `"),
+        "{}",
+        stderr(&second)
+    );
+    assert!(stderr(&second).contains("hint:"), "{}", stderr(&second));
+    assert_eq!(
+        lab.records("default"),
+        [
+            (
+                "charts.release.v1.web.v1".to_string(),
+                "superseded".to_string()
+            ),
+            (
+                "charts.release.v1.web.v2".to_string(),
+                "deployed".to_string()
+            ),
+        ]
+    );
+    assert_eq!(
+        lab.configmap("default", "web-config").unwrap()["data"]["greeting"],
+        "first"
+    );
+}
