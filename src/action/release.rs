@@ -89,10 +89,8 @@ pub fn manifest_text(objects: &[Object]) -> Result<String> {
         text.push_str("---\n# Source: ");
         text.push_str(&object.source);
         text.push('\n');
-        text.push_str(
-            &serde_yaml::to_string(&object.value)
-                .map_err(|e| Error::message(format!("cannot write YAML: {e}")))?,
-        );
+        crate::yaml::push_document(&mut text, &object.value)
+            .map_err(|e| Error::message(format!("cannot write YAML: {e}")))?;
     }
     Ok(text)
 }
