@@ -11,7 +11,9 @@ use serde_json::Value;
 
 use crate::chart::Chart;
 use crate::cluster::Cluster;
-use crate::cluster::apply::{Applier, ApplyOptions, DeleteReport, ObjectKey, ObjectStatus, Owner};
+use crate::cluster::apply::{
+    Applier, ApplyOptions, DeleteReport, ObjectKey, ObjectStatus, Owner, Progress,
+};
 use crate::error::{Error, Result};
 use crate::release::store::{ListQuery, Store};
 use crate::release::{ChartInfo, Release, ReleaseSummary, Status, history, lock};
@@ -58,6 +60,7 @@ pub struct DeploySettings {
     /// Upgrade: install when the release does not exist.
     pub install: bool,
     pub kube_version: Option<String>,
+    pub progress: Option<Progress>,
 }
 
 /// What install or upgrade did.
@@ -671,6 +674,7 @@ async fn deploy_locked(
             force_conflicts: settings.force_conflicts,
             take_ownership: settings.take_ownership,
             concurrency: crate::cluster::apply::DEFAULT_CONCURRENCY,
+            progress: settings.progress.clone(),
         },
     )
     .await?;
@@ -779,6 +783,7 @@ pub struct RollbackSettings {
     pub force_conflicts: bool,
     pub take_ownership: bool,
     pub dry_run: bool,
+    pub progress: Option<Progress>,
 }
 
 #[derive(Debug)]
@@ -876,6 +881,7 @@ async fn rollback_locked(
             force_conflicts: settings.force_conflicts,
             take_ownership: settings.take_ownership,
             concurrency: crate::cluster::apply::DEFAULT_CONCURRENCY,
+            progress: settings.progress.clone(),
         },
     )
     .await?;
@@ -945,6 +951,7 @@ pub struct UninstallSettings {
     pub wait: Option<Duration>,
     pub delete_namespace: bool,
     pub description: Option<String>,
+    pub progress: Option<Progress>,
 }
 
 #[derive(Debug, Default)]
@@ -1041,6 +1048,7 @@ async fn uninstall_locked(
             force_conflicts: false,
             take_ownership: false,
             concurrency: crate::cluster::apply::DEFAULT_CONCURRENCY,
+            progress: settings.progress.clone(),
         },
     )
     .await?;
@@ -1241,6 +1249,7 @@ pub async fn status(
             force_conflicts: false,
             take_ownership: false,
             concurrency: crate::cluster::apply::DEFAULT_CONCURRENCY,
+            progress: None,
         },
     )
     .await?;

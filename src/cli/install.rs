@@ -174,6 +174,7 @@ impl DeployArgs {
             reuse_values: false,
             install: false,
             kube_version: self.kube_version.clone(),
+            progress: None,
         })
     }
 }
@@ -224,11 +225,18 @@ pub fn run_deploy(
             .unwrap_or_else(|| "default".to_string());
         release::render_offline(settings, &namespace, &reader)?
     } else {
-        crate::repo::block_on(async {
+        let spinner = output::Spinner::start();
+        let settings = DeploySettings {
+            progress: spinner.progress(),
+            ..settings.clone()
+        };
+        let outcome = crate::repo::block_on(async {
             let cluster = crate::cluster::connect(&global.cluster_settings()).await?;
             let store = SecretStore::new(cluster.clone());
-            release::deploy(&cluster, &store, settings, upgrade, &reader).await
-        })?
+            release::deploy(&cluster, &store, &settings, upgrade, &reader).await
+        });
+        drop(spinner);
+        outcome?
     };
     print_outcome(&outcome, args)
 }

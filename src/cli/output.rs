@@ -36,3 +36,37 @@ pub fn to_json(value: &serde_json::Value) -> Result<String> {
         .map(|s| s + "\n")
         .map_err(|e| Error::message(format!("cannot write JSON: {e}")))
 }
+
+/// A spinner on stderr showing what a long operation is doing, only when stderr is a terminal;
+/// cleared when dropped, before any result is printed.
+pub struct Spinner {
+    bar: Option<indicatif::ProgressBar>,
+}
+
+impl Spinner {
+    pub fn start() -> Spinner {
+        use std::io::IsTerminal;
+        let bar = std::io::stderr().is_terminal().then(|| {
+            let bar = indicatif::ProgressBar::new_spinner();
+            bar.enable_steady_tick(std::time::Duration::from_millis(100));
+            bar
+        });
+        Spinner { bar }
+    }
+
+    /// The sink actions report to (`None` when nothing is shown).
+    pub fn progress(&self) -> Option<crate::cluster::apply::Progress> {
+        let bar = self.bar.clone()?;
+        Some(crate::cluster::apply::Progress(std::sync::Arc::new(
+            move |message: &str| bar.set_message(message.to_string()),
+        )))
+    }
+}
+
+impl Drop for Spinner {
+    fn drop(&mut self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}

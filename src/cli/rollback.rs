@@ -56,12 +56,20 @@ pub fn rollback(global: &GlobalArgs, args: RollbackArgs) -> Result<()> {
         force_conflicts: args.force_conflicts,
         take_ownership: args.take_ownership,
         dry_run: args.dry_run,
+        progress: None,
+    };
+    let spinner = output::Spinner::start();
+    let settings = RollbackSettings {
+        progress: spinner.progress(),
+        ..settings
     };
     let outcome = crate::repo::block_on(async {
         let cluster = crate::cluster::connect(&global.cluster_settings()).await?;
         let store = SecretStore::new(cluster.clone());
         release::rollback(&cluster, &store, &settings).await
-    })?;
+    });
+    drop(spinner);
+    let outcome = outcome?;
     let record = &outcome.release;
     for warning in &outcome.warnings {
         output::note(&format!("warning: {warning}"));

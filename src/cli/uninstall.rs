@@ -50,8 +50,16 @@ pub fn uninstall(global: &GlobalArgs, args: UninstallArgs) -> Result<()> {
                 wait: args.wait.then_some(args.timeout),
                 delete_namespace: args.delete_namespace,
                 description: args.description.clone(),
+                progress: None,
             };
-            let outcome = release::uninstall(&cluster, &store, &settings).await?;
+            let spinner = output::Spinner::start();
+            let settings = UninstallSettings {
+                progress: spinner.progress(),
+                ..settings
+            };
+            let outcome = release::uninstall(&cluster, &store, &settings).await;
+            drop(spinner);
+            let outcome = outcome?;
             if !outcome.found {
                 output::note(&format!(
                     "release `{name}` not found in namespace `{}`: nothing to do",

@@ -77,6 +77,25 @@ pub struct Owner {
     pub namespace: String,
 }
 
+/// Where the applier says what it is doing, one short line at a time (the CLI shows it as a
+/// spinner on a terminal, and nowhere else).
+#[derive(Clone)]
+pub struct Progress(pub std::sync::Arc<dyn Fn(&str) + Send + Sync>);
+
+impl std::fmt::Debug for Progress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Progress")
+    }
+}
+
+impl Progress {
+    pub fn report(progress: Option<&Progress>, message: &str) {
+        if let Some(progress) = progress {
+            (progress.0)(message);
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct ApplyOptions {
     pub owner: Owner,
@@ -87,6 +106,7 @@ pub struct ApplyOptions {
     /// Adopt existing objects that belong to another release or to nobody.
     pub take_ownership: bool,
     pub concurrency: usize,
+    pub progress: Option<Progress>,
 }
 
 /// Why one object could not be applied or deleted.
@@ -281,6 +301,10 @@ impl Applier {
 
     pub fn options(&self) -> &ApplyOptions {
         &self.options
+    }
+
+    fn report(&self, message: &str) {
+        Progress::report(self.options.progress.as_ref(), message);
     }
 
     /// The API resource of a kind, and whether it is namespaced.
@@ -530,6 +554,16 @@ impl Applier {
             return Ok(Vec::new());
         };
         let (resource, namespaced) = self.resolve_or_error("apply", first)?;
+        self.report(&format!(
+            "{} {} {}",
+            if self.options.dry_run {
+                "validating"
+            } else {
+                "applying"
+            },
+            batch.len(),
+            plural(first.kind(), batch.len())
+        ));
         let results: Vec<Result<ObjectKey, Error>> = stream::iter(batch.iter())
             .map(|object| self.apply_one(object, &resource, namespaced))
             .buffered(self.options.concurrency.max(1))
@@ -660,6 +694,7 @@ impl Applier {
         loop {
             let statuses = self.statuses(&pending).await;
             let mut still = Vec::new();
+            let mut first_pending = None;
             for (object, status) in pending.iter().zip(statuses) {
                 let status = status?;
                 match status.1 {
@@ -667,12 +702,21 @@ impl Applier {
                     Readiness::Failed(reason) => {
                         return Err(Error::new("wait for", status.0, Reason::Failed(reason)));
                     }
-                    Readiness::Pending(_) => still.push(*object),
+                    Readiness::Pending(reason) => {
+                        first_pending.get_or_insert((status.0, reason));
+                        still.push(*object);
+                    }
                 }
             }
-            if still.is_empty() {
+            let Some((key, reason)) = first_pending else {
                 return Ok(());
-            }
+            };
+            let others = match still.len() - 1 {
+                0 => String::new(),
+                1 => " and 1 more object".to_string(),
+                more => format!(" and {more} more objects"),
+            };
+            self.report(&format!("waiting for {key}: {reason}{others}"));
             if tokio::time::Instant::now() >= deadline {
                 let statuses = self.statuses(&still[..1]).await;
                 let (key, readiness) = statuses.into_iter().next().expect("one")?;
@@ -815,6 +859,13 @@ impl Applier {
                     }
                 }
             }
+            if !to_delete.is_empty() {
+                self.report(&format!(
+                    "deleting {} {}",
+                    to_delete.len(),
+                    plural(batch[0].kind(), to_delete.len())
+                ));
+            }
             let params = DeleteParams {
                 propagation_policy: Some(PropagationPolicy::Background),
                 dry_run: self.options.dry_run,
@@ -908,6 +959,19 @@ impl Applier {
     }
 }
 
+/// `ConfigMap` → `ConfigMaps`, for progress lines.
+fn plural(kind: &str, count: usize) -> String {
+    if count == 1 {
+        kind.to_string()
+    } else if kind.ends_with('s') {
+        format!("{kind}es")
+    } else if let Some(stem) = kind.strip_suffix('y') {
+        format!("{stem}ies")
+    } else {
+        format!("{kind}s")
+    }
+}
+
 /// The `(group, kind)` a CRD defines.
 fn crd_kind(crd: &Object) -> Option<(String, String)> {
     let spec = &crd.value["spec"];
@@ -992,6 +1056,14 @@ mod tests {
             Reason::Conflict(conflicts).to_string(),
             "conflict with other field managers: `kubectl` owns .spec.replicas, .data.x"
         );
+    }
+
+    #[test]
+    fn progress_lines_use_plural_kinds() {
+        assert_eq!(plural("ConfigMap", 2), "ConfigMaps");
+        assert_eq!(plural("Ingress", 2), "Ingresses");
+        assert_eq!(plural("NetworkPolicy", 3), "NetworkPolicies");
+        assert_eq!(plural("Service", 1), "Service");
     }
 
     #[test]
