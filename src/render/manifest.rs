@@ -118,9 +118,10 @@ pub fn parse_documents(source: &str, text: &str) -> Result<Vec<Object>, Error> {
     // Documents are slices of the text between separator lines.
     let mut offset = 0;
     let mut current_offset = 0;
-    for (line_number, line) in (1usize..).zip(text.split_inclusive('\n')) {
+    for (line_number, line) in (1usize..).zip(crate::yaml::lines(text)) {
         let line_start = offset;
-        offset += line.len();
+        // Past the line's `\n`; the last line has none.
+        offset = (offset + line.len() + 1).min(text.len());
         if !line.starts_with("---") {
             continue;
         }

@@ -20,7 +20,7 @@ pub fn from_str(text: &str) -> Option<Value> {
         return None;
     }
     let ends_with_newline = text.ends_with('\n');
-    let mut lines: Vec<&str> = text.split('\n').collect();
+    let mut lines: Vec<&str> = super::lines(text).collect();
     if ends_with_newline {
         lines.pop();
     }
