@@ -78,7 +78,10 @@ fn walk(root: &Path, dir: &Path, files: &mut Vec<ChartFile>) -> Result<(), Error
 
 /// Builds the ignore rules of a chart: its `.chartsignore` plus Helm's default of hidden files
 /// under `templates/`.
-fn ignore_rules(files: &[ChartFile], origin: &Path) -> Result<Gitignore, Error> {
+fn ignore_rules(files: &[ChartFile], origin: &Path) -> Result<IgnoreRules, Error> {
+    let Some(file) = files.iter().find(|f| f.name == ".chartsignore") else {
+        return Ok(IgnoreRules::Default);
+    };
     let mut builder = GitignoreBuilder::new("");
     let bad = |message: String| Error::Ignore {
         path: origin.to_path_buf(),
@@ -87,20 +90,38 @@ fn ignore_rules(files: &[ChartFile], origin: &Path) -> Result<Gitignore, Error> 
     builder
         .add_line(None, "templates/.?*")
         .map_err(|e| bad(e.to_string()))?;
-    if let Some(file) = files.iter().find(|f| f.name == ".chartsignore") {
-        for line in file.text()?.lines() {
-            builder
-                .add_line(None, line)
-                .map_err(|e| bad(e.to_string()))?;
-        }
+    for line in file.text()?.lines() {
+        builder
+            .add_line(None, line)
+            .map_err(|e| bad(e.to_string()))?;
     }
-    builder.build().map_err(|e| bad(e.to_string()))
+    let rules = builder.build().map_err(|e| bad(e.to_string()))?;
+    Ok(IgnoreRules::Chart(rules))
 }
 
-fn is_ignored(rules: &Gitignore, name: &str) -> bool {
-    rules
-        .matched_path_or_any_parents(Path::new(name), false)
-        .is_ignore()
+/// A chart's ignore rules. Most charts have no `.chartsignore`, and building a matcher for the
+/// default rule alone cost more than the rest of loading a small chart.
+enum IgnoreRules {
+    /// Only `templates/.?*`.
+    Default,
+    Chart(Gitignore),
+}
+
+fn is_ignored(rules: &IgnoreRules, name: &str) -> bool {
+    match rules {
+        IgnoreRules::Default => is_hidden_template(name),
+        IgnoreRules::Chart(rules) => rules
+            .matched_path_or_any_parents(Path::new(name), false)
+            .is_ignore(),
+    }
+}
+
+/// Whether `templates/.?*` matches `name` or one of its parents: a hidden file or directory
+/// (a dot and at least one more character) directly in `templates/`.
+fn is_hidden_template(name: &str) -> bool {
+    name.strip_prefix("templates/.")
+        .and_then(|rest| rest.split('/').next())
+        .is_some_and(|hidden| !hidden.is_empty())
 }
 
 /// Turns the flat file list of one chart (its `charts/` subtree included) into a `Chart`.
@@ -218,4 +239,45 @@ pub(crate) fn build(files: Vec<ChartFile>, origin: PathBuf) -> Result<Chart, Err
         subcharts,
         origin,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The shortcut for charts without a `.chartsignore` must ignore exactly what the default
+    /// rule as a gitignore matcher ignores.
+    #[test]
+    fn the_default_ignore_rule_matches_the_gitignore_it_replaces() {
+        let mut builder = GitignoreBuilder::new("");
+        builder.add_line(None, "templates/.?*").unwrap();
+        let gitignore = IgnoreRules::Chart(builder.build().unwrap());
+        let names = [
+            "templates/.hidden.yaml",
+            "templates/.git/config",
+            "templates/.x",
+            "templates/.",
+            "templates/..",
+            "templates/./a.yaml",
+            "templates/a.yaml",
+            "templates/sub/.hidden.yaml",
+            "templates/a/.b/c",
+            "templates.yaml",
+            "templates/",
+            ".templates/.x",
+            "charts/sub/templates/.hidden",
+            "files/.env",
+            ".helmignore",
+            "Chart.yaml",
+            "templatesx/.y",
+        ];
+        for name in names {
+            assert_eq!(
+                is_ignored(&IgnoreRules::Default, name),
+                is_ignored(&gitignore, name),
+                "`{name}`"
+            );
+        }
+        assert!(is_ignored(&IgnoreRules::Default, "templates/.hidden.yaml"));
+    }
 }

@@ -1,131 +1,238 @@
-//! One Tera engine per chart: its templates, the helper components of its library
-//! dependencies, Helm-named filters, and the functions that need the chart itself
+//! One Tera engine per set of template sources: a chart's templates, the helper components of
+//! its library dependencies, Helm-named filters, and the functions that need the chart itself
 //! (`include`, `tpl`, `file`). A separate engine per chart keeps two subcharts' helpers with the
 //! same name from overwriting each other (a long-standing Helm trap).
+//!
+//! Compiling is the dearest part of a render, and umbrella charts often hold several subcharts
+//! with byte-identical templates (made from one starter, or one chart under several aliases). So
+//! templates are named relative to their chart ([`CHART_ROOT`] stands for the chart's prefix),
+//! charts with the same sources share one compiled engine through an [`EngineCache`], and the
+//! chart-specific functions find their chart through the chart being rendered on this thread.
+//! Errors get the chart's prefix back in [`ChartEngine::error`].
 
-use std::cell::Cell;
-use std::sync::{Arc, OnceLock, Weak};
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use tera::{Context, Kwargs, State, Tera, TeraResult, Value};
 
 use super::filters;
 
-/// Everything a chart's templates can reach besides their context.
-pub struct ChartEngine {
-    tera: Arc<OnceLock<Tera>>,
-    /// Template name prefix: `<root>/` or `<root>/charts/<sub>/`.
-    pub prefix: String,
-}
+/// Stands for the chart's own prefix (`<root>/` or `<root>/charts/<sub>/`) in template names
+/// inside an engine, so that the same sources compile to the same engine in every chart. A
+/// private-use character: it cannot clash with a name or text a chart author writes.
+pub const CHART_ROOT: &str = "\u{F8FF}/";
 
-/// A template source added to the engine: its full name (used in errors) and its text.
+/// A template source added to the engine: its name relative to the chart being rendered
+/// (`templates/x.yaml`, or `charts/<library>/templates/_helpers.tera` for a library's helpers)
+/// and its text.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Source {
     pub name: String,
     pub text: String,
 }
 
+/// Compiled engines of one render, by their sources. Charts are rendered on several threads;
+/// a chart whose sources are being compiled by another thread waits for that engine rather
+/// than compiling them again.
+#[derive(Default)]
+pub struct EngineCache {
+    engines: Mutex<HashMap<Vec<Source>, Arc<Slot>>>,
+}
+
+/// An engine being compiled or compiled; `None` when its sources did not compile.
+type Slot = OnceLock<Option<Arc<Tera>>>;
+
+impl EngineCache {
+    /// The engine of `sources`, compiled by the first chart that asks for it. A compile error is
+    /// not shared: each chart compiles again, so that the error names its own files.
+    fn engine(&self, sources: Vec<Source>) -> TeraResult<Arc<Tera>> {
+        let slot = {
+            let mut engines = self.engines.lock().unwrap_or_else(|e| e.into_inner());
+            match engines.get(&sources) {
+                Some(slot) => slot.clone(),
+                None => {
+                    let slot = Arc::new(Slot::new());
+                    engines.insert(sources.clone(), slot.clone());
+                    slot
+                }
+            }
+        };
+        let mut error = None;
+        let shared = slot.get_or_init(|| match compile(&sources) {
+            Ok(tera) => Some(Arc::new(tera)),
+            Err(e) => {
+                error = Some(e);
+                None
+            }
+        });
+        match (shared, error) {
+            (_, Some(error)) => Err(error),
+            (Some(tera), None) => Ok(tera.clone()),
+            (None, None) => compile(&sources).map(Arc::new),
+        }
+    }
+}
+
+/// What the chart-specific functions need to know about the chart being rendered.
+struct ChartScope {
+    /// `<root>/` or `<root>/charts/<sub>/`.
+    prefix: String,
+    /// The chart's readable non-template files (for `file()`).
+    files: Arc<Vec<(String, Vec<u8>)>>,
+    /// The chart's render context (for `include` and `tpl`).
+    base_context: Arc<Context>,
+    chart_name: String,
+}
+
+/// One chart's view of an engine: the shared compiled templates and the chart they render for.
+pub struct ChartEngine {
+    tera: Arc<Tera>,
+    scope: Arc<ChartScope>,
+}
+
+/// The engine and chart being rendered on this thread, for `include`, `tpl` and `file`. Set only
+/// while a render runs, so the engine holds no pointer back to itself and is freed when the last
+/// chart that uses it is dropped.
+type Current = (Arc<Tera>, Arc<ChartScope>);
+
 thread_local! {
-    static INCLUDE_DEPTH: Cell<usize> = const { Cell::new(0) };
+    static CURRENT: RefCell<Option<Current>> = const { RefCell::new(None) };
+    static INCLUDE_DEPTH: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
 }
 const MAX_INCLUDE_DEPTH: usize = 64;
 
+/// Makes a chart the current one of this thread until dropped, then restores the previous one.
+struct Entered(Option<Current>);
+
+impl Entered {
+    fn new(current: Current) -> Entered {
+        Entered(CURRENT.with(|c| c.replace(Some(current))))
+    }
+}
+
+impl Drop for Entered {
+    fn drop(&mut self) {
+        let previous = self.0.take();
+        CURRENT.with(|c| *c.borrow_mut() = previous);
+    }
+}
+
+fn current() -> TeraResult<Current> {
+    CURRENT
+        .with(|c| c.borrow().clone())
+        .ok_or_else(|| tera::Error::message("no chart is being rendered"))
+}
+
 impl ChartEngine {
-    /// Builds the engine. `files` are the chart's readable non-template files (for `file()`),
-    /// `base_context` the chart's render context (for `include` and `tpl`).
+    /// The engine of a chart: `sources` compiled (or taken from `cache` when another chart of
+    /// the render has the same ones), `files` its readable non-template files (for `file()`),
+    /// `base_context` its render context (for `include` and `tpl`).
     pub fn new(
+        cache: &EngineCache,
         prefix: String,
         sources: Vec<Source>,
         files: Arc<Vec<(String, Vec<u8>)>>,
         base_context: Arc<Context>,
         chart_name: String,
     ) -> TeraResult<ChartEngine> {
-        let cell: Arc<OnceLock<Tera>> = Arc::new(OnceLock::new());
-        let mut tera = Tera::new();
-        tera.autoescape_on(Vec::<&str>::new());
-        register_filters(&mut tera);
-
-        // The functions reach the engine that holds them through a weak pointer: a strong one
-        // would make a cycle, and every chart's engine would stay in memory until exit.
-        let for_include = Arc::downgrade(&cell);
-        let include_context = base_context.clone();
-        let include_prefix = prefix.clone();
-        tera.register_function("include", move |kwargs: Kwargs, _: &State| -> TeraResult<String> {
-            let template: String = kwargs.must_get("template")?;
-            let name = if template.starts_with(&include_prefix) {
-                template
-            } else {
-                format!("{include_prefix}{}", template.trim_start_matches("./"))
-            };
-            let cell = engine_of(&for_include)?;
-            let engine = cell.get().ok_or_else(|| tera::Error::message("engine not ready"))?;
-            if !engine.contains_template(&name) {
-                return Err(tera::Error::message(format!("include: no template `{name}` in this chart")));
-            }
-            let depth = INCLUDE_DEPTH.with(|d| d.get());
-            if depth >= MAX_INCLUDE_DEPTH {
-                return Err(tera::Error::message(format!(
-                    "include: more than {MAX_INCLUDE_DEPTH} nested includes (does `{name}` include itself?)"
-                )));
-            }
-            let mut context = (*include_context).clone();
-            context.insert("Template", &template_object(&name, &include_prefix));
-            INCLUDE_DEPTH.with(|d| d.set(depth + 1));
-            let result = engine.render(&name, &context);
-            INCLUDE_DEPTH.with(|d| d.set(depth));
-            result
-        });
-
-        let for_tpl = Arc::downgrade(&cell);
-        let tpl_context = base_context;
-        tera.register_function(
-            "tpl",
-            move |kwargs: Kwargs, _: &State| -> TeraResult<String> {
-                let template: String = kwargs.must_get("template")?;
-                let cell = engine_of(&for_tpl)?;
-                let engine = cell
-                    .get()
-                    .ok_or_else(|| tera::Error::message("engine not ready"))?;
-                engine.render_str(&template, &tpl_context, false)
-            },
-        );
-
-        tera.register_function("file", move |kwargs: Kwargs, _: &State| -> TeraResult<String> {
-            let path: String = kwargs.must_get("path")?;
-            let path = path.trim_start_matches("./");
-            match files.iter().find(|(name, _)| name == path) {
-                Some((_, data)) => String::from_utf8(data.clone()).map_err(|_| {
-                    tera::Error::message(format!("file: `{path}` in chart `{chart_name}` is not UTF-8 text"))
-                }),
-                None => Err(tera::Error::message(format!(
-                    "file: no file `{path}` in chart `{chart_name}` (templates and Chart.yaml/values files are not readable)"
-                ))),
-            }
-        });
-
-        tera.add_raw_templates(sources.iter().map(|s| (s.name.as_str(), s.text.as_str())))?;
-        let _ = cell.set(tera);
-        Ok(ChartEngine { tera: cell, prefix })
+        Ok(ChartEngine {
+            tera: cache.engine(sources)?,
+            scope: Arc::new(ChartScope {
+                prefix,
+                files,
+                base_context,
+                chart_name,
+            }),
+        })
     }
 
-    pub fn tera(&self) -> &Tera {
-        self.tera.get().expect("engine is set in new()")
-    }
-
+    /// Renders the chart's template `name` (relative to the chart: `templates/x.yaml`).
     pub fn render(&self, name: &str, base: &Context) -> TeraResult<String> {
         let mut context = base.clone();
-        context.insert("Template", &template_object(name, &self.prefix));
-        self.tera().render(name, &context)
+        context.insert("Template", &template_object(name, &self.scope.prefix));
+        let _entered = Entered::new((self.tera.clone(), self.scope.clone()));
+        self.tera.render(&format!("{CHART_ROOT}{name}"), &context)
+    }
+
+    /// A Tera error of this engine with the chart's prefix in every template name, as the
+    /// chart's author knows them.
+    pub fn error(&self, error: tera::Error) -> super::Error {
+        super::Error::from_tera(error, &self.scope.prefix)
     }
 }
 
-fn engine_of(weak: &Weak<OnceLock<Tera>>) -> TeraResult<Arc<OnceLock<Tera>>> {
-    weak.upgrade()
-        .ok_or_else(|| tera::Error::message("the chart's engine is gone"))
+/// Compiles `sources` with the filters and functions every chart has.
+fn compile(sources: &[Source]) -> TeraResult<Tera> {
+    let mut tera = Tera::new();
+    tera.autoescape_on(Vec::<&str>::new());
+    register_filters(&mut tera);
+    tera.register_function("include", include);
+    tera.register_function("tpl", tpl);
+    tera.register_function("file", file);
+    tera.add_raw_templates(
+        sources
+            .iter()
+            .map(|s| (format!("{CHART_ROOT}{}", s.name), s.text.as_str())),
+    )?;
+    Ok(tera)
 }
 
-/// `Template.Name` and `Template.BasePath`, as Helm sets them.
+fn include(kwargs: Kwargs, _: &State) -> TeraResult<String> {
+    let template: String = kwargs.must_get("template")?;
+    let (tera, scope) = current()?;
+    let relative = template
+        .strip_prefix(scope.prefix.as_str())
+        .unwrap_or_else(|| template.trim_start_matches("./"));
+    let name = format!("{CHART_ROOT}{relative}");
+    if !tera.contains_template(&name) {
+        return Err(tera::Error::message(format!(
+            "include: no template `{}{relative}` in this chart",
+            scope.prefix
+        )));
+    }
+    let depth = INCLUDE_DEPTH.with(|d| d.get());
+    if depth >= MAX_INCLUDE_DEPTH {
+        return Err(tera::Error::message(format!(
+            "include: more than {MAX_INCLUDE_DEPTH} nested includes (does `{}{relative}` include itself?)",
+            scope.prefix
+        )));
+    }
+    let mut context = (*scope.base_context).clone();
+    context.insert("Template", &template_object(relative, &scope.prefix));
+    INCLUDE_DEPTH.with(|d| d.set(depth + 1));
+    let result = tera.render(&name, &context);
+    INCLUDE_DEPTH.with(|d| d.set(depth));
+    result
+}
+
+fn tpl(kwargs: Kwargs, _: &State) -> TeraResult<String> {
+    let template: String = kwargs.must_get("template")?;
+    let (tera, scope) = current()?;
+    tera.render_str(&template, &scope.base_context, false)
+}
+
+fn file(kwargs: Kwargs, _: &State) -> TeraResult<String> {
+    let path: String = kwargs.must_get("path")?;
+    let path = path.trim_start_matches("./");
+    let (_, scope) = current()?;
+    let chart_name = &scope.chart_name;
+    match scope.files.iter().find(|(name, _)| name == path) {
+        Some((_, data)) => String::from_utf8(data.clone()).map_err(|_| {
+            tera::Error::message(format!(
+                "file: `{path}` in chart `{chart_name}` is not UTF-8 text"
+            ))
+        }),
+        None => Err(tera::Error::message(format!(
+            "file: no file `{path}` in chart `{chart_name}` (templates and Chart.yaml/values files are not readable)"
+        ))),
+    }
+}
+
+/// `Template.Name` and `Template.BasePath`, as Helm sets them; `name` is relative to the chart.
 pub fn template_object(name: &str, prefix: &str) -> serde_json::Value {
     serde_json::json!({
-        "Name": name,
+        "Name": format!("{prefix}{name}"),
         "BasePath": format!("{prefix}templates"),
     })
 }
@@ -162,38 +269,148 @@ pub fn tera_value(value: &serde_json::Value) -> Value {
 mod tests {
     use super::*;
 
+    fn source(name: &str, text: &str) -> Source {
+        Source {
+            name: name.to_string(),
+            text: text.to_string(),
+        }
+    }
+
+    fn context_with(key: &'static str, value: &str) -> Arc<Context> {
+        let mut context = Context::new();
+        context.insert(key, value);
+        Arc::new(context)
+    }
+
+    fn engine(cache: &EngineCache, chart: &str, sources: Vec<Source>, who: &str) -> ChartEngine {
+        ChartEngine::new(
+            cache,
+            format!("umbrella/charts/{chart}/"),
+            sources,
+            Arc::new(vec![(
+                "files/id.txt".to_string(),
+                chart.as_bytes().to_vec(),
+            )]),
+            context_with("who", who),
+            chart.to_string(),
+        )
+        .unwrap()
+    }
+
     /// `include` and `tpl` used to hold the engine strongly: a cycle that kept every chart's
     /// compiled templates in memory until the process ended.
     #[test]
     fn an_engine_is_freed_when_dropped() {
-        let engine = ChartEngine::new(
-            "web/".to_string(),
+        let cache = EngineCache::default();
+        let engine = engine(
+            &cache,
+            "web",
             vec![
-                Source {
-                    name: "web/templates/a.yaml".to_string(),
-                    text: "a: {{ include(template=\"templates/b.yaml\") }}".to_string(),
-                },
-                Source {
-                    name: "web/templates/b.yaml".to_string(),
-                    text: "b".to_string(),
-                },
+                source(
+                    "templates/a.yaml",
+                    "a: {{ include(template=\"templates/b.yaml\") }}",
+                ),
+                source("templates/b.yaml", "b"),
             ],
-            Arc::new(Vec::new()),
-            Arc::new(Context::new()),
-            "web".to_string(),
-        )
-        .unwrap();
+            "web",
+        );
         assert_eq!(
-            engine
-                .render("web/templates/a.yaml", &Context::new())
-                .unwrap(),
+            engine.render("templates/a.yaml", &Context::new()).unwrap(),
             "a: b"
         );
         let weak = Arc::downgrade(&engine.tera);
         drop(engine);
+        drop(cache);
         assert!(
             weak.upgrade().is_none(),
             "the engine outlived its ChartEngine"
+        );
+    }
+
+    #[test]
+    fn charts_with_the_same_sources_share_one_engine_but_render_their_own_chart() {
+        let sources = vec![
+            source(
+                "templates/_helpers.tera",
+                "{% component who(who) %}{{ who }}{% endcomponent who %}",
+            ),
+            source(
+                "templates/a.yaml",
+                "{{ <who who={who} /> }} {{ Template.Name }} {{ include(template=\"templates/b.yaml\") }} {{ file(path=\"files/id.txt\") }} {{ tpl(template=\"{{ who }}\") }}",
+            ),
+            source("templates/b.yaml", "{{ Template.Name }}"),
+        ];
+        let cache = EngineCache::default();
+        let one = engine(&cache, "one", sources.clone(), "first");
+        let two = engine(&cache, "two", sources.clone(), "second");
+        assert!(Arc::ptr_eq(&one.tera, &two.tera), "compiled twice");
+        let mut other = sources;
+        other[2].text.push('!');
+        let three = engine(&cache, "three", other, "third");
+        assert!(
+            !Arc::ptr_eq(&one.tera, &three.tera),
+            "different sources shared an engine"
+        );
+
+        assert_eq!(
+            one.render("templates/a.yaml", &context_with("who", "first"))
+                .unwrap(),
+            "first umbrella/charts/one/templates/a.yaml umbrella/charts/one/templates/b.yaml one first"
+        );
+        assert_eq!(
+            two.render("templates/a.yaml", &context_with("who", "second"))
+                .unwrap(),
+            "second umbrella/charts/two/templates/a.yaml umbrella/charts/two/templates/b.yaml two second"
+        );
+    }
+
+    #[test]
+    fn errors_of_a_shared_engine_name_the_files_of_their_own_chart() {
+        let sources = vec![
+            source(
+                "templates/_helpers.tera",
+                "{% component boom() %}{{ nope }}{% endcomponent boom %}",
+            ),
+            source("templates/a.yaml", "a: {{ <boom /> }}"),
+        ];
+        let cache = EngineCache::default();
+        let _one = engine(&cache, "one", sources.clone(), "first");
+        let two = engine(&cache, "two", sources, "second");
+        let error = two.error(two.render("templates/a.yaml", &Context::new()).unwrap_err());
+        let super::super::Error::Template { name, report, .. } = &error else {
+            panic!("not a template error: {error}");
+        };
+        assert_eq!(name, "umbrella/charts/two/templates/_helpers.tera");
+        assert!(
+            report.contains("--> umbrella/charts/two/templates/_helpers.tera:"),
+            "{report}"
+        );
+        assert!(
+            report.contains("umbrella/charts/two/templates/a.yaml:"),
+            "{report}"
+        );
+        assert!(
+            !report.contains(CHART_ROOT) && !report.contains("charts/one/"),
+            "{report}"
+        );
+
+        let broken = vec![source("templates/a.yaml", "a: {{ nope ")];
+        let Err(error) = ChartEngine::new(
+            &cache,
+            "umbrella/charts/three/".to_string(),
+            broken,
+            Arc::new(Vec::new()),
+            Arc::new(Context::new()),
+            "three".to_string(),
+        ) else {
+            panic!("a syntax error compiled");
+        };
+        let error = super::super::Error::from_tera(error, "umbrella/charts/three/");
+        assert!(
+            error
+                .to_string()
+                .contains("`umbrella/charts/three/templates/a.yaml`"),
+            "{error}"
         );
     }
 }

@@ -89,7 +89,7 @@ pub fn indent_text(text: &str, width: usize) -> String {
 fn push_indented(out: &mut String, text: &str, width: usize) {
     let lines = text.bytes().filter(|&b| b == b'\n').count() + 1;
     out.reserve(text.len() + width * lines);
-    for (index, line) in text.split('\n').enumerate() {
+    for (index, line) in crate::yaml::lines(text).enumerate() {
         if index > 0 {
             out.push('\n');
         }

@@ -14,29 +14,28 @@ pub struct Object {
 }
 
 impl Object {
-    fn str_at(&self, pointer: &str) -> &str {
+    // Field by field rather than `Value::pointer`, which parses and unescapes its path on every
+    // call: these run several times per object of a render.
+    fn metadata(&self, key: &str) -> Option<&Value> {
+        self.value.get("metadata").and_then(|m| m.get(key))
+    }
+    pub fn api_version(&self) -> &str {
         self.value
-            .pointer(pointer)
+            .get("apiVersion")
             .and_then(Value::as_str)
             .unwrap_or("")
     }
-    pub fn api_version(&self) -> &str {
-        self.str_at("/apiVersion")
-    }
     pub fn kind(&self) -> &str {
-        self.str_at("/kind")
+        self.value.get("kind").and_then(Value::as_str).unwrap_or("")
     }
     pub fn name(&self) -> &str {
-        self.str_at("/metadata/name")
+        self.metadata("name").and_then(Value::as_str).unwrap_or("")
     }
     pub fn namespace(&self) -> Option<&str> {
-        self.value
-            .pointer("/metadata/namespace")
-            .and_then(Value::as_str)
+        self.metadata("namespace").and_then(Value::as_str)
     }
     pub fn annotation(&self, key: &str) -> Option<&str> {
-        self.value
-            .pointer("/metadata/annotations")
+        self.metadata("annotations")
             .and_then(|a| a.get(key))
             .and_then(Value::as_str)
     }
@@ -119,9 +118,10 @@ pub fn parse_documents(source: &str, text: &str) -> Result<Vec<Object>, Error> {
     // Documents are slices of the text between separator lines.
     let mut offset = 0;
     let mut current_offset = 0;
-    for (line_number, line) in (1usize..).zip(text.split_inclusive('\n')) {
+    for (line_number, line) in (1usize..).zip(crate::yaml::lines(text)) {
         let line_start = offset;
-        offset += line.len();
+        // Past the line's `\n`; the last line has none.
+        offset = (offset + line.len() + 1).min(text.len());
         if !line.starts_with("---") {
             continue;
         }
@@ -159,14 +159,14 @@ fn check_shape(object: &Object, index: usize) -> Result<(), Error> {
         document: index + 1,
         message,
     };
-    for (pointer, field) in [("/apiVersion", "apiVersion"), ("/kind", "kind")] {
-        match object.value.pointer(pointer) {
+    for field in ["apiVersion", "kind"] {
+        match object.value.get(field) {
             Some(Value::String(s)) if !s.is_empty() => {}
             Some(_) => return Err(bad(format!("`{field}` must be a non-empty string"))),
             None => return Err(bad(format!("the object has no `{field}`"))),
         }
     }
-    match object.value.pointer("/metadata/name") {
+    match object.metadata("name") {
         Some(Value::String(s)) if !s.is_empty() => Ok(()),
         Some(_) => Err(bad(format!(
             "{}: `metadata.name` must be a non-empty string",

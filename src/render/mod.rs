@@ -133,18 +133,21 @@ pub enum Error {
 }
 
 impl Error {
-    fn from_tera(error: tera::Error) -> Error {
+    /// A Tera error of a chart's engine, whose template names start with
+    /// [`engine::CHART_ROOT`]: `prefix` (the chart's) takes its place.
+    fn from_tera(error: tera::Error, prefix: &str) -> Error {
+        let qualify = |text: &str| text.replace(engine::CHART_ROOT, prefix);
         match error.kind() {
             tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
                 Error::Template {
-                    name: report.filename().to_string(),
+                    name: qualify(report.filename()),
                     line: report.span().start_line,
                     column: report.span().start_col + 1,
-                    message: report.message().to_string(),
-                    report: error.to_string(),
+                    message: qualify(report.message()),
+                    report: qualify(&error.to_string()),
                 }
             }
-            _ => Error::TemplateOther(error.to_string()),
+            _ => Error::TemplateOther(qualify(&error.to_string())),
         }
     }
 }
@@ -463,16 +466,21 @@ fn chart_object(chart: &Chart, name: &str, is_root: bool) -> Value {
     })
 }
 
-/// Helper files (`templates/_*`) of the library charts this node depends on, with their names.
-fn library_helpers(node: &Node, out: &mut Vec<engine::Source>) -> Result<(), Error> {
+/// Helper files (`templates/_*`) of the library charts `node` depends on, named relative to
+/// `chart` (the chart being rendered): `charts/<library>/templates/_helpers.tera`.
+fn library_helpers(chart: &Node, node: &Node, out: &mut Vec<engine::Source>) -> Result<(), Error> {
     for child in &node.children {
         if child.chart.metadata.is_library() {
+            let relative = child
+                .prefix
+                .strip_prefix(chart.prefix.as_str())
+                .unwrap_or(&child.prefix);
             for file in child.chart.templates() {
                 if is_helper(&file.name) {
-                    out.push(source_of(&child.prefix, file)?);
+                    out.push(source_of(&chart.prefix, relative, file)?);
                 }
             }
-            library_helpers(child, out)?;
+            library_helpers(chart, child, out)?;
         }
     }
     Ok(())
@@ -484,12 +492,21 @@ fn is_helper(name: &str) -> bool {
         .is_some_and(|base| base.starts_with('_'))
 }
 
-fn source_of(prefix: &str, file: &crate::chart::ChartFile) -> Result<engine::Source, Error> {
-    let text = file
-        .text()
-        .map_err(|_| Error::TemplateOther(format!("`{prefix}{}` is not UTF-8 text", file.name)))?;
+/// The source of `file`, of the chart at `relative` below the chart being rendered (at
+/// `prefix`).
+fn source_of(
+    prefix: &str,
+    relative: &str,
+    file: &crate::chart::ChartFile,
+) -> Result<engine::Source, Error> {
+    let text = file.text().map_err(|_| {
+        Error::TemplateOther(format!(
+            "`{prefix}{relative}{}` is not UTF-8 text",
+            file.name
+        ))
+    })?;
     Ok(engine::Source {
-        name: format!("{prefix}{}", file.name),
+        name: format!("{relative}{}", file.name),
         text: text.to_string(),
     })
 }
@@ -513,12 +530,15 @@ struct NodeOutput {
 
 /// Renders the charts on up to as many threads as there are cores, at most 4 (each thread holds
 /// a compiled chart engine, so more threads mostly cost memory). Charts are independent: each
-/// has its own engine, values and context. Results come back in the order of `nodes`.
+/// has its own values and context, and its own engine unless another chart has the same
+/// template sources. Results come back in the order of `nodes`.
 fn render_nodes(
     nodes: &[&Node],
     options: &RenderOptions,
     capabilities: &Value,
 ) -> Vec<Result<NodeOutput, Error>> {
+    let engines = engine::EngineCache::default();
+    let engines = &engines;
     let threads = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1)
@@ -527,7 +547,7 @@ fn render_nodes(
     if threads <= 1 {
         return nodes
             .iter()
-            .map(|node| render_node(node, options, capabilities))
+            .map(|node| render_node(node, options, capabilities, engines))
             .collect();
     }
     let next = std::sync::atomic::AtomicUsize::new(0);
@@ -541,7 +561,7 @@ fn render_nodes(
                         let Some(node) = nodes.get(index) else {
                             return done;
                         };
-                        done.push((index, render_node(node, options, capabilities)));
+                        done.push((index, render_node(node, options, capabilities, engines)));
                     }
                 })
             })
@@ -563,6 +583,7 @@ fn render_node(
     node: &Node,
     options: &RenderOptions,
     capabilities: &Value,
+    engines: &engine::EngineCache,
 ) -> Result<NodeOutput, Error> {
     let mut output = NodeOutput::default();
     for file in node.chart.crds() {
@@ -596,9 +617,9 @@ fn render_node(
 
         let mut sources = Vec::new();
         for file in node.chart.templates() {
-            sources.push(source_of(&node.prefix, file)?);
+            sources.push(source_of(&node.prefix, "", file)?);
         }
-        library_helpers(node, &mut sources)?;
+        library_helpers(node, node, &mut sources)?;
         let readable: Vec<(String, Vec<u8>)> = node
             .chart
             .files
@@ -606,32 +627,37 @@ fn render_node(
             .filter(|f| Chart::is_readable_file(&f.name))
             .map(|f| (f.name.clone(), f.data.clone()))
             .collect();
-        let to_render: Vec<String> = node
+        let to_render: Vec<&str> = node
             .chart
             .templates()
             .filter(|f| !is_helper(&f.name) && f.name != "templates/NOTES.txt")
-            .map(|f| format!("{}{}", node.prefix, f.name))
+            .map(|f| f.name.as_str())
             .collect();
         let has_notes = node.chart.file("templates/NOTES.txt").is_some();
         let context = Arc::new(context);
         let engine = engine::ChartEngine::new(
+            engines,
             node.prefix.clone(),
             sources,
             Arc::new(readable),
             context.clone(),
             node.name.clone(),
         )
-        .map_err(Error::from_tera)?;
-        for name in &to_render {
-            let text = engine.render(name, &context).map_err(Error::from_tera)?;
+        .map_err(|e| Error::from_tera(e, &node.prefix))?;
+        for relative in to_render {
+            let text = engine
+                .render(relative, &context)
+                .map_err(|e| engine.error(e))?;
+            let name = format!("{}{relative}", node.prefix);
             output
                 .objects
-                .extend(manifest::parse_documents(name, &text)?);
-            output.templates.push(name.clone());
+                .extend(manifest::parse_documents(&name, &text)?);
+            output.templates.push(name);
         }
         if node.is_root && has_notes {
-            let name = format!("{}templates/NOTES.txt", node.prefix);
-            let text = engine.render(&name, &context).map_err(Error::from_tera)?;
+            let text = engine
+                .render("templates/NOTES.txt", &context)
+                .map_err(|e| engine.error(e))?;
             output.notes = Some(text);
         }
     }

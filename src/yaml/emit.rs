@@ -245,6 +245,20 @@ fn write_string(out: &mut String, text: &str, indent: usize) -> Option<()> {
     Some(())
 }
 
+/// The bytes of a simple scalar after its first: ASCII letters, digits and `./_-+=`. A table,
+/// because this check runs on every key and string of every object written.
+static SIMPLE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        let b = byte as u8;
+        table[byte] =
+            b.is_ascii_alphanumeric() || matches!(b, b'.' | b'/' | b'_' | b'-' | b'+' | b'=');
+        byte += 1;
+    }
+    table
+};
+
 /// The styles libyaml allows for a scalar in block context (`yaml_emitter_analyze_scalar`).
 struct Analysis {
     plain_allowed: bool,
@@ -266,10 +280,7 @@ impl Analysis {
         let bytes = text.as_bytes();
         // Most strings in manifests are names, images and paths: a letter or digit first and
         // nothing that could start a comment, an indicator or a break later.
-        let simple = |b: &u8| {
-            b.is_ascii_alphanumeric() || matches!(b, b'.' | b'/' | b'_' | b'-' | b'+' | b'=')
-        };
-        if bytes[0].is_ascii_alphanumeric() && bytes.iter().all(simple) {
+        if bytes[0].is_ascii_alphanumeric() && bytes.iter().all(|&b| SIMPLE[b as usize]) {
             return Some(Analysis {
                 plain_allowed: true,
                 single_quoted_allowed: true,

@@ -20,7 +20,7 @@ pub fn from_str(text: &str) -> Option<Value> {
         return None;
     }
     let ends_with_newline = text.ends_with('\n');
-    let mut lines: Vec<&str> = text.split('\n').collect();
+    let mut lines: Vec<&str> = super::lines(text).collect();
     if ends_with_newline {
         lines.pop();
     }
@@ -31,6 +31,8 @@ pub fn from_str(text: &str) -> Option<Value> {
         lines,
         position: 0,
         ends_with_newline,
+        entries: Vec::new(),
+        items: Vec::new(),
     };
     let Some((indent, content)) = parser.peek() else {
         return Some(Value::Null);
@@ -79,6 +81,12 @@ struct Parser<'a> {
     lines: Vec<&'a str>,
     position: usize,
     ends_with_newline: bool,
+    /// Entries of the mappings being read, innermost last: a mapping is built once its size is
+    /// known, at its exact capacity. Growing maps and vectors entry by entry cost reallocations
+    /// and left slack in memory that rendered objects keep until the end of a render.
+    entries: Vec<(String, Value)>,
+    /// Items of the sequences being read, in the same way.
+    items: Vec<Value>,
 }
 
 fn indent_of(line: &str) -> usize {
@@ -198,12 +206,10 @@ impl<'a> Parser<'a> {
     /// A block mapping with keys at column `indent`, whose first key (read from the current
     /// line) is `key`, followed by `rest`.
     fn mapping(&mut self, indent: usize, mut key: String, mut rest: &'a str) -> Option<Value> {
-        let mut map = Map::new();
+        let start = self.entries.len();
         loop {
             let value = self.value_after_indicator(rest, indent, true)?;
-            if map.insert(key, value).is_some() {
-                return None;
-            }
+            self.entries.push((key, value));
             match self.peek() {
                 Some((next, content)) if next == indent => {
                     if is_sequence_item(content) {
@@ -212,14 +218,21 @@ impl<'a> Parser<'a> {
                     (key, rest) = split_key(content).ok()??;
                 }
                 Some((next, _)) if next > indent => return None,
-                _ => return Some(Value::Object(map)),
+                _ => break,
             }
         }
+        let mut map = Map::with_capacity(self.entries.len() - start);
+        for (key, value) in self.entries.drain(start..) {
+            if map.insert(key, value).is_some() {
+                return None;
+            }
+        }
+        Some(Value::Object(map))
     }
 
     /// A block sequence with its `-` at column `indent`; `first` is its first item's text.
     fn sequence(&mut self, indent: usize, first: &'a str) -> Option<Value> {
-        let mut items = Vec::new();
+        let start = self.items.len();
         let mut item = first;
         loop {
             let after = &item[1..];
@@ -235,13 +248,13 @@ impl<'a> Parser<'a> {
             } else {
                 self.value_after_indicator(after, indent, false)?
             };
-            items.push(value);
+            self.items.push(value);
             match self.peek() {
                 Some((next, content)) if next == indent && is_sequence_item(content) => {
                     item = content
                 }
                 Some((next, _)) if next > indent => return None,
-                _ => return Some(Value::Array(items)),
+                _ => return Some(Value::Array(self.items.drain(start..).collect())),
             }
         }
     }

@@ -18,19 +18,23 @@ pub enum Plain {
 }
 
 pub fn resolve(scalar: &str) -> Plain {
-    if scalar.is_empty() || matches!(scalar, "null" | "Null" | "NULL" | "~") {
+    let Some(&first) = scalar.as_bytes().first() else {
         return Plain::Null;
-    }
-    match scalar {
-        "true" | "True" | "TRUE" => return Plain::Bool(true),
-        "false" | "False" | "FALSE" => return Plain::Bool(false),
-        _ => {}
-    }
-    // Almost every scalar in a manifest is a word: nothing numeric starts with a letter other
-    // than the `.inf`/`.nan` family, which starts with `.`.
-    let first = scalar.as_bytes()[0];
-    if !(first.is_ascii_digit() || matches!(first, b'+' | b'-' | b'.')) {
-        return Plain::String;
+    };
+    // Almost every scalar in a manifest is a word, so the first byte decides most of them:
+    // only null and the booleans start with `~`, `n`, `t` or `f` (of either case), and nothing
+    // numeric starts with a letter (the `.inf`/`.nan` family starts with `.`).
+    match first {
+        b'~' | b'n' | b'N' | b't' | b'T' | b'f' | b'F' => {
+            return match scalar {
+                "null" | "Null" | "NULL" | "~" => Plain::Null,
+                "true" | "True" | "TRUE" => Plain::Bool(true),
+                "false" | "False" | "FALSE" => Plain::Bool(false),
+                _ => Plain::String,
+            };
+        }
+        b'0'..=b'9' | b'+' | b'-' | b'.' => {}
+        _ => return Plain::String,
     }
     if let Some(int) = parse_unsigned_int(scalar, u64::from_str_radix) {
         return Plain::Unsigned(int);

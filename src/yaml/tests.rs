@@ -427,3 +427,21 @@ fn writer_gives_tera_values_the_same_text() {
         );
     }
 }
+
+#[test]
+fn lines_are_the_pieces_split_gives() {
+    for text in [
+        "",
+        "\n",
+        "\n\n",
+        "a",
+        "a\n",
+        "a\nb",
+        "a\nb\n",
+        "\na\n\nb\n\n",
+        "héllo\nwörld\r\n---\n",
+    ] {
+        let expected: Vec<&str> = text.split('\n').collect();
+        assert_eq!(super::lines(text).collect::<Vec<_>>(), expected, "{text:?}");
+    }
+}

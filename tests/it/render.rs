@@ -784,3 +784,57 @@ fn parallel_render_keeps_tree_order_and_reports_the_first_error() {
     let err = fails(&env, &[&top.arg()]);
     assert!(err.contains("top/charts/c/templates/bad.yaml"), "{err}");
 }
+
+/// Subcharts with byte-identical templates (one chart under two aliases, or two charts made
+/// from one starter) share one compiled engine; each must still render with its own values,
+/// names and files, and an error must name the chart it happened in.
+#[test]
+fn subcharts_with_identical_templates_render_their_own_values_and_errors() {
+    let env = TestEnv::new();
+    let top = TestChart::new(&env, "shop").file(
+        "Chart.yaml",
+        "apiVersion: v2\nname: shop\nversion: 1.0.0\ndependencies:\n  - name: worker\n    version: 1.0.0\n    alias: worker-a\n  - name: worker\n    version: 1.0.0\n    alias: worker-b\n  - name: twin\n    version: 1.0.0\n",
+    );
+    let helpers = "{% component queue(@Values) -%}\n{{ Values.queue | required(message=\"queue is required\") }}\n{%- endcomponent queue %}";
+    let template = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ Chart.Name }}\ndata:\n  queue: {{ <queue /> }}\n  template: {{ Template.Name }}\n  included: {{ include(template=\"templates/_part.tera\") }}\n  file: {{ file(path=\"files/id.txt\") | trim }}\n";
+    for (chart, queue) in [("worker", "default"), ("twin", "twin")] {
+        top.subchart(chart)
+            .values(&format!("queue: {queue}\n"))
+            .file("files/id.txt", &format!("{chart}\n"))
+            .template("_helpers.tera", helpers)
+            .template("cm.yaml", template)
+            .template("_part.tera", "{{ Template.Name }}");
+    }
+    let out = ok(&env, &["r", &top.arg(), "--set", "worker-b.queue=b"]);
+    for (name, queue, file) in [
+        ("worker-a", "default", "worker"),
+        ("worker-b", "b", "worker"),
+        ("twin", "twin", "twin"),
+    ] {
+        let data = configmap_data_raw(&out, name);
+        assert_eq!(data["queue"], queue, "{name}");
+        assert_eq!(data["file"], file, "{name}");
+        assert_eq!(
+            data["template"],
+            format!("shop/charts/{name}/templates/cm.yaml"),
+            "{name}"
+        );
+        assert_eq!(
+            data["included"],
+            format!("shop/charts/{name}/templates/_part.tera"),
+            "{name}"
+        );
+    }
+
+    let error = fails(&env, &["r", &top.arg(), "--set", "worker-b.queue="]);
+    assert!(
+        error.contains("template error in `shop/charts/worker-b/templates/_helpers.tera`")
+            && error.contains("--> shop/charts/worker-b/templates/_helpers.tera:")
+            && error.contains("called from shop/charts/worker-b/templates/cm.yaml:"),
+        "{error}"
+    );
+    assert!(
+        !error.contains("worker-a") && !error.contains('\u{F8FF}'),
+        "{error}"
+    );
+}
