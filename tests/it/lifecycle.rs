@@ -1270,3 +1270,61 @@ fn concurrent_upgrades_one_wins_the_other_is_told_who_holds_the_release() {
         "first"
     );
 }
+
+#[test]
+fn history_max_prunes_old_revisions_but_never_the_deployed_one() {
+    let lab = Lab::new();
+    let chart = chart_arg(&web_chart(&lab.env));
+    lab.ok(&["install", "web", &chart]);
+    for greeting in ["two", "three", "four"] {
+        lab.ok(&[
+            "upgrade",
+            "web",
+            &chart,
+            "--set",
+            &format!("greeting={greeting}"),
+            "--history-max",
+            "2",
+        ]);
+    }
+    assert_eq!(
+        lab.records("default"),
+        [
+            (
+                "charts.release.v1.web.v3".to_string(),
+                "superseded".to_string()
+            ),
+            (
+                "charts.release.v1.web.v4".to_string(),
+                "deployed".to_string()
+            ),
+        ]
+    );
+    // Failures pile up on top of the deployed revision; the next success prunes them, and the
+    // deployed revision survives any of it.
+    let bad = web_chart(&lab.env).template(
+        "bad.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: Bad_Name\n",
+    );
+    lab.fails(&["upgrade", "web", &chart_arg(&bad), "--history-max", "2"]);
+    lab.fails(&["upgrade", "web", &chart_arg(&bad), "--history-max", "2"]);
+    // (`bad` is the same chart directory with one more template: take it out again.)
+    std::fs::remove_file(bad.path().join("templates/bad.yaml")).unwrap();
+    lab.ok(&["rollback", "web", "--history-max", "2"]);
+    let records = lab.records("default");
+    assert_eq!(records.len(), 2, "{records:?}");
+    assert_eq!(
+        records[1],
+        (
+            "charts.release.v1.web.v7".to_string(),
+            "deployed".to_string()
+        )
+    );
+    assert_eq!(
+        lab.configmap("default", "web-config").unwrap()["data"]["greeting"],
+        "four"
+    );
+    // 0 keeps everything.
+    lab.ok(&["upgrade", "web", &chart, "--history-max", "0"]);
+    assert_eq!(lab.records("default").len(), 3);
+}
