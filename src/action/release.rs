@@ -50,6 +50,8 @@ pub struct DeploySettings {
     pub take_ownership: bool,
     pub force_conflicts: bool,
     pub skip_crds: bool,
+    /// Deploy although the chart has hooks, which this version does not run.
+    pub no_hooks: bool,
     pub skip_schema_validation: bool,
     /// Wait until every object is ready, at most this long.
     pub wait: Option<Duration>,
@@ -649,6 +651,18 @@ async fn deploy_locked(
     }
     let values_used = describe_values(&settings.values, reused);
     let skipped_hooks = hook_names(&rendered);
+    if !skipped_hooks.is_empty() && !settings.no_hooks && settings.dry_run != DryRun::Client {
+        // A chart ported from Helm may rely on a pre-upgrade migration Job: deploying without it
+        // must be a decision, not a surprise.
+        return Err(Error::with_hint(
+            format!(
+                "chart `{}` has hooks, which this version of charts does not run: {}",
+                chart.metadata.name,
+                skipped_hooks.join(", ")
+            ),
+            "pass `--no-hooks` to deploy without them, or run their work another way first",
+        ));
+    }
     if settings.dry_run == DryRun::Client {
         // Read the history, render as the real command would, change nothing.
         return Ok(DeployOutcome {

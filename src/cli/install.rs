@@ -62,6 +62,9 @@ pub struct DeployArgs {
     /// Do not create the CRDs in the chart's `crds/` directories
     #[arg(long)]
     pub skip_crds: bool,
+    /// Deploy a chart that has hooks without running them (hooks are not supported yet)
+    #[arg(long)]
+    pub no_hooks: bool,
     /// Do not check the values against `values.schema.json`
     #[arg(long)]
     pub skip_schema_validation: bool,
@@ -168,6 +171,7 @@ impl DeployArgs {
             take_ownership: self.take_ownership,
             force_conflicts: self.force_conflicts,
             skip_crds: self.skip_crds,
+            no_hooks: self.no_hooks,
             skip_schema_validation: self.skip_schema_validation,
             wait: self.wait.then_some(self.timeout),
             history_max: self.history_max,
@@ -246,7 +250,7 @@ fn print_outcome(outcome: &DeployOutcome, args: &DeployArgs) -> Result<()> {
     output::note(&format!("values: {}", outcome.values_used));
     if !outcome.skipped_hooks.is_empty() {
         output::note(&format!(
-            "warning: this version of charts does not run hooks; skipped {}",
+            "warning: hooks not run (--no-hooks): {}",
             outcome.skipped_hooks.join(", ")
         ));
     }
