@@ -223,6 +223,40 @@ async fn settle_interrupted(store: &impl Store, summary: &ReleaseSummary) -> Res
     Ok(())
 }
 
+/// Takes the release's lock; a namespace that does not exist is said plainly (the Lease lives
+/// there, so this is the first request that notices).
+async fn take_lock(
+    cluster: &Cluster,
+    namespace: &str,
+    name: &str,
+    deploying: bool,
+) -> Result<lock::LockGuard> {
+    match lock::acquire(cluster, namespace, name, &lock::default_holder(), LOCK_TTL).await {
+        Ok(guard) => Ok(guard),
+        Err(lock::Error::Cluster(error))
+            if matches!(
+                error.kind(),
+                crate::cluster::ErrorKind::Api { code: 404, reason, .. } if reason == "NotFound"
+            ) =>
+        {
+            let hint = if deploying {
+                "pass `--create-namespace` to create it, or check `-n` and `--kube-context`"
+                    .to_string()
+            } else {
+                format!("release `{name}` cannot be there; `charts list -A` shows every namespace")
+            };
+            Err(Error::with_hint(
+                format!(
+                    "namespace `{namespace}` does not exist on `{}`",
+                    cluster.server
+                ),
+                hint,
+            ))
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
 /// Resolves when the process is asked to stop: Ctrl-C, or SIGTERM (a cancelled CI job).
 async fn stop_requested() -> &'static str {
     let mut terminate =
@@ -488,7 +522,7 @@ pub async fn deploy(
         && settings.dry_run == DryRun::None
         && ensure_namespace(cluster, &namespace, name).await?;
     let guard = if settings.dry_run == DryRun::None {
-        Some(lock::acquire(cluster, &namespace, name, &lock::default_holder(), LOCK_TTL).await?)
+        Some(take_lock(cluster, &namespace, name, true).await?)
     } else {
         None
     };
@@ -822,7 +856,7 @@ pub async fn rollback(
     let guard = if settings.dry_run {
         None
     } else {
-        Some(lock::acquire(cluster, &namespace, name, &lock::default_holder(), LOCK_TTL).await?)
+        Some(take_lock(cluster, &namespace, name, false).await?)
     };
     let result = until_stopped(
         store,
@@ -987,7 +1021,7 @@ pub async fn uninstall(
     let guard = if settings.dry_run {
         None
     } else {
-        Some(lock::acquire(cluster, &namespace, name, &lock::default_holder(), LOCK_TTL).await?)
+        Some(take_lock(cluster, &namespace, name, false).await?)
     };
     let result = until_stopped(
         store,

@@ -1364,3 +1364,20 @@ fn charts_with_hooks_need_no_hooks_until_hooks_are_supported() {
         "test hooks wait for `charts test`"
     );
 }
+
+#[test]
+fn a_missing_namespace_is_named_with_a_hint() {
+    let lab = Lab::new();
+    let chart = chart_arg(&web_chart(&lab.env));
+    let error = lab.fails(&["install", "web", &chart, "-n", "nowhere"]);
+    assert!(
+        error.contains("error: namespace `nowhere` does not exist on `http://127.0.0.1:"),
+        "{error}"
+    );
+    assert!(error.contains("hint: pass `--create-namespace`"), "{error}");
+    let error = lab.fails(&["rollback", "web", "-n", "nowhere"]);
+    assert!(
+        error.contains("namespace `nowhere` does not exist"),
+        "{error}"
+    );
+}
