@@ -22,25 +22,10 @@ cargo build --release --quiet --manifest-path "$root/Cargo.toml" -p charts -p ch
 charts="$root/target/release/charts"
 sandbox="$root/target/release/charts-sandbox"
 
-work=$(mktemp -d)
-server_pid=
-cleanup() {
-    if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
-"$sandbox" serve --port 0 --kubeconfig "$work/kubeconfig" --controller-delay-ms 1000 >"$work/address" 2>"$work/log" &
-server_pid=$!
-for _ in $(seq 100); do
-    [ -s "$work/address" ] && break
-    sleep 0.05
-done
-url=$(head -n1 "$work/address")
-case "$url" in
-    http://127.0.0.1:*) ;;
-    *) echo "error: the sandbox did not start: $(cat "$work/log")" >&2; exit 1 ;;
-esac
+sandbox_binary="$sandbox"
+sandbox_flags="--controller-delay-ms 1000"
+# shellcheck source=bench/sandbox.sh
+. "$root/bench/sandbox.sh"
 export KUBECONFIG="$work/kubeconfig" HOME="$work/home" CHARTS_CONFIG_HOME="$work/config" CHARTS_CACHE_HOME="$work/cache"
 mkdir -p "$HOME"
 

@@ -31,25 +31,9 @@ cargo build --release --quiet -p charts-sandbox --bin charts-sandbox
 cargo build --release --quiet --features bench --example seed_releases
 charts="$root/target/release/charts"
 
-work=$(mktemp -d)
-server_pid=
-cleanup() {
-    if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
-"$root/target/release/charts-sandbox" serve --port 0 --kubeconfig "$work/kubeconfig" >"$work/address" 2>"$work/log" &
-server_pid=$!
-for _ in $(seq 100); do
-    [ -s "$work/address" ] && break
-    sleep 0.05
-done
-url=$(head -n1 "$work/address")
-case "$url" in
-    http://127.0.0.1:*) ;;
-    *) echo "error: the sandbox did not start: $(cat "$work/log")" >&2; exit 1 ;;
-esac
+sandbox_binary="$root/target/release/charts-sandbox"
+# shellcheck source=bench/sandbox.sh
+. "$root/bench/sandbox.sh"
 
 "$root/target/release/examples/seed_releases" --kubeconfig "$work/kubeconfig" \
     --releases "$releases" --revisions "$revisions" --namespaces "$namespaces"

@@ -21,25 +21,9 @@ done
 cargo build --release --quiet -p charts-sandbox --manifest-path "$root/Cargo.toml"
 binary="$root/target/release/charts-sandbox"
 
-work=$(mktemp -d)
-server_pid=
-cleanup() {
-    if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
-"$binary" serve --port 0 --kubeconfig "$work/kubeconfig" >"$work/address" 2>"$work/log" &
-server_pid=$!
-for _ in $(seq 100); do
-    [ -s "$work/address" ] && break
-    sleep 0.05
-done
-url=$(head -n1 "$work/address")
-case "$url" in
-    http://127.0.0.1:*) ;;
-    *) echo "error: the sandbox did not start: $(cat "$work/log")" >&2; exit 1 ;;
-esac
+sandbox_binary="$binary"
+# shellcheck source=bench/sandbox.sh
+. "$root/bench/sandbox.sh"
 
 curl -sf -X POST -H 'Content-Type: application/json' \
     -d '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"bench","labels":{"app":"bench"}},"data":{"key":"value"}}' \
