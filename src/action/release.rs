@@ -12,7 +12,7 @@ use serde_json::Value;
 use crate::chart::Chart;
 use crate::cluster::Cluster;
 use crate::cluster::apply::{
-    Applier, ApplyOptions, DeleteReport, ObjectKey, ObjectStatus, Owner, Progress,
+    Applier, ApplyOptions, DeleteReport, ObjectKey, ObjectStatus, Progress,
 };
 use crate::error::{Error, Result};
 use crate::release::store::{ListQuery, Store};
@@ -132,15 +132,10 @@ async fn history_of(
     namespace: &str,
     name: &str,
 ) -> Result<Vec<ReleaseSummary>> {
-    let mut revisions = store
-        .list(&ListQuery {
-            namespace: Some(namespace.to_string()),
-            name: Some(name.to_string()),
-            selector: None,
-        })
-        .await?;
-    revisions.sort_by_key(|r| r.revision);
-    Ok(revisions)
+    match store.history(namespace, name).await {
+        Err(crate::release::store::Error::ReleaseNotFound { .. }) => Ok(Vec::new()),
+        other => Ok(other?),
+    }
 }
 
 /// The objects the release may have in the cluster: those of the deployed revision and of every
@@ -211,14 +206,29 @@ async fn settle_interrupted(store: &impl Store, summary: &ReleaseSummary) -> Res
     if !summary.status.is_pending() {
         return Ok(());
     }
+    mark_interrupted(
+        store,
+        summary,
+        "interrupted: the operation stopped before it finished",
+    )
+    .await
+}
+
+/// Marks a revision that an operation left part-way as failed, saying why.
+async fn mark_interrupted(store: &impl Store, summary: &ReleaseSummary, why: &str) -> Result<()> {
     let mut record = store
         .get(&summary.namespace, &summary.name, summary.revision)
         .await?;
     record.status = Status::Failed;
-    record.description = format!(
-        "{} (interrupted: the operation stopped before it finished)",
-        record.description
-    );
+    record.description = if record.description.is_empty() {
+        let mut why = why.to_string();
+        if let Some(first) = why.get_mut(..1) {
+            first.make_ascii_uppercase();
+        }
+        why
+    } else {
+        format!("{} ({why})", record.description)
+    };
     store.update(&record).await?;
     Ok(())
 }
@@ -255,6 +265,18 @@ async fn take_lock(
         }
         Err(other) => Err(other.into()),
     }
+}
+
+/// Releases the lock after an operation. The operation's own error comes first; a lease that
+/// could not be deleted expires anyway.
+async fn unlock<T>(guard: Option<lock::LockGuard>, result: Result<T>) -> Result<T> {
+    let released = match guard {
+        Some(guard) => guard.release().await,
+        None => Ok(()),
+    };
+    let value = result?;
+    released?;
+    Ok(value)
 }
 
 /// Resolves when the process is asked to stop: Ctrl-C, or SIGTERM (a cancelled CI job).
@@ -294,17 +316,11 @@ async fn until_stopped<T>(
         && let Some(latest) = revisions
             .last()
             .filter(|r| r.status.is_pending() || r.status == Status::Uninstalling)
-        && let Ok(mut record) = store.get(namespace, name, latest.revision).await
+        && mark_interrupted(store, latest, &format!("interrupted by {signal}"))
+            .await
+            .is_ok()
     {
-        record.status = Status::Failed;
-        record.description = if record.description.is_empty() {
-            format!("Interrupted by {signal}")
-        } else {
-            format!("{} (interrupted by {signal})", record.description)
-        };
-        if store.update(&record).await.is_ok() {
-            recorded = format!("; revision {} is marked failed", record.revision);
-        }
+        recorded = format!("; revision {} is marked failed", latest.revision);
     }
     Err(Error::with_hint(
         format!(
@@ -545,14 +561,7 @@ pub async fn deploy(
         ),
     )
     .await;
-    // The operation's own error comes first; a lease that could not be deleted expires anyway.
-    let released = match guard {
-        Some(guard) => guard.release().await,
-        None => Ok(()),
-    };
-    let value = result?;
-    released?;
-    Ok(value)
+    unlock(guard, result).await
 }
 
 /// Where a locked deploy runs.
@@ -714,15 +723,11 @@ async fn deploy_locked(
     let mut applier = Applier::new(
         cluster,
         ApplyOptions {
-            owner: Owner {
-                release: name.to_string(),
-                namespace: namespace.to_string(),
-            },
             dry_run: settings.dry_run == DryRun::Server,
             force_conflicts: settings.force_conflicts,
             take_ownership: settings.take_ownership,
-            concurrency: crate::cluster::apply::DEFAULT_CONCURRENCY,
             progress: settings.progress.clone(),
+            ..ApplyOptions::new(name, namespace)
         },
     )
     .await?;
@@ -866,14 +871,7 @@ pub async fn rollback(
         rollback_locked(cluster, store, settings, &namespace, guard.as_ref()),
     )
     .await;
-    // The operation's own error comes first; a lease that could not be deleted expires anyway.
-    let released = match guard {
-        Some(guard) => guard.release().await,
-        None => Ok(()),
-    };
-    let value = result?;
-    released?;
-    Ok(value)
+    unlock(guard, result).await
 }
 
 async fn rollback_locked(
@@ -885,14 +883,8 @@ async fn rollback_locked(
 ) -> Result<RollbackOutcome> {
     let still_locked = || guard.map_or(Ok(()), lock::LockGuard::check);
     let name = settings.release.as_str();
-    let revisions = history_of(store, namespace, name).await?;
-    let Some(latest) = revisions.last().cloned() else {
-        return Err(crate::release::store::Error::ReleaseNotFound {
-            name: name.to_string(),
-            namespace: namespace.to_string(),
-        }
-        .into());
-    };
+    let revisions = store.history(namespace, name).await?;
+    let latest = revisions.last().cloned().expect("history is never empty");
     let target = match settings.revision {
         Some(revision) => revision,
         None => history::rollback_target(&revisions).ok_or_else(|| {
@@ -921,15 +913,11 @@ async fn rollback_locked(
     let mut applier = Applier::new(
         cluster,
         ApplyOptions {
-            owner: Owner {
-                release: name.to_string(),
-                namespace: namespace.to_string(),
-            },
             dry_run: settings.dry_run,
             force_conflicts: settings.force_conflicts,
             take_ownership: settings.take_ownership,
-            concurrency: crate::cluster::apply::DEFAULT_CONCURRENCY,
             progress: settings.progress.clone(),
+            ..ApplyOptions::new(name, namespace)
         },
     )
     .await?;
@@ -1031,12 +1019,7 @@ pub async fn uninstall(
         uninstall_locked(cluster, store, settings, &namespace, guard.as_ref()),
     )
     .await;
-    let released = match guard {
-        Some(guard) => guard.release().await,
-        None => Ok(()),
-    };
-    let mut outcome = result?;
-    released?;
+    let mut outcome = unlock(guard, result).await?;
     if settings.delete_namespace && outcome.found && !settings.dry_run {
         delete_namespace_if_ours(cluster, store, &namespace, name, &mut outcome).await?;
     }
@@ -1088,15 +1071,9 @@ async fn uninstall_locked(
     let applier = Applier::new(
         cluster,
         ApplyOptions {
-            owner: Owner {
-                release: name.to_string(),
-                namespace: namespace.to_string(),
-            },
             dry_run: settings.dry_run,
-            force_conflicts: false,
-            take_ownership: false,
-            concurrency: crate::cluster::apply::DEFAULT_CONCURRENCY,
             progress: settings.progress.clone(),
+            ..ApplyOptions::new(name, namespace)
         },
     )
     .await?;
@@ -1274,33 +1251,11 @@ pub async fn status(
     revision: Option<u64>,
 ) -> Result<(Release, Vec<ObjectStatus>)> {
     let namespace = cluster.namespace.clone();
-    let revision = match revision {
-        Some(revision) => revision,
-        None => history_of(store, &namespace, name)
-            .await?
-            .last()
-            .map(|r| r.revision)
-            .ok_or_else(|| crate::release::store::Error::ReleaseNotFound {
-                name: name.to_string(),
-                namespace: namespace.clone(),
-            })?,
+    let record = match revision {
+        Some(revision) => store.get(&namespace, name, revision).await?,
+        None => store.latest(&namespace, name).await?,
     };
-    let record = store.get(&namespace, name, revision).await?;
-    let applier = Applier::new(
-        cluster,
-        ApplyOptions {
-            owner: Owner {
-                release: name.to_string(),
-                namespace: namespace.clone(),
-            },
-            dry_run: false,
-            force_conflicts: false,
-            take_ownership: false,
-            concurrency: crate::cluster::apply::DEFAULT_CONCURRENCY,
-            progress: None,
-        },
-    )
-    .await?;
+    let applier = Applier::new(cluster, ApplyOptions::new(name, &namespace)).await?;
     let objects = if record.status == Status::Uninstalled {
         Vec::new()
     } else {

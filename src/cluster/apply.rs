@@ -109,6 +109,24 @@ pub struct ApplyOptions {
     pub progress: Option<Progress>,
 }
 
+impl ApplyOptions {
+    /// Real (not dry-run) applies for `release` in `namespace`, refusing conflicts and other
+    /// owners' objects, with the default concurrency and no progress display.
+    pub fn new(release: &str, namespace: &str) -> ApplyOptions {
+        ApplyOptions {
+            owner: Owner {
+                release: release.to_string(),
+                namespace: namespace.to_string(),
+            },
+            dry_run: false,
+            force_conflicts: false,
+            take_ownership: false,
+            concurrency: DEFAULT_CONCURRENCY,
+            progress: None,
+        }
+    }
+}
+
 /// Why one object could not be applied or deleted.
 #[derive(Debug, thiserror::Error)]
 pub enum Reason {

@@ -138,14 +138,10 @@ fn web_chart(env: &TestEnv) -> TestChart {
         .template("NOTES.txt", "{{ Release.Name }} says {{ Values.greeting }}\n")
 }
 
-fn chart_arg(chart: &TestChart) -> String {
-    chart.arg()
-}
-
 #[test]
 fn install_applies_marked_objects_records_revision_one_and_refuses_a_second_install() {
     let lab = Lab::new();
-    let chart = chart_arg(&web_chart(&lab.env));
+    let chart = web_chart(&lab.env).arg();
     let output = lab.run(&[
         "install",
         "web",
@@ -262,7 +258,7 @@ fn install_applies_marked_objects_records_revision_one_and_refuses_a_second_inst
 #[test]
 fn upgrade_uses_defaults_plus_this_command_and_prunes_objects_that_left_the_chart() {
     let lab = Lab::new();
-    let chart = chart_arg(&web_chart(&lab.env));
+    let chart = web_chart(&lab.env).arg();
     lab.ok(&[
         "install",
         "web",
@@ -350,7 +346,7 @@ fn objects_marked_keep_survive_pruning_and_uninstall() {
         "keep.yaml",
         "{% if Values.extra %}apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: kept\n  annotations:\n    charts.dev/resource-policy: keep\n{% endif %}",
     );
-    let chart = chart_arg(&chart);
+    let chart = chart.arg();
     lab.ok(&["install", "web", &chart, "--set", "extra=true"]);
     lab.ok(&["upgrade", "web", &chart]);
     assert!(
@@ -378,7 +374,7 @@ fn an_object_rejected_halfway_fails_the_release_and_the_next_upgrade_recovers() 
         "bad.yaml",
         "{% if Values.broken %}apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: broken\nspec:\n  replicas: not-a-number\n  selector: {matchLabels: {app: b}}\n  template:\n    metadata: {labels: {app: b}}\n    spec: {containers: [{name: b, image: b}]}\n{% endif %}",
     );
-    let chart = chart_arg(&chart);
+    let chart = chart.arg();
     lab.ok(&["install", "web", &chart]);
     let error = lab.fails(&[
         "upgrade",
@@ -430,7 +426,7 @@ fn an_object_rejected_halfway_fails_the_release_and_the_next_upgrade_recovers() 
 fn rollback_goes_to_the_last_good_revision_without_the_chart() {
     let lab = Lab::new();
     let chart_dir = web_chart(&lab.env);
-    let chart = chart_arg(&chart_dir);
+    let chart = chart_dir.arg();
     lab.ok(&[
         "install",
         "web",
@@ -446,13 +442,7 @@ fn rollback_goes_to_the_last_good_revision_without_the_chart() {
         "bad.yaml",
         "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: Not_Valid\n",
     );
-    lab.fails(&[
-        "upgrade",
-        "web",
-        &chart_arg(&bad),
-        "--set",
-        "greeting=three",
-    ]);
+    lab.fails(&["upgrade", "web", &bad.arg(), "--set", "greeting=three"]);
     assert_eq!(
         lab.configmap("default", "web-config").unwrap()["data"]["greeting"],
         "three"
@@ -498,7 +488,7 @@ fn rollback_goes_to_the_last_good_revision_without_the_chart() {
 #[test]
 fn objects_owned_by_others_are_refused_unless_take_ownership() {
     let lab = Lab::new();
-    let chart = chart_arg(&web_chart(&lab.env));
+    let chart = web_chart(&lab.env).arg();
     // Someone created `web-config` by hand.
     let stray = lab.env.write(
         "stray.yaml",
@@ -542,7 +532,7 @@ fn objects_owned_by_others_are_refused_unless_take_ownership() {
 #[test]
 fn field_conflicts_name_the_manager_and_force_conflicts_takes_them() {
     let lab = Lab::new();
-    let chart = chart_arg(&web_chart(&lab.env));
+    let chart = web_chart(&lab.env).arg();
     lab.ok(&["install", "web", &chart]);
     // Another manager takes `data.greeting` by force.
     let patch = lab.env.write(
@@ -585,7 +575,7 @@ fn field_conflicts_name_the_manager_and_force_conflicts_takes_them() {
 #[test]
 fn transient_errors_are_retried_and_lasting_ones_are_not() {
     let lab = Lab::new();
-    let chart = chart_arg(&web_chart(&lab.env));
+    let chart = web_chart(&lab.env).arg();
     let faults = lab.sandbox.faults();
     faults.add(
         Fault::status(503)
@@ -636,7 +626,7 @@ fn transient_errors_are_retried_and_lasting_ones_are_not() {
         "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: Bad_Name\n",
     );
     lab.sandbox.reset_counters();
-    lab.fails(&["upgrade", "web", &chart_arg(&bad)]);
+    lab.fails(&["upgrade", "web", &bad.arg()]);
     assert_eq!(
         lab.sandbox.counters().get("apply", "configmaps"),
         2,
@@ -647,7 +637,7 @@ fn transient_errors_are_retried_and_lasting_ones_are_not() {
 #[test]
 fn dry_runs_change_nothing() {
     let lab = Lab::new();
-    let chart = chart_arg(&web_chart(&lab.env));
+    let chart = web_chart(&lab.env).arg();
     let output = lab.run(&["install", "web", &chart, "--dry-run"]);
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(
@@ -677,7 +667,7 @@ fn dry_runs_change_nothing() {
         "bad.yaml",
         "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: Bad_Name\n",
     );
-    let error = lab.fails(&["install", "web", &chart_arg(&bad), "--dry-run=server"]);
+    let error = lab.fails(&["install", "web", &bad.arg(), "--dry-run=server"]);
     assert!(
         error.contains("cannot apply ConfigMap `default/Bad_Name`"),
         "{error}"
@@ -688,7 +678,7 @@ fn dry_runs_change_nothing() {
 #[test]
 fn uninstall_keeps_history_on_request_and_deletes_the_namespace_it_created() {
     let lab = Lab::new();
-    let chart = chart_arg(&web_chart(&lab.env));
+    let chart = web_chart(&lab.env).arg();
     lab.ok(&["install", "web", &chart, "-n", "team", "--create-namespace"]);
     let output = lab.run(&["uninstall", "web", "-n", "team", "--keep-history", "--wait"]);
     assert!(output.status.success(), "{}", stderr(&output));
@@ -741,7 +731,7 @@ fn uninstall_keeps_history_on_request_and_deletes_the_namespace_it_created() {
 #[test]
 fn a_namespace_the_release_did_not_create_is_kept() {
     let lab = Lab::new();
-    let chart = chart_arg(&web_chart(&lab.env));
+    let chart = web_chart(&lab.env).arg();
     lab.ok(&["install", "web", &chart]);
     let output = lab.run(&["uninstall", "web", "--delete-namespace"]);
     assert!(output.status.success(), "{}", stderr(&output));
@@ -795,7 +785,7 @@ fn unreachable_cluster_names_the_server_and_verb() {
         "kubeconfig",
         charts_sandbox::kubeconfig("http://127.0.0.1:9", Some("default")),
     );
-    let chart = chart_arg(&web_chart(&env));
+    let chart = web_chart(&env).arg();
     let output = env
         .command()
         .args(["install", "web", &chart])
@@ -813,7 +803,7 @@ fn unreachable_cluster_names_the_server_and_verb() {
 #[test]
 fn a_live_lock_refuses_and_an_interrupted_operation_is_recovered() {
     let lab = Lab::new();
-    let chart = chart_arg(&web_chart(&lab.env));
+    let chart = web_chart(&lab.env).arg();
     lab.ok(&["install", "web", &chart]);
     let lease = |renewed: &str, seconds: u64| {
         format!(
@@ -890,7 +880,7 @@ fn a_live_lock_refuses_and_an_interrupted_operation_is_recovered() {
 #[test]
 fn an_interrupted_install_is_marked_failed_and_unlocked_at_once() {
     let lab = Lab::new();
-    let chart = chart_arg(&web_chart(&lab.env));
+    let chart = web_chart(&lab.env).arg();
     // Deployments take a long time to apply: the install is caught half-way.
     lab.sandbox.faults().add(
         Fault::latency(std::time::Duration::from_secs(20))
@@ -954,7 +944,7 @@ fn wait_waits_for_readiness_and_fails_on_a_workload_that_cannot_start() {
         "worker.yaml",
         "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: worker\nspec:\n  replicas: 2\n  progressDeadlineSeconds: 2\n  selector:\n    matchLabels: {app: worker}\n  template:\n    metadata:\n      labels: {app: worker}\n{% if Values.broken %}      annotations:\n        sandbox.charts.dev/fail: image-pull\n{% endif %}    spec:\n      containers:\n      - name: worker\n        image: worker:1\n",
     );
-    let chart = chart_arg(&chart);
+    let chart = chart.arg();
     lab.ok(&["install", "web", &chart, "--wait", "--timeout", "60s"]);
     let status = lab.status_json("web", "default");
     assert_eq!(status["ready"], true, "{status}");
@@ -1048,7 +1038,7 @@ fn a_kind_the_cluster_does_not_know_fails_before_anything_is_applied() {
 #[test]
 fn pipeline_labels_show_in_history_and_select_in_list() {
     let lab = Lab::new();
-    let chart = chart_arg(&web_chart(&lab.env));
+    let chart = web_chart(&lab.env).arg();
     lab.ok(&[
         "install",
         "web",
@@ -1164,7 +1154,7 @@ fn upgrades_keep_cluster_scoped_objects_even_when_the_template_gives_a_namespace
 #[test]
 fn retrying_a_refused_install_still_refuses_the_other_releases_object() {
     let lab = Lab::new();
-    let chart = chart_arg(&web_chart(&lab.env));
+    let chart = web_chart(&lab.env).arg();
     lab.ok(&["install", "web", &chart]);
     let other = TestChart::new(&lab.env, "other").template(
         "cm.yaml",
@@ -1182,13 +1172,13 @@ fn retrying_a_refused_install_still_refuses_the_other_releases_object() {
 #[test]
 fn install_is_refused_while_a_revision_is_deployed_even_after_a_failed_upgrade() {
     let lab = Lab::new();
-    let chart = chart_arg(&web_chart(&lab.env));
+    let chart = web_chart(&lab.env).arg();
     lab.ok(&["install", "web", &chart]);
     let bad = web_chart(&lab.env).template(
         "bad.yaml",
         "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: Bad_Name\n",
     );
-    lab.fails(&["upgrade", "web", &chart_arg(&bad)]);
+    lab.fails(&["upgrade", "web", &bad.arg()]);
     let error = lab.fails(&["install", "web", &chart]);
     assert!(
         error.contains("release `web` already exists in namespace `default` (revision 1 is deployed; the latest, 2, is failed)"),
@@ -1209,7 +1199,7 @@ fn install_is_refused_while_a_revision_is_deployed_even_after_a_failed_upgrade()
 #[test]
 fn concurrent_upgrades_one_wins_the_other_is_told_who_holds_the_release() {
     let lab = Lab::new();
-    let chart = chart_arg(&web_chart(&lab.env));
+    let chart = web_chart(&lab.env).arg();
     lab.ok(&["install", "web", &chart]);
     // Applies are slow, so the first upgrade still holds the lock when the second starts.
     lab.sandbox.faults().add(
@@ -1274,7 +1264,7 @@ fn concurrent_upgrades_one_wins_the_other_is_told_who_holds_the_release() {
 #[test]
 fn history_max_prunes_old_revisions_but_never_the_deployed_one() {
     let lab = Lab::new();
-    let chart = chart_arg(&web_chart(&lab.env));
+    let chart = web_chart(&lab.env).arg();
     lab.ok(&["install", "web", &chart]);
     for greeting in ["two", "three", "four"] {
         lab.ok(&[
@@ -1306,8 +1296,8 @@ fn history_max_prunes_old_revisions_but_never_the_deployed_one() {
         "bad.yaml",
         "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: Bad_Name\n",
     );
-    lab.fails(&["upgrade", "web", &chart_arg(&bad), "--history-max", "2"]);
-    lab.fails(&["upgrade", "web", &chart_arg(&bad), "--history-max", "2"]);
+    lab.fails(&["upgrade", "web", &bad.arg(), "--history-max", "2"]);
+    lab.fails(&["upgrade", "web", &bad.arg(), "--history-max", "2"]);
     // (`bad` is the same chart directory with one more template: take it out again.)
     std::fs::remove_file(bad.path().join("templates/bad.yaml")).unwrap();
     lab.ok(&["rollback", "web", "--history-max", "2"]);
@@ -1368,7 +1358,7 @@ fn charts_with_hooks_need_no_hooks_until_hooks_are_supported() {
 #[test]
 fn a_missing_namespace_is_named_with_a_hint() {
     let lab = Lab::new();
-    let chart = chart_arg(&web_chart(&lab.env));
+    let chart = web_chart(&lab.env).arg();
     let error = lab.fails(&["install", "web", &chart, "-n", "nowhere"]);
     assert!(
         error.contains("error: namespace `nowhere` does not exist on `http://127.0.0.1:"),
