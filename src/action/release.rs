@@ -140,7 +140,12 @@ async fn history_of(
 
 /// The objects the release may have in the cluster: those of the deployed revision and of every
 /// newer revision that failed or was interrupted part-way (they may have applied some objects).
-async fn inventory(store: &impl Store, revisions: &[ReleaseSummary]) -> Result<Inventory> {
+/// `known` is a record the caller has read already; it is not fetched again.
+async fn inventory(
+    store: &impl Store,
+    revisions: &[ReleaseSummary],
+    known: Option<&Release>,
+) -> Result<Inventory> {
     let deployed = revisions
         .iter()
         .rev()
@@ -156,10 +161,14 @@ async fn inventory(store: &impl Store, revisions: &[ReleaseSummary]) -> Result<I
         if summary.revision != deployed && !partial {
             continue;
         }
-        let record = store
-            .get(&summary.namespace, &summary.name, summary.revision)
-            .await?;
-        let record_objects = manifest_objects(&record)?;
+        let record_objects = match known.filter(|k| k.revision == summary.revision) {
+            Some(record) => manifest_objects(record)?,
+            None => manifest_objects(
+                &store
+                    .get(&summary.namespace, &summary.name, summary.revision)
+                    .await?,
+            )?,
+        };
         if summary.revision == deployed {
             deployed_objects = record_objects.clone();
         }
@@ -340,15 +349,15 @@ async fn finish_history(
     current: u64,
     history_max: usize,
 ) -> Result<()> {
-    let revisions = history_of(store, namespace, name).await?;
-    for summary in &revisions {
+    let mut revisions = history_of(store, namespace, name).await?;
+    for summary in &mut revisions {
         if summary.revision != current && summary.status == Status::Deployed {
             let mut record = store.get(namespace, name, summary.revision).await?;
             record.status = Status::Superseded;
             store.update(&record).await?;
+            summary.status = Status::Superseded;
         }
     }
-    let revisions = history_of(store, namespace, name).await?;
     for revision in history::revisions_to_prune(&revisions, history_max) {
         store.delete(namespace, name, revision).await?;
     }
@@ -731,7 +740,7 @@ async fn deploy_locked(
         },
     )
     .await?;
-    let inventory = inventory(store, &revisions).await?;
+    let inventory = inventory(store, &revisions, base_record.as_ref()).await?;
     let previous = inventory.deployed_keys(&applier);
 
     if settings.dry_run == DryRun::Server {
@@ -921,7 +930,7 @@ async fn rollback_locked(
         },
     )
     .await?;
-    let inventory = inventory(store, &revisions).await?;
+    let inventory = inventory(store, &revisions, Some(&target_record)).await?;
     let previous = inventory.deployed_keys(&applier);
     if settings.dry_run {
         let applied = applier.apply(&objects, &previous, CRD_TIMEOUT).await?;
@@ -1056,13 +1065,11 @@ async fn uninstall_locked(
         ));
     }
     let mut record = store.get(namespace, name, latest.revision).await?;
-    let mut objects = inventory(store, &revisions).await?.objects;
+    let mut objects = inventory(store, &revisions, Some(&record)).await?.objects;
     if latest.status != Status::Uninstalled {
+        let known: HashSet<ObjectKey> = objects.iter().map(ObjectKey::of).collect();
         for object in manifest_objects(&record)? {
-            if !objects
-                .iter()
-                .any(|o| ObjectKey::of(o) == ObjectKey::of(&object))
-            {
+            if !known.contains(&ObjectKey::of(&object)) {
                 objects.push(object);
             }
         }

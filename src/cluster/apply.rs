@@ -358,7 +358,7 @@ impl Applier {
     /// (whatever the manifest says), the release namespace for namespaced ones without one.
     pub fn key_of(&self, object: &Object) -> ObjectKey {
         match self.resolve_any_version(object.api_version(), object.kind()) {
-            Some((_, namespaced)) => self.prepared(object, namespaced).0,
+            Some((_, namespaced)) => self.scoped_key(object, namespaced),
             None => ObjectKey::of(object),
         }
     }
@@ -425,16 +425,36 @@ impl Applier {
         }
     }
 
+    /// The object's key with its namespace set by the API's scope: the release namespace for a
+    /// namespaced object without one, none for a cluster-scoped object.
+    fn scoped_key(&self, object: &Object, namespaced: bool) -> ObjectKey {
+        let namespace = if namespaced {
+            Some(
+                object
+                    .namespace()
+                    .unwrap_or(&self.options.owner.namespace)
+                    .to_string(),
+            )
+        } else {
+            None
+        };
+        ObjectKey {
+            namespace,
+            ..ObjectKey::of(object)
+        }
+    }
+
     /// The object as it is sent: namespace set by the API's scope, ownership marks added.
     fn prepared(&self, object: &Object, namespaced: bool) -> (ObjectKey, Value) {
+        let key = self.scoped_key(object, namespaced);
         let mut value = object.value.clone();
         let metadata = &mut value["metadata"];
-        if namespaced {
-            if metadata.get("namespace").and_then(Value::as_str).is_none() {
-                metadata["namespace"] = Value::String(self.options.owner.namespace.clone());
+        match (&key.namespace, metadata.as_object_mut()) {
+            (Some(namespace), _) => metadata["namespace"] = Value::String(namespace.clone()),
+            (None, Some(map)) => {
+                map.remove("namespace");
             }
-        } else if let Some(map) = metadata.as_object_mut() {
-            map.remove("namespace");
+            (None, None) => {}
         }
         if !metadata["labels"].is_object() {
             metadata["labels"] = Value::Object(Default::default());
@@ -447,10 +467,6 @@ impl Applier {
             Value::String(self.options.owner.release.clone());
         metadata["annotations"][RELEASE_NAMESPACE_ANNOTATION] =
             Value::String(self.options.owner.namespace.clone());
-        let key = ObjectKey {
-            namespace: metadata["namespace"].as_str().map(str::to_string),
-            ..ObjectKey::of(object)
-        };
         (key, value)
     }
 
@@ -490,7 +506,7 @@ impl Applier {
         let (resource, namespaced) = self.resolve_or_error("apply", batch[0])?;
         let mut by_namespace: BTreeMap<Option<String>, Vec<(ObjectKey, &Object)>> = BTreeMap::new();
         for object in batch {
-            let (key, _) = self.prepared(object, namespaced);
+            let key = self.scoped_key(object, namespaced);
             by_namespace
                 .entry(key.namespace.clone())
                 .or_default()
@@ -770,7 +786,7 @@ impl Applier {
                             },
                         )
                     })?;
-                let (key, _) = self.prepared(object, namespaced);
+                let key = self.scoped_key(object, namespaced);
                 let api = self.api(&resource, key.namespace.as_deref());
                 let live = retry(|| api.get_opt(&key.name)).await.map_err(|e| {
                     let reason = self.cluster_error(e, "get", &resource, key.namespace.as_deref());
@@ -851,7 +867,7 @@ impl Applier {
             };
             let mut by_namespace: BTreeMap<Option<String>, Vec<&Object>> = BTreeMap::new();
             for object in &batch {
-                let (key, _) = self.prepared(object, namespaced);
+                let key = self.scoped_key(object, namespaced);
                 by_namespace.entry(key.namespace).or_default().push(object);
             }
             let mut to_delete: Vec<(ObjectKey, &Object)> = Vec::new();
@@ -864,7 +880,7 @@ impl Applier {
                     }
                 };
                 for object in objects {
-                    let (key, _) = self.prepared(object, namespaced);
+                    let key = self.scoped_key(object, namespaced);
                     match live.get(&key.name) {
                         None => report.missing.push(key),
                         Some(metadata)
@@ -936,7 +952,7 @@ impl Applier {
                     else {
                         return Ok(None);
                     };
-                    let (key, _) = self.prepared(object, namespaced);
+                    let key = self.scoped_key(object, namespaced);
                     let api = self.api(&resource, key.namespace.as_deref());
                     let live = retry(|| api.get_metadata_opt(&key.name))
                         .await
