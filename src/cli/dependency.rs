@@ -3,7 +3,8 @@
 use std::path::PathBuf;
 
 use crate::cli::output;
-use crate::cli::repo::{RemoteArgs, table};
+use crate::cli::output::table;
+use crate::cli::repo::RemoteArgs;
 use crate::error::Result;
 use crate::repo::{self, dependency};
 

@@ -3,7 +3,7 @@
 use crate::action::records;
 use crate::cli::GlobalArgs;
 use crate::cli::output;
-use crate::cli::repo::table;
+use crate::cli::output::table;
 use crate::error::Result;
 use crate::release::ReleaseSummary;
 use crate::release::store::SecretStore;

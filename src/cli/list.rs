@@ -4,7 +4,7 @@
 use crate::action::records::{self, ListSettings, SortBy, StateFilter};
 use crate::cli::GlobalArgs;
 use crate::cli::output;
-use crate::cli::repo::table;
+use crate::cli::output::table;
 use crate::error::{Error, Result};
 use crate::release::ReleaseSummary;
 use crate::release::store::SecretStore;

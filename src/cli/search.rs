@@ -1,7 +1,7 @@
 //! `charts search repo [KEYWORD]`: search the cached indexes of the added repositories.
 
 use crate::cli::output;
-use crate::cli::repo::table;
+use crate::cli::output::table;
 use crate::error::{Error, Result};
 use crate::repo::config::RepositoryFile;
 use crate::repo::{Settings, resolve};

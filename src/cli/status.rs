@@ -83,14 +83,14 @@ pub fn status(global: &GlobalArgs, args: StatusArgs) -> Result<()> {
                     "\nOBJECTS ({ready} of {} ready):\n",
                     objects.len()
                 ));
-                let rows: Vec<[String; 4]> = objects
+                let rows = objects
                     .iter()
                     .map(|object| {
                         let name = match &object.key.namespace {
                             Some(namespace) => format!("{namespace}/{}", object.key.name),
                             None => object.key.name.clone(),
                         };
-                        [
+                        vec![
                             object.key.kind.clone(),
                             name,
                             object.state.clone(),
@@ -98,21 +98,7 @@ pub fn status(global: &GlobalArgs, args: StatusArgs) -> Result<()> {
                         ]
                     })
                     .collect();
-                let header = ["KIND", "NAME", "STATE", "REASON"].map(String::from);
-                let mut widths = [0usize; 4];
-                for row in std::iter::once(&header).chain(rows.iter()) {
-                    for (width, cell) in widths.iter_mut().zip(row) {
-                        *width = (*width).max(cell.chars().count());
-                    }
-                }
-                for row in std::iter::once(&header).chain(rows.iter()) {
-                    let mut line = String::new();
-                    for (index, cell) in row.iter().enumerate() {
-                        line.push_str(&format!("{cell:<width$}  ", width = widths[index]));
-                    }
-                    text.push_str(line.trim_end());
-                    text.push('\n');
-                }
+                text.push_str(&output::table(&["KIND", "NAME", "STATE", "REASON"], rows));
             }
             if !record.notes.trim().is_empty() {
                 text.push_str("\nNOTES:\n");
