@@ -364,44 +364,6 @@ async fn finish_history(
     Ok(())
 }
 
-/// Creates the namespace if it does not exist; returns whether it was created here.
-pub async fn ensure_namespace(cluster: &Cluster, namespace: &str, release: &str) -> Result<bool> {
-    use k8s_openapi::api::core::v1::Namespace;
-    let api: kube::Api<Namespace> = kube::Api::all(cluster.client.clone());
-    let existing = crate::cluster::retry::retry(|| api.get_metadata_opt(namespace))
-        .await
-        .map_err(|e| {
-            crate::cluster::Error::from_kube(e, cluster, "get", "namespaces", namespace)
-        })?;
-    if existing.is_some() {
-        return Ok(false);
-    }
-    let object = serde_json::json!({
-        "apiVersion": "v1",
-        "kind": "Namespace",
-        "metadata": {
-            "name": namespace,
-            "labels": {"name": namespace, crate::cluster::apply::MANAGED_BY_LABEL: crate::cluster::apply::MANAGED_BY},
-            "annotations": {CREATED_FOR_ANNOTATION: format!("{namespace}/{release}")},
-        }
-    });
-    let namespace_object: Namespace =
-        serde_json::from_value(object).expect("a valid Namespace object");
-    match api.create(&Default::default(), &namespace_object).await {
-        Ok(_) => Ok(true),
-        Err(kube::Error::Api(status)) if status.code == 409 => Ok(false),
-        Err(e) => {
-            Err(
-                crate::cluster::Error::from_kube(e, cluster, "create", "namespaces", namespace)
-                    .into(),
-            )
-        }
-    }
-}
-
-/// On a namespace that `--create-namespace` created: `<namespace>/<release>`.
-pub const CREATED_FOR_ANNOTATION: &str = "charts.dev/created-for-release";
-
 fn render_for(
     settings: &DeploySettings,
     chart: &Chart,
@@ -545,7 +507,7 @@ pub async fn deploy(
     // The lock lives in the namespace, so the namespace comes first.
     let created_namespace = settings.create_namespace
         && settings.dry_run == DryRun::None
-        && ensure_namespace(cluster, &namespace, name).await?;
+        && crate::cluster::namespace::ensure(cluster, &namespace, name).await?;
     let guard = if settings.dry_run == DryRun::None {
         Some(take_lock(cluster, &namespace, name, true).await?)
     } else {
@@ -1167,7 +1129,7 @@ async fn delete_namespace_if_ours(
         .metadata
         .annotations
         .as_ref()
-        .and_then(|a| a.get(CREATED_FOR_ANNOTATION))
+        .and_then(|a| a.get(crate::cluster::namespace::CREATED_FOR_ANNOTATION))
         .cloned();
     if marker.as_deref() != Some(&format!("{namespace}/{name}")) {
         outcome.namespace_note = Some(format!(
@@ -1188,7 +1150,7 @@ async fn delete_namespace_if_ours(
         ));
         return Ok(());
     }
-    if let Some(what) = namespace_contents(cluster, namespace).await? {
+    if let Some(what) = crate::cluster::namespace::contents(cluster, namespace).await? {
         outcome.namespace_note = Some(format!(
             "kept namespace `{namespace}`: it still holds {what}"
         ));
@@ -1202,52 +1164,6 @@ async fn delete_namespace_if_ours(
         })?;
     outcome.namespace_deleted = true;
     Ok(())
-}
-
-/// Something that lives in `namespace` beyond what Kubernetes creates in every namespace
-/// (the `default` ServiceAccount, `kube-root-ca.crt`, events, leases), if any.
-async fn namespace_contents(cluster: &Cluster, namespace: &str) -> Result<Option<String>> {
-    let discovery = kube::discovery::Discovery::new(cluster.client.clone())
-        .run_aggregated()
-        .await
-        .map_err(|e| {
-            crate::cluster::Error::from_kube(e, cluster, "discover", "API resources", namespace)
-        })?;
-    for group in discovery.groups() {
-        for (resource, capabilities) in group.recommended_resources() {
-            if capabilities.scope != kube::discovery::Scope::Namespaced
-                || !capabilities.supports_operation(kube::discovery::verbs::LIST)
-                || matches!(resource.kind.as_str(), "Event" | "Lease" | "PodMetrics")
-            {
-                continue;
-            }
-            let api: kube::Api<kube::api::DynamicObject> =
-                kube::Api::namespaced_with(cluster.client.clone(), namespace, &resource);
-            let params = kube::api::ListParams::default();
-            let list = crate::cluster::retry::retry(|| api.list_metadata(&params))
-                .await
-                .map_err(|e| {
-                    crate::cluster::Error::from_kube(
-                        e,
-                        cluster,
-                        "list",
-                        &resource.plural,
-                        namespace,
-                    )
-                })?;
-            for item in list.items {
-                let object_name = item.metadata.name.clone().unwrap_or_default();
-                let built_in = matches!(
-                    (resource.kind.as_str(), object_name.as_str()),
-                    ("ServiceAccount", "default") | ("ConfigMap", "kube-root-ca.crt")
-                ) || item.metadata.deletion_timestamp.is_some();
-                if !built_in {
-                    return Ok(Some(format!("{} `{object_name}`", resource.kind)));
-                }
-            }
-        }
-    }
-    Ok(None)
 }
 
 /// `status NAME [--revision N]`: the record and each of its objects as the cluster has it.

@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 pub mod apply;
+pub mod namespace;
 pub mod ready;
 pub mod retry;
 
