@@ -386,6 +386,7 @@ fn render_for(
                 .unwrap_or_else(|| render::DEFAULT_KUBE_VERSION.to_string()),
             api_versions: Vec::new(),
             skip_schema_validation: settings.skip_schema_validation,
+            verbatim: false,
         },
     )?)
 }

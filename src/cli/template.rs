@@ -75,6 +75,7 @@ pub fn template(global: &GlobalArgs, args: TemplateArgs) -> Result<()> {
                 .unwrap_or_else(|| crate::render::DEFAULT_KUBE_VERSION.to_string()),
             api_versions: args.api_versions.clone(),
             skip_schema_validation: args.skip_schema_validation,
+            verbatim: true,
             ..RenderOptions::default()
         },
     };
@@ -162,11 +163,16 @@ fn documents(objects: &[&Object]) -> Result<Vec<String>> {
     parts.into_iter().collect()
 }
 
-/// One object as Helm prints it: a `---` line, a `# Source:` comment, then the YAML.
+/// One object as Helm prints it: a `---` line, a `# Source:` comment, then the YAML as the
+/// template wrote it (or, for the rare document kept as a value, as the YAML writer writes it).
 fn push_document(text: &mut String, object: &Object) -> Result<()> {
     text.push_str("---\n# Source: ");
     text.push_str(&object.source);
     text.push('\n');
+    if let Some(printed) = &object.printed {
+        text.push_str(&printed.text);
+        return Ok(());
+    }
     crate::yaml::push_document(text, &object.value)
         .map_err(|e| Error::message(format!("cannot write YAML: {e}")))
 }

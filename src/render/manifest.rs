@@ -10,7 +10,23 @@ use super::Error;
 pub struct Object {
     /// `<chart>/templates/<file>` (or `<chart>/charts/<sub>/templates/<file>`, `<chart>/crds/<file>`).
     pub source: String,
+    /// The object; when [`Object::printed`] holds its text, only the head of it (the fields
+    /// [`crate::yaml::Head`] lists), which is all a render looks at.
     pub value: Value,
+    /// The document as its template wrote it, kept when rendering for printing
+    /// ([`super::RenderOptions::verbatim`]).
+    pub printed: Option<Box<Printed>>,
+}
+
+/// A document as its template wrote it, printed as is by `charts template` (as Helm does), with
+/// the namespace written in when the render fills it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Printed {
+    /// The document without leading blank lines, ending with a newline.
+    pub text: String,
+    /// Byte offset of the line a `namespace` entry goes before, and the indentation of
+    /// `metadata`'s keys.
+    namespace_at: (usize, usize),
 }
 
 impl Object {
@@ -71,11 +87,22 @@ impl Object {
 /// Splits rendered output into YAML documents at `---` lines and parses each one; empty
 /// documents are dropped. Errors name the template, the document and the rendered line.
 pub fn parse_documents(source: &str, text: &str) -> Result<Vec<Object>, Error> {
+    parse_documents_as(source, text, false)
+}
+
+/// [`parse_documents`]; with `verbatim`, each document that the fast YAML reader takes keeps
+/// its text for printing and only its head is built (see [`Object::printed`]).
+pub fn parse_documents_as(source: &str, text: &str, verbatim: bool) -> Result<Vec<Object>, Error> {
     let mut objects = Vec::new();
     let mut current_start = 1usize;
     let mut document_index = 0usize;
     let mut finish = |doc: &str, doc_start: usize, index: usize| -> Result<(), Error> {
         if doc.trim().is_empty() {
+            return Ok(());
+        }
+        if verbatim && let Some(object) = printed_object(source, doc) {
+            check_shape(&object, index)?;
+            objects.push(object);
             return Ok(());
         }
         let value = crate::yaml::from_str(doc).map_err(|e| {
@@ -100,6 +127,7 @@ pub fn parse_documents(source: &str, text: &str) -> Result<Vec<Object>, Error> {
                 let object = Object {
                     source: source.to_string(),
                     value,
+                    printed: None,
                 };
                 check_shape(&object, index)?;
                 objects.push(object);
@@ -140,6 +168,53 @@ pub fn parse_documents(source: &str, text: &str) -> Result<Vec<Object>, Error> {
     }
     finish(&text[current_offset..], current_start, document_index)?;
     Ok(objects)
+}
+
+/// `doc` as an object kept as text with only its head built, when the fast YAML reader takes it
+/// and its `metadata` is a block mapping a namespace can be written into; `None` otherwise.
+fn printed_object(source: &str, doc: &str) -> Option<Object> {
+    let head = crate::yaml::head(doc)?;
+    let (at, indent) = head.namespace_at?;
+    // Leading blank lines never change a document's value. Trailing ones and a final line
+    // break can only change a block scalar (`|`) that ends it.
+    let mut start = 0;
+    while let Some(end) = doc[start..].find('\n') {
+        if !doc[start..start + end].trim().is_empty() {
+            break;
+        }
+        start += end + 1;
+    }
+    let mut body = &doc[start..];
+    let block_scalar = body.contains('|');
+    if !block_scalar {
+        let content = body.trim_end().len();
+        let end = body[content..]
+            .find('\n')
+            .map_or(body.len(), |newline| content + newline + 1);
+        body = &body[..end];
+    }
+    let mut text = String::with_capacity(body.len() + 1);
+    text.push_str(body);
+    if !text.ends_with('\n') {
+        if block_scalar {
+            return None;
+        }
+        text.push('\n');
+    }
+    // Past the end of what is kept: after the final line break.
+    let offset = if at >= start + body.len() {
+        text.len()
+    } else {
+        at - start
+    };
+    Some(Object {
+        source: source.to_string(),
+        value: head.value,
+        printed: Some(Box::new(Printed {
+            text,
+            namespace_at: (offset, indent),
+        })),
+    })
 }
 
 fn kind_of(value: &Value) -> &'static str {
@@ -270,6 +345,21 @@ pub fn fill_namespace(object: &mut Object, namespace: &str, cluster_scoped: &[St
     if object.namespace().is_some() {
         return;
     }
+    if let Some(printed) = &mut object.printed {
+        let (offset, indent) = printed.namespace_at;
+        let mut entry = String::new();
+        let mut map = serde_json::Map::new();
+        map.insert("namespace".into(), Value::String(namespace.to_string()));
+        if crate::yaml::push_document(&mut entry, &Value::Object(map)).is_ok() {
+            let mut indented = String::with_capacity(entry.len() + indent * 2);
+            for line in entry.lines() {
+                crate::yaml::push_spaces(&mut indented, indent);
+                indented.push_str(line);
+                indented.push('\n');
+            }
+            printed.text.insert_str(offset, &indented);
+        }
+    }
     if let Some(Value::Object(metadata)) = object.value.get_mut("metadata") {
         metadata.insert(
             "namespace".to_string(),
@@ -316,6 +406,7 @@ mod tests {
         let with = |annotations: serde_json::Value| Object {
             source: String::new(),
             value: serde_json::json!({"metadata": {"annotations": annotations}}),
+            printed: None,
         };
         for (annotations, hook) in [
             (serde_json::json!({}), false),
@@ -333,10 +424,56 @@ mod tests {
     }
 
     #[test]
+    fn printed_documents_keep_their_text_with_the_namespace_written_in() {
+        let text = "\n  \n# a comment\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  labels:\n    x: \"1\"\ndata:\n  k: \"v\"\n\n\n---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: ns\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: flow}\n---\napiVersion: v1\nkind: Secret\nmetadata:\n  labels: {}\n  name: |-\n    long\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\ndata:\n  k: |\n    text";
+        let source = "web/templates/a.yaml";
+        let mut printed = parse_documents_as(source, text, true).unwrap();
+        let mut full = parse_documents(source, text).unwrap();
+        for object in printed.iter_mut().chain(full.iter_mut()) {
+            fill_namespace(object, "dev", &[]);
+        }
+        let text_of = |object: &Object| object.printed.as_ref().map(|p| p.text.clone());
+        assert_eq!(
+            text_of(&printed[0]).unwrap(),
+            "# a comment\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  namespace: dev\n  labels:\n    x: \"1\"\ndata:\n  k: \"v\"\n"
+        );
+        assert_eq!(
+            text_of(&printed[1]).unwrap(),
+            "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ns\n",
+            "cluster-scoped objects get no namespace"
+        );
+        assert_eq!(
+            text_of(&printed[2]),
+            None,
+            "a flow `metadata` is kept as a value"
+        );
+        assert_eq!(
+            text_of(&printed[3]).unwrap(),
+            "apiVersion: v1\nkind: Secret\nmetadata:\n  namespace: dev\n  labels: {}\n  name: |-\n    long\n",
+            "a name over several lines: the namespace goes first"
+        );
+        assert_eq!(
+            text_of(&printed[4]),
+            None,
+            "a block scalar without its final line break is kept as a value"
+        );
+        assert_eq!(printed.len(), full.len());
+        for (printed, full) in printed.iter().zip(&full) {
+            assert_eq!(printed.namespace(), full.namespace());
+            assert_eq!(printed.name(), full.name());
+            match &printed.printed {
+                Some(text) => assert_eq!(crate::yaml::from_str(&text.text).unwrap(), full.value),
+                None => assert_eq!(printed.value, full.value),
+            }
+        }
+    }
+
+    #[test]
     fn install_order_is_helms() {
         let make = |kind: &str| Object {
             source: String::new(),
             value: serde_json::json!({"kind": kind}),
+            printed: None,
         };
         let mut objects = vec![
             make("Deployment"),

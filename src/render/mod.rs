@@ -54,6 +54,9 @@ pub struct RenderOptions {
     /// Extra API versions (`group/version` or `group/version/Kind`) on top of the defaults.
     pub api_versions: Vec<String>,
     pub skip_schema_validation: bool,
+    /// Keep each object's document as the template wrote it and build only the head of its
+    /// value (see [`manifest::Object::printed`]): for printing, at a fraction of the cost.
+    pub verbatim: bool,
 }
 
 impl Default for RenderOptions {
@@ -66,6 +69,7 @@ impl Default for RenderOptions {
             kube_version: DEFAULT_KUBE_VERSION.to_string(),
             api_versions: Vec::new(),
             skip_schema_validation: false,
+            verbatim: false,
         }
     }
 }
@@ -591,9 +595,11 @@ fn render_node(
         let text = file
             .text()
             .map_err(|_| Error::TemplateOther(format!("`{source}` is not UTF-8 text")))?;
-        output
-            .crds
-            .extend(manifest::parse_documents(&source, text)?);
+        output.crds.extend(manifest::parse_documents_as(
+            &source,
+            text,
+            options.verbatim,
+        )?);
     }
     if !node.chart.metadata.is_library() {
         let mut context = Context::new();
@@ -649,9 +655,11 @@ fn render_node(
                 .render(relative, &context)
                 .map_err(|e| engine.error(e))?;
             let name = format!("{}{relative}", node.prefix);
-            output
-                .objects
-                .extend(manifest::parse_documents(&name, &text)?);
+            output.objects.extend(manifest::parse_documents_as(
+                &name,
+                &text,
+                options.verbatim,
+            )?);
             output.templates.push(name);
         }
         if node.is_root && has_notes {

@@ -65,6 +65,15 @@ pub fn from_str_fast(text: &str) -> Option<Value> {
     parse::from_str(text)
 }
 
+pub use parse::Head;
+
+/// The head of an object document (the fields a render looks at, and where a namespace can be
+/// written in), having checked the whole document; `None` when the fast reader leaves the
+/// document to [`from_str`]. Only the head is built: a fraction of the cost of [`from_str`].
+pub fn head(text: &str) -> Option<Head> {
+    parse::head(text)
+}
+
 /// [`from_str`] without the fast reader.
 pub fn from_str_with_serde_yaml(text: &str) -> Result<Value, serde_yaml::Error> {
     let mut yaml: serde_yaml::Value = serde_yaml::from_str(text)?;

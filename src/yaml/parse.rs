@@ -10,41 +10,26 @@
 //! never decides alone that a document is wrong, and only ever accepts text that `serde_yaml`
 //! reads to the same value.
 
+use std::borrow::Cow;
+
 use serde_json::{Map, Number, Value};
 
 use super::scalar::{self, Plain};
 
 /// The document's value, or `None` when the text should go to `serde_yaml`.
 pub fn from_str(text: &str) -> Option<Value> {
-    if !plain_characters(text) {
-        return None;
-    }
-    let ends_with_newline = text.ends_with('\n');
-    let mut lines: Vec<&str> = super::lines(text).collect();
-    if ends_with_newline {
-        lines.pop();
-    }
-    if lines.iter().any(|line| is_marker(line)) {
-        return None;
-    }
-    let mut parser = Parser {
-        lines,
-        position: 0,
-        ends_with_newline,
-        entries: Vec::new(),
-        items: Vec::new(),
-    };
+    let mut parser = Parser::new(text)?;
     let Some((indent, content)) = parser.peek() else {
         return Some(Value::Null);
     };
     let value = if is_sequence_item(content) {
-        parser.sequence(indent, content)?
+        parser.sequence(indent, content, Keep::All)?
     } else if let Some((key, rest)) = split_key(content).ok()? {
-        parser.mapping(indent, key, rest)?
+        parser.mapping(indent, key, rest, Keep::All)?
     } else {
         // A document that is one scalar or flow collection, as `fromYaml` may read.
         parser.position += 1;
-        inline_value(content)?
+        inline_value(content, Keep::All)?
     };
     if parser.peek().is_some() {
         return None;
@@ -52,16 +37,102 @@ pub fn from_str(text: &str) -> Option<Value> {
     Some(value)
 }
 
-/// Only characters every YAML reader takes the same way: no tabs, no `\r`, no control
-/// characters, no byte-order marks or Unicode line separators.
-fn plain_characters(text: &str) -> bool {
-    let bytes = text.as_bytes();
-    if bytes
-        .iter()
-        .all(|&b| (0x20..0x7F).contains(&b) || b == b'\n')
-    {
-        return true;
+/// What a render needs of an object it prints as the template wrote it: the fields it looks at
+/// and where a `namespace` can go.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Head {
+    /// The document's mapping with only `apiVersion`, `kind`, `metadata.name`,
+    /// `metadata.namespace`, `metadata.annotations`, `spec.scope` and `spec.names.kind` (those
+    /// present).
+    pub value: Value,
+    /// Where a `namespace` entry fits into `metadata` when that is a block mapping: the byte
+    /// offset of the line to insert before, and the indentation of `metadata`'s keys.
+    pub namespace_at: Option<(usize, usize)>,
+}
+
+/// The [`Head`] of a document whose root is a mapping, having checked that the whole document
+/// is YAML the fast reader takes; `None` leaves the document to [`from_str`] (or `serde_yaml`).
+/// Only the head is built, so this costs a fraction of reading the whole value.
+pub fn head(text: &str) -> Option<Head> {
+    let mut parser = Parser::new(text)?;
+    let (indent, content) = parser.peek()?;
+    if is_sequence_item(content) {
+        return None;
     }
+    let (key, rest) = split_key(content).ok()??;
+    let value = parser.mapping(indent, key, rest, Keep::Root)?;
+    if parser.peek().is_some() {
+        return None;
+    }
+    let offset = |line: usize| match parser.lines.get(line) {
+        Some(line) => line.as_ptr() as usize - text.as_ptr() as usize,
+        None => text.len(),
+    };
+    let namespace_at = parser.metadata_keys.map(|(first, indent)| {
+        let line = parser.after_name.unwrap_or(first);
+        (offset(line), indent)
+    });
+    Some(Head {
+        value,
+        namespace_at,
+    })
+}
+
+/// The lines of `text` (as `split('\n')` gives them, without the empty piece after a final
+/// line break), or `None` when it has characters not every YAML reader takes the same way:
+/// tabs, `\r`, control characters, byte-order marks or Unicode line separators.
+///
+/// One pass, eight bytes at a time: this runs over every rendered document, and a byte loop
+/// followed by a line split cost more than a tenth of reading a document's head.
+fn plain_lines(text: &str) -> Option<Vec<&str>> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    // The high bit of each byte of `word` that is zero, and of no other byte.
+    let zero_bytes = |word: u64| !(((word & LOW7) + LOW7) | word | LOW7);
+    let bytes = text.as_bytes();
+    let mut lines = Vec::with_capacity(bytes.len() / 32 + 1);
+    let mut start = 0;
+    let mut ascii = true;
+    let mut chunks = bytes.chunks_exact(8);
+    let mut offset = 0;
+    for chunk in &mut chunks {
+        let word = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
+        let newlines = zero_bytes(word ^ (ONES * b'\n' as u64));
+        // Bytes below 0x20 (high bit clear, and still clear after adding 0x60), 0x7F, and
+        // anything non-ASCII.
+        let control = !((word & LOW7) + ONES * 0x60) & !word & HIGH;
+        let odd = (control & !newlines) | zero_bytes(word ^ LOW7) | (word & HIGH);
+        ascii &= odd == 0;
+        let mut found = newlines;
+        while found != 0 {
+            let end = offset + (found.trailing_zeros() / 8) as usize;
+            lines.push(&text[start..end]);
+            start = end + 1;
+            found &= found - 1;
+        }
+        offset += 8;
+    }
+    for (index, &byte) in chunks.remainder().iter().enumerate() {
+        if byte == b'\n' {
+            lines.push(&text[start..offset + index]);
+            start = offset + index + 1;
+        } else if !(0x20..0x7F).contains(&byte) {
+            ascii = false;
+        }
+    }
+    if start < text.len() {
+        lines.push(&text[start..]);
+    }
+    if !ascii && !plain_characters(text) {
+        return None;
+    }
+    Some(lines)
+}
+
+/// Only characters every YAML reader takes the same way (see [`plain_lines`]), Unicode
+/// included.
+fn plain_characters(text: &str) -> bool {
     text.chars().all(|ch| match ch as u32 {
         0x0A | 0x20..=0x7E => true,
         0xA0..=0xD7FF | 0xE000..=0xFFFD => !matches!(ch, '\u{2028}' | '\u{2029}' | '\u{FEFF}'),
@@ -77,6 +148,43 @@ fn is_marker(line: &str) -> bool {
         && matches!(line.as_bytes().get(3), None | Some(b' '))
 }
 
+/// Which parts of a document the reader builds: everything, nothing (it only checks the text),
+/// or the head of an object (the fields [`Head`] lists) at each level on the way down to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Keep {
+    All,
+    Nothing,
+    Root,
+    Metadata,
+    Spec,
+    SpecNames,
+}
+
+impl Keep {
+    /// What to keep of the value of `key` in a mapping read with `self`.
+    fn child(self, key: &str) -> Keep {
+        match (self, key) {
+            (Keep::All, _) => Keep::All,
+            (Keep::Root, "apiVersion" | "kind")
+            | (Keep::Metadata, "name" | "namespace" | "annotations")
+            | (Keep::Spec, "scope")
+            | (Keep::SpecNames, "kind") => Keep::All,
+            (Keep::Root, "metadata") => Keep::Metadata,
+            (Keep::Root, "spec") => Keep::Spec,
+            (Keep::Spec, "names") => Keep::SpecNames,
+            _ => Keep::Nothing,
+        }
+    }
+
+    /// A head field that turns out not to be a mapping is kept whole.
+    fn whole(self) -> Keep {
+        match self {
+            Keep::Nothing => Keep::Nothing,
+            _ => Keep::All,
+        }
+    }
+}
+
 struct Parser<'a> {
     lines: Vec<&'a str>,
     position: usize,
@@ -87,6 +195,13 @@ struct Parser<'a> {
     entries: Vec<(String, Value)>,
     /// Items of the sequences being read, in the same way.
     items: Vec<Value>,
+    /// Keys of the mappings being checked but not built (for duplicates), innermost last.
+    keys: Vec<Cow<'a, str>>,
+    /// For [`head`]: the line of the first key of the root's `metadata` block mapping and its
+    /// indentation.
+    metadata_keys: Option<(usize, usize)>,
+    /// For [`head`]: the line after `metadata.name` when its value took one line.
+    after_name: Option<usize>,
 }
 
 fn indent_of(line: &str) -> usize {
@@ -135,14 +250,16 @@ fn only_comment(rest: &str) -> bool {
 
 /// A mapping key at the start of `text` and the text after its `:`. `Ok(None)`: the text is
 /// not a key; `Err(())`: a key this reader leaves to `serde_yaml`.
-type KeySplit<'a> = Result<Option<(String, &'a str)>, ()>;
+type KeySplit<'a> = Result<Option<(Cow<'a, str>, &'a str)>, ()>;
 
 fn split_key(text: &str) -> KeySplit<'_> {
     let (key, rest) = match text.as_bytes().first() {
         Some(b'"' | b'\'') => {
             let (key, rest) = quoted(text).ok_or(())?;
             match rest.strip_prefix(':') {
-                Some(after) if after.is_empty() || after.starts_with(' ') => (key, after),
+                Some(after) if after.is_empty() || after.starts_with(' ') => {
+                    (Cow::Owned(key), after)
+                }
                 _ if only_comment(rest) => return Ok(None),
                 _ => return Err(()),
             }
@@ -170,7 +287,7 @@ fn split_key(text: &str) -> KeySplit<'_> {
             if key.len() > 1024 || scalar::resolve(key) != Plain::String {
                 return Err(());
             }
-            (key.to_string(), &text[index + 1..])
+            (Cow::Borrowed(key), &text[index + 1..])
         }
     };
     if key == "<<" {
@@ -180,6 +297,26 @@ fn split_key(text: &str) -> KeySplit<'_> {
 }
 
 impl<'a> Parser<'a> {
+    /// A parser for `text`, or `None` when the text has characters or document markers this
+    /// reader leaves to `serde_yaml`.
+    fn new(text: &'a str) -> Option<Parser<'a>> {
+        let ends_with_newline = text.ends_with('\n');
+        let lines = plain_lines(text)?;
+        if lines.iter().any(|line| is_marker(line)) {
+            return None;
+        }
+        Some(Parser {
+            lines,
+            position: 0,
+            ends_with_newline,
+            entries: Vec::new(),
+            items: Vec::new(),
+            keys: Vec::new(),
+            metadata_keys: None,
+            after_name: None,
+        })
+    }
+
     /// The next line with content (not blank, not only a comment), with its indentation.
     fn peek(&mut self) -> Option<(usize, &'a str)> {
         while let Some(line) = self.lines.get(self.position) {
@@ -193,23 +330,46 @@ impl<'a> Parser<'a> {
     }
 
     /// The node whose first line is the next content line, indented by `indent`.
-    fn block_node(&mut self, indent: usize) -> Option<Value> {
+    fn block_node(&mut self, indent: usize, keep: Keep) -> Option<Value> {
         let (_, content) = self.peek()?;
         if is_sequence_item(content) {
-            self.sequence(indent, content)
+            self.sequence(indent, content, keep.whole())
         } else {
             let (key, rest) = split_key(content).ok()??;
-            self.mapping(indent, key, rest)
+            self.mapping(indent, key, rest, keep)
         }
     }
 
     /// A block mapping with keys at column `indent`, whose first key (read from the current
     /// line) is `key`, followed by `rest`.
-    fn mapping(&mut self, indent: usize, mut key: String, mut rest: &'a str) -> Option<Value> {
+    fn mapping(
+        &mut self,
+        indent: usize,
+        mut key: Cow<'a, str>,
+        mut rest: &'a str,
+        keep: Keep,
+    ) -> Option<Value> {
         let start = self.entries.len();
+        let keys_start = self.keys.len();
         loop {
-            let value = self.value_after_indicator(rest, indent, true)?;
-            self.entries.push((key, value));
+            let child = keep.child(&key);
+            let line = self.position;
+            if keep == Keep::Root && key == "metadata" {
+                self.metadata_keys = self.block_mapping_after(line, indent);
+            }
+            let value = self.value_after_indicator(rest, indent, true, child)?;
+            if keep == Keep::Metadata && key == "name" && self.position == line + 1 {
+                self.after_name = Some(self.position);
+            }
+            match (keep, child) {
+                (Keep::All, _) => self.entries.push((key.into_owned(), value)),
+                (Keep::Nothing, _) => self.keys.push(key),
+                (_, Keep::Nothing) => self.keys.push(key),
+                _ => {
+                    self.keys.push(key.clone());
+                    self.entries.push((key.into_owned(), value));
+                }
+            }
             match self.peek() {
                 Some((next, content)) if next == indent => {
                     if is_sequence_item(content) {
@@ -221,6 +381,16 @@ impl<'a> Parser<'a> {
                 _ => break,
             }
         }
+        if keep != Keep::All {
+            let unique = all_different(&self.keys[keys_start..]);
+            self.keys.truncate(keys_start);
+            if !unique {
+                return None;
+            }
+            if keep == Keep::Nothing {
+                return Some(Value::Null);
+            }
+        }
         let mut map = Map::with_capacity(self.entries.len() - start);
         for (key, value) in self.entries.drain(start..) {
             if map.insert(key, value).is_some() {
@@ -230,8 +400,29 @@ impl<'a> Parser<'a> {
         Some(Value::Object(map))
     }
 
+    /// When the value of the key on line `line` (of a mapping at column `parent`) is a block
+    /// mapping, the line of its first key and that key's indentation.
+    fn block_mapping_after(&self, line: usize, parent: usize) -> Option<(usize, usize)> {
+        let (_, after_key) = split_key(self.lines[line].trim_start_matches(' ')).ok()??;
+        let after_key = after_key.trim_start_matches(' ');
+        if !(after_key.is_empty() || after_key.starts_with('#')) {
+            return None;
+        }
+        (line + 1..self.lines.len()).find_map(|index| {
+            let text = self.lines[index];
+            let indent = indent_of(text);
+            match text.as_bytes().get(indent) {
+                None | Some(b'#') => None,
+                Some(_) if indent > parent && !is_sequence_item(&text[indent..]) => {
+                    Some(Some((index, indent)))
+                }
+                Some(_) => Some(None),
+            }
+        })?
+    }
+
     /// A block sequence with its `-` at column `indent`; `first` is its first item's text.
-    fn sequence(&mut self, indent: usize, first: &'a str) -> Option<Value> {
+    fn sequence(&mut self, indent: usize, first: &'a str, keep: Keep) -> Option<Value> {
         let start = self.items.len();
         let mut item = first;
         loop {
@@ -239,22 +430,27 @@ impl<'a> Parser<'a> {
             let content = after.trim_start_matches(' ');
             let column = indent + 1 + (after.len() - content.len());
             let value = if is_sequence_item(content) {
-                self.sequence(column, content)?
+                self.sequence(column, content, keep)?
             } else if let Some((key, rest)) = match content.is_empty() {
                 true => None,
                 false => split_key(content).ok()?,
             } {
-                self.mapping(column, key, rest)?
+                self.mapping(column, key, rest, keep)?
             } else {
-                self.value_after_indicator(after, indent, false)?
+                self.value_after_indicator(after, indent, false, keep)?
             };
-            self.items.push(value);
+            if keep == Keep::All {
+                self.items.push(value);
+            }
             match self.peek() {
                 Some((next, content)) if next == indent && is_sequence_item(content) => {
                     item = content
                 }
                 Some((next, _)) if next > indent => return None,
-                _ => return Some(Value::Array(self.items.drain(start..).collect())),
+                _ if keep == Keep::All => {
+                    return Some(Value::Array(self.items.drain(start..).collect()));
+                }
+                _ => return Some(Value::Null),
             }
         }
     }
@@ -266,6 +462,7 @@ impl<'a> Parser<'a> {
         rest: &'a str,
         parent: usize,
         in_mapping: bool,
+        keep: Keep,
     ) -> Option<Value> {
         let content = rest.trim_start_matches(' ');
         if content.is_empty() || content.starts_with('#') {
@@ -274,12 +471,12 @@ impl<'a> Parser<'a> {
             }
             self.position += 1;
             return Some(match self.peek() {
-                Some((indent, _)) if indent > parent => self.block_node(indent)?,
+                Some((indent, _)) if indent > parent => self.block_node(indent, keep)?,
                 // A mapping's value can be a sequence at the mapping's own column.
                 Some((indent, next))
                     if in_mapping && indent == parent && is_sequence_item(next) =>
                 {
-                    self.sequence(indent, next)?
+                    self.sequence(indent, next, keep.whole())?
                 }
                 _ => Value::Null,
             });
@@ -290,15 +487,15 @@ impl<'a> Parser<'a> {
             return None;
         }
         if let Some(header) = content.strip_prefix('|') {
-            return self.literal(header, parent);
+            return self.literal(header, parent, keep);
         }
-        let value = inline_value(content)?;
+        let value = inline_value(content, keep.whole())?;
         self.position += 1;
         Some(value)
     }
 
     /// A `|` block scalar; `header` is the text after the `|`.
-    fn literal(&mut self, header: &str, parent: usize) -> Option<Value> {
+    fn literal(&mut self, header: &str, parent: usize, keep: Keep) -> Option<Value> {
         let (chomp, comment) = match header.as_bytes().first() {
             Some(b'-') => (Chomp::Strip, &header[1..]),
             Some(b'+') => (Chomp::Keep, &header[1..]),
@@ -331,6 +528,10 @@ impl<'a> Parser<'a> {
             end += 1;
         }
         let (indent, last_content) = (indent?, last_content?);
+        self.position = end;
+        if keep == Keep::Nothing {
+            return Some(Value::Null);
+        }
         let mut text = String::new();
         for (index, line) in self.lines[first_line..=last_content].iter().enumerate() {
             if index > 0 {
@@ -354,13 +555,26 @@ impl<'a> Parser<'a> {
             }
             Chomp::Keep => text.extend(std::iter::repeat_n('\n', breaks)),
         }
-        self.position = end;
         Some(Value::String(text))
     }
 }
 
-/// A scalar or flow collection that ends on its line (before an optional comment).
-fn inline_value(content: &str) -> Option<Value> {
+/// Whether no two keys of a mapping are the same (`serde_yaml` refuses duplicates).
+fn all_different(keys: &[Cow<'_, str>]) -> bool {
+    if keys.len() <= 16 {
+        return keys
+            .iter()
+            .enumerate()
+            .all(|(index, key)| !keys[..index].contains(key));
+    }
+    let mut sorted: Vec<&str> = keys.iter().map(|k| k.as_ref()).collect();
+    sorted.sort_unstable();
+    sorted.windows(2).all(|pair| pair[0] != pair[1])
+}
+
+/// A scalar or flow collection that ends on its line (before an optional comment); with
+/// `Keep::Nothing` only checked, and `Value::Null` stands for it.
+fn inline_value(content: &str, keep: Keep) -> Option<Value> {
     Some(match content.as_bytes()[0] {
         b'"' | b'\'' => {
             let (text, after) = quoted(content)?;
@@ -380,7 +594,14 @@ fn inline_value(content: &str) -> Option<Value> {
             }
             value
         }
-        _ if plain_start(content) => plain_value(block_plain(content)?)?,
+        _ if plain_start(content) => {
+            let text = block_plain(content)?;
+            if keep == Keep::Nothing {
+                // Integers wider than 64 bits are errors to `serde_yaml`.
+                return (scalar::resolve(text) != Plain::Wide).then_some(Value::Null);
+            }
+            plain_value(text)?
+        }
         _ => return None,
     })
 }

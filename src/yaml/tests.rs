@@ -28,8 +28,9 @@ fn check_emit(value: &Value) -> bool {
 }
 
 /// Asserts the fast reader agrees with `serde_yaml` (or leaves the text to it); returns
-/// whether it answered.
+/// whether it answered. Checks the head reader on the same text.
 fn check_parse(text: &str) -> bool {
+    check_head(text);
     let slow = super::from_str_with_serde_yaml(text);
     match (parse::from_str(text), slow) {
         (Some(fast), Ok(slow)) => {
@@ -41,6 +42,77 @@ fn check_parse(text: &str) -> bool {
         }
         (None, _) => false,
     }
+}
+
+/// Whether `part` is `whole` with some map entries left out (at any depth).
+fn is_part_of(part: &Value, whole: &Value) -> bool {
+    match (part, whole) {
+        (Value::Object(part), Value::Object(whole)) => part
+            .iter()
+            .all(|(key, value)| whole.get(key).is_some_and(|w| is_part_of(value, w))),
+        _ => part == whole,
+    }
+}
+
+/// The value at `path` (map keys) of `value`.
+fn at<'v>(value: &'v Value, path: &[&str]) -> Option<&'v Value> {
+    path.iter().try_fold(value, |value, key| value.get(key))
+}
+
+/// Asserts that when the head reader answers, `serde_yaml` reads the text, the head holds every
+/// head field of the value and nothing the value lacks, and a namespace written where the head
+/// says lands in `metadata`.
+fn check_head(text: &str) {
+    let Some(head) = parse::head(text) else {
+        return;
+    };
+    let full = super::from_str_with_serde_yaml(text)
+        .unwrap_or_else(|e| panic!("head reader took {text:?} but serde_yaml says: {e}"));
+    assert!(
+        is_part_of(&head.value, &full),
+        "head {} of {text:?} is not part of {}",
+        exact(&head.value),
+        exact(&full)
+    );
+    for path in [
+        &["apiVersion"][..],
+        &["kind"],
+        &["metadata", "name"],
+        &["metadata", "namespace"],
+        &["metadata", "annotations"],
+        &["spec", "scope"],
+        &["spec", "names", "kind"],
+    ] {
+        assert_eq!(
+            at(&head.value, path),
+            at(&full, path),
+            "{path:?} of {text:?}"
+        );
+    }
+    let Some((offset, indent)) = head.namespace_at else {
+        return;
+    };
+    if at(&full, &["metadata", "namespace"]).is_some() || text.contains('|') {
+        return;
+    }
+    let mut edited = text.to_string();
+    let offset = if offset >= text.len() {
+        if !edited.ends_with('\n') {
+            edited.push('\n');
+        }
+        edited.len()
+    } else {
+        offset
+    };
+    edited.insert_str(offset, &format!("{}namespace: zz\n", " ".repeat(indent)));
+    let mut expected = full.clone();
+    expected["metadata"]["namespace"] = json!("zz");
+    let read = super::from_str_with_serde_yaml(&edited)
+        .unwrap_or_else(|e| panic!("{edited:?} (namespace written into {text:?}): {e}"));
+    assert_eq!(
+        read, expected,
+        "namespace written into {text:?}: {edited:?}"
+    );
 }
 
 const TRICKY_STRINGS: &[&str] = &[
@@ -312,6 +384,14 @@ const DOCUMENTS: &[&str] = &[
     "nested:\n  deeper:\n    deepest:\n      - 1\n      - 2\n  back: up\n",
     "  indented: root\n  second: key\n",
     "a:\n  # a comment between\n  b: 1\n\n\n  c: 2\n",
+    "apiVersion: v1\nkind: Service\nmetadata:\n  labels:\n    a: b\n  name: web\n  annotations:\n    charts.dev/hook: test\nspec:\n  ports: [{port: 80}]\n",
+    "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  # the name\n  name: |-\n    web\ndata: {}\n",
+    "kind: ConfigMap\nmetadata:\n\n  name: last",
+    "kind: ConfigMap\nmetadata: {name: flow}\n",
+    "kind: ConfigMap\nmetadata:\n- not a map\n",
+    "kind: ConfigMap\nmetadata:\nspec:\n  scope: Cluster\n  names:\n    kind: Widget\n    plural: widgets\n  versions: []\n",
+    "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: widgets.example.com\nspec:\n  names: {kind: Widget}\n  scope: Namespaced\n",
+    "metadata:\n  namespace: set\n  name: x\n",
 ];
 
 /// Documents the fast reader must leave to `serde_yaml` (features it does not read, or errors).

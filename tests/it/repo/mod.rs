@@ -101,12 +101,12 @@ fn add_search_pull_and_template_from_an_http_repository() {
 
     let rendered = env.ok(&["template", "demo", "stable/web", "--version", "^1.0"]);
     assert!(rendered.contains("name: demo-web"), "{rendered}");
-    assert!(rendered.contains("version: 1.1.0"), "{rendered}");
+    assert!(rendered.contains("version: \"1.1.0\""), "{rendered}");
 
     // Offline: the cached package is enough.
     drop(server);
     let offline = env.ok(&["template", "stable/web", "--version", "1.1.0", "--offline"]);
-    assert!(offline.contains("version: 1.1.0"));
+    assert!(offline.contains("version: \"1.1.0\""));
 
     env.ok(&["repo", "remove", "stable"]);
     assert!(!env.path("cache/repository/stable-index.yaml").exists());
@@ -422,7 +422,10 @@ fn oci_push_pull_by_tag_and_digest_and_template() {
     assert!(env.path("c/web-1.2.0+build.7.tgz").is_file());
 
     let rendered = env.ok(&["template", &format!("{reference}@{digest}"), "--plain-http"]);
-    assert!(rendered.contains("version: 1.2.0+build.7"), "{rendered}");
+    assert!(
+        rendered.contains("version: \"1.2.0+build.7\""),
+        "{rendered}"
+    );
 
     let missing = env.fails(&[
         "pull",
@@ -603,7 +606,7 @@ fn dependencies_from_an_oci_registry_and_offline_rebuilds() {
     assert!(lock.contains("version: 2.1.0"), "{lock}");
     assert!(dir.join("charts/cache-2.1.0.tgz").is_file());
     let rendered = env.ok(&["template", "app"]);
-    assert!(rendered.contains("version: 2.1.0"), "{rendered}");
+    assert!(rendered.contains("version: \"2.1.0\""), "{rendered}");
 
     // The registry goes away: an offline build from the lock still works for HTTP and file
     // dependencies, but an OCI one needs the network and says so.
