@@ -114,12 +114,7 @@ pub fn template(global: &GlobalArgs, args: TemplateArgs) -> Result<()> {
     }
 
     let result = match &args.output_dir {
-        None => {
-            for part in documents(&selected)? {
-                output::print(&part)?;
-            }
-            Ok(())
-        }
+        None => output::print(&documents(&selected)?),
         Some(dir) => write_output_dir(dir, &selected),
     };
     // The process ends right after this; freeing every object and chart file one by one would
@@ -129,38 +124,22 @@ pub fn template(global: &GlobalArgs, args: TemplateArgs) -> Result<()> {
     result
 }
 
-/// The objects as documents, in consecutive parts written on as many threads as the render
-/// used: for a large chart writing the YAML costs a tenth of the whole run.
-fn documents(objects: &[&Object]) -> Result<Vec<String>> {
-    let threads = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
-        .min(4);
-    let write = |part: &[&Object]| -> Result<String> {
-        let mut text = String::with_capacity(part.len() * 2048);
-        for object in part {
-            push_document(&mut text, object)?;
-        }
-        Ok(text)
-    };
-    if threads <= 1 || objects.len() < 64 {
-        return Ok(vec![write(objects)?]);
+/// The objects as documents, in one buffer. Documents kept as text are copied as they are,
+/// which is quick enough that threads would only add their start-up cost.
+fn documents(objects: &[&Object]) -> Result<String> {
+    let size = objects
+        .iter()
+        .map(|o| {
+            o.printed.as_ref().map_or(2048, |p| p.text.len())
+                + o.source.len()
+                + "---\n# Source: \n".len()
+        })
+        .sum();
+    let mut text = String::with_capacity(size);
+    for object in objects {
+        push_document(&mut text, object)?;
     }
-    let parts: Vec<Result<String>> = std::thread::scope(|scope| {
-        let workers: Vec<_> = objects
-            .chunks(objects.len().div_ceil(threads))
-            .map(|part| scope.spawn(move || write(part)))
-            .collect();
-        workers
-            .into_iter()
-            .map(|worker| {
-                worker
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-            .collect()
-    });
-    parts.into_iter().collect()
+    Ok(text)
 }
 
 /// One object as Helm prints it: a `---` line, a `# Source:` comment, then the YAML as the

@@ -94,9 +94,8 @@ pub fn parse_documents(source: &str, text: &str) -> Result<Vec<Object>, Error> {
 /// its text for printing and only its head is built (see [`Object::printed`]).
 pub fn parse_documents_as(source: &str, text: &str, verbatim: bool) -> Result<Vec<Object>, Error> {
     let mut objects = Vec::new();
-    let mut current_start = 1usize;
     let mut document_index = 0usize;
-    let mut finish = |doc: &str, doc_start: usize, index: usize| -> Result<(), Error> {
+    let mut finish = |doc_offset: usize, doc: &str, index: usize| -> Result<(), Error> {
         if doc.trim().is_empty() {
             return Ok(());
         }
@@ -107,6 +106,7 @@ pub fn parse_documents_as(source: &str, text: &str, verbatim: bool) -> Result<Ve
         }
         let value = crate::yaml::from_str(doc).map_err(|e| {
             let line = e.location().map(|l| l.line()).unwrap_or(1);
+            let doc_start = 1 + memchr::memchr_iter(b'\n', &text.as_bytes()[..doc_offset]).count();
             let absolute = doc_start + line - 1;
             let snippet = text
                 .lines()
@@ -143,30 +143,35 @@ pub fn parse_documents_as(source: &str, text: &str, verbatim: bool) -> Result<Ve
             }),
         }
     };
-    // Documents are slices of the text between separator lines.
-    let mut offset = 0;
+    // Documents are slices of the text between separator lines (`---`, alone or followed by a
+    // space or tab), found by searching for `---` at line starts rather than line by line.
+    let bytes = text.as_bytes();
     let mut current_offset = 0;
-    for (line_number, line) in (1usize..).zip(crate::yaml::lines(text)) {
-        let line_start = offset;
-        // Past the line's `\n`; the last line has none.
-        offset = (offset + line.len() + 1).min(text.len());
-        if !line.starts_with("---") {
+    let mut search = 0;
+    while let Some(found) = memchr::memmem::find(&bytes[search..], b"---") {
+        let line_start = search + found;
+        search = line_start + 3;
+        if line_start > 0 && bytes[line_start - 1] != b'\n' {
             continue;
         }
+        let line_end =
+            memchr::memchr(b'\n', &bytes[line_start..]).map_or(text.len(), |n| line_start + n);
+        let line = &text[line_start..line_end];
         let trimmed = line.trim_end();
         let is_separator =
             trimmed == "---" || trimmed.starts_with("--- ") || trimmed.starts_with("---\t");
         if is_separator {
             let current = &text[current_offset..line_start];
-            finish(current, current_start, document_index)?;
+            finish(current_offset, current, document_index)?;
             if !current.trim().is_empty() {
                 document_index += 1;
             }
-            current_offset = offset;
-            current_start = line_number + 1;
+            // Past the line's `\n`; the last line has none.
+            current_offset = (line_end + 1).min(text.len());
+            search = current_offset;
         }
     }
-    finish(&text[current_offset..], current_start, document_index)?;
+    finish(current_offset, &text[current_offset..], document_index)?;
     Ok(objects)
 }
 
@@ -336,8 +341,26 @@ pub fn sort_install_order(objects: &mut [Object]) {
     });
 }
 
+/// The namespace a render fills in, with its `namespace:` entry written once as YAML for the
+/// objects kept as text.
+pub struct Namespace<'a> {
+    name: &'a str,
+    entry: String,
+}
+
+impl<'a> Namespace<'a> {
+    pub fn new(name: &'a str) -> Namespace<'a> {
+        let mut map = serde_json::Map::new();
+        map.insert("namespace".into(), Value::String(name.to_string()));
+        let mut entry = String::new();
+        crate::yaml::push_document(&mut entry, &Value::Object(map))
+            .expect("a one-string map is always YAML");
+        Namespace { name, entry }
+    }
+}
+
 /// Sets `metadata.namespace` on namespaced objects that have none.
-pub fn fill_namespace(object: &mut Object, namespace: &str, cluster_scoped: &[String]) {
+pub fn fill_namespace(object: &mut Object, namespace: &Namespace, cluster_scoped: &[String]) {
     let kind = object.kind();
     if CLUSTER_SCOPED_KINDS.contains(&kind) || cluster_scoped.iter().any(|k| k == kind) {
         return;
@@ -347,23 +370,18 @@ pub fn fill_namespace(object: &mut Object, namespace: &str, cluster_scoped: &[St
     }
     if let Some(printed) = &mut object.printed {
         let (offset, indent) = printed.namespace_at;
-        let mut entry = String::new();
-        let mut map = serde_json::Map::new();
-        map.insert("namespace".into(), Value::String(namespace.to_string()));
-        if crate::yaml::push_document(&mut entry, &Value::Object(map)).is_ok() {
-            let mut indented = String::with_capacity(entry.len() + indent * 2);
-            for line in entry.lines() {
-                crate::yaml::push_spaces(&mut indented, indent);
-                indented.push_str(line);
-                indented.push('\n');
-            }
-            printed.text.insert_str(offset, &indented);
+        let mut indented = String::with_capacity(namespace.entry.len() + indent * 2);
+        for line in namespace.entry.lines() {
+            crate::yaml::push_spaces(&mut indented, indent);
+            indented.push_str(line);
+            indented.push('\n');
         }
+        printed.text.insert_str(offset, &indented);
     }
     if let Some(Value::Object(metadata)) = object.value.get_mut("metadata") {
         metadata.insert(
             "namespace".to_string(),
-            Value::String(namespace.to_string()),
+            Value::String(namespace.name.to_string()),
         );
     }
 }
@@ -430,7 +448,7 @@ mod tests {
         let mut printed = parse_documents_as(source, text, true).unwrap();
         let mut full = parse_documents(source, text).unwrap();
         for object in printed.iter_mut().chain(full.iter_mut()) {
-            fill_namespace(object, "dev", &[]);
+            fill_namespace(object, &Namespace::new("dev"), &[]);
         }
         let text_of = |object: &Object| object.printed.as_ref().map(|p| p.text.clone());
         assert_eq!(

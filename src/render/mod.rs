@@ -210,8 +210,9 @@ pub fn render(
     let cluster_scoped = manifest::cluster_scoped_custom_kinds(objects.iter().chain(crds.iter()));
     let (mut hooks, mut objects): (Vec<Object>, Vec<Object>) =
         objects.into_iter().partition(|o| o.is_hook());
+    let namespace = manifest::Namespace::new(&options.namespace);
     for object in objects.iter_mut().chain(hooks.iter_mut()) {
-        manifest::fill_namespace(object, &options.namespace, &cluster_scoped);
+        manifest::fill_namespace(object, &namespace, &cluster_scoped);
     }
     manifest::sort_install_order(&mut objects);
     Ok(Rendered {
@@ -555,29 +556,28 @@ fn render_nodes(
             .collect();
     }
     let next = std::sync::atomic::AtomicUsize::new(0);
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(node) = nodes.get(index) else {
+                return done;
+            };
+            done.push((index, render_node(node, options, capabilities, engines)));
+        }
+    };
+    // This thread is one of the workers.
     let mut results: Vec<(usize, Result<NodeOutput, Error>)> = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut done = Vec::new();
-                    loop {
-                        let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(node) = nodes.get(index) else {
-                            return done;
-                        };
-                        done.push((index, render_node(node, options, capabilities, engines)));
-                    }
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            .flat_map(|worker| {
+        let workers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
+        let mut results = work();
+        for worker in workers {
+            results.extend(
                 worker
                     .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-            .collect()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            );
+        }
+        results
     });
     results.sort_by_key(|(index, _)| *index);
     results.into_iter().map(|(_, result)| result).collect()
