@@ -150,9 +150,9 @@ impl ChartEngine {
     /// Renders the chart's template `name` (relative to the chart: `templates/x.yaml`).
     pub fn render(&self, name: &str, base: &Context) -> TeraResult<String> {
         let mut context = base.clone();
-        context.insert("Template", &template_object(name, &self.scope.prefix));
+        context.insert_value("Template", template_object(name, &self.scope.prefix));
         let _entered = Entered::new((self.tera.clone(), self.scope.clone()));
-        self.tera.render(&format!("{CHART_ROOT}{name}"), &context)
+        self.tera.render(&[CHART_ROOT, name].concat(), &context)
     }
 
     /// A Tera error of this engine with the chart's prefix in every template name, as the
@@ -199,7 +199,7 @@ fn include(kwargs: Kwargs, _: &State) -> TeraResult<String> {
         )));
     }
     let mut context = (*scope.base_context).clone();
-    context.insert("Template", &template_object(relative, &scope.prefix));
+    context.insert_value("Template", template_object(relative, &scope.prefix));
     INCLUDE_DEPTH.with(|d| d.set(depth + 1));
     let result = tera.render(&name, &context);
     INCLUDE_DEPTH.with(|d| d.set(depth));
@@ -230,10 +230,18 @@ fn file(kwargs: Kwargs, _: &State) -> TeraResult<String> {
 }
 
 /// `Template.Name` and `Template.BasePath`, as Helm sets them; `name` is relative to the chart.
-pub fn template_object(name: &str, prefix: &str) -> serde_json::Value {
-    serde_json::json!({
-        "Name": format!("{prefix}{name}"),
-        "BasePath": format!("{prefix}templates"),
+/// Built as a Tera value directly: through `serde_json` it cost more than the rest of setting
+/// up a render.
+pub fn template_object(name: &str, prefix: &str) -> Value {
+    #[derive(serde::Serialize)]
+    #[serde(rename_all = "PascalCase")]
+    struct Template<'a> {
+        name: &'a str,
+        base_path: &'a str,
+    }
+    Value::from_serializable(&Template {
+        name: &[prefix, name].concat(),
+        base_path: &[prefix, "templates"].concat(),
     })
 }
 
@@ -295,6 +303,24 @@ mod tests {
             chart.to_string(),
         )
         .unwrap()
+    }
+
+    #[test]
+    fn template_object_names_the_template_and_its_chart_templates_in_helm_order() {
+        let object = template_object("templates/a.yaml", "umbrella/charts/wéb/");
+        let entries: Vec<_> = object
+            .as_map()
+            .unwrap()
+            .iter()
+            .map(|(key, value)| (key.as_str().unwrap(), value.as_str().unwrap()))
+            .collect();
+        assert_eq!(
+            entries,
+            [
+                ("Name", "umbrella/charts/wéb/templates/a.yaml"),
+                ("BasePath", "umbrella/charts/wéb/templates"),
+            ]
+        );
     }
 
     /// `include` and `tpl` used to hold the engine strongly: a cycle that kept every chart's
