@@ -198,7 +198,8 @@ fn printed_object(source: &str, doc: &str) -> Option<Object> {
             .map_or(body.len(), |newline| content + newline + 1);
         body = &body[..end];
     }
-    let mut text = String::with_capacity(body.len() + 1);
+    // Room for the namespace entry, so writing it in does not move the text.
+    let mut text = String::with_capacity(body.len() + 96);
     text.push_str(body);
     if !text.ends_with('\n') {
         if block_scalar {

@@ -601,7 +601,15 @@ fn render_node(
             options.verbatim,
         )?);
     }
+    let mut sources = Vec::new();
     if !node.chart.metadata.is_library() {
+        for file in node.chart.templates() {
+            sources.push(source_of(&node.prefix, "", file)?);
+        }
+        library_helpers(node, node, &mut sources)?;
+    }
+    // An umbrella chart often has no templates of its own: nothing to compile or render.
+    if !sources.is_empty() {
         let mut context = Context::new();
         context.insert_value("Values", engine::tera_value(&node.values));
         context.insert_value(
@@ -621,11 +629,6 @@ fn render_node(
         );
         context.insert_value("Capabilities", engine::tera_value(capabilities));
 
-        let mut sources = Vec::new();
-        for file in node.chart.templates() {
-            sources.push(source_of(&node.prefix, "", file)?);
-        }
-        library_helpers(node, node, &mut sources)?;
         let readable: Vec<(String, Vec<u8>)> = node
             .chart
             .files
