@@ -576,6 +576,9 @@ fn all_different(keys: &[Cow<'_, str>]) -> bool {
 /// `Keep::Nothing` only checked, and `Value::Null` stands for it.
 fn inline_value(content: &str, keep: Keep) -> Option<Value> {
     Some(match content.as_bytes()[0] {
+        b'"' | b'\'' if keep == Keep::Nothing => {
+            return only_comment(skip_quoted(content)?).then_some(Value::Null);
+        }
         b'"' | b'\'' => {
             let (text, after) = quoted(content)?;
             if !only_comment(after) {
@@ -641,6 +644,21 @@ fn plain_value(text: &str) -> Option<Value> {
         Plain::Wide => return None,
         Plain::String => Value::String(text.to_string()),
     })
+}
+
+/// [`quoted`] without building the value: the text after the closing quote. Without escapes
+/// (most quoted scalars) that is one search for the closing quote.
+fn skip_quoted(text: &str) -> Option<&str> {
+    let quote = text.as_bytes()[0];
+    let body = &text.as_bytes()[1..];
+    match memchr::memchr2(quote, b'\\', body) {
+        Some(index)
+            if body[index] == quote && (quote == b'"' || body.get(index + 1) != Some(&b'\'')) =>
+        {
+            Some(&text[index + 2..])
+        }
+        _ => quoted(text).map(|(_, rest)| rest),
+    }
 }
 
 /// A quoted scalar that closes on this line: its value and the text after the closing quote.
