@@ -41,39 +41,111 @@ fn read_dir_files(root: &Path) -> Result<Vec<ChartFile>, Error> {
         });
     }
     let mut files = Vec::new();
-    walk(root, root, &mut files)?;
+    walk(root, "", &mut files)?;
     files.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(files)
 }
 
-fn walk(root: &Path, dir: &Path, files: &mut Vec<ChartFile>) -> Result<(), Error> {
+/// Reads every file below `dir`, whose files are named `<prefix><file name>`.
+fn walk(dir: &Path, prefix: &str, files: &mut Vec<ChartFile>) -> Result<(), Error> {
+    for_each_entry(dir, prefix, |kind, path, name| match kind {
+        EntryKind::Directory => walk(&path, &format!("{name}/"), files),
+        EntryKind::File => {
+            let data = read_file(&path).map_err(|source| Error::Io { path, source })?;
+            files.push(ChartFile { name, data });
+            Ok(())
+        }
+    })
+}
+
+enum EntryKind {
+    Directory,
+    File,
+}
+
+/// Calls `visit` with the kind, path and name (`<prefix><file name>`) of each directory and
+/// regular file in `dir`, by file name. Symlinks are followed; other special files (sockets,
+/// pipes, devices) are skipped.
+fn for_each_entry(
+    dir: &Path,
+    prefix: &str,
+    mut visit: impl FnMut(EntryKind, PathBuf, String) -> Result<(), Error>,
+) -> Result<(), Error> {
     let io = |source, path: &Path| Error::Io {
         path: path.to_path_buf(),
         source,
     };
-    let mut entries: Vec<_> = std::fs::read_dir(dir)
-        .map_err(|e| io(e, dir))?
-        .collect::<Result<_, _>>()
-        .map_err(|e| io(e, dir))?;
-    entries.sort_by_key(|e| e.file_name());
-    for entry in entries {
+    let mut entries = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(|e| io(e, dir))? {
+        let entry = entry.map_err(|e| io(e, dir))?;
+        entries.push((entry.file_name(), entry));
+    }
+    entries.sort_by(|(a, _), (b, _)| a.cmp(b));
+    for (file_name, entry) in entries {
         let path = entry.path();
-        let metadata = std::fs::metadata(&path).map_err(|e| io(e, &path))?;
-        if metadata.is_dir() {
-            walk(root, &path, files)?;
-        } else if metadata.is_file() {
-            let name = path
-                .strip_prefix(root)
-                .unwrap_or(&path)
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy())
-                .collect::<Vec<_>>()
-                .join("/");
-            let data = std::fs::read(&path).map_err(|e| io(e, &path))?;
-            files.push(ChartFile { name, data });
+        // The directory listing already tells the kind of everything but a symlink, which
+        // saves a `stat` per file.
+        let mut file_type = entry.file_type().map_err(|e| io(e, &path))?;
+        if file_type.is_symlink() {
+            file_type = std::fs::metadata(&path)
+                .map_err(|e| io(e, &path))?
+                .file_type();
         }
+        let kind = if file_type.is_dir() {
+            EntryKind::Directory
+        } else if file_type.is_file() {
+            EntryKind::File
+        } else {
+            continue;
+        };
+        visit(
+            kind,
+            path,
+            format!("{prefix}{}", file_name.to_string_lossy()),
+        )?;
     }
     Ok(())
+}
+
+/// `std::fs::read` without its `stat` for the size: most chart files fit in a scratch buffer,
+/// so one read and one more that finds the end are all it takes. Larger files are read to the
+/// end the usual way.
+fn read_file(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+
+    const SCRATCH_SIZE: usize = 32 * 1024;
+    thread_local! {
+        static SCRATCH: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    let mut file = std::fs::File::open(path)?;
+    SCRATCH.with_borrow_mut(|scratch| {
+        if scratch.is_empty() {
+            scratch.resize(SCRATCH_SIZE, 0);
+        }
+        let first = read_some(&mut file, scratch)?;
+        if first == 0 {
+            return Ok(Vec::new());
+        }
+        let mut data = scratch[..first].to_vec();
+        let second = read_some(&mut file, scratch)?;
+        if second > 0 {
+            data.extend_from_slice(&scratch[..second]);
+            file.read_to_end(&mut data)?;
+        }
+        Ok(data)
+    })
+}
+
+/// One `read`, retried when interrupted.
+fn read_some(file: &mut std::fs::File, buffer: &mut [u8]) -> std::io::Result<usize> {
+    use std::io::Read;
+
+    loop {
+        match file.read(buffer) {
+            Err(error) if error.kind() == std::io::ErrorKind::Interrupted => {}
+            result => return result,
+        }
+    }
 }
 
 /// Builds the ignore rules of a chart: its `.chartsignore` plus Helm's default of hidden files
@@ -279,5 +351,81 @@ mod tests {
             );
         }
         assert!(is_ignored(&IgnoreRules::Default, "templates/.hidden.yaml"));
+    }
+
+    /// Files of any size read whole, however they fall against the scratch buffer.
+    #[test]
+    fn read_file_reads_small_exact_and_large_files_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        for size in [
+            0,
+            1,
+            4096,
+            32 * 1024 - 1,
+            32 * 1024,
+            32 * 1024 + 1,
+            64 * 1024,
+            300_000,
+        ] {
+            let data: Vec<u8> = (0..size).map(|i| (i % 251) as u8).collect();
+            let path = dir.path().join(format!("{size}.bin"));
+            std::fs::write(&path, &data).unwrap();
+            assert_eq!(read_file(&path).unwrap(), data, "{size} bytes");
+        }
+        let missing = read_file(&dir.path().join("missing")).unwrap_err();
+        assert_eq!(missing.kind(), std::io::ErrorKind::NotFound);
+    }
+
+    /// Symlinks are followed (a linked file is read, a linked directory walked), special files
+    /// are skipped, and a dangling link is an error naming it.
+    #[cfg(unix)]
+    #[test]
+    fn directories_follow_symlinks_and_skip_special_files() {
+        use std::os::unix::fs::symlink;
+
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(outside.path().join("shared.yaml"), "shared").unwrap();
+        std::fs::create_dir(outside.path().join("linked")).unwrap();
+        std::fs::write(outside.path().join("linked/inner.txt"), "inner").unwrap();
+
+        let chart = tempfile::tempdir().unwrap();
+        let root = chart.path();
+        std::fs::write(root.join("Chart.yaml"), "name: x").unwrap();
+        std::fs::create_dir_all(root.join("templates")).unwrap();
+        std::fs::write(root.join("templates/a.yaml"), "a").unwrap();
+        symlink(
+            outside.path().join("shared.yaml"),
+            root.join("templates/b.yaml"),
+        )
+        .unwrap();
+        symlink(outside.path().join("linked"), root.join("files")).unwrap();
+        let fifo = std::process::Command::new("mkfifo")
+            .arg(root.join("templates/pipe"))
+            .status()
+            .unwrap();
+        assert!(fifo.success());
+
+        let files = read_dir_files(root).unwrap();
+        let read: Vec<(&str, &[u8])> = files
+            .iter()
+            .map(|f| (f.name.as_str(), f.data.as_slice()))
+            .collect();
+        assert_eq!(
+            read,
+            [
+                ("Chart.yaml", b"name: x".as_slice()),
+                ("files/inner.txt", b"inner"),
+                ("templates/a.yaml", b"a"),
+                ("templates/b.yaml", b"shared"),
+            ]
+        );
+
+        symlink(root.join("missing"), root.join("templates/c.yaml")).unwrap();
+        let error = read_dir_files(root).unwrap_err();
+        let Error::Io { path, source } = &error else {
+            panic!("unexpected error: {error:?}");
+        };
+        assert_eq!(path, &root.join("templates/c.yaml"));
+        assert_eq!(source.kind(), std::io::ErrorKind::NotFound);
     }
 }

@@ -163,7 +163,9 @@ struct Node<'a> {
     name: String,
     /// `<root>/` or `<root>/charts/<name>/`.
     prefix: String,
-    values: Value,
+    /// The computed values, or `None` when they were moved into the parent's values under
+    /// `name` (where the parent's templates see them) instead of being copied there.
+    values: Option<Value>,
     children: Vec<Node<'a>>,
     is_root: bool,
 }
@@ -190,7 +192,11 @@ pub fn render(
 
     let capabilities = capabilities(&kube, options);
     let mut nodes = Vec::new();
-    flatten(&root, &mut nodes);
+    let root_values = root
+        .values
+        .as_ref()
+        .expect("the root has no parent to hold its values");
+    flatten(&root, root_values, &mut nodes);
     let mut objects = Vec::new();
     let mut crds = Vec::new();
     let mut notes = None;
@@ -220,7 +226,9 @@ pub fn render(
         hooks,
         crds,
         notes,
-        values: root.values,
+        values: root
+            .values
+            .expect("the root has no parent to hold its values"),
         templates,
     })
 }
@@ -381,7 +389,8 @@ fn build_node<'a>(
                 ImportValue::Exported(key) => (format!("exports.{key}"), String::new()),
                 ImportValue::Mapped { child, parent } => (child.clone(), parent.clone()),
             };
-            if let Some(found) = values::lookup_path(&child.values, &child_path) {
+            let child_values = child.values.as_ref().expect("not moved yet");
+            if let Some(found) = values::lookup_path(child_values, &child_path) {
                 // Imported values sit below the parent's own values.
                 let mut merged = found.clone();
                 if let Some(existing) = values::lookup_path(&values, &parent_path) {
@@ -398,8 +407,21 @@ fn build_node<'a>(
         children = build_children(&enabled, &values, &prefix, tags, options, kube)?;
     }
     if let Value::Object(map) = &mut values {
-        for (child, (_, _, effective)) in children.iter().zip(&enabled) {
-            map.insert(effective.clone(), child.values.clone());
+        for (index, (child, (_, _, effective))) in children.iter_mut().zip(&enabled).enumerate() {
+            // Two subcharts known by one name: the later one's values end up in the map, so
+            // the earlier one keeps its own.
+            let shadowed = enabled[index + 1..]
+                .iter()
+                .any(|(_, _, later)| later == effective);
+            let child_values = if shadowed {
+                child.values.clone()
+            } else {
+                child.values.take()
+            };
+            map.insert(
+                effective.clone(),
+                child_values.expect("children keep their values until here"),
+            );
         }
     }
 
@@ -412,7 +434,7 @@ fn build_node<'a>(
         chart,
         name,
         prefix,
-        values,
+        values: Some(values),
         children,
         is_root,
     })
@@ -516,11 +538,22 @@ fn source_of(
     })
 }
 
-/// The charts of the tree in render order: each chart, then its subcharts.
-fn flatten<'a, 'b>(node: &'b Node<'a>, out: &mut Vec<&'b Node<'a>>) {
-    out.push(node);
+/// The charts of the tree in render order, each with its values (`values` for `node`): each
+/// chart, then its subcharts.
+fn flatten<'a, 'b>(
+    node: &'b Node<'a>,
+    values: &'b Value,
+    out: &mut Vec<(&'b Node<'a>, &'b Value)>,
+) {
+    out.push((node, values));
     for child in &node.children {
-        flatten(child, out);
+        let child_values = match &child.values {
+            Some(own) => own,
+            None => values
+                .get(&child.name)
+                .expect("values moved into the parent are under the child's name"),
+        };
+        flatten(child, child_values, out);
     }
 }
 
@@ -538,7 +571,7 @@ struct NodeOutput {
 /// has its own values and context, and its own engine unless another chart has the same
 /// template sources. Results come back in the order of `nodes`.
 fn render_nodes(
-    nodes: &[&Node],
+    nodes: &[(&Node, &Value)],
     options: &RenderOptions,
     capabilities: &Value,
 ) -> Vec<Result<NodeOutput, Error>> {
@@ -552,7 +585,7 @@ fn render_nodes(
     if threads <= 1 {
         return nodes
             .iter()
-            .map(|node| render_node(node, options, capabilities, engines))
+            .map(|(node, values)| render_node(node, values, options, capabilities, engines))
             .collect();
     }
     let next = std::sync::atomic::AtomicUsize::new(0);
@@ -560,10 +593,13 @@ fn render_nodes(
         let mut done = Vec::new();
         loop {
             let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let Some(node) = nodes.get(index) else {
+            let Some((node, values)) = nodes.get(index) else {
                 return done;
             };
-            done.push((index, render_node(node, options, capabilities, engines)));
+            done.push((
+                index,
+                render_node(node, values, options, capabilities, engines),
+            ));
         }
     };
     // This thread is one of the workers.
@@ -585,6 +621,7 @@ fn render_nodes(
 
 fn render_node(
     node: &Node,
+    values: &Value,
     options: &RenderOptions,
     capabilities: &Value,
     engines: &engine::EngineCache,
@@ -611,7 +648,7 @@ fn render_node(
     // An umbrella chart often has no templates of its own: nothing to compile or render.
     if !sources.is_empty() {
         let mut context = Context::new();
-        context.insert_value("Values", engine::tera_value(&node.values));
+        context.insert_value("Values", engine::tera_value(values));
         context.insert_value(
             "Chart",
             engine::tera_value(&chart_object(node.chart, &node.name, node.is_root)),

@@ -738,6 +738,38 @@ fn subchart_schema_is_checked_against_its_scoped_values() {
     );
 }
 
+/// Each subchart renders with its own values even where the parent cannot hold them: two
+/// subcharts known by one name (the parent sees the later one's), and subcharts of a chart
+/// whose values are not a map.
+#[test]
+fn subcharts_sharing_a_name_or_under_scalar_values_keep_their_own_values() {
+    let env = TestEnv::new();
+    let top = TestChart::new(&env, "top")
+        .file(
+            "Chart.yaml",
+            "apiVersion: v2\nname: top\nversion: 1.0.0\ndependencies:\n  - name: a\n    version: 1.0.0\n    alias: b\n",
+        )
+        .values("mid: 5\n")
+        .template("cm.yaml", &configmap("top", &[("seen", "Values.b.who")]));
+    for name in ["a", "b"] {
+        top.subchart(name)
+            .values(&format!("who: {name}\n"))
+            .template(
+                "cm.yaml",
+                &configmap(&format!("from-{name}"), &[("who", "Values.who")]),
+            );
+    }
+    let mid = top.subchart("mid").values("color: red\n");
+    mid.subchart("leaf")
+        .values("color: blue\n")
+        .template("cm.yaml", &configmap("leaf", &[("color", "Values.color")]));
+    let out = ok(&env, &[&top.arg()]);
+    assert_eq!(configmap_data(&out, "from-a")["who"], json!("a"));
+    assert_eq!(configmap_data(&out, "from-b")["who"], json!("b"));
+    assert_eq!(configmap_data(&out, "top")["seen"], json!("b"));
+    assert_eq!(configmap_data(&out, "leaf")["color"], json!("blue"));
+}
+
 /// Regression: an import into `global` only reached subcharts listed after the exporting one,
 /// so the dependency order in Chart.yaml changed what got rendered.
 #[test]
