@@ -21,12 +21,26 @@ pub struct RenderSettings {
 }
 
 /// Loads the chart, composes the user's values and renders the whole tree.
+///
+/// The templates of the first subchart loaded are compiled on another thread while the rest of
+/// the tree loads (see [`render::prefetch_sources`]): in an umbrella of subcharts made from one starter,
+/// that is the one compile every chart of the render waits for.
 pub fn render_chart(
     settings: &RenderSettings,
     reader: &dyn SourceReader,
 ) -> Result<(Chart, Rendered)> {
-    let chart = chart::load(&settings.chart)?;
-    let user_values = values::compose_user_values(&settings.values, reader)?;
-    let rendered = render::render(&chart, user_values, &settings.options)?;
-    Ok((chart, rendered))
+    let engines = render::EngineCache::default();
+    std::thread::scope(|scope| {
+        let mut prefetching = false;
+        let chart = chart::load_observed(&settings.chart, &mut |chart: &Chart| {
+            if !prefetching && let Some(sources) = render::prefetch_sources(chart) {
+                prefetching = true;
+                let engines = &engines;
+                scope.spawn(move || engines.prefetch(sources));
+            }
+        })?;
+        let user_values = values::compose_user_values(&settings.values, reader)?;
+        let rendered = render::render_with(&chart, user_values, &settings.options, &engines)?;
+        Ok((chart, rendered))
+    })
 }

@@ -11,26 +11,41 @@ use super::{Chart, ChartFile, ChartLock, ChartMetadata, Error, archive, yaml_err
 
 /// Loads a chart from a directory or a `.tgz` file.
 pub fn load(path: &Path) -> Result<Chart, Error> {
+    load_observed(path, &mut |_| {})
+}
+
+/// [`load`], showing `observe` each chart of the tree as soon as it is built, subcharts before
+/// the charts that hold them (a render starts compiling a subchart's templates while the rest
+/// of the tree loads).
+pub fn load_observed(path: &Path, observe: &mut dyn FnMut(&Chart)) -> Result<Chart, Error> {
     let metadata = std::fs::metadata(path).map_err(|source| Error::Io {
         path: path.to_path_buf(),
         source,
     })?;
     if metadata.is_dir() {
         let files = read_dir_files(path)?;
-        build(files, path.to_path_buf())
+        build(files, path.to_path_buf(), observe)
     } else {
         let bytes = std::fs::read(path).map_err(|source| Error::Io {
             path: path.to_path_buf(),
             source,
         })?;
-        load_archive_bytes(&bytes, &path.display().to_string())
+        archive_chart(&bytes, &path.display().to_string(), observe)
     }
 }
 
 /// Loads a chart from the bytes of a `.tgz`.
 pub fn load_archive_bytes(bytes: &[u8], archive_name: &str) -> Result<Chart, Error> {
+    archive_chart(bytes, archive_name, &mut |_| {})
+}
+
+fn archive_chart(
+    bytes: &[u8],
+    archive_name: &str,
+    observe: &mut dyn FnMut(&Chart),
+) -> Result<Chart, Error> {
     let (_top, files) = archive::read_tgz(bytes, archive_name)?;
-    build(files, PathBuf::from(archive_name))
+    build(files, PathBuf::from(archive_name), observe)
 }
 
 /// Every file under `root`, sorted by path, honouring `.chartsignore` files at the root.
@@ -197,7 +212,11 @@ fn is_hidden_template(name: &str) -> bool {
 }
 
 /// Turns the flat file list of one chart (its `charts/` subtree included) into a `Chart`.
-pub(crate) fn build(files: Vec<ChartFile>, origin: PathBuf) -> Result<Chart, Error> {
+fn build(
+    files: Vec<ChartFile>,
+    origin: PathBuf,
+    observe: &mut dyn FnMut(&Chart),
+) -> Result<Chart, Error> {
     let rules = ignore_rules(&files, &origin)?;
     let mut own = Vec::new();
     let mut subchart_dirs: indexmap::IndexMap<String, Vec<ChartFile>> = indexmap::IndexMap::new();
@@ -278,11 +297,11 @@ pub(crate) fn build(files: Vec<ChartFile>, origin: PathBuf) -> Result<Chart, Err
 
     let mut subcharts = Vec::new();
     for (dir, files) in subchart_dirs {
-        subcharts.push(build(files, origin.join("charts").join(dir))?);
+        subcharts.push(build(files, origin.join("charts").join(dir), observe)?);
     }
     for archive in subchart_archives {
         let label = format!("{}/{}", origin.display(), archive.name);
-        subcharts.push(load_archive_bytes(&archive.data, &label)?);
+        subcharts.push(archive_chart(&archive.data, &label, observe)?);
     }
 
     // Two copies of one subchart (say `charts/api/` and `charts/api-1.0.0.tgz` after a
@@ -301,7 +320,7 @@ pub(crate) fn build(files: Vec<ChartFile>, origin: PathBuf) -> Result<Chart, Err
         }
     }
 
-    Ok(Chart {
+    let chart = Chart {
         metadata,
         chart_yaml,
         values,
@@ -310,7 +329,9 @@ pub(crate) fn build(files: Vec<ChartFile>, origin: PathBuf) -> Result<Chart, Err
         files: own,
         subcharts,
         origin,
-    })
+    };
+    observe(&chart);
+    Ok(chart)
 }
 
 #[cfg(test)]

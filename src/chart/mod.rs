@@ -10,7 +10,7 @@ pub mod package;
 
 use std::path::PathBuf;
 
-pub use load::{load, load_archive_bytes};
+pub use load::{load, load_archive_bytes, load_observed};
 pub use lock::ChartLock;
 pub use metadata::{ChartMetadata, Dependency, ImportValue};
 

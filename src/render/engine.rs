@@ -44,6 +44,11 @@ pub struct EngineCache {
 type Slot = OnceLock<Option<Arc<Tera>>>;
 
 impl EngineCache {
+    /// Compiles `sources` now (on this thread) for a chart that will ask for them later.
+    pub fn prefetch(&self, sources: Vec<Source>) {
+        let _ = self.engine(sources);
+    }
+
     /// The engine of `sources`, compiled by the first chart that asks for it. A compile error is
     /// not shared: each chart compiles again, so that the error names its own files.
     fn engine(&self, sources: Vec<Source>) -> TeraResult<Arc<Tera>> {

@@ -13,6 +13,7 @@ use tera::Context;
 
 use crate::chart::{Chart, ImportValue};
 use crate::values;
+pub use engine::EngineCache;
 pub use manifest::Object;
 
 /// The Kubernetes version assumed when no cluster is asked (`--kube-version` overrides).
@@ -176,6 +177,16 @@ pub fn render(
     user_values: Value,
     options: &RenderOptions,
 ) -> Result<Rendered, Error> {
+    render_with(chart, user_values, options, &EngineCache::default())
+}
+
+/// [`render`] with engines that may already be compiled, or being compiled, by [`prefetch`].
+pub fn render_with(
+    chart: &Chart,
+    user_values: Value,
+    options: &RenderOptions,
+    engines: &EngineCache,
+) -> Result<Rendered, Error> {
     let kube = parse_kube_version(&options.kube_version)?;
     let tags = user_tags(chart, &user_values);
     let root = build_node(
@@ -203,7 +214,7 @@ pub fn render(
     let mut templates = Vec::new();
     // In tree order, so objects keep their order and the first error is the one a render
     // chart by chart would have stopped at.
-    for output in render_nodes(&nodes, options, &capabilities) {
+    for output in render_nodes(&nodes, options, &capabilities, engines) {
         let output = output?;
         objects.extend(output.objects);
         crds.extend(output.crds);
@@ -231,6 +242,27 @@ pub fn render(
             .expect("the root has no parent to hold its values"),
         templates,
     })
+}
+
+/// The sources of `chart`'s engine when they can be known from the chart alone, for
+/// [`EngineCache::prefetch`]: exactly what rendering gives the engine of a chart with templates of
+/// its own and no library subcharts (whose helpers would join its engine). Umbrella charts often
+/// hold many subcharts made from one starter that share one engine; compiling it while the rest
+/// of the tree loads takes the compile off the render's path.
+pub fn prefetch_sources(chart: &Chart) -> Option<Vec<engine::Source>> {
+    if chart.metadata.is_library() || chart.subcharts.iter().any(|s| s.metadata.is_library()) {
+        return None;
+    }
+    let sources: Vec<engine::Source> = chart
+        .templates()
+        .map(|file| {
+            file.text().ok().map(|text| engine::Source {
+                name: file.name.clone(),
+                text: text.to_string(),
+            })
+        })
+        .collect::<Option<_>>()?;
+    (!sources.is_empty()).then_some(sources)
 }
 
 struct KubeVersion {
@@ -574,9 +606,8 @@ fn render_nodes(
     nodes: &[(&Node, &Value)],
     options: &RenderOptions,
     capabilities: &Value,
+    engines: &EngineCache,
 ) -> Vec<Result<NodeOutput, Error>> {
-    let engines = engine::EngineCache::default();
-    let engines = &engines;
     let threads = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1)
@@ -624,7 +655,7 @@ fn render_node(
     values: &Value,
     options: &RenderOptions,
     capabilities: &Value,
-    engines: &engine::EngineCache,
+    engines: &EngineCache,
 ) -> Result<NodeOutput, Error> {
     let mut output = NodeOutput::default();
     for file in node.chart.crds() {

@@ -874,3 +874,32 @@ fn subcharts_with_identical_templates_render_their_own_values_and_errors() {
         "{error}"
     );
 }
+
+/// Subcharts made from one starter share one compiled engine, compiled while the rest of the
+/// tree loads: each still renders as itself, and a template error names the first one's file.
+#[test]
+fn subcharts_from_one_starter_render_as_themselves_and_errors_name_their_own_files() {
+    let env = TestEnv::new();
+    let helpers = "{% component fullname(@Chart, @Release) -%}\n{{ Release.Name }}-{{ Chart.Name }}\n{%- endcomponent fullname %}";
+    let template = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ <fullname /> }}\ndata:\n  color: {{ Values.color }}\n";
+    let top = TestChart::new(&env, "twins");
+    for (name, color) in [("a", "red"), ("b", "blue")] {
+        top.subchart(name)
+            .values(&format!("color: {color}\n"))
+            .template("_helpers.tera", helpers)
+            .template("cm.yaml", template);
+    }
+    let out = ok(&env, &["rel", &top.arg()]);
+    assert_eq!(configmap_data_raw(&out, "rel-a")["color"], "red", "{out}");
+    assert_eq!(configmap_data_raw(&out, "rel-b")["color"], "blue", "{out}");
+
+    let broken = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ <fullname /> }\n";
+    for name in ["a", "b"] {
+        top.subchart(name).template("cm.yaml", broken);
+    }
+    let err = fails(&env, &["rel", &top.arg()]);
+    assert!(
+        err.contains("twins/charts/a/templates/cm.yaml") && !err.contains("charts/b/"),
+        "{err}"
+    );
+}
