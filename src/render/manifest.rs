@@ -361,10 +361,19 @@ impl<'a> Namespace<'a> {
 }
 
 /// Sets `metadata.namespace` on namespaced objects that have none.
-pub fn fill_namespace(object: &mut Object, namespace: &Namespace, cluster_scoped: &[String]) {
+pub fn fill_namespace(object: &mut Object, namespace: &Namespace, cluster_scoped: &[GroupKind]) {
     let kind = object.kind();
-    if CLUSTER_SCOPED_KINDS.contains(&kind) || cluster_scoped.iter().any(|k| k == kind) {
+    if CLUSTER_SCOPED_KINDS.contains(&kind) {
         return;
+    }
+    if !cluster_scoped.is_empty() {
+        let group = group_of(object.api_version());
+        if cluster_scoped
+            .iter()
+            .any(|custom| custom.kind == kind && custom.group == group)
+        {
+            return;
+        }
     }
     if object.namespace().is_some() {
         return;
@@ -387,14 +396,37 @@ pub fn fill_namespace(object: &mut Object, namespace: &Namespace, cluster_scoped
     }
 }
 
-/// Kinds declared cluster-scoped by CRDs among the given objects.
-pub fn cluster_scoped_custom_kinds<'a>(objects: impl Iterator<Item = &'a Object>) -> Vec<String> {
+/// A kind in its API group, as a CRD declares it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupKind {
+    pub group: String,
+    pub kind: String,
+}
+
+/// Kinds declared cluster-scoped by CRDs among the given objects, each in its CRD's group.
+pub fn cluster_scoped_custom_kinds<'a>(
+    objects: impl Iterator<Item = &'a Object>,
+) -> Vec<GroupKind> {
     objects
         .filter(|o| o.kind() == "CustomResourceDefinition")
         .filter(|o| o.value.pointer("/spec/scope").and_then(Value::as_str) == Some("Cluster"))
-        .filter_map(|o| o.value.pointer("/spec/names/kind").and_then(Value::as_str))
-        .map(str::to_string)
+        .filter_map(|o| {
+            let group = o.value.pointer("/spec/group").and_then(Value::as_str)?;
+            let kind = o
+                .value
+                .pointer("/spec/names/kind")
+                .and_then(Value::as_str)?;
+            Some(GroupKind {
+                group: group.to_string(),
+                kind: kind.to_string(),
+            })
+        })
         .collect()
+}
+
+/// The API group of an object: `apps` for `apps/v1`, empty for the core `v1`.
+fn group_of(api_version: &str) -> &str {
+    api_version.rsplit_once('/').map_or("", |(group, _)| group)
 }
 
 #[cfg(test)]
@@ -484,6 +516,31 @@ mod tests {
                 Some(text) => assert_eq!(crate::yaml::from_str(&text.text).unwrap(), full.value),
                 None => assert_eq!(printed.value, full.value),
             }
+        }
+    }
+
+    #[test]
+    fn a_custom_cluster_scoped_kind_leaves_a_built_in_kind_of_the_same_name_alone() {
+        let text = "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: services.example.com\nspec:\n  group: example.com\n  scope: Cluster\n  names:\n    kind: Service\n    plural: services\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: core\n---\napiVersion: example.com/v1\nkind: Service\nmetadata:\n  name: custom\n";
+        for verbatim in [false, true] {
+            let mut objects = parse_documents_as("web/templates/a.yaml", text, verbatim).unwrap();
+            let cluster_scoped = cluster_scoped_custom_kinds(objects.iter());
+            assert_eq!(
+                cluster_scoped,
+                [GroupKind {
+                    group: "example.com".into(),
+                    kind: "Service".into()
+                }]
+            );
+            for object in &mut objects {
+                fill_namespace(object, &Namespace::new("dev"), &cluster_scoped);
+            }
+            let namespaces: Vec<_> = objects.iter().map(|o| o.namespace()).collect();
+            assert_eq!(
+                namespaces,
+                [None, Some("dev"), None],
+                "verbatim: {verbatim}"
+            );
         }
     }
 

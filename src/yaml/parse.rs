@@ -42,8 +42,8 @@ pub fn from_str(text: &str) -> Option<Value> {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Head {
     /// The document's mapping with only `apiVersion`, `kind`, `metadata.name`,
-    /// `metadata.namespace`, `metadata.annotations`, `spec.scope` and `spec.names.kind` (those
-    /// present).
+    /// `metadata.namespace`, `metadata.annotations`, `spec.scope`, `spec.group` and
+    /// `spec.names.kind` (those present).
     pub value: Value,
     /// Where a `namespace` entry fits into `metadata` when that is a block mapping: the byte
     /// offset of the line to insert before, and the indentation of `metadata`'s keys.
@@ -167,7 +167,7 @@ impl Keep {
             (Keep::All, _) => Keep::All,
             (Keep::Root, "apiVersion" | "kind")
             | (Keep::Metadata, "name" | "namespace" | "annotations")
-            | (Keep::Spec, "scope")
+            | (Keep::Spec, "scope" | "group")
             | (Keep::SpecNames, "kind") => Keep::All,
             (Keep::Root, "metadata") => Keep::Metadata,
             (Keep::Root, "spec") => Keep::Spec,

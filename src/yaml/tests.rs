@@ -81,6 +81,7 @@ fn check_head(text: &str) {
         &["metadata", "namespace"],
         &["metadata", "annotations"],
         &["spec", "scope"],
+        &["spec", "group"],
         &["spec", "names", "kind"],
     ] {
         assert_eq!(
