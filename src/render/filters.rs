@@ -97,10 +97,9 @@ fn must_get_kwarg<'k, T: ArgFromValue<'k, Output = T>>(
 /// `toYaml`: YAML without the trailing newline; `{}`/`[]` for empty collections, as Helm.
 pub fn to_yaml(value: &Value, _: Kwargs, _: &State) -> TeraResult<Value> {
     if !value.is_undefined() {
-        // `crate::yaml::to_string_fast`, written into the reused buffer.
         let fast = with_scratch(|buffer| {
-            crate::yaml::emit::write_document(buffer, value)?;
-            Some(Value::from(buffer.trim_end_matches('\n')))
+            crate::yaml::push_string_fast(buffer, value)?;
+            Some(Value::from(buffer.as_str()))
         });
         if let Some(text) = fast {
             return Ok(text);

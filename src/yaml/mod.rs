@@ -11,43 +11,6 @@ mod scalar;
 
 use serde_json::Value;
 
-/// The pieces of `text` between `\n`s, as `text.split('\n')` gives them, found with a
-/// vectorized search: `str::split` looks for each line's end with a call that costs more than
-/// the short lines of rendered YAML, and rendered text is split into lines several times.
-pub fn lines(text: &str) -> Lines<'_> {
-    Lines {
-        text,
-        ends: memchr::memchr_iter(b'\n', text.as_bytes()),
-        start: Some(0),
-    }
-}
-
-/// The iterator of [`lines`].
-pub struct Lines<'a> {
-    text: &'a str,
-    ends: memchr::Memchr<'a>,
-    /// Where the next line starts; `None` once the last one was given.
-    start: Option<usize>,
-}
-
-impl<'a> Iterator for Lines<'a> {
-    type Item = &'a str;
-
-    fn next(&mut self) -> Option<&'a str> {
-        let start = self.start?;
-        match self.ends.next() {
-            Some(end) => {
-                self.start = Some(end + 1);
-                Some(&self.text[start..end])
-            }
-            None => {
-                self.start = None;
-                Some(&self.text[start..])
-            }
-        }
-    }
-}
-
 /// Turns YAML text into a JSON-model value, resolving `<<` merge keys and turning non-string
 /// keys into strings, as Helm does (it converts YAML to JSON before use).
 ///
@@ -131,12 +94,17 @@ pub fn to_string(value: &Value) -> Result<String, serde_yaml::Error> {
     Ok(text)
 }
 
-/// [`to_string`] for any value the fast writer knows (`tera::Value` for `toYaml`), or `None`
-/// when the value needs `serde_yaml`.
-pub fn to_string_fast<N: emit::Node>(value: &N) -> Option<String> {
-    let mut text = emit::to_string(value)?;
-    text.truncate(text.trim_end_matches('\n').len());
-    Some(text)
+/// Appends [`to_string`]'s text for any value the fast writer knows (`tera::Value` for
+/// `toYaml`) to `out`; `None`, with `out` as it was, when the value needs `serde_yaml`.
+pub fn push_string_fast<N: emit::Node>(out: &mut String, value: &N) -> Option<()> {
+    let start = out.len();
+    if emit::write_document(out, value).is_none() {
+        out.truncate(start);
+        return None;
+    }
+    let end = start + out[start..].trim_end_matches('\n').len();
+    out.truncate(end);
+    Some(())
 }
 
 /// Serialises a value as a YAML document, exactly as `serde_yaml::to_string` does (a fast

@@ -84,7 +84,7 @@ pub fn head(text: &str) -> Option<Head> {
 ///
 /// One pass, eight bytes at a time: this runs over every rendered document, and a byte loop
 /// followed by a line split cost more than a tenth of reading a document's head.
-fn plain_lines(text: &str) -> Option<Vec<&str>> {
+pub(super) fn plain_lines(text: &str) -> Option<Vec<&str>> {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;

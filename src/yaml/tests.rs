@@ -510,8 +510,8 @@ fn writer_gives_tera_values_the_same_text() {
 }
 
 #[test]
-fn lines_are_the_pieces_split_gives() {
-    for text in [
+fn plain_lines_are_the_pieces_split_gives_and_odd_characters_are_found() {
+    let mut texts: Vec<String> = [
         "",
         "\n",
         "\n\n",
@@ -520,9 +520,36 @@ fn lines_are_the_pieces_split_gives() {
         "a\nb",
         "a\nb\n",
         "\na\n\nb\n\n",
-        "héllo\nwörld\r\n---\n",
+        "héllo\nwörld 日本 🎉\n---\n",
+    ]
+    .iter()
+    .map(|t| t.to_string())
+    .collect();
+    // Line breaks at every position around the reader's eight-byte steps.
+    for length in 0..40 {
+        for every in 1..6 {
+            texts.push(
+                (0..length)
+                    .map(|i| if i % every == every - 1 { '\n' } else { 'x' })
+                    .collect(),
+            );
+        }
+    }
+    for text in &texts {
+        let mut expected: Vec<&str> = text.split('\n').collect();
+        if text.is_empty() || text.ends_with('\n') {
+            expected.pop();
+        }
+        assert_eq!(parse::plain_lines(text), Some(expected), "{text:?}");
+    }
+    let plain = "abcdefghijklmnopq";
+    for odd in [
+        '\t', '\r', '\u{0}', '\u{1f}', '\u{7f}', '\u{85}', '\u{2028}', '\u{feff}',
     ] {
-        let expected: Vec<&str> = text.split('\n').collect();
-        assert_eq!(super::lines(text).collect::<Vec<_>>(), expected, "{text:?}");
+        for at in 0..=plain.len() {
+            let mut text = plain.to_string();
+            text.insert(at, odd);
+            assert_eq!(parse::plain_lines(&text), None, "{text:?}");
+        }
     }
 }
