@@ -255,12 +255,7 @@ pub fn prefetch_sources(chart: &Chart) -> Option<Vec<engine::Source>> {
     }
     let sources: Vec<engine::Source> = chart
         .templates()
-        .map(|file| {
-            file.text().ok().map(|text| engine::Source {
-                name: file.name.clone(),
-                text: text.to_string(),
-            })
-        })
+        .map(|file| source_of("", "", file).ok())
         .collect::<Option<_>>()?;
     (!sources.is_empty()).then_some(sources)
 }
