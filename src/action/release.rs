@@ -288,6 +288,34 @@ async fn unlock<T>(guard: Option<lock::LockGuard>, result: Result<T>) -> Result<
     Ok(value)
 }
 
+/// Runs `operation` holding the release's lock (none for a dry run, which changes nothing):
+/// takes the lock, runs the operation until it ends or the process is asked to stop (see
+/// [`until_stopped`]), and releases the lock either way.
+async fn with_lock<T>(
+    cluster: &Cluster,
+    store: &impl Store,
+    namespace: &str,
+    name: &str,
+    dry_run: bool,
+    deploying: bool,
+    operation: impl AsyncFnOnce(Option<&lock::LockGuard>) -> Result<T>,
+) -> Result<T> {
+    let guard = if dry_run {
+        None
+    } else {
+        Some(take_lock(cluster, namespace, name, deploying).await?)
+    };
+    let result = until_stopped(
+        store,
+        namespace,
+        name,
+        guard.is_some(),
+        operation(guard.as_ref()),
+    )
+    .await;
+    unlock(guard, result).await
+}
+
 /// Resolves when the process is asked to stop: Ctrl-C, or SIGTERM (a cancelled CI job).
 async fn stop_requested() -> &'static str {
     let mut terminate =
@@ -509,31 +537,30 @@ pub async fn deploy(
     let created_namespace = settings.create_namespace
         && settings.dry_run == DryRun::None
         && crate::cluster::namespace::ensure(cluster, &namespace, name).await?;
-    let guard = if settings.dry_run == DryRun::None {
-        Some(take_lock(cluster, &namespace, name, true).await?)
-    } else {
-        None
-    };
-    let result = until_stopped(
+    with_lock(
+        cluster,
         store,
         &namespace,
         name,
-        guard.is_some(),
-        deploy_locked(
-            cluster,
-            store,
-            settings,
-            upgrade,
-            reader,
-            Operation {
-                namespace: &namespace,
-                created_namespace,
-                guard: guard.as_ref(),
-            },
-        ),
+        settings.dry_run != DryRun::None,
+        true,
+        async |guard| {
+            deploy_locked(
+                cluster,
+                store,
+                settings,
+                upgrade,
+                reader,
+                Operation {
+                    namespace: &namespace,
+                    created_namespace,
+                    guard,
+                },
+            )
+            .await
+        },
     )
-    .await;
-    unlock(guard, result).await
+    .await
 }
 
 /// Where a locked deploy runs.
@@ -830,20 +857,16 @@ pub async fn rollback(
 ) -> Result<RollbackOutcome> {
     let namespace = cluster.namespace.clone();
     let name = settings.release.as_str();
-    let guard = if settings.dry_run {
-        None
-    } else {
-        Some(take_lock(cluster, &namespace, name, false).await?)
-    };
-    let result = until_stopped(
+    with_lock(
+        cluster,
         store,
         &namespace,
         name,
-        guard.is_some(),
-        rollback_locked(cluster, store, settings, &namespace, guard.as_ref()),
+        settings.dry_run,
+        false,
+        async |guard| rollback_locked(cluster, store, settings, &namespace, guard).await,
     )
-    .await;
-    unlock(guard, result).await
+    .await
 }
 
 async fn rollback_locked(
@@ -978,20 +1001,16 @@ pub async fn uninstall(
 ) -> Result<UninstallOutcome> {
     let namespace = cluster.namespace.clone();
     let name = settings.release.as_str();
-    let guard = if settings.dry_run {
-        None
-    } else {
-        Some(take_lock(cluster, &namespace, name, false).await?)
-    };
-    let result = until_stopped(
+    let mut outcome = with_lock(
+        cluster,
         store,
         &namespace,
         name,
-        guard.is_some(),
-        uninstall_locked(cluster, store, settings, &namespace, guard.as_ref()),
+        settings.dry_run,
+        false,
+        async |guard| uninstall_locked(cluster, store, settings, &namespace, guard).await,
     )
-    .await;
-    let mut outcome = unlock(guard, result).await?;
+    .await?;
     if settings.delete_namespace && outcome.found && !settings.dry_run {
         delete_namespace_if_ours(cluster, store, &namespace, name, &mut outcome).await?;
     }
