@@ -7,8 +7,6 @@
 //! One deliberate difference: a key written twice in one map is an error. Helm's YAML reader
 //! silently keeps the last one, which hides copy-paste mistakes in long values files.
 
-use serde::Deserialize;
-
 use super::error::Error;
 use super::merge::merge;
 use super::{Map, Value};
@@ -27,9 +25,9 @@ pub fn parse_yaml(text: &str, origin: &str) -> Result<Value, Error> {
         _ => {}
     }
     let mut result = Value::Object(Map::new());
-    for document in serde_yaml::Deserializer::from_str(text) {
-        let mut yaml = serde_yaml::Value::deserialize(document)
-            .map_err(|error| syntax_error(&error, origin))?;
+    // YAML 1.1 scalars, as Helm reads values files: `enabled: no` is `false`.
+    for document in crate::yaml::documents(text) {
+        let mut yaml = document.map_err(|error| syntax_error(&error, origin))?;
         yaml.apply_merge()
             .map_err(|error| syntax_error(&error, origin))?;
         let value = yaml_to_json(yaml, origin, &mut Vec::new())?;
@@ -220,11 +218,28 @@ mod tests {
 
     #[test]
     fn non_string_keys_become_strings() {
-        let value = parse_yaml("1: a\ntrue: x\n2.5: y\n~: z\n", "v").unwrap();
+        let value = parse_yaml("1: a\ntrue: x\n2.5: \"y\"\n~: z\nOff: w\n", "v").unwrap();
         assert_eq!(
             value,
-            json!({"1": "a", "true": "x", "2.5": "y", "null": "z"})
+            json!({"1": "a", "true": "x", "2.5": "y", "null": "z", "false": "w"})
         );
+    }
+
+    #[test]
+    fn yaml_1_1_scalars_read_as_helm_reads_them() {
+        // Helm reads values with YAML 1.1 rules: `enabled: no` is false, not a (true) string.
+        let text = "enabled: no\nshort: y\nswitch: off\nmode: 0755\nbig: 1_000\nquoted: \"no\"\n\
+                    date: 2021-01-01\nlist: [on, 'off']\n";
+        let expected = json!({
+            "enabled": false, "short": true, "switch": false, "mode": 493, "big": 1000,
+            "quoted": "no", "date": "2021-01-01", "list": [true, "off"]
+        });
+        assert_eq!(parse_yaml(text, "v").unwrap(), expected);
+        // The same through the serde_yaml path (several documents).
+        let value = parse_yaml(&format!("{text}---\nother: N\n"), "v").unwrap();
+        let mut expected = expected;
+        expected["other"] = json!(false);
+        assert_eq!(value, expected);
     }
 
     #[test]
@@ -237,12 +252,12 @@ mod tests {
 
     #[test]
     fn multiple_documents_merge_in_order() {
-        let text = "a: 1\nnested:\n  x: 1\n  y: 1\n---\nb: 2\nnested:\n  y: 2\n  x: null\n---\n";
+        let text = "a: 1\nnested:\n  x: 1\n  z: 1\n---\nb: 2\nnested:\n  z: 2\n  x: null\n---\n";
         let value = parse_yaml(text, "v").unwrap();
         // The later document wins; its null is kept so it can delete a chart default later.
         assert_eq!(
             value,
-            json!({"a": 1, "nested": {"x": null, "y": 2}, "b": 2})
+            json!({"a": 1, "nested": {"x": null, "z": 2}, "b": 2})
         );
     }
 

@@ -1,18 +1,25 @@
 //! YAML in one place: the `serde_yaml` API (provided by the maintained `serde_norway` fork),
 //! converted to and from the JSON data model that values, templates and objects use.
 //!
-//! Rendering reads and writes YAML for every object, so the usual block YAML goes through a
-//! fast reader ([`parse`]) and writer ([`emit`]) that give exactly `serde_yaml`'s values and
-//! text, and hand anything else (and every error) to `serde_yaml`.
+//! YAML is read as Helm and kubectl read it: YAML 1.1's plain scalars (`yes`, `off` and `y` are
+//! booleans, `0777` is octal; see [`scalar`]), and written so that YAML 1.1 and 1.2 readers
+//! alike read it back to the same value. Rendering reads and writes YAML for every object, so
+//! the usual block YAML goes through a fast reader ([`parse`]), which hands anything else (and
+//! every error) to `serde_yaml` with the same scalar rules ([`load`]), and a writer ([`emit`]).
 
 pub mod emit;
+pub mod json;
+pub mod lint;
+mod load;
+mod number;
 mod parse;
 mod scalar;
 
 use serde_json::Value;
 
-/// Turns YAML text into a JSON-model value, resolving `<<` merge keys and turning non-string
-/// keys into strings, as Helm does (it converts YAML to JSON before use).
+/// Turns YAML text into a JSON-model value as Helm and kubectl read it (`sigs.k8s.io/yaml`):
+/// YAML 1.1 plain scalars, `<<` merge keys resolved, non-string keys turned into strings
+/// (`on:` is the key `"true"`).
 ///
 /// Plain block YAML (what templates render) goes through a fast reader; everything else, and
 /// every error, through `serde_yaml`. Both give the same value for what the fast reader takes.
@@ -39,9 +46,17 @@ pub fn head(text: &str) -> Option<Head> {
 
 /// [`from_str`] without the fast reader.
 pub fn from_str_with_serde_yaml(text: &str) -> Result<Value, serde_yaml::Error> {
-    let mut yaml: serde_yaml::Value = serde_yaml::from_str(text)?;
+    let mut yaml = load::from_str(text)?;
     yaml.apply_merge()?;
     Ok(to_json(yaml))
+}
+
+/// Every document of `text` as `serde_yaml` values read with YAML 1.1 scalars, merge keys not
+/// yet applied (for values files, which convert them with their own checks).
+pub fn documents(
+    text: &str,
+) -> impl Iterator<Item = Result<serde_yaml::Value, serde_yaml::Error>> + '_ {
+    load::documents(text)
 }
 
 /// Converts a parsed YAML value into the JSON model.
@@ -87,18 +102,21 @@ fn key_to_string(key: serde_yaml::Value) -> String {
     }
 }
 
-/// Serialises a value as YAML without the trailing newline (Helm's `toYaml`).
-pub fn to_string(value: &Value) -> Result<String, serde_yaml::Error> {
-    let mut text = to_document(value)?;
-    text.truncate(text.trim_end_matches('\n').len());
-    Ok(text)
+/// Serialises a value as Helm's `toYaml` does, without the trailing newline: keys in go-yaml's
+/// order, numbers as Helm prints them (see [`emit::Style::Helm`]).
+pub fn to_string(value: &Value) -> String {
+    let mut text = String::new();
+    // A JSON value always has a YAML form.
+    let _ = push_string_fast(&mut text, value);
+    text
 }
 
-/// Appends [`to_string`]'s text for any value the fast writer knows (`tera::Value` for
-/// `toYaml`) to `out`; `None`, with `out` as it was, when the value needs `serde_yaml`.
+/// Appends [`to_string`]'s text for any value the writer knows (`tera::Value` for `toYaml`,
+/// which so skips a conversion) to `out`; `None`, with `out` as it was, for values with no
+/// JSON form (Tera's undefined, bytes).
 pub fn push_string_fast<N: emit::Node>(out: &mut String, value: &N) -> Option<()> {
     let start = out.len();
-    if emit::write_document(out, value).is_none() {
+    if emit::write_document(out, value, emit::Style::Helm).is_none() {
         out.truncate(start);
         return None;
     }
@@ -107,21 +125,20 @@ pub fn push_string_fast<N: emit::Node>(out: &mut String, value: &N) -> Option<()
     Some(())
 }
 
-/// Serialises a value as a YAML document, exactly as `serde_yaml::to_string` does (a fast
-/// writer handles the usual shapes, `serde_yaml` the rest).
+/// Serialises a value as a YAML document: keys in their order, and the text
+/// `serde_yaml::to_string` writes except that strings YAML 1.1 would misread are quoted (see
+/// [`emit`]).
 pub fn to_document(value: &Value) -> Result<String, serde_yaml::Error> {
     let mut text = String::new();
     push_document(&mut text, value)?;
     Ok(text)
 }
 
-/// Appends [`to_document`]'s text to `out`.
+/// Appends [`to_document`]'s text to `out`. Never fails today; the `Result` is kept for the
+/// callers that handle a writer's errors.
 pub fn push_document(out: &mut String, value: &Value) -> Result<(), serde_yaml::Error> {
-    let start = out.len();
-    if emit::write_document(out, value).is_none() {
-        out.truncate(start);
-        out.push_str(&serde_yaml::to_string(value)?);
-    }
+    // A JSON value always has a YAML form.
+    let _ = emit::write_document(out, value, emit::Style::Document);
     Ok(())
 }
 
@@ -133,6 +150,11 @@ pub fn push_spaces(out: &mut String, mut count: usize) {
         out.push_str(&SPACES[..chunk]);
         count -= chunk;
     }
+}
+
+/// Appends `count` zeros.
+fn push_zeros(out: &mut String, count: usize) {
+    out.extend(std::iter::repeat_n('0', count));
 }
 
 /// serde_yaml appends " at line L column C" to messages; callers print the location themselves.

@@ -1,11 +1,15 @@
-//! The fast reader and writer are checked against `serde_yaml` itself: on hand-picked edge cases
-//! and on thousands of generated values and (mutated, often invalid) documents. Whenever a fast
-//! path answers, its answer must be `serde_yaml`'s, byte for byte; and the usual shapes must not
-//! fall back.
+//! The reader and writer are checked against `serde_yaml` itself, on hand-picked edge cases and
+//! on thousands of generated values and (mutated, often invalid) documents:
+//! - whenever the fast reader answers, its answer is the one of `serde_yaml` read with YAML 1.1
+//!   scalars ([`super::load`]), and the usual shapes do not fall back;
+//! - everything the writer writes reads back to the same value under YAML 1.2 (`serde_yaml`
+//!   as it is) and YAML 1.1 (both readers), and where no string needs YAML 1.1's quotes the
+//!   text is `serde_yaml::to_string`'s, byte for byte.
 
 use serde_json::{Map, Value, json};
 
-use super::{emit, parse};
+use super::emit::{self, Style};
+use super::{parse, scalar};
 
 /// JSON text keeps the key order, which `Value`'s `==` ignores.
 fn exact(value: &Value) -> String {
@@ -16,15 +20,81 @@ fn serde_document(value: &Value) -> String {
     serde_yaml::to_string(value).unwrap()
 }
 
-/// Asserts the fast writer agrees with `serde_yaml`; returns whether it answered.
-fn check_emit(value: &Value) -> bool {
-    match emit::to_string(value) {
-        Some(fast) => {
-            assert_eq!(fast, serde_document(value), "writing {}", exact(value));
-            true
-        }
-        None => false,
+/// Reads `text` as plain `serde_yaml` (YAML 1.2), without the YAML 1.1 scalar rules.
+fn read_yaml_1_2(text: &str) -> Value {
+    let yaml: serde_yaml::Value =
+        serde_yaml::from_str(text).unwrap_or_else(|e| panic!("YAML 1.2 cannot read {text:?}: {e}"));
+    super::to_json(yaml)
+}
+
+/// Whether `serde_yaml` writes `value` as the writer does: no string that YAML 1.1 reads
+/// differently, none with characters only double quotes hold, no complex keys.
+fn same_as_serde_yaml(value: &Value) -> bool {
+    let string_ok = |text: &str| {
+        !scalar::needs_quotes(text) && !text.contains(['\r', '\u{85}', '\u{2028}', '\u{2029}'])
+    };
+    match value {
+        Value::String(text) => string_ok(text),
+        Value::Array(items) => items.iter().all(same_as_serde_yaml),
+        Value::Object(map) => map.iter().all(|(key, value)| {
+            string_ok(key) && key.len() <= 128 && !key.contains('\n') && same_as_serde_yaml(value)
+        }),
+        _ => true,
     }
+}
+
+/// Numbers as floats, so that Helm's `1` for `1.0` compares equal.
+fn loosely(value: &Value) -> Value {
+    match value {
+        Value::Number(number) => json!(number.as_f64()),
+        Value::Array(items) => Value::Array(items.iter().map(loosely).collect()),
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(key, value)| (key.clone(), loosely(value)))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
+/// Whether the keys of every map in `text`'s value come in go-yaml's natural order.
+fn naturally_sorted(value: &Value) -> bool {
+    match value {
+        Value::Array(items) => items.iter().all(naturally_sorted),
+        Value::Object(map) => {
+            let keys: Vec<&String> = map.keys().collect();
+            keys.windows(2)
+                .all(|pair| emit::natural_cmp(pair[0], pair[1]).is_lt())
+                && map.values().all(naturally_sorted)
+        }
+        _ => true,
+    }
+}
+
+/// Asserts what the writer writes reads back to `value` under YAML 1.2 and 1.1, in both
+/// styles, and is `serde_yaml`'s text where that needs no YAML 1.1 quotes. Returns the text.
+fn check_emit(value: &Value) -> String {
+    let text = emit::to_string(value, Style::Document).expect("JSON values are always written");
+    assert_eq!(
+        exact(&read_yaml_1_2(&text)),
+        exact(value),
+        "YAML 1.2 reading {text:?}"
+    );
+    let yaml_1_1 = super::from_str_with_serde_yaml(&text)
+        .unwrap_or_else(|e| panic!("YAML 1.1 cannot read {text:?}: {e}"));
+    assert_eq!(exact(&yaml_1_1), exact(value), "YAML 1.1 reading {text:?}");
+    check_parse(&text);
+    if same_as_serde_yaml(value) {
+        assert_eq!(text, serde_document(value), "writing {}", exact(value));
+    }
+    let helm = emit::to_string(value, Style::Helm).expect("JSON values are always written");
+    let read = read_yaml_1_2(&helm);
+    assert_eq!(loosely(&read), loosely(value), "YAML 1.2 reading {helm:?}");
+    let read = super::from_str_with_serde_yaml(&helm).unwrap();
+    assert_eq!(loosely(&read), loosely(value), "YAML 1.1 reading {helm:?}");
+    assert!(naturally_sorted(&read), "keys out of order in {helm:?}");
+    check_parse(&helm);
+    text
 }
 
 /// Asserts the fast reader agrees with `serde_yaml` (or leaves the text to it); returns
@@ -237,32 +307,90 @@ const TRICKY_STRINGS: &[&str] = &[
 ];
 
 #[test]
-fn writer_matches_serde_yaml_on_tricky_strings() {
-    let mut answered = 0;
+fn writer_round_trips_tricky_strings() {
     for &text in TRICKY_STRINGS {
         let string = Value::String(text.to_string());
         let mut keyed = Map::new();
         keyed.insert(text.to_string(), json!(1));
-        let shapes = [
+        for shape in [
             string.clone(),
             json!({ "k": string }),
             json!([string]),
             json!({ "outer": { "inner": [string, { "k": string }] } }),
             json!([[string], { "a": { "b": string } }]),
             Value::Object(keyed),
-        ];
-        for shape in &shapes {
-            if check_emit(shape) {
-                answered += 1;
-            }
+        ] {
+            check_emit(&shape);
         }
     }
-    // Only CR/NEL/LS/PS, multi-line documents and multi-line keys are left to serde_yaml.
-    assert!(answered > TRICKY_STRINGS.len() * 5, "answered {answered}");
 }
 
 #[test]
-fn writer_matches_serde_yaml_on_structures() {
+fn writer_quotes_as_go_yaml() {
+    // go-templates.md §2.6: double quotes where a reader would resolve the plain scalar, single
+    // quotes for indicators, double quotes for control characters.
+    for (text, written) in [
+        ("yes", r#""yes""#),
+        ("Y", r#""Y""#),
+        ("n", r#""n""#),
+        ("off", r#""off""#),
+        ("true", r#""true""#),
+        ("null", r#""null""#),
+        ("~", r#""~""#),
+        ("", r#""""#),
+        ("1.0", r#""1.0""#),
+        ("0777", r#""0777""#),
+        ("0x1F", r#""0x1F""#),
+        ("0o17", r#""0o17""#),
+        ("1e3", r#""1e3""#),
+        ("+1", r#""+1""#),
+        (".5", r#"".5""#),
+        ("1_000", r#""1_000""#),
+        ("12:30", r#""12:30""#),
+        ("1:20:30", r#""1:20:30""#),
+        ("2021-01-01", r#""2021-01-01""#),
+        (".inf", r#"".inf""#),
+        (".NaN", r#"".NaN""#),
+        ("<<", r#""<<""#),
+        ("=", r#""=""#),
+        ("a\tb", r#""a\tb""#),
+        ("cr\r\nx", r#""cr\r\nx""#),
+        ("ctrl\u{1}", r#""ctrl\x01""#),
+        ("ls\u{2028}", r#""ls\L""#),
+        ("- a", "'- a'"),
+        ("@k", "'@k'"),
+        (" lead", "' lead'"),
+        ("a: b", "'a: b'"),
+        ("a #b", "'a #b'"),
+        ("it's", "it's"),
+        ("say \"hi\"", "say \"hi\""),
+        ("a:b", "a:b"),
+        ("a,b", "a,b"),
+        ("ü", "ü"),
+        ("?x", "?x"),
+        ("yess", "yess"),
+        ("1.2.3", "1.2.3"),
+    ] {
+        let value = json!({ "k": text });
+        assert_eq!(check_emit(&value), format!("k: {written}\n"), "{text:?}");
+        if text == "<<" {
+            // A key `<<` is a merge key to `serde_yaml` however it is quoted.
+            continue;
+        }
+        let mut keyed = Map::new();
+        keyed.insert(text.to_string(), json!(1));
+        // libyaml writes a key with a line break as a complex key.
+        let key = if text.contains('\n') {
+            format!("? {written}\n: 1\n")
+        } else {
+            format!("{written}: 1\n")
+        };
+        assert_eq!(check_emit(&Value::Object(keyed)), key, "key {text:?}");
+    }
+}
+
+#[test]
+fn writer_handles_every_structure() {
     for value in [
         json!(null),
         json!(true),
@@ -275,18 +403,67 @@ fn writer_matches_serde_yaml_on_structures() {
         json!(-0.0),
         json!({}),
         json!([]),
+        json!("two\nlines"),
+        json!(" lead\nx\n\n"),
         json!({"a": {}, "b": [], "c": null, "d": [{}, [], null]}),
         json!([[[1]], [[]], [{}], [{"a": [1, 2]}]]),
         json!({"a": [{"b": [{"c": "x\ny\n"}]}], "e": "multi\nline"}),
         json!({"list": ["a\nb", "c\n", "\nd", "e\n\n"]}),
         json!({"k".repeat(128): 1}),
+        json!({"k".repeat(129): 1, "m": {"k".repeat(130): {"a": [1, {"b": 2}]}}}),
+        json!({"a\nb": 1, "c\nd\n": [1, 2], "e": {"f\ng": {"h": 1}}}),
         json!({"spec": {"containers": [{"name": "app", "ports": [{"containerPort": 80}]}]}}),
     ] {
-        assert!(check_emit(&value), "left to serde_yaml: {value}");
+        check_emit(&value);
     }
-    // Keys libyaml writes as complex keys stay with serde_yaml, which gets them right.
-    assert!(!check_emit(&json!({"k".repeat(129): 1})));
-    assert!(!check_emit(&json!({"a\nb": 1})));
+}
+
+#[test]
+fn helm_style_sorts_keys_naturally_and_prints_numbers_as_helm() {
+    let value = json!({
+        "b": 1, "a10": 1.0, "a2": 1e6, "a1": 0.5, "_x": 1234567.5, "-x": 1e-5, "1": 1e21,
+        "A": null, "a_b": {"z": 1, "y": [{"d": 1, "c": 2}]}, "é": true, "a": "yes", "z": -0.0
+    });
+    assert_eq!(
+        emit::to_string(&value, Style::Helm).unwrap(),
+        "-x: 1e-05\n_x: 1.2345675e+06\n\"1\": 1e+21\nA: null\na: \"yes\"\na_b:\n  \"y\":\n  - c: 2\n    d: 1\n  z: 1\na1: 0.5\na2: 1000000\na10: 1\nb: 1\nz: 0\né: true\n"
+    );
+    // Maps longer than the writer sorts on the stack.
+    let mut long = Map::new();
+    for index in (0..40).rev() {
+        long.insert(format!("k{index}"), json!(index));
+    }
+    let text = emit::to_string(&Value::Object(long), Style::Helm).unwrap();
+    let expected: String = (0..40)
+        .map(|index| format!("k{index}: {index}\n"))
+        .collect();
+    assert_eq!(text, expected);
+}
+
+#[test]
+fn natural_order_is_go_yamls() {
+    // go-templates.md §2.6, observed with Helm.
+    let order = [
+        "-x", "_x", "1", "A", "a", "a_b", "a1", "a2", "a10", "b", "z", "é",
+    ];
+    for (i, a) in order.iter().enumerate() {
+        for (j, b) in order.iter().enumerate() {
+            assert_eq!(emit::natural_cmp(a, b), i.cmp(&j), "{a:?} vs {b:?}");
+        }
+    }
+    for (a, b) in [
+        ("a01", "a1"),
+        ("a1", "a01"),
+        ("x9", "x10"),
+        ("10", "9"),
+        ("a0b", "a00b"),
+    ] {
+        assert_eq!(
+            emit::natural_cmp(a, b),
+            emit::natural_cmp(b, a).reverse(),
+            "{a:?} vs {b:?}"
+        );
+    }
 }
 
 /// A small deterministic generator (xorshift), so failures reproduce.
@@ -349,15 +526,18 @@ impl Random {
 }
 
 #[test]
-fn writer_matches_serde_yaml_on_generated_values() {
+fn writer_round_trips_generated_values() {
     let mut random = Random(0x5eed_1234_abcd_0001);
-    let mut answered = 0;
+    let mut same = 0;
     for _ in 0..3000 {
-        if check_emit(&random.value(0)) {
-            answered += 1;
+        let value = random.value(0);
+        check_emit(&value);
+        if same_as_serde_yaml(&value) {
+            same += 1;
         }
     }
-    assert!(answered > 2000, "answered {answered} of 3000");
+    // Most generated values are compared with serde_yaml's text too.
+    assert!(same > 1000, "compared {same} of 3000 with serde_yaml");
 }
 
 /// Documents in the shapes charts render, each of which the fast reader must take.
@@ -393,6 +573,9 @@ const DOCUMENTS: &[&str] = &[
     "kind: ConfigMap\nmetadata:\nspec:\n  scope: Cluster\n  names:\n    kind: Widget\n    plural: widgets\n  versions: []\n",
     "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: widgets.example.com\nspec:\n  names: {kind: Widget}\n  scope: Namespaced\n",
     "metadata:\n  namespace: set\n  name: x\n",
+    "true: bool key\nOff: [a]\n",
+    "a: 340282366920938463463374607431768211455\nb: 99999999999999999999\n",
+    "yaml11:\n  a: y\n  b: No\n  c: ON\n  d: 0777\n  e: 1_000\n  f: 0X1F\n  g: 08\n  h: 2021-01-01\n  i: 12:30\n  j: 0o17\n  k: [y, n, '0777', \"on\"]\n",
 ];
 
 /// Documents the fast reader must leave to `serde_yaml` (features it does not read, or errors).
@@ -408,7 +591,7 @@ const LEFT_TO_SERDE_YAML: &[&str] = &[
     "a: [multi,\n  line flow]\n",
     "a: 1\na: 2\n",
     "1: integer key\n",
-    "true: bool key\n",
+    "on: 1\nyes: 2\n",
     "a:\tb\n",
     "a: b\r\n",
     "- a\nb: c\n",
@@ -426,7 +609,6 @@ const LEFT_TO_SERDE_YAML: &[&str] = &[
     "%YAML 1.2\n",
     "a: |\nnot indented\n",
     "a: \"\\q\"\n",
-    "a: 340282366920938463463374607431768211455\n",
     "a: .nan\n",
 ];
 
@@ -435,6 +617,139 @@ fn reader_takes_what_charts_render_and_agrees() {
     for &text in DOCUMENTS {
         assert!(check_parse(text), "left to serde_yaml: {text:?}");
     }
+}
+
+/// Every plain scalar YAML 1.1 and 1.2 read differently, and their neighbours.
+const YAML_1_1_SCALARS: &[&str] = &[
+    "y",
+    "Y",
+    "yes",
+    "Yes",
+    "YES",
+    "n",
+    "N",
+    "no",
+    "No",
+    "NO",
+    "true",
+    "True",
+    "TRUE",
+    "false",
+    "False",
+    "FALSE",
+    "on",
+    "On",
+    "ON",
+    "off",
+    "Off",
+    "OFF",
+    "yEs",
+    "oN",
+    "nO",
+    "~",
+    "null",
+    "Null",
+    "NULL",
+    "0777",
+    "-0777",
+    "00",
+    "08",
+    "09.5",
+    "0o17",
+    "0O17",
+    "0x1F",
+    "0X1F",
+    "+0x1F",
+    "-0x10",
+    "0b101",
+    "0B101",
+    "-0b101",
+    "1_000",
+    "1__0",
+    "0x_1F",
+    "0.1_5",
+    "1e1_0",
+    "+1",
+    "-0",
+    "1e3",
+    "1E3",
+    ".5",
+    "-.5e1",
+    "5.",
+    "1.",
+    ".inf",
+    ".Inf",
+    "+.inf",
+    "-.INF",
+    ".nan",
+    ".NaN",
+    "1:20",
+    "190:20:30",
+    "12:30",
+    "2021-01-01",
+    "2021-1-1",
+    "2001-12-14t21:59:43.10-05:00",
+    "99999999999999999999",
+    "18446744073709551615",
+    "-9223372036854775809",
+    "1e400",
+    "=",
+    "<<",
+    "inf",
+    "nan",
+    "0x",
+    "1.2.3",
+    "_1",
+];
+
+#[test]
+fn reader_paths_agree_on_every_yaml_1_1_scalar() {
+    for &scalar in YAML_1_1_SCALARS {
+        for text in [
+            format!("k: {scalar}\n"),
+            format!("- {scalar}\n"),
+            format!("{scalar}: 1\n"),
+            format!("a:\n  b: [{scalar}, x]\n"),
+            format!("a: {{k: {scalar}}}\n"),
+            format!("a: &x {scalar}\nb: *x\n"),
+            format!("a: >\n  {scalar}\n"),
+            format!("a: \"{scalar}\"\nb: '{scalar}'\n"),
+            format!("a: !!str {scalar}\nb: !custom {scalar}\n"),
+        ] {
+            check_parse(&text);
+        }
+    }
+}
+
+#[test]
+fn both_readers_give_yaml_1_1_meanings() {
+    let text = "a: yes\nb: 'no'\nc: Off\nd: 0777\ne: 1_000\nf: 99999999999999999999\n\
+                g: 2021-01-01\nh: \"y\"\non: 1\ni: 12:30\nj: [n, \"n\"]\n";
+    let expected = json!({
+        "a": true, "b": "no", "c": false, "d": 511, "e": 1000, "f": 1e20,
+        "g": "2021-01-01", "h": "y", "true": 1, "i": "12:30", "j": [false, "n"]
+    });
+    assert_eq!(exact(&parse::from_str(text).unwrap()), exact(&expected));
+    assert_eq!(
+        exact(&super::from_str_with_serde_yaml(text).unwrap()),
+        exact(&expected)
+    );
+    // What the fast reader leaves: anchors, tags, folded scalars, several documents.
+    let text = "a: &x on\nb: *x\nc: !!str on\nd: !custom on\ne: >\n  on\n";
+    assert_eq!(
+        exact(&super::from_str_with_serde_yaml(text).unwrap()),
+        exact(&json!({"a": true, "b": true, "c": "on", "d": "on", "e": "on\n"}))
+    );
+    let documents: Vec<serde_yaml::Value> = super::documents("a: y\n---\nb: \"n\"\n")
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(
+        documents
+            .into_iter()
+            .map(super::to_json)
+            .collect::<Vec<_>>(),
+        [json!({"a": true}), json!({"b": "n"})]
+    );
 }
 
 #[test]
@@ -450,7 +765,7 @@ fn reader_reads_what_the_writer_writes() {
     let mut answered = 0;
     for _ in 0..2000 {
         let value = random.value(0);
-        let text = emit::to_string(&value).unwrap_or_else(|| serde_document(&value));
+        let text = emit::to_string(&value, Style::Document).unwrap();
         if check_parse(&text) {
             answered += 1;
         }
@@ -500,12 +815,14 @@ fn writer_gives_tera_values_the_same_text() {
     for _ in 0..2000 {
         let value = random.value(0);
         let tera = tera::Value::from_serializable(&value);
-        assert_eq!(
-            emit::to_string(&tera),
-            emit::to_string(&value),
-            "writing {}",
-            exact(&value)
-        );
+        for style in [Style::Document, Style::Helm] {
+            assert_eq!(
+                emit::to_string(&tera, style),
+                emit::to_string(&value, style),
+                "writing {}",
+                exact(&value)
+            );
+        }
     }
 }
 
