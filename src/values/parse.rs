@@ -21,7 +21,10 @@ pub fn parse_yaml(text: &str, origin: &str) -> Result<Value, Error> {
     // NaN, non-string keys, merge keys, errors) to the strict conversion below.
     match crate::yaml::from_str_fast(text) {
         Some(Value::Null) => return Ok(Value::Object(Map::new())),
-        Some(map @ Value::Object(_)) => return Ok(map),
+        Some(mut map @ Value::Object(_)) => {
+            wide_integers_as_floats(&mut map);
+            return Ok(map);
+        }
         _ => {}
     }
     let mut result = Value::Object(Map::new());
@@ -43,7 +46,30 @@ pub fn parse_yaml(text: &str, origin: &str) -> Result<Value, Error> {
             }
         }
     }
+    wide_integers_as_floats(&mut result);
     Ok(result)
+}
+
+/// Helm reads every number of a values file as a float64. Integers it holds exactly stay
+/// integers here (they print the same); larger ones become the float Helm has, so that
+/// `toYaml` prints `12345678901234567000` for `12345678901234567890` as Helm does.
+fn wide_integers_as_floats(value: &mut Value) {
+    const EXACT: u64 = 1 << 53;
+    match value {
+        Value::Number(number) => {
+            let wide = match (number.as_u64(), number.as_i64()) {
+                (Some(unsigned), _) => unsigned > EXACT,
+                (_, Some(signed)) => signed.unsigned_abs() > EXACT,
+                _ => false,
+            };
+            if let (true, Some(float)) = (wide, number.as_f64()) {
+                *value = Value::from(float);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(wide_integers_as_floats),
+        Value::Object(map) => map.values_mut().for_each(wide_integers_as_floats),
+        _ => {}
+    }
 }
 
 fn syntax_error(error: &serde_yaml::Error, origin: &str) -> Error {
@@ -195,9 +221,16 @@ mod tests {
 
     #[test]
     fn integers_stay_integers_and_floats_stay_floats() {
-        let value = parse_yaml("int: 3\nbig: 18446744073709551615\nfloat: 3.0\n", "v").unwrap();
+        let value = parse_yaml(
+            "int: 3\nexact: 9007199254740992\nbig: 18446744073709551615\nfloat: 3.0\n",
+            "v",
+        )
+        .unwrap();
         assert!(value["int"].is_i64());
-        assert!(value["big"].is_u64());
+        assert!(value["exact"].is_u64());
+        // Beyond 2^53, the float64 Helm reads.
+        assert_eq!(value["big"].as_f64(), Some(18446744073709551615.0));
+        assert!(value["big"].is_f64());
         assert!(value["float"].is_f64());
         assert_eq!(value["float"].as_f64(), Some(3.0));
     }
