@@ -10,3 +10,4 @@ mod release;
 mod render;
 mod repo;
 mod sandbox;
+mod yaml11;
