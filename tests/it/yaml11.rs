@@ -2,9 +2,8 @@
 //! what it reads (values files, rendered templates) has the types Helm and kubectl give it.
 //! The fixtures in `testdata/helm/yaml11/` hold a chart, its Helm twin and Helm's output.
 
-use std::io::Write as _;
 use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 use charts_sandbox::Sandbox;
 use serde_json::{Value, json};
@@ -18,14 +17,8 @@ fn fixture(relative: &str) -> PathBuf {
 }
 
 fn charts_ok(env: &TestEnv, args: &[&str]) -> String {
-    let output = env.command().args(args).output().expect("charts runs");
-    assert!(
-        output.status.success(),
-        "charts {args:?} failed:\n{}\n{}",
-        stdout(&output),
-        stderr(&output)
-    );
-    stdout(&output)
+    let assert = env.charts().args(args).assert().success();
+    String::from_utf8_lossy(&assert.get_output().stdout).into_owned()
 }
 
 /// Helm's output for the fixture chart as `charts template` prints it: the `---` and
@@ -68,25 +61,17 @@ fn template_renders_what_helm_renders() {
     }
 }
 
+/// `kubectl ARGS` against the sandbox `env`'s kubeconfig points at, with `input` on stdin.
 fn kubectl(env: &TestEnv, args: &[&str], input: &str) -> Output {
-    let mut child = Command::new("kubectl")
+    assert_cmd::Command::new("kubectl")
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .env("HOME", env.path().join("kubectl-home"))
         .env("KUBECONFIG", env.path().join("kubeconfig"))
         .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("kubectl runs (it is required by the sandbox tests)");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
+        .write_stdin(input)
+        .output()
+        .expect("kubectl runs (the sandbox tests require it)")
 }
 
 // Bug: `charts template r ./chart | kubectl apply -f -` failed for a ConfigMap value "yes"
