@@ -68,7 +68,7 @@ impl RepositoryFile {
     pub fn save(&mut self, path: &Path) -> Result<()> {
         self.api_version = "v1".to_string();
         self.generated = super::now_rfc3339();
-        let text = serde_yaml::to_string(self)
+        let text = crate::yaml::to_document_of(self)
             .map_err(|e| Error::message(format!("cannot write YAML: {e}")))?;
         super::write_atomic(path, text.as_bytes(), Some(0o600))
     }

@@ -112,7 +112,7 @@ pub async fn update(chart_dir: &Path, settings: &Settings) -> Result<Outcome> {
         generated: super::now_rfc3339(),
     };
     let written = vendor(chart_dir, &metadata, &packages)?;
-    let text = serde_yaml::to_string(&lock)
+    let text = crate::yaml::to_document_of(&lock)
         .map_err(|e| Error::message(format!("cannot write YAML: {e}")))?;
     super::write_atomic(&chart_dir.join("Chart.lock"), text.as_bytes(), None)?;
     Ok(Outcome { lock, written })

@@ -55,7 +55,8 @@ impl IndexFile {
     }
 
     pub fn to_yaml(&self) -> Result<String> {
-        serde_yaml::to_string(self).map_err(|e| Error::message(format!("cannot write YAML: {e}")))
+        crate::yaml::to_document_of(self)
+            .map_err(|e| Error::message(format!("cannot write YAML: {e}")))
     }
 
     /// Indexes every `.tgz` under `dir` (recursively). URLs are `base_url` + the path relative

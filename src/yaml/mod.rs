@@ -142,6 +142,20 @@ pub fn push_document(out: &mut String, value: &Value) -> Result<(), serde_yaml::
     Ok(())
 }
 
+/// Serialises a typed value (Chart.yaml, Chart.lock, index.yaml, repositories.yaml) as a YAML
+/// document through the JSON model, so that it gets [`to_document`]'s YAML 1.1-safe quoting,
+/// which `serde_yaml::to_string` lacks (it writes the string `yes` unquoted).
+pub fn to_document_of<T: serde::Serialize>(value: &T) -> Result<String, serde_json::Error> {
+    let mut text = String::new();
+    // A JSON value always has a YAML form.
+    let _ = emit::write_document(
+        &mut text,
+        &serde_json::to_value(value)?,
+        emit::Style::Document,
+    );
+    Ok(text)
+}
+
 /// Appends `count` spaces (indentation) without going character by character.
 pub fn push_spaces(out: &mut String, mut count: usize) {
     const SPACES: &str = "                                                                ";

@@ -202,3 +202,30 @@ fn lint_points_at_yaml_1_1_only_scalars() {
     );
     assert!(!text.contains("`\"yes\"` is"), "{text}");
 }
+
+// Bug: files written through serde_yaml (here a packaged Chart.yaml rewritten for
+// `--app-version`) left YAML 1.1 booleans unquoted: Helm reading `appVersion: yes` untyped saw
+// `true`.
+#[test]
+fn packaged_chart_yaml_quotes_yaml_1_1_strings() {
+    let env = TestEnv::new();
+    let chart = TestChart::new(&env, "pkg");
+    charts_ok(
+        &env,
+        &["package", &chart.arg(), "--app-version", "yes", "-d", "out"],
+    );
+    let archive = std::fs::File::open(env.path().join("out/pkg-0.1.0.tgz")).unwrap();
+    let mut tar = tar::Archive::new(flate2::read::GzDecoder::new(archive));
+    let chart_yaml = tar
+        .entries()
+        .unwrap()
+        .map(Result::unwrap)
+        .find(|entry| entry.path().unwrap().ends_with("Chart.yaml"))
+        .map(|mut entry| {
+            let mut text = String::new();
+            std::io::Read::read_to_string(&mut entry, &mut text).unwrap();
+            text
+        })
+        .expect("the package holds Chart.yaml");
+    assert!(chart_yaml.contains("appVersion: \"yes\"\n"), "{chart_yaml}");
+}
