@@ -6,7 +6,9 @@
 //! [`scalar::needs_quotes`]); the rest is written as libyaml would (plain when it can be,
 //! single-quoted for indicators, double-quoted for control characters, `|` blocks for several
 //! lines). In [`Style::Document`] the text is otherwise `serde_yaml::to_string`'s, byte for
-//! byte; [`Style::Helm`] (`toYaml`) sorts keys and prints numbers as Helm does.
+//! byte (keys longer than 128 bytes or with line breaks aside, written as `? key`);
+//! [`Style::Helm`] (`toYaml`) sorts keys and prints numbers as Helm does. Neither folds long
+//! lines at 80 columns as go-yaml does for Helm's `toYaml`.
 //!
 //! Byte-for-byte stability matters: `toYaml` output lands in manifests and in `sha256sum`
 //! checksum annotations, so a different spelling would restart workloads on upgrade.
