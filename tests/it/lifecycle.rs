@@ -31,27 +31,10 @@ impl std::ops::Deref for Lab {
     }
 }
 
-/// `web`: a ConfigMap showing `greeting` and `replicas`, a Deployment, a Service, and NOTES.
+/// `web` (testdata/charts/web): a ConfigMap showing `greeting` and `replicas`, a Deployment,
+/// a Service, and NOTES, copied into the environment so tests can add templates.
 fn web_chart(env: &TestEnv) -> TestChart {
-    TestChart::new(env, "web")
-        .values("greeting: hello\nreplicas: 1\nextra: false\n")
-        .template(
-            "configmap.yaml",
-            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ Release.Name }}-config\ndata:\n  greeting: {{ Values.greeting | quote }}\n  replicas: \"{{ Values.replicas }}\"\n",
-        )
-        .template(
-            "deployment.yaml",
-            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ Release.Name }}\nspec:\n  replicas: {{ Values.replicas }}\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n      - name: web\n        image: nginx:1.27\n",
-        )
-        .template(
-            "service.yaml",
-            "apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ Release.Name }}\nspec:\n  selector: {app: web}\n  ports:\n  - port: 80\n",
-        )
-        .template(
-            "extra.yaml",
-            "{% if Values.extra %}apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ Release.Name }}-extra\ndata: {a: b}\n{% endif %}",
-        )
-        .template("NOTES.txt", "{{ Release.Name }} says {{ Values.greeting }}\n")
+    TestChart::fixture(env, "web")
 }
 
 #[test]
