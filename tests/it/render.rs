@@ -782,15 +782,8 @@ fn subcharts_with_identical_templates_render_their_own_values_and_errors() {
 #[test]
 fn subcharts_from_one_starter_render_as_themselves_and_errors_name_their_own_files() {
     let env = TestEnv::new();
-    let helpers = "{% component fullname(@Chart, @Release) -%}\n{{ Release.Name }}-{{ Chart.Name }}\n{%- endcomponent fullname %}";
-    let template = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ <fullname /> }}\ndata:\n  color: {{ Values.color }}\n";
-    let top = TestChart::new(&env, "twins");
-    for (name, color) in [("a", "red"), ("b", "blue")] {
-        top.subchart(name)
-            .values(&format!("color: {color}\n"))
-            .template("_helpers.tera", helpers)
-            .template("cm.yaml", template);
-    }
+    // Subcharts `a` and `b` with the same helpers and template, and a color each.
+    let top = TestChart::fixture_at(env.path().join("twins"), "starter-twins");
     let out = ok(&env, &["rel", &top.arg()]);
     assert_eq!(configmap_data_raw(&out, "rel-a")["color"], "red", "{out}");
     assert_eq!(configmap_data_raw(&out, "rel-b")["color"], "blue", "{out}");
