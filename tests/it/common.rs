@@ -19,8 +19,10 @@ use kube::api::{Api, PostParams};
 use serde_json::Value;
 
 /// The time every command of a `TestEnv` runs at (`CHARTS_TEST_NOW`, read by the binary for
-/// every wall-clock stamp), so records and their timestamps are the same on every run.
-pub const TEST_NOW: &str = "2026-01-01T00:00:00Z";
+/// every wall-clock stamp), so records and their timestamps are the same on every run. A day
+/// after the stale lock lifecycle.rs plants (2026-01-01T00:00:00Z, 60 s), so that lock is
+/// expired on the fixed clock as it is on the real one.
+pub const TEST_NOW: &str = "2026-01-02T00:00:00Z";
 
 /// A temp directory with its own HOME, config, cache and kubeconfig, so nothing reads the
 /// developer's real environment; optionally a sandbox API server the kubeconfig points at.
