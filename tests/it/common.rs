@@ -322,7 +322,10 @@ pub fn testdata() -> PathBuf {
 /// A fixture chart in place, for tests that only read it: `testdata/charts/<name>`.
 pub fn testdata_chart(name: &str) -> PathBuf {
     let path = testdata().join("charts").join(name);
-    assert!(path.join("Chart.yaml").is_file(), "no fixture chart {path:?}");
+    assert!(
+        path.join("Chart.yaml").is_file(),
+        "no fixture chart {path:?}"
+    );
     path
 }
 
