@@ -2,140 +2,39 @@
 //! runs no containers): install, upgrade, rollback, uninstall and status, with kubectl as an
 //! independent client to check what landed in the cluster.
 
-use std::process::Output;
-
-use charts_sandbox::{Fault, Sandbox};
+use charts_sandbox::{Fault, Options};
 use serde_json::Value;
 
 use crate::common::{TestChart, TestEnv, stderr, stdout};
 
-/// A sandbox, a hermetic environment whose kubeconfig points at it, and kubectl.
+/// The suite's harness: a `TestEnv` with the sandbox running and a kubeconfig whose context
+/// namespace is `default`. It derefs to the `TestEnv`, which runs `charts` and kubectl.
 struct Lab {
     env: TestEnv,
-    sandbox: Sandbox,
 }
 
 impl Lab {
     fn new() -> Lab {
-        let env = TestEnv::new();
-        let sandbox = Sandbox::start_blocking().expect("sandbox starts");
-        sandbox
-            .write_kubeconfig(&env.path().join("kubeconfig"), Some("default"))
-            .unwrap();
-        Lab { env, sandbox }
-    }
-
-    /// Runs `charts ARGS`; returns the output whatever the exit code.
-    fn run(&self, args: &[&str]) -> Output {
-        self.env.command().args(args).output().expect("charts runs")
-    }
-
-    /// Runs `charts ARGS` and insists on success.
-    fn ok(&self, args: &[&str]) -> String {
-        let output = self.run(args);
-        assert!(
-            output.status.success(),
-            "charts {args:?} failed:\n{}\n{}",
-            stdout(&output),
-            stderr(&output)
-        );
-        stdout(&output)
-    }
-
-    /// Runs `charts ARGS`, insists on exit code 1, returns stderr.
-    fn fails(&self, args: &[&str]) -> String {
-        let output = self.run(args);
-        assert_eq!(
-            output.status.code(),
-            Some(1),
-            "charts {args:?} should fail:\n{}\n{}",
-            stdout(&output),
-            stderr(&output)
-        );
-        stderr(&output)
-    }
-
-    fn kubectl(&self, args: &[&str]) -> Output {
-        std::process::Command::new("kubectl")
-            .env_clear()
-            .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("HOME", self.env.path().join("kubectl-home"))
-            .env("KUBECONFIG", self.env.path().join("kubeconfig"))
-            .args(args)
-            .output()
-            .expect("kubectl runs")
-    }
-
-    /// `kubectl get ... -o json`, parsed; `None` when it is not found.
-    fn get(&self, args: &[&str]) -> Option<Value> {
-        let mut all = vec!["get"];
-        all.extend_from_slice(args);
-        all.extend_from_slice(&["-o", "json"]);
-        let output = self.kubectl(&all);
-        if !output.status.success() {
-            assert!(
-                stderr(&output).contains("NotFound"),
-                "kubectl {all:?}: {}",
-                stderr(&output)
-            );
-            return None;
-        }
-        Some(serde_json::from_slice(&output.stdout).expect("kubectl JSON"))
-    }
-
-    fn configmap(&self, namespace: &str, name: &str) -> Option<Value> {
-        self.get(&["configmap", name, "-n", namespace])
-    }
-
-    /// The release records (`owner=charts` Secrets) in a namespace, by name.
-    fn records(&self, namespace: &str) -> Vec<(String, String)> {
-        let list = self
-            .get(&["secrets", "-l", "owner=charts", "-n", namespace])
-            .unwrap();
-        let mut records: Vec<(String, String)> = list["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|s| {
-                (
-                    s["metadata"]["name"].as_str().unwrap().to_string(),
-                    s["metadata"]["labels"]["status"]
-                        .as_str()
-                        .unwrap()
-                        .to_string(),
-                )
-            })
-            .collect();
-        records.sort();
-        records
-    }
-
-    fn status_json(&self, name: &str, namespace: &str) -> Value {
-        serde_json::from_str(&self.ok(&["status", name, "-n", namespace, "-o", "json"])).unwrap()
+        let env = TestEnv::builder()
+            .sandbox(Options::default())
+            .context_namespace("default")
+            .build();
+        Lab { env }
     }
 }
 
-/// `web`: a ConfigMap showing `greeting` and `replicas`, a Deployment, a Service, and NOTES.
+impl std::ops::Deref for Lab {
+    type Target = TestEnv;
+
+    fn deref(&self) -> &TestEnv {
+        &self.env
+    }
+}
+
+/// `web` (testdata/charts/web): a ConfigMap showing `greeting` and `replicas`, a Deployment,
+/// a Service, and NOTES, copied into the environment so tests can add templates.
 fn web_chart(env: &TestEnv) -> TestChart {
-    TestChart::new(env, "web")
-        .values("greeting: hello\nreplicas: 1\nextra: false\n")
-        .template(
-            "configmap.yaml",
-            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ Release.Name }}-config\ndata:\n  greeting: {{ Values.greeting | quote }}\n  replicas: \"{{ Values.replicas }}\"\n",
-        )
-        .template(
-            "deployment.yaml",
-            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ Release.Name }}\nspec:\n  replicas: {{ Values.replicas }}\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n      - name: web\n        image: nginx:1.27\n",
-        )
-        .template(
-            "service.yaml",
-            "apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ Release.Name }}\nspec:\n  selector: {app: web}\n  ports:\n  - port: 80\n",
-        )
-        .template(
-            "extra.yaml",
-            "{% if Values.extra %}apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ Release.Name }}-extra\ndata: {a: b}\n{% endif %}",
-        )
-        .template("NOTES.txt", "{{ Release.Name }} says {{ Values.greeting }}\n")
+    TestChart::fixture(env, "web")
 }
 
 #[test]
