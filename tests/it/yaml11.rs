@@ -5,20 +5,20 @@
 use std::path::PathBuf;
 use std::process::Output;
 
-use charts_sandbox::Sandbox;
-use serde_json::{Value, json};
+use serde_json::json;
 
-use crate::common::{TestChart, TestEnv, stderr, stdout};
+use crate::common::{TestChart, TestEnv, stderr, stdout, testdata};
 
 fn fixture(relative: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("testdata/helm/yaml11")
-        .join(relative)
+    testdata().join("helm/yaml11").join(relative)
 }
 
-fn charts_ok(env: &TestEnv, args: &[&str]) -> String {
-    let assert = env.charts().args(args).assert().success();
-    String::from_utf8_lossy(&assert.get_output().stdout).into_owned()
+/// An environment whose kubeconfig points at a sandbox of its own.
+fn with_sandbox() -> TestEnv {
+    TestEnv::builder()
+        .sandbox(charts_sandbox::Options::default())
+        .context_namespace("default")
+        .build()
 }
 
 /// Helm's output for the fixture chart as `charts template` prints it: the `---` and
@@ -53,11 +53,7 @@ fn template_renders_what_helm_renders() {
             args.extend(["-f", file]);
         }
         let helm = std::fs::read_to_string(fixture(expected)).unwrap();
-        pretty_assertions::assert_eq!(
-            charts_ok(&env, &args),
-            as_charts_prints(&helm),
-            "{expected}"
-        );
+        pretty_assertions::assert_eq!(env.ok(&args), as_charts_prints(&helm), "{expected}");
     }
 }
 
@@ -78,22 +74,18 @@ fn kubectl(env: &TestEnv, args: &[&str], input: &str) -> Output {
 // (`invalid type: boolean true, expected a string`): toYaml wrote `yes` unquoted.
 #[test]
 fn template_output_of_every_yaml_1_1_string_applies_with_kubectl() {
-    let env = TestEnv::new();
-    let sandbox = Sandbox::start_blocking().expect("sandbox starts");
-    sandbox
-        .write_kubeconfig(&env.path().join("kubeconfig"), Some("default"))
-        .unwrap();
+    let env = with_sandbox();
     let chart = fixture("chart");
-    let rendered = charts_ok(&env, &["template", "r", chart.to_str().unwrap()]);
+    let rendered = env.ok(&["template", "r", chart.to_str().unwrap()]);
     let applied = kubectl(&env, &["apply", "-f", "-"], &rendered);
     assert!(
         applied.status.success(),
         "kubectl apply failed: {}\n{rendered}",
         stderr(&applied)
     );
-    let got = kubectl(&env, &["get", "configmap", "yaml11", "-o", "json"], "");
-    assert!(got.status.success(), "{}", stderr(&got));
-    let object: Value = serde_json::from_slice(&got.stdout).unwrap();
+    let object = env
+        .configmap("default", "yaml11")
+        .expect("the ConfigMap was applied");
     let values = std::fs::read_to_string(fixture("values.yaml")).unwrap();
     let values = charts::yaml::from_str(&values).unwrap();
     let strings = values["strings"].as_object().unwrap();
@@ -107,32 +99,21 @@ fn template_output_of_every_yaml_1_1_string_applies_with_kubectl() {
 // `charts install`, where `kubectl apply` of the same text sends the boolean true.
 #[test]
 fn install_reads_templates_as_kubectl_does() {
-    let env = TestEnv::new();
-    let sandbox = Sandbox::start_blocking().expect("sandbox starts");
-    sandbox
-        .write_kubeconfig(&env.path().join("kubeconfig"), Some("default"))
-        .unwrap();
+    let env = with_sandbox();
     let chart = TestChart::new(&env, "flags").template(
         "widget.yaml",
         "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: flags\n  annotations:\n    quoted: \"yes\"\nbinaryData: {}\nimmutable: yes\n",
     );
-    charts_ok(&env, &["install", "r", &chart.arg()]);
-    let by_charts = kubectl(&env, &["get", "configmap", "flags", "-o", "json"], "");
-    assert!(by_charts.status.success(), "{}", stderr(&by_charts));
-    let by_charts: Value = serde_json::from_slice(&by_charts.stdout).unwrap();
+    env.ok(&["install", "r", &chart.arg()]);
+    let by_charts = env.configmap("default", "flags").expect("installed");
     assert_eq!(by_charts["immutable"], json!(true));
     assert_eq!(by_charts["metadata"]["annotations"]["quoted"], json!("yes"));
 
-    let rendered = charts_ok(&env, &["template", "r", &chart.arg()]);
+    let rendered = env.ok(&["template", "r", &chart.arg()]);
     let rendered = rendered.replace("name: flags", "name: flags-kubectl");
     let applied = kubectl(&env, &["apply", "-f", "-"], &rendered);
     assert!(applied.status.success(), "{}", stderr(&applied));
-    let by_kubectl = kubectl(
-        &env,
-        &["get", "configmap", "flags-kubectl", "-o", "json"],
-        "",
-    );
-    let by_kubectl: Value = serde_json::from_slice(&by_kubectl.stdout).unwrap();
+    let by_kubectl = env.configmap("default", "flags-kubectl").expect("applied");
     assert_eq!(by_kubectl["immutable"], by_charts["immutable"]);
 }
 
@@ -153,12 +134,8 @@ fn reordering_values_keys_keeps_checksums() {
         "second.yaml",
         "config:\n  a2: 3\n  a10: {x: 2, v: [1, {p: 2, q: 1}]}\n  b: 1\n",
     );
-    let render = |file: &PathBuf| {
-        charts_ok(
-            &env,
-            &["template", "r", &chart.arg(), "-f", file.to_str().unwrap()],
-        )
-    };
+    let render =
+        |file: &PathBuf| env.ok(&["template", "r", &chart.arg(), "-f", file.to_str().unwrap()]);
     let output = render(&first);
     assert_eq!(output, render(&second));
     // The checksums are those of the sorted texts.
@@ -210,10 +187,7 @@ fn lint_points_at_yaml_1_1_only_scalars() {
 fn packaged_chart_yaml_quotes_yaml_1_1_strings() {
     let env = TestEnv::new();
     let chart = TestChart::new(&env, "pkg");
-    charts_ok(
-        &env,
-        &["package", &chart.arg(), "--app-version", "yes", "-d", "out"],
-    );
+    env.ok(&["package", &chart.arg(), "--app-version", "yes", "-d", "out"]);
     let archive = std::fs::File::open(env.path().join("out/pkg-0.1.0.tgz")).unwrap();
     let mut tar = tar::Archive::new(flate2::read::GzDecoder::new(archive));
     let chart_yaml = tar
