@@ -7,8 +7,8 @@
 //! single-quoted for indicators, double-quoted for control characters, `|` blocks for several
 //! lines). In [`Style::Document`] the text is otherwise `serde_yaml::to_string`'s, byte for
 //! byte (keys longer than 128 bytes or with line breaks aside, written as `? key`);
-//! [`Style::Helm`] (`toYaml`) sorts keys and prints numbers as Helm does. Neither folds long
-//! lines at 80 columns as go-yaml does for Helm's `toYaml`.
+//! [`Style::Helm`] (`toYaml`) sorts keys, prints numbers and folds lines longer than 80
+//! characters as Helm does.
 //!
 //! Byte-for-byte stability matters: `toYaml` output lands in manifests and in `sha256sum`
 //! checksum annotations, so a different spelling would restart workloads on upgrade.
@@ -124,7 +124,7 @@ pub fn to_string<N: Node>(value: &N, style: Style) -> Option<String> {
 /// the document and the caller truncates.
 pub fn write_document<N: Node>(out: &mut String, value: &N, style: Style) -> Option<()> {
     let start = out.len();
-    let mut writer = Writer { out, style };
+    let mut writer = Writer { out, style, start };
     match value.shape() {
         Shape::Map(entries, len) if len > 0 => writer.write_map::<N>(entries, len, 0, false)?,
         Shape::Sequence(items) if !items.is_empty() => writer.write_sequence(items, 0, false)?,
@@ -144,6 +144,8 @@ pub fn write_document<N: Node>(out: &mut String, value: &N, style: Style) -> Opt
 struct Writer<'o> {
     out: &'o mut String,
     style: Style,
+    /// Where the document starts in `out`: its lines are counted from there.
+    start: usize,
 }
 
 /// A map entry as the writer sees it.
@@ -307,15 +309,43 @@ impl Writer<'_> {
         let analysis = Analysis::of(text);
         if text.contains('\n') && !simple_key && analysis.block_allowed {
             write_literal(self.out, text, indent);
-        } else if text.contains('\n') || scalar::needs_quotes(text) {
-            write_double_quoted(self.out, text);
-        } else if analysis.plain_allowed {
-            self.out.push_str(text);
-        } else if analysis.single_quoted_allowed {
-            write_single_quoted(self.out, text);
-        } else {
-            write_double_quoted(self.out, text);
+            return;
         }
+        let quoting = if text.contains('\n') || scalar::needs_quotes(text) {
+            Quoting::Double
+        } else if analysis.plain_allowed {
+            Quoting::Plain
+        } else if analysis.single_quoted_allowed {
+            Quoting::Single
+        } else {
+            Quoting::Double
+        };
+        if !simple_key
+            && self.style == Style::Helm
+            && let Some(column) = self.long_line(text, quoting)
+        {
+            return write_folded(self.out, text, quoting, indent, column);
+        }
+        match quoting {
+            Quoting::Plain => self.out.push_str(text),
+            Quoting::Single => write_single_quoted(self.out, text),
+            Quoting::Double => write_double_quoted(self.out, text),
+        }
+    }
+
+    /// When `text` written on the current line could pass [`BEST_WIDTH`] at a space, the
+    /// line's length so far in characters.
+    fn long_line(&self, text: &str, quoting: Quoting) -> Option<usize> {
+        let document = &self.out.as_bytes()[self.start..];
+        let line_start = self.start + memchr::memrchr(b'\n', document).map_or(0, |at| at + 1);
+        let line = &self.out[line_start..];
+        // A plain scalar takes at most a column per byte: most end well before the width.
+        // Quotes and escapes take more; those scalars are few.
+        let short = quoting == Quoting::Plain && line.len() + text.len() <= BEST_WIDTH;
+        if short || !text.contains(' ') {
+            return None;
+        }
+        Some(line.chars().count())
     }
 }
 
@@ -530,40 +560,123 @@ fn write_single_quoted(out: &mut String, text: &str) {
 fn write_double_quoted(out: &mut String, text: &str) {
     out.push('"');
     for ch in text.chars() {
-        if is_printable(ch) && !matches!(ch, '\n' | '"' | '\\' | '\u{2028}' | '\u{2029}') {
+        if escaped(ch) {
+            push_escape(out, ch);
+        } else {
             out.push(ch);
-            continue;
-        }
-        out.push('\\');
-        match ch {
-            '\0' => out.push('0'),
-            '\u{7}' => out.push('a'),
-            '\u{8}' => out.push('b'),
-            '\t' => out.push('t'),
-            '\n' => out.push('n'),
-            '\u{b}' => out.push('v'),
-            '\u{c}' => out.push('f'),
-            '\r' => out.push('r'),
-            '\u{1b}' => out.push('e'),
-            '"' => out.push('"'),
-            '\\' => out.push('\\'),
-            '\u{85}' => out.push('N'),
-            '\u{a0}' => out.push('_'),
-            '\u{2028}' => out.push('L'),
-            '\u{2029}' => out.push('P'),
-            other => {
-                let code = other as u32;
-                let _ = if code <= 0xFF {
-                    write!(out, "x{code:02X}")
-                } else if code <= 0xFFFF {
-                    write!(out, "u{code:04X}")
-                } else {
-                    write!(out, "U{code:08X}")
-                };
-            }
         }
     }
     out.push('"');
+}
+
+/// Whether a double-quoted scalar writes `ch` as an escape.
+fn escaped(ch: char) -> bool {
+    !is_printable(ch) || matches!(ch, '\n' | '"' | '\\' | '\u{2028}' | '\u{2029}')
+}
+
+/// `ch`'s escape in a double-quoted scalar; returns how many characters it took.
+fn push_escape(out: &mut String, ch: char) -> usize {
+    out.push('\\');
+    let short = match ch {
+        '\0' => '0',
+        '\u{7}' => 'a',
+        '\u{8}' => 'b',
+        '\t' => 't',
+        '\n' => 'n',
+        '\u{b}' => 'v',
+        '\u{c}' => 'f',
+        '\r' => 'r',
+        '\u{1b}' => 'e',
+        '"' => '"',
+        '\\' => '\\',
+        '\u{85}' => 'N',
+        '\u{a0}' => '_',
+        '\u{2028}' => 'L',
+        '\u{2029}' => 'P',
+        other => {
+            let code = other as u32;
+            let _ = if code <= 0xFF {
+                write!(out, "x{code:02X}")
+            } else if code <= 0xFFFF {
+                write!(out, "u{code:04X}")
+            } else {
+                write!(out, "U{code:08X}")
+            };
+            return if code <= 0xFF {
+                4
+            } else if code <= 0xFFFF {
+                6
+            } else {
+                10
+            };
+        }
+    };
+    out.push(short);
+    2
+}
+
+/// The quoting of a scalar written by [`write_folded`].
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Quoting {
+    Plain,
+    Single,
+    Double,
+}
+
+/// Lines longer than this are folded at a space in [`Style::Helm`], as go-yaml does.
+const BEST_WIDTH: usize = 80;
+
+/// A scalar written as go-yaml writes it with its default width (libyaml's `write_plain`,
+/// `write_single_quoted` and `write_double_quoted` with breaks allowed): at a single space once
+/// the line is longer than 80 characters, the line breaks and goes on at `indent` (readers fold
+/// the break back into the space). `column` is the line's length in characters so far.
+fn write_folded(out: &mut String, text: &str, quoting: Quoting, indent: usize, mut column: usize) {
+    let quote = match quoting {
+        Quoting::Plain => None,
+        Quoting::Single => Some('\''),
+        Quoting::Double => Some('"'),
+    };
+    if let Some(quote) = quote {
+        out.push(quote);
+        column += 1;
+    }
+    let mut spaces = false;
+    let mut chars = text.char_indices().peekable();
+    while let Some((index, ch)) = chars.next() {
+        let next_is_space = chars.peek().is_some_and(|&(_, next)| next == ' ');
+        if quoting == Quoting::Double && escaped(ch) {
+            column += push_escape(out, ch);
+            spaces = false;
+        } else if ch == ' ' {
+            let inside = quoting == Quoting::Plain || (index > 0 && index + 1 < text.len());
+            let allowed = quoting == Quoting::Double || !next_is_space;
+            if !spaces && column > BEST_WIDTH && inside && allowed {
+                out.push('\n');
+                super::push_spaces(out, indent);
+                column = indent;
+                if next_is_space {
+                    // A double-quoted line's leading spaces are not content: escape the first.
+                    out.push('\\');
+                    column += 1;
+                }
+            } else {
+                out.push(' ');
+                column += 1;
+            }
+            spaces = true;
+        } else {
+            if quoting == Quoting::Single && ch == '\'' {
+                out.push('\'');
+                column += 1;
+            }
+            out.push(ch);
+            column += 1;
+            spaces = false;
+        }
+    }
+    if let Some(quote) = quote {
+        out.push(quote);
+    }
 }
 
 /// `|` with libyaml's hints: `2` when the text starts with a space or a line break, `-` without

@@ -396,3 +396,48 @@ fn writer_gives_tera_values_the_same_text() {
         }
     }
 }
+
+#[test]
+fn helm_style_folds_long_lines_and_reads_back() {
+    const WORDS: &[&str] = &[
+        "word",
+        "a",
+        "longer-word",
+        " ",
+        "  ",
+        "'",
+        "\"",
+        "\t",
+        "é",
+        "日本",
+        ":",
+        "#",
+        "\\",
+        "yes",
+        "-",
+        "@",
+        "\u{1}",
+    ];
+    let mut random = Random(0xf01d_ab1e_0000_0003);
+    let mut folded = 0;
+    for _ in 0..2000 {
+        let count = 20 + (random.next() % 40) as usize;
+        let text: String = (0..count)
+            .map(|_| WORDS[(random.next() % WORDS.len() as u64) as usize])
+            .collect();
+        let value = json!({"k": text, "list": [text, {"deeper": [text]}], "e": {"f": text}});
+        let written = emit::to_string(&value, Style::Helm).unwrap();
+        if written
+            .lines()
+            .any(|line| line.starts_with("  ") && !line.contains(':'))
+        {
+            folded += 1;
+        }
+        check_emit(&value);
+    }
+    assert!(folded > 500, "folded {folded} of 2000");
+    // Document style (objects, serde_yaml's unlimited width) never folds.
+    let long = "word ".repeat(40);
+    let text = emit::to_string(&json!({ "k": long.trim_end() }), Style::Document).unwrap();
+    assert_eq!(text.lines().count(), 1);
+}
