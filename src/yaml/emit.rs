@@ -306,7 +306,7 @@ impl Writer<'_> {
     /// `indent`, in the style go-yaml picks: double quotes for what would read as something
     /// else, else plain, single-quoted or double-quoted as the characters allow.
     fn write_string(&mut self, text: &str, indent: usize, simple_key: bool) {
-        let analysis = Analysis::of(text);
+        let analysis = Analysis::of(text, self.style);
         if text.contains('\n') && !simple_key && analysis.block_allowed {
             write_literal(self.out, text, indent);
             return;
@@ -329,7 +329,7 @@ impl Writer<'_> {
         match quoting {
             Quoting::Plain => self.out.push_str(text),
             Quoting::Single => write_single_quoted(self.out, text),
-            Quoting::Double => write_double_quoted(self.out, text),
+            Quoting::Double => write_double_quoted(self.out, text, self.style),
         }
     }
 
@@ -449,7 +449,7 @@ struct Analysis {
 impl Analysis {
     /// `\r`, NEL, LS and PS count as characters only double quotes can hold (escaped): libyaml
     /// takes them for line breaks, which other readers fold differently.
-    fn of(text: &str) -> Analysis {
+    fn of(text: &str, style: Style) -> Analysis {
         if text.is_empty() {
             return Analysis {
                 plain_allowed: true,
@@ -480,7 +480,8 @@ impl Analysis {
             let byte = bytes[index];
             if byte >= 0x80 {
                 let ch = text[index..].chars().next().unwrap_or_default();
-                special |= !is_printable(ch) || matches!(ch, '\u{85}' | '\u{2028}' | '\u{2029}');
+                special |=
+                    !is_printable(ch, style) || matches!(ch, '\u{85}' | '\u{2028}' | '\u{2029}');
                 previous = 0x80;
                 index += ch.len_utf8();
                 continue;
@@ -540,10 +541,15 @@ impl Analysis {
     }
 }
 
-/// libyaml's `IS_PRINTABLE` (note: tab is not).
-fn is_printable(ch: char) -> bool {
-    matches!(ch as u32, 0x0A | 0x20..=0x7E | 0xA0..=0xD7FF | 0xE000..=0xFFFD | 0x10000..)
-        && ch != '\u{FEFF}'
+/// libyaml's `IS_PRINTABLE` (note: tab is not). Characters past U+FFFF are printable to
+/// `serde_yaml`'s libyaml, not to go-yaml's, which escapes them (`"\U0001F389"`).
+fn is_printable(ch: char, style: Style) -> bool {
+    match ch as u32 {
+        0x0A | 0x20..=0x7E | 0xA0..=0xD7FF => true,
+        0xE000..=0xFFFD => ch != '\u{FEFF}',
+        0x10000.. => style == Style::Document,
+        _ => false,
+    }
 }
 
 fn write_single_quoted(out: &mut String, text: &str) {
@@ -557,10 +563,10 @@ fn write_single_quoted(out: &mut String, text: &str) {
     out.push('\'');
 }
 
-fn write_double_quoted(out: &mut String, text: &str) {
+fn write_double_quoted(out: &mut String, text: &str, style: Style) {
     out.push('"');
     for ch in text.chars() {
-        if escaped(ch) {
+        if escaped(ch, style) {
             push_escape(out, ch);
         } else {
             out.push(ch);
@@ -570,8 +576,8 @@ fn write_double_quoted(out: &mut String, text: &str) {
 }
 
 /// Whether a double-quoted scalar writes `ch` as an escape.
-fn escaped(ch: char) -> bool {
-    !is_printable(ch) || matches!(ch, '\n' | '"' | '\\' | '\u{2028}' | '\u{2029}')
+fn escaped(ch: char, style: Style) -> bool {
+    !is_printable(ch, style) || matches!(ch, '\n' | '"' | '\\' | '\u{2028}' | '\u{2029}')
 }
 
 /// `ch`'s escape in a double-quoted scalar; returns how many characters it took.
@@ -644,7 +650,7 @@ fn write_folded(out: &mut String, text: &str, quoting: Quoting, indent: usize, m
     let mut chars = text.char_indices().peekable();
     while let Some((index, ch)) = chars.next() {
         let next_is_space = chars.peek().is_some_and(|&(_, next)| next == ' ');
-        if quoting == Quoting::Double && escaped(ch) {
+        if quoting == Quoting::Double && escaped(ch, Style::Helm) {
             column += push_escape(out, ch);
             spaces = false;
         } else if ch == ' ' {
