@@ -211,9 +211,10 @@ impl Writer<'_> {
                 self.indent_to(indent);
             }
             let key = key?;
-            // libyaml writes longer or multi-line keys as complex keys: `? key`, then `: value`
-            // on the next line, each written like a sequence item.
-            if key.len() > 128 || key.contains('\n') {
+            // libyaml writes longer or multi-line keys (any line break: LF, CR, NEL, LS, PS) as
+            // complex keys: `? key`, then `: value` on the next line, each written like a
+            // sequence item.
+            if key.len() > 128 || key.contains(['\n', '\r', '\u{85}', '\u{2028}', '\u{2029}']) {
                 self.out.push('?');
                 self.out.push(' ');
                 self.write_string(key, indent + 2, false);

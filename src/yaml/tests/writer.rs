@@ -256,6 +256,8 @@ fn writer_quotes_as_go_yaml() {
         ("cr\r\nx", r#""cr\r\nx""#),
         ("ctrl\u{1}", r#""ctrl\x01""#),
         ("ls\u{2028}", r#""ls\L""#),
+        ("cr\r", r#""cr\r""#),
+        ("nel\u{85}", r#""nel\N""#),
         ("- a", "'- a'"),
         ("@k", "'@k'"),
         (" lead", "' lead'"),
@@ -278,8 +280,8 @@ fn writer_quotes_as_go_yaml() {
         }
         let mut keyed = Map::new();
         keyed.insert(text.to_string(), json!(1));
-        // libyaml writes a key with a line break as a complex key.
-        let key = if text.contains('\n') {
+        // libyaml writes a key with a line break (any of five) as a complex key.
+        let key = if text.contains(['\n', '\r', '\u{85}', '\u{2028}', '\u{2029}']) {
             format!("? {written}\n: 1\n")
         } else {
             format!("{written}: 1\n")
