@@ -156,7 +156,7 @@ fn key_to_string(key: serde_yaml::Value, origin: &str, path: &[String]) -> Resul
         serde_yaml::Value::String(string) => string,
         serde_yaml::Value::Bool(boolean) => boolean.to_string(),
         serde_yaml::Value::Null => "null".to_owned(),
-        serde_yaml::Value::Number(number) => number.to_string(),
+        serde_yaml::Value::Number(number) => crate::yaml::number_key(&number),
         serde_yaml::Value::Tagged(tagged) => key_to_string(tagged.value, origin, path)?,
         other @ (serde_yaml::Value::Sequence(_) | serde_yaml::Value::Mapping(_)) => {
             return Err(Error::InvalidValues {
@@ -251,10 +251,14 @@ mod tests {
 
     #[test]
     fn non_string_keys_become_strings() {
-        let value = parse_yaml("1: a\ntrue: x\n2.5: \"y\"\n~: z\nOff: w\n", "v").unwrap();
+        let value = parse_yaml(
+            "1: a\ntrue: x\n2.5: \"y\"\n~: z\nOff: w\n1e3: u\n08: t\n",
+            "v",
+        )
+        .unwrap();
         assert_eq!(
             value,
-            json!({"1": "a", "true": "x", "2.5": "y", "null": "z", "false": "w"})
+            json!({"1": "a", "true": "x", "2.5": "y", "null": "z", "false": "w", "1000": "u", "8": "t"})
         );
     }
 

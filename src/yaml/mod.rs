@@ -95,10 +95,20 @@ fn key_to_string(key: serde_yaml::Value) -> String {
         serde_yaml::Value::String(s) => s,
         serde_yaml::Value::Null => "null".to_string(),
         serde_yaml::Value::Bool(b) => b.to_string(),
-        serde_yaml::Value::Number(n) => n.to_string(),
+        serde_yaml::Value::Number(n) => number_key(&n),
         other => serde_yaml::to_string(&other)
             .map(|s| s.trim_end().to_string())
             .unwrap_or_default(),
+    }
+}
+
+/// A number map key as `sigs.k8s.io/yaml` makes it a JSON key: integers in decimal, floats as
+/// Go's `%g` at `float32` precision (`1e3:` is `"1000"`).
+pub fn number_key(number: &serde_yaml::Number) -> String {
+    if number.is_f64() {
+        number::go_float_key(number.as_f64().unwrap_or(f64::NAN))
+    } else {
+        number.to_string()
     }
 }
 

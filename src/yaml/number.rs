@@ -17,7 +17,17 @@ impl Shortest {
         // Rust's `{:e}` is the shortest round-trip form, `d.ddde±x`.
         let mut text = StackText::default();
         let _ = write!(text, "{:e}", float.abs());
-        let text = text.as_str();
+        Shortest::parse(text.as_str(), float.is_sign_negative())
+    }
+
+    /// The shortest digits that read back as the same `f32`.
+    fn of_f32(float: f32) -> Shortest {
+        let mut text = StackText::default();
+        let _ = write!(text, "{:e}", float.abs());
+        Shortest::parse(text.as_str(), float.is_sign_negative())
+    }
+
+    fn parse(text: &str, negative: bool) -> Shortest {
         let (mantissa, exponent) = text.split_once('e').unwrap_or((text, "0"));
         let mut digits = [0u8; 24];
         let mut length = 0;
@@ -28,7 +38,7 @@ impl Shortest {
             }
         }
         Shortest {
-            negative: float.is_sign_negative(),
+            negative,
             digits,
             length,
             exponent: exponent.parse().unwrap_or(0),
@@ -111,6 +121,27 @@ pub fn push_helm_yaml(out: &mut String, float: f64) {
     }
 }
 
+/// A float map key as `sigs.k8s.io/yaml` turns it into a JSON key: Go's shortest `%g` at
+/// `float32` precision (`1e3:` is the key `1000`, `2.5:` `2.5`, `123456789.5:` `1.2345679e+08`).
+pub fn go_float_key(float: f64) -> String {
+    if !float.is_finite() {
+        return match float {
+            f if f.is_nan() => ".nan",
+            f if f > 0.0 => ".inf",
+            _ => "-.inf",
+        }
+        .to_string();
+    }
+    let mut out = String::new();
+    let shortest = Shortest::of_f32(float as f32);
+    if shortest.exponent < -4 || shortest.exponent >= 6 {
+        shortest.push_exponent(&mut out, true);
+    } else {
+        shortest.push_fixed(&mut out);
+    }
+    out
+}
+
 /// A float as Go's `encoding/json` writes it (Helm's `toJson`): fixed notation from 1e-6 up to
 /// 1e21 (`1` for `1.0`), else `1e-7`, `1.5e+21`.
 pub fn push_json(out: &mut String, float: f64) {
@@ -187,6 +218,21 @@ mod tests {
             (-9.3e18, "-9.3e+18"),
         ] {
             assert_eq!(yaml(float), text, "{float}");
+        }
+    }
+
+    #[test]
+    fn float_keys_as_sigs_k8s_io_yaml() {
+        for (float, text) in [
+            (1000.0, "1000"),
+            (8.0, "8"),
+            (2.5, "2.5"),
+            (0.1, "0.1"),
+            (1e20, "1e+20"),
+            (123456789.5, "1.2345679e+08"),
+            (f64::INFINITY, ".inf"),
+        ] {
+            assert_eq!(go_float_key(float), text, "{float}");
         }
     }
 
