@@ -124,7 +124,11 @@ pub fn to_string<N: Node>(value: &N, style: Style) -> Option<String> {
 /// the document and the caller truncates.
 pub fn write_document<N: Node>(out: &mut String, value: &N, style: Style) -> Option<()> {
     let start = out.len();
-    let mut writer = Writer { out, style, start };
+    let mut writer = Writer {
+        out,
+        style,
+        line_start: start,
+    };
     match value.shape() {
         Shape::Map(entries, len) if len > 0 => writer.write_map::<N>(entries, len, 0, false)?,
         Shape::Sequence(items) if !items.is_empty() => writer.write_sequence(items, 0, false)?,
@@ -144,8 +148,9 @@ pub fn write_document<N: Node>(out: &mut String, value: &N, style: Style) -> Opt
 struct Writer<'o> {
     out: &'o mut String,
     style: Style,
-    /// Where the document starts in `out`: its lines are counted from there.
-    start: usize,
+    /// At or before the start of the current line (where the last [`Writer::end_line`] left
+    /// it), and never before the document: its lines are counted from there.
+    line_start: usize,
 }
 
 /// A map entry as the writer sees it.
@@ -159,6 +164,7 @@ impl Writer<'_> {
         if !self.out.is_empty() && !self.out.ends_with('\n') {
             self.out.push('\n');
         }
+        self.line_start = self.out.len();
     }
 
     fn indent_to(&mut self, indent: usize) {
@@ -214,7 +220,7 @@ impl Writer<'_> {
             // libyaml writes longer or multi-line keys (any line break: LF, CR, NEL, LS, PS) as
             // complex keys: `? key`, then `: value` on the next line, each written like a
             // sequence item.
-            if key.len() > 128 || key.contains(['\n', '\r', '\u{85}', '\u{2028}', '\u{2029}']) {
+            if key.len() > 128 || has_line_break(key) {
                 self.out.push('?');
                 self.out.push(' ');
                 self.write_string(key, indent + 2, false);
@@ -308,11 +314,12 @@ impl Writer<'_> {
     /// else, else plain, single-quoted or double-quoted as the characters allow.
     fn write_string(&mut self, text: &str, indent: usize, simple_key: bool) {
         let analysis = Analysis::of(text, self.style);
-        if text.contains('\n') && !simple_key && analysis.block_allowed {
+        let lines = analysis.line_feed;
+        if lines && !simple_key && analysis.block_allowed {
             write_literal(self.out, text, indent);
             return;
         }
-        let quoting = if text.contains('\n') || scalar::needs_quotes(text) {
+        let quoting = if lines || scalar::needs_quotes(text) {
             Quoting::Double
         } else if analysis.plain_allowed {
             Quoting::Plain
@@ -337,17 +344,25 @@ impl Writer<'_> {
     /// When `text` written on the current line could pass [`BEST_WIDTH`] at a space, the
     /// line's length so far in characters.
     fn long_line(&self, text: &str, quoting: Quoting) -> Option<usize> {
-        let document = &self.out.as_bytes()[self.start..];
-        let line_start = self.start + memchr::memrchr(b'\n', document).map_or(0, |at| at + 1);
-        let line = &self.out[line_start..];
-        // A plain scalar takes at most a column per byte: most end well before the width.
-        // Quotes and escapes take more; those scalars are few.
-        let short = quoting == Quoting::Plain && line.len() + text.len() <= BEST_WIDTH;
-        if short || !text.contains(' ') {
+        // A plain scalar takes at most a column per byte, and the current line is at most what
+        // follows `line_start`: most scalars end well before the width. Quotes and escapes take
+        // more columns; those scalars are few.
+        let at_most = self.out.len() - self.line_start;
+        if quoting == Quoting::Plain && at_most + text.len() <= BEST_WIDTH || !text.contains(' ') {
             return None;
         }
-        Some(line.chars().count())
+        let after = &self.out.as_bytes()[self.line_start..];
+        let line_start = self.line_start + memchr::memrchr(b'\n', after).map_or(0, |at| at + 1);
+        Some(self.out[line_start..].chars().count())
     }
+}
+
+/// Whether `text` has a line break as libyaml counts them: LF, CR, NEL, LS or PS.
+fn has_line_break(text: &str) -> bool {
+    if text.is_ascii() {
+        return memchr::memchr2(b'\n', b'\r', text.as_bytes()).is_some();
+    }
+    text.contains(['\n', '\r', '\u{85}', '\u{2028}', '\u{2029}'])
 }
 
 /// go-yaml v2's key order (`sorter.go`, `keyList.Less`) for string keys: character by
@@ -445,6 +460,8 @@ struct Analysis {
     plain_allowed: bool,
     single_quoted_allowed: bool,
     block_allowed: bool,
+    /// Whether the text has a `\n`.
+    line_feed: bool,
 }
 
 impl Analysis {
@@ -456,6 +473,7 @@ impl Analysis {
                 plain_allowed: true,
                 single_quoted_allowed: true,
                 block_allowed: false,
+                line_feed: false,
             };
         }
         let bytes = text.as_bytes();
@@ -466,6 +484,7 @@ impl Analysis {
                 plain_allowed: true,
                 single_quoted_allowed: true,
                 block_allowed: true,
+                line_feed: false,
             };
         }
         let mut indicators = text.starts_with("---") || text.starts_with("...");
@@ -522,6 +541,7 @@ impl Analysis {
             plain_allowed: true,
             single_quoted_allowed: true,
             block_allowed: true,
+            line_feed: line_breaks,
         };
         if leading_space || trailing_space || trailing_break || line_breaks || indicators {
             analysis.plain_allowed = false;
