@@ -186,7 +186,7 @@ fn add(settings: &Settings, args: AddArgs) -> Result<()> {
         }
     }
     // Fetch the index first: a repository that cannot be read is not added.
-    repo::block_on(repo::resolve::update_index(
+    crate::support::block_on(repo::resolve::update_index(
         settings,
         &entry.name,
         &entry.url,
@@ -252,7 +252,7 @@ fn update(settings: &Settings, args: UpdateArgs) -> Result<()> {
         if !args.names.is_empty() && !args.names.contains(&entry.name) {
             continue;
         }
-        let result = repo::block_on(repo::resolve::update_index(
+        let result = crate::support::block_on(repo::resolve::update_index(
             settings,
             &entry.name,
             &entry.url,
@@ -269,7 +269,7 @@ fn update(settings: &Settings, args: UpdateArgs) -> Result<()> {
                     "...Unable to get an update from the \"{}\" chart repository ({}):\n\t{}",
                     entry.name,
                     entry.url,
-                    error.render().trim_start_matches("error: ")
+                    Error::from(error).render().trim_start_matches("error: ")
                 ));
                 failed.push(entry.name.clone());
             }
@@ -327,5 +327,6 @@ fn index(args: IndexArgs) -> Result<()> {
         index.merge(IndexFile::parse(&bytes, &merge.display().to_string())?);
     }
     let path = args.dir.join("index.yaml");
-    repo::write_atomic(&path, index.to_yaml()?.as_bytes(), None)
+    crate::support::fs::write_atomic(&path, index.to_yaml()?.as_bytes(), None)
+        .map_err(|e| repo::Error::write(&path, e).into())
 }

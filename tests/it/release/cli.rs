@@ -37,7 +37,7 @@ fn seeded(extra: &[Release]) -> Seeded {
         old,
     ];
     records.extend_from_slice(extra);
-    charts::repo::block_on(async {
+    charts::support::block_on(async {
         let cluster = cluster(&sandbox);
         create_namespaces(&cluster, &["dev", "prod"]).await;
         let store = SecretStore::new(cluster);

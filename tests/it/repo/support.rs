@@ -35,6 +35,8 @@ impl Env {
             .env("CHARTS_CONFIG_HOME", self.path("config"))
             .env("CHARTS_CACHE_HOME", self.path("cache"))
             .env("SOURCE_DATE_EPOCH", "1700000000")
+            // Index and lock times come from the clock, not `SOURCE_DATE_EPOCH` (as in Helm).
+            .env("CHARTS_TEST_NOW", "2023-11-14T22:13:20Z")
             .env("NO_COLOR", "1");
         command
     }
