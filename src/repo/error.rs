@@ -265,9 +265,7 @@ impl Error {
                     "run `charts registry login {registry} --username USER --password-stdin`"
                 ));
             }
-            Error::NotInRegistry { .. } => {
-                "check the version (tags use `_` for `+`) or the digest"
-            }
+            Error::NotInRegistry { .. } => "check the version (tags use `_` for `+`) or the digest",
             Error::NoLock { chart_dir } => {
                 return Some(format!(
                     "run `charts dependency update {}` to resolve and lock the dependencies",

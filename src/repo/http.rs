@@ -91,14 +91,10 @@ pub async fn read_body(mut response: reqwest::Response, url: &str) -> Result<Vec
         return Err(too_large());
     }
     let mut body = Vec::new();
-    while let Some(chunk) = response
-        .chunk()
-        .await
-        .map_err(|e| Error::Download {
-            url: url.to_string(),
-            message: chain(&e),
-        })?
-    {
+    while let Some(chunk) = response.chunk().await.map_err(|e| Error::Download {
+        url: url.to_string(),
+        message: chain(&e),
+    })? {
         if body.len() + chunk.len() > MAX_DOWNLOAD_BYTES {
             return Err(too_large());
         }

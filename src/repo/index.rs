@@ -6,9 +6,9 @@ use std::path::Path;
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
+use super::{Error, Result};
 use crate::chart::ChartMetadata;
 use crate::chart::constraint;
-use super::{Error, Result};
 use crate::support::{clock, sha256_hex};
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -41,11 +41,10 @@ pub struct ChartVersion {
 impl IndexFile {
     /// Parses an index (YAML or JSON, as Helm accepts both).
     pub fn parse(bytes: &[u8], source: &str) -> Result<IndexFile> {
-        let index: IndexFile =
-            serde_yaml::from_slice(bytes).map_err(|e| Error::InvalidIndex {
-                source_name: source.to_string(),
-                message: e.to_string(),
-            })?;
+        let index: IndexFile = serde_yaml::from_slice(bytes).map_err(|e| Error::InvalidIndex {
+            source_name: source.to_string(),
+            message: e.to_string(),
+        })?;
         if index.api_version.is_empty() {
             return Err(Error::NotAnIndex {
                 source_name: source.to_string(),
@@ -156,12 +155,10 @@ where
     T: 'a,
 {
     let parsed = match constraint.map(str::trim).filter(|c| !c.is_empty()) {
-        Some(text) => Some(
-            constraint::parse(text).map_err(|e| Error::BadConstraint {
-                text: text.to_string(),
-                message: e.to_string(),
-            })?,
-        ),
+        Some(text) => Some(constraint::parse(text).map_err(|e| Error::BadConstraint {
+            text: text.to_string(),
+            message: e.to_string(),
+        })?),
         None => None,
     };
     let mut best: Option<(semver::Version, &T)> = None;

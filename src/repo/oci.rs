@@ -8,9 +8,9 @@ use base64::Engine as _;
 use reqwest::{Method, StatusCode, header};
 use serde::{Deserialize, Serialize};
 
-use super::{Error, Result, Settings};
 use super::credentials::RegistryConfig;
 use super::http::{Credentials, read_body, unreachable_error};
+use super::{Error, Result, Settings};
 use crate::chart::ChartMetadata;
 use crate::support::sha256_hex;
 
@@ -310,11 +310,10 @@ impl Client {
         package: &[u8],
         metadata: &ChartMetadata,
     ) -> Result<(String, String)> {
-        let config = serde_json::to_vec(metadata)
-            .map_err(|e| Error::Serialize {
-                what: "the chart config",
-                message: e.to_string(),
-            })?;
+        let config = serde_json::to_vec(metadata).map_err(|e| Error::Serialize {
+            what: "the chart config",
+            message: e.to_string(),
+        })?;
         let config_digest = format!("sha256:{}", sha256_hex(&config));
         let layer_digest = format!("sha256:{}", sha256_hex(package));
         self.push_blob(repository, &config, &config_digest).await?;
@@ -365,11 +364,10 @@ impl Client {
             }],
             annotations,
         };
-        let manifest_bytes = serde_json::to_vec(&manifest)
-            .map_err(|e| Error::Serialize {
-                what: "the manifest",
-                message: e.to_string(),
-            })?;
+        let manifest_bytes = serde_json::to_vec(&manifest).map_err(|e| Error::Serialize {
+            what: "the manifest",
+            message: e.to_string(),
+        })?;
         let tag = version_to_tag(&metadata.version);
         let url = format!("{}/v2/{repository}/manifests/{tag}", self.base);
         let response = self
@@ -382,10 +380,7 @@ impl Client {
             .await?;
         self.expect_success(response, "upload the manifest to", &url)
             .await?;
-        Ok((
-            tag,
-            format!("sha256:{}", sha256_hex(&manifest_bytes)),
-        ))
+        Ok((tag, format!("sha256:{}", sha256_hex(&manifest_bytes))))
     }
 
     async fn push_blob(&self, repository: &str, bytes: &[u8], digest: &str) -> Result<()> {
@@ -512,7 +507,9 @@ impl Client {
             .find(|l| {
                 l.media_type == CHART_LAYER_MEDIA_TYPE || l.media_type == LEGACY_LAYER_MEDIA_TYPE
             })
-            .ok_or_else(|| Error::Protocol(format!("`{display}:{reference}` has no chart layer")))?;
+            .ok_or_else(|| {
+                Error::Protocol(format!("`{display}:{reference}` has no chart layer"))
+            })?;
         let blob_url = format!("{}/v2/{repository}/blobs/{}", self.base, layer.digest);
         let response = self.send(Method::GET, &blob_url, &[], None).await?;
         let response = self

@@ -44,7 +44,10 @@ fn updated(env: &TestEnv, release: &str) -> Vec<String> {
 fn chart(env: &TestEnv) -> TestChart {
     TestChart::new(env, "web").template(
         "configmap.yaml",
-        &configmap("{{ Release.Name }}-config", &[("greeting", "Values.greeting")]),
+        &configmap(
+            "{{ Release.Name }}-config",
+            &[("greeting", "Values.greeting")],
+        ),
     )
 }
 
@@ -57,8 +60,16 @@ fn source_date_epoch_does_not_freeze_release_times() {
     let epoch = [("SOURCE_DATE_EPOCH", "0")];
     // RFC 3339 in UTC to the second compares as text.
     let before = clock::rfc3339(clock::system_now());
-    ok(&env, &epoch, &["install", "web", &chart, "--set", "greeting=a"]);
-    ok(&env, &epoch, &["upgrade", "web", &chart, "--set", "greeting=b"]);
+    ok(
+        &env,
+        &epoch,
+        &["install", "web", &chart, "--set", "greeting=a"],
+    );
+    ok(
+        &env,
+        &epoch,
+        &["upgrade", "web", &chart, "--set", "greeting=b"],
+    );
     let after = clock::rfc3339(clock::system_now());
     let times = updated(&env, "web");
     assert_eq!(times.len(), 2, "{times:?}");
