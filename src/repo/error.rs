@@ -295,3 +295,77 @@ impl Error {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shown(error: Error) -> (String, u8) {
+        let error = crate::error::Error::from(error);
+        (error.render(), error.exit_code())
+    }
+
+    #[test]
+    fn messages_name_what_failed_and_hints_say_what_to_do() {
+        let (text, code) = shown(Error::NoMatchingVersion {
+            chart: "web".to_string(),
+            constraint: None,
+            source_name: "repository `stable`".to_string(),
+            available: vec!["2.0.0-rc.1".to_string(), "1.0.0-beta".to_string()],
+        });
+        assert_eq!(
+            text,
+            "error: chart `web` has no version matching `latest stable` in repository `stable` (available: 2.0.0-rc.1, 1.0.0-beta)\nhint: run `charts repo update` to refresh the index"
+        );
+        assert_eq!(code, 1);
+
+        let (text, _) = shown(Error::Status {
+            url: "http://127.0.0.1:1/index.yaml".to_string(),
+            status: reqwest::StatusCode::UNAUTHORIZED,
+        });
+        assert_eq!(
+            text,
+            "error: cannot download `http://127.0.0.1:1/index.yaml`: the server answered 401 Unauthorized\nhint: check the repository's `--username` and password"
+        );
+        let (text, _) = shown(Error::Status {
+            url: "http://h/x".to_string(),
+            status: reqwest::StatusCode::BAD_GATEWAY,
+        });
+        assert!(!text.contains("hint:"), "{text}");
+
+        let (text, _) = shown(Error::Write {
+            path: PathBuf::from("/nowhere/index.yaml"),
+            source: io::Error::new(io::ErrorKind::PermissionDenied, "permission denied"),
+        });
+        assert_eq!(
+            text,
+            "error: cannot write `/nowhere/index.yaml`\nCaused by: permission denied"
+        );
+    }
+
+    #[test]
+    fn mistakes_in_the_command_exit_2() {
+        let (text, code) = shown(Error::BadReference {
+            text: "oci://host".to_string(),
+            reason: "no repository path",
+        });
+        assert_eq!(code, 2, "{text}");
+        let (_, code) = shown(Error::BadConstraint {
+            text: ">>1".to_string(),
+            message: "bad".to_string(),
+        });
+        assert_eq!(code, 2);
+        let (_, code) = shown(Error::NoUrl {
+            label: "chart `web`".to_string(),
+        });
+        assert_eq!(code, 1);
+    }
+
+    #[test]
+    fn a_chart_error_inside_keeps_its_hint() {
+        let dir = tempfile::tempdir().unwrap();
+        let chart = crate::chart::load(dir.path()).unwrap_err();
+        let (text, _) = shown(Error::Chart(chart));
+        assert!(text.contains("hint: a chart is a directory"), "{text}");
+    }
+}
