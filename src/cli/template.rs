@@ -55,7 +55,7 @@ pub fn template(global: &GlobalArgs, args: TemplateArgs) -> Result<()> {
         _ => return Err(Error::Usage("expected `[NAME] CHART`".to_string())),
     };
     let settings = RenderSettings {
-        chart: crate::repo::block_on(crate::repo::resolve_chart(
+        chart: crate::support::block_on(crate::repo::resolve_chart(
             &chart,
             args.version.as_deref(),
             &args.remote.settings(),

@@ -710,9 +710,13 @@ fn a_live_lock_refuses_and_an_interrupted_operation_is_recovered() {
         )
     };
     // A pipeline job is upgrading the release right now.
-    let live = lab
-        .env
-        .write("live.yaml", lease(&charts::repo::now_rfc3339(), 600));
+    let live = lab.env.write(
+        "live.yaml",
+        lease(
+            &charts::support::clock::rfc3339(charts::support::clock::system_now()),
+            600,
+        ),
+    );
     assert!(
         lab.kubectl(&["apply", "-f", live.to_str().unwrap()])
             .status

@@ -7,6 +7,7 @@ mod common;
 mod lifecycle;
 mod lint;
 mod release;
+mod release_times;
 mod render;
 mod repo;
 mod sandbox;
