@@ -6,7 +6,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-use charts_sandbox::Sandbox;
+use charts_sandbox::{DiscoveryMode, Options, Sandbox};
 use serde_json::Value;
 
 fn kubectl_binary() -> PathBuf {
@@ -152,9 +152,23 @@ fn words(line: &str) -> Vec<&str> {
     line.split_whitespace().collect()
 }
 
+/// A sandbox with or without aggregated discovery.
+fn sandbox_in(mode: DiscoveryMode) -> Sandbox {
+    Sandbox::start_blocking_with(Options::default().discovery(mode)).unwrap()
+}
+
 #[test]
 fn kubectl_api_resources_shows_kinds_short_names_and_scopes() {
-    let sandbox = Sandbox::start_blocking().unwrap();
+    api_resources_show_kinds_short_names_and_scopes(DiscoveryMode::Aggregated);
+}
+
+#[test]
+fn kubectl_api_resources_works_without_aggregated_discovery() {
+    api_resources_show_kinds_short_names_and_scopes(DiscoveryMode::Legacy);
+}
+
+fn api_resources_show_kinds_short_names_and_scopes(mode: DiscoveryMode) {
+    let sandbox = sandbox_in(mode);
     let kubectl = Kubectl::new(&sandbox);
     let output = kubectl.ok(&["api-resources"]);
     let rows: Vec<Vec<&str>> = output.lines().map(words).collect();
@@ -186,7 +200,16 @@ fn kubectl_api_resources_shows_kinds_short_names_and_scopes() {
 
 #[test]
 fn kubectl_applies_gets_patches_and_deletes() {
-    let sandbox = Sandbox::start_blocking().unwrap();
+    applies_gets_patches_and_deletes(DiscoveryMode::Aggregated);
+}
+
+#[test]
+fn kubectl_applies_without_aggregated_discovery() {
+    applies_gets_patches_and_deletes(DiscoveryMode::Legacy);
+}
+
+fn applies_gets_patches_and_deletes(mode: DiscoveryMode) {
+    let sandbox = sandbox_in(mode);
     let kubectl = Kubectl::new(&sandbox);
     assert_eq!(
         kubectl.ok(&["create", "namespace", "shop"]).trim(),
