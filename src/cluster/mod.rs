@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 pub mod apply;
+pub mod discovery;
 pub mod namespace;
 pub mod ready;
 pub mod retry;
@@ -80,6 +81,8 @@ pub enum ErrorKind {
         namespace: String,
         message: String,
     },
+    #[error("the API discovery of the cluster at `{server}` is unusable: {problem}")]
+    Discovery { server: String, problem: String },
     #[error("{verb} {resource} in namespace `{namespace}` failed on `{server}`: {message}")]
     Api {
         server: String,
@@ -102,6 +105,7 @@ impl Error {
         match &*self.0 {
             ErrorKind::NoConfig => Some("pass `--kubeconfig PATH`, set `KUBECONFIG`, or create ~/.kube/config".into()),
             ErrorKind::Unreachable { .. } => Some("check that the cluster is up and that `--kube-context` points at it (`kubectl cluster-info`)".into()),
+            ErrorKind::Discovery { .. } => Some("compare with `kubectl get --raw /api`; a proxy in front of the API server may rewrite discovery".into()),
             ErrorKind::Unauthorized { code: 401, .. } => Some("your credentials were not accepted: log in again or refresh the token in your kubeconfig".into()),
             ErrorKind::Unauthorized { verb, resource, namespace, .. } => Some(format!(
                 "ask for RBAC permission to {verb} {resource} in `{namespace}` (`kubectl auth can-i {verb} {resource} -n {namespace}`)"
