@@ -7,6 +7,7 @@ mod common;
 mod discovery;
 mod lifecycle;
 mod lint;
+mod namespace;
 mod release;
 mod render;
 mod repo;
