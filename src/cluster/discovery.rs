@@ -13,6 +13,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::{APIGroup, APIResourceList};
 use kube::api::GroupVersionKind;
 use kube::core::discovery::v2::{
     ACCEPT_AGGREGATED_DISCOVERY_V2, APIGroupDiscovery, APIResourceDiscovery,
+    GroupVersionKind as V2Kind,
 };
 use kube::discovery::{ApiCapabilities, ApiResource, Scope};
 use serde::Deserialize;
@@ -294,43 +295,33 @@ fn aggregated_resource(
     version: &str,
     resource: APIResourceDiscovery,
 ) -> (ApiResource, ApiCapabilities) {
-    let kind_of = |kind: Option<kube::core::discovery::v2::GroupVersionKind>| {
-        kind.and_then(|k| k.kind).unwrap_or_default()
-    };
     let scope = match resource.scope.as_deref() {
         Some("Namespaced") => Scope::Namespaced,
         _ => Scope::Cluster,
+    };
+    let entry = |kind: Option<V2Kind>, plural: Option<String>, capabilities| {
+        let kind = kind.and_then(|k| k.kind).unwrap_or_default();
+        let api = api_resource(group, version, kind, plural.unwrap_or_default());
+        (api, capabilities)
     };
     let subresources = resource
         .subresources
         .into_iter()
         .map(|sub| {
-            let api = api_resource(
-                group,
-                version,
-                kind_of(sub.response_kind),
-                sub.subresource.unwrap_or_default(),
-            );
             let capabilities = ApiCapabilities {
                 scope: scope.clone(),
                 subresources: Vec::new(),
                 operations: sub.verbs,
             };
-            (api, capabilities)
+            entry(sub.response_kind, sub.subresource, capabilities)
         })
         .collect();
-    let api = api_resource(
-        group,
-        version,
-        kind_of(resource.response_kind),
-        resource.resource.unwrap_or_default(),
-    );
     let capabilities = ApiCapabilities {
         scope,
         subresources,
         operations: resource.verbs,
     };
-    (api, capabilities)
+    entry(resource.response_kind, resource.resource, capabilities)
 }
 
 /// One plain `APIResourceList`: resources, with `plural/sub` entries as their subresources.

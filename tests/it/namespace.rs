@@ -39,16 +39,22 @@ fn template_namespace(env: &TestEnv, extra: &[&str], variables: &[(&str, &str)])
     line.to_string()
 }
 
-// Bug: `template`, `lint` and `install --dry-run` used `default` when no `-n` was given, while a
-// real install used the kube context's namespace.
-#[test]
-fn template_uses_the_context_namespace_unless_told_otherwise() {
+/// An environment whose kubeconfig context names the namespace `team-a`, on a server that is
+/// never contacted (nothing listens on port 9 of loopback).
+fn in_team_a() -> TestEnv {
     let env = TestEnv::new();
-    // Never contacted: nothing listens on port 9 of loopback.
     env.write(
         "kubeconfig",
         charts_sandbox::kubeconfig("http://127.0.0.1:9", Some("team-a")),
     );
+    env
+}
+
+// Bug: `template`, `lint` and `install --dry-run` used `default` when no `-n` was given, while a
+// real install used the kube context's namespace.
+#[test]
+fn template_uses_the_context_namespace_unless_told_otherwise() {
+    let env = in_team_a();
     assert_eq!(template_namespace(&env, &[], &[]), "team-a");
     assert_eq!(template_namespace(&env, &["-n", "dev"], &[]), "dev");
     assert_eq!(
@@ -85,11 +91,7 @@ fn template_without_a_usable_kubeconfig_uses_default() {
 
 #[test]
 fn lint_renders_in_the_context_namespace() {
-    let env = TestEnv::new();
-    env.write(
-        "kubeconfig",
-        charts_sandbox::kubeconfig("http://127.0.0.1:9", Some("team-a")),
-    );
+    let env = in_team_a();
     // A template that fails unless it renders for `team-a`.
     let chart = TestChart::new(&env, "strict")
         .template(

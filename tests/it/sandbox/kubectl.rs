@@ -652,7 +652,14 @@ fn the_binary_serves_kubectl_until_sigterm() {
     let directory = tempfile::tempdir().unwrap();
     let kubeconfig = directory.path().join("kubeconfig");
     let mut server = Command::new(&binary)
-        .args(["serve", "--port", "0", "--kubeconfig"])
+        .args([
+            "serve",
+            "--port",
+            "0",
+            "--discovery",
+            "legacy",
+            "--kubeconfig",
+        ])
         .arg(&kubeconfig)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -685,6 +692,19 @@ fn the_binary_serves_kubectl_until_sigterm() {
             "namespace/kube-system"
         ]
     );
+    // `--discovery legacy`: the plain document, whatever the client asks for.
+    let mut stream =
+        std::net::TcpStream::connect(line.trim().trim_start_matches("http://")).unwrap();
+    write!(
+        stream,
+        "GET /api HTTP/1.1\r\nHost: sandbox\r\nAccept: {}\r\nConnection: close\r\n\r\n",
+        kube::core::discovery::v2::ACCEPT_AGGREGATED_DISCOVERY_V2
+    )
+    .unwrap();
+    let mut answer = String::new();
+    std::io::Read::read_to_string(&mut stream, &mut answer).unwrap();
+    assert!(answer.contains(r#""kind":"APIVersions""#), "{answer}");
+    kubectl.ok(&["api-resources"]);
     let stopped = Command::new("kill")
         .args(["-TERM", &server.id().to_string()])
         .status()
