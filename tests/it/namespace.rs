@@ -1,9 +1,6 @@
 //! One namespace resolution for every command: `-n` > `CHARTS_NAMESPACE` > the kube context's
 //! namespace > `default`, whether or not the command talks to the cluster.
 
-use charts_sandbox::Sandbox;
-use serde_json::Value;
-
 use crate::common::{TestChart, TestEnv, stderr, stdout};
 
 /// A chart whose one ConfigMap shows the namespace it renders for.
@@ -122,19 +119,10 @@ fn lint_renders_in_the_context_namespace() {
 
 #[test]
 fn install_dry_run_and_install_agree_on_the_context_namespace() {
-    let env = TestEnv::new();
-    let sandbox = Sandbox::start_blocking().unwrap();
-    sandbox
-        .write_kubeconfig(&env.path().join("kubeconfig"), Some("team-a"))
-        .unwrap();
+    let env = TestEnv::builder().context_namespace("team-a").build();
     let chart = chart(&env);
-    let run = |args: &[&str]| -> Value {
-        let output = env.command().args(args).output().unwrap();
-        assert!(output.status.success(), "{args:?}: {}", stderr(&output));
-        serde_json::from_slice(&output.stdout).unwrap()
-    };
-    let dry = run(&["install", "web", &chart, "--dry-run", "-o", "json"]);
-    let real = run(&["install", "web", &chart, "--create-namespace", "-o", "json"]);
+    let dry = env.json(&["install", "web", &chart, "--dry-run", "-o", "json"]);
+    let real = env.json(&["install", "web", &chart, "--create-namespace", "-o", "json"]);
     assert_eq!(dry["namespace"], "team-a");
     assert_eq!(real["namespace"], "team-a");
     assert_eq!(dry["manifest"], real["manifest"]);
