@@ -171,12 +171,16 @@ pub fn resolve_namespace(explicit: Option<&str>, from_context: Option<&str>) -> 
 impl ClusterSettings {
     /// The namespace of a command that does not talk to the cluster (`template`, `lint`,
     /// `install --dry-run`): resolved as `connect` does (`-n`/`CHARTS_NAMESPACE`, the context's,
-    /// `default`), except that a missing or unreadable kubeconfig counts as none.
+    /// in a pod without kubeconfig the service account's, `default`), except that a missing or
+    /// unreadable kubeconfig counts as none.
     pub fn offline_namespace(&self) -> String {
-        let from_context = read_kubeconfig(self)
-            .ok()
-            .flatten()
-            .and_then(|kubeconfig| context_namespace(&kubeconfig, self.context.as_deref()));
+        let from_context = match read_kubeconfig(self) {
+            Ok(Some(kubeconfig)) => context_namespace(&kubeconfig, self.context.as_deref()),
+            Ok(None) => kube::Config::incluster()
+                .ok()
+                .map(|config| config.default_namespace),
+            Err(_) => None,
+        };
         resolve_namespace(self.namespace.as_deref(), from_context.as_deref())
     }
 }
@@ -291,6 +295,19 @@ mod tests {
             (cluster.server.as_str(), cluster.namespace.as_str()),
             ("http://127.0.0.1:6443", "team-a")
         );
+        // Commands that do not connect resolve the same namespace.
+        assert_eq!(settings.offline_namespace(), "team-a");
+        let other = ClusterSettings {
+            context: Some("two".into()),
+            ..settings.clone()
+        };
+        assert_eq!(other.offline_namespace(), "default");
+        let unreadable = ClusterSettings {
+            kubeconfig: Some(dir.path().join("nope")),
+            namespace: None,
+            context: None,
+        };
+        assert_eq!(unreadable.offline_namespace(), "default");
         let cluster = connect(&ClusterSettings {
             context: Some("two".into()),
             namespace: Some("dev".into()),
