@@ -217,10 +217,14 @@ async fn request(cluster: &Cluster, path: &str, accept: &str) -> Result<String, 
 }
 
 fn unusable(cluster: &Cluster, path: &str, expected: &str, kind: &str) -> Error {
-    let kind = if kind.is_empty() { "no kind" } else { kind };
+    let what = if kind.is_empty() {
+        "a document without `kind`".to_string()
+    } else {
+        format!("`{kind}`")
+    };
     unusable_because(
         cluster,
-        format!("`{path}` answered `{kind}`, neither `{AGGREGATED_KIND}` nor `{expected}`"),
+        format!("`{path}` answered {what}, not `{AGGREGATED_KIND}` or `{expected}`"),
     )
 }
 
@@ -459,8 +463,13 @@ mod tests {
         .await;
         assert!(
             error.ends_with(
-                "`/api` answered `Status`, neither `APIGroupDiscoveryList` nor `APIVersions`"
+                "`/api` answered `Status`, not `APIGroupDiscoveryList` or `APIVersions`"
             ),
+            "{error}"
+        );
+        let error = problem(&[("/api", r#"{"versions":["v1"]}"#), ("/apis", GROUPS)]).await;
+        assert!(
+            error.ends_with("`/api` answered a document without `kind`, not `APIGroupDiscoveryList` or `APIVersions`"),
             "{error}"
         );
         let error = problem(&[("/api", "<html>proxy login</html>"), ("/apis", GROUPS)]).await;
