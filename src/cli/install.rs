@@ -220,10 +220,7 @@ pub fn run_deploy(
     let reader = crate::values::FsReader;
     // An install's client dry run needs no cluster; an upgrade's reads the history.
     let outcome = if settings.dry_run == DryRun::Client && !upgrade {
-        let namespace = global
-            .namespace
-            .clone()
-            .unwrap_or_else(|| "default".to_string());
+        let namespace = global.cluster_settings().offline_namespace();
         release::render_offline(settings, &namespace, &reader)?
     } else {
         let spinner = output::Spinner::start();

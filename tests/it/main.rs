@@ -4,8 +4,10 @@
 mod chart_files;
 mod cli;
 mod common;
+mod discovery;
 mod lifecycle;
 mod lint;
+mod namespace;
 mod release;
 mod release_times;
 mod render;
