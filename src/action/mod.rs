@@ -4,6 +4,8 @@
 pub mod lint;
 pub mod records;
 pub mod release;
+pub mod repo;
+pub mod search;
 
 use std::path::PathBuf;
 

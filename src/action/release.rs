@@ -84,7 +84,7 @@ pub struct DeployOutcome {
 }
 
 fn now() -> String {
-    crate::repo::now_rfc3339()
+    crate::support::clock::now_rfc3339()
 }
 
 /// The rendered objects as a stored manifest: Helm's `---` + `# Source:` documents.

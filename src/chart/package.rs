@@ -57,15 +57,10 @@ pub fn package(chart: &Chart, dest: &Path, options: &PackageOptions) -> Result<P
     let chart = with_overrides(chart, options)?;
     let bytes = to_bytes(&chart, options.mtime)?;
     let path = dest.join(file_name(&chart));
-    let write_error = |source| Error::Write {
+    crate::support::fs::write_atomic(&path, &bytes, None).map_err(|source| Error::Write {
         path: path.clone(),
         source,
-    };
-    std::fs::create_dir_all(dest).map_err(write_error)?;
-    // Write to a temporary name first so an interrupted run never leaves half a package.
-    let partial = dest.join(format!(".{}.partial", file_name(&chart)));
-    std::fs::write(&partial, &bytes).map_err(write_error)?;
-    std::fs::rename(&partial, &path).map_err(write_error)?;
+    })?;
     Ok(path)
 }
 

@@ -6,7 +6,7 @@ use crate::cli::output;
 use crate::cli::output::table;
 use crate::cli::repo::RemoteArgs;
 use crate::error::Result;
-use crate::repo::{self, dependency};
+use crate::repo::dependency;
 
 #[derive(Debug, clap::Subcommand)]
 pub enum DependencyCommand {
@@ -42,12 +42,12 @@ pub fn dependency(command: DependencyCommand) -> Result<()> {
     match command {
         DependencyCommand::Update(args) => {
             let settings = args.remote.settings();
-            let outcome = repo::block_on(dependency::update(&args.chart, &settings))?;
+            let outcome = crate::support::block_on(dependency::update(&args.chart, &settings))?;
             report(&outcome)
         }
         DependencyCommand::Build(args) => {
             let settings = args.remote.settings();
-            let outcome = repo::block_on(dependency::build(&args.chart, &settings))?;
+            let outcome = crate::support::block_on(dependency::build(&args.chart, &settings))?;
             report(&outcome)
         }
         DependencyCommand::List(args) => {

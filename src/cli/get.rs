@@ -58,7 +58,7 @@ pub fn get(global: &GlobalArgs, command: GetCommand) -> Result<()> {
     };
     let name = records::checked_name(&release_args.name)?;
     let cluster_settings = global.cluster_settings();
-    let release = crate::repo::block_on(async {
+    let release = crate::support::block_on(async {
         let store = SecretStore::connect(&cluster_settings).await?;
         let namespace = store.cluster().namespace.clone();
         records::get(&store, &namespace, name, release_args.revision).await

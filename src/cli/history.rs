@@ -22,7 +22,7 @@ pub struct HistoryArgs {
 pub fn history(global: &GlobalArgs, args: HistoryArgs) -> Result<()> {
     let name = records::checked_name(&args.name)?;
     let cluster_settings = global.cluster_settings();
-    let revisions = crate::repo::block_on(async {
+    let revisions = crate::support::block_on(async {
         let store = SecretStore::connect(&cluster_settings).await?;
         let namespace = store.cluster().namespace.clone();
         records::history(&store, &namespace, name, args.max).await

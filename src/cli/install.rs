@@ -155,7 +155,7 @@ impl DeployArgs {
             Some("server") => DryRun::Server,
             Some(_) => DryRun::Client,
         };
-        let resolved = crate::repo::block_on(crate::repo::resolve_chart(
+        let resolved = crate::support::block_on(crate::repo::resolve_chart(
             chart,
             self.version.as_deref(),
             &self.remote.settings(),
@@ -204,10 +204,7 @@ pub fn install(global: &GlobalArgs, args: InstallArgs) -> Result<()> {
         .settings(name.clone().unwrap_or_default(), &chart)?;
     if name.is_none() {
         let chart = crate::chart::load(&settings.chart)?;
-        let seconds = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_secs())
-            .unwrap_or(0);
+        let seconds = crate::support::clock::now().as_second();
         settings.release = format!("{}-{seconds}", chart.name());
     }
     run_deploy(global, &args.deploy, &settings, false)
@@ -223,10 +220,7 @@ pub fn run_deploy(
     let reader = crate::values::FsReader;
     // An install's client dry run needs no cluster; an upgrade's reads the history.
     let outcome = if settings.dry_run == DryRun::Client && !upgrade {
-        let namespace = global
-            .namespace
-            .clone()
-            .unwrap_or_else(|| "default".to_string());
+        let namespace = global.cluster_settings().offline_namespace();
         release::render_offline(settings, &namespace, &reader)?
     } else {
         let spinner = output::Spinner::start();
@@ -234,7 +228,7 @@ pub fn run_deploy(
             progress: spinner.progress(),
             ..settings.clone()
         };
-        let outcome = crate::repo::block_on(async {
+        let outcome = crate::support::block_on(async {
             let cluster = crate::cluster::connect(&global.cluster_settings()).await?;
             let store = SecretStore::new(cluster.clone());
             release::deploy(&cluster, &store, &settings, upgrade, &reader).await

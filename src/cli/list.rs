@@ -107,7 +107,7 @@ impl ListArgs {
 pub fn list(global: &GlobalArgs, args: ListArgs) -> Result<()> {
     let mut settings = args.settings()?;
     let cluster_settings = global.cluster_settings();
-    let releases = crate::repo::block_on(async {
+    let releases = crate::support::block_on(async {
         let store = SecretStore::connect(&cluster_settings).await?;
         if !args.all_namespaces {
             settings.namespace = Some(store.cluster().namespace.clone());

@@ -63,7 +63,7 @@ pub fn rollback(global: &GlobalArgs, args: RollbackArgs) -> Result<()> {
         progress: spinner.progress(),
         ..settings
     };
-    let outcome = crate::repo::block_on(async {
+    let outcome = crate::support::block_on(async {
         let cluster = crate::cluster::connect(&global.cluster_settings()).await?;
         let store = SecretStore::new(cluster.clone());
         release::rollback(&cluster, &store, &settings).await

@@ -20,7 +20,7 @@ pub struct StatusArgs {
 }
 
 pub fn status(global: &GlobalArgs, args: StatusArgs) -> Result<()> {
-    let (record, objects) = crate::repo::block_on(async {
+    let (record, objects) = crate::support::block_on(async {
         let cluster = crate::cluster::connect(&global.cluster_settings()).await?;
         let store = SecretStore::new(cluster.clone());
         release::status(&cluster, &store, &args.name, args.revision).await

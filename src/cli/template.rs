@@ -55,7 +55,7 @@ pub fn template(global: &GlobalArgs, args: TemplateArgs) -> Result<()> {
         _ => return Err(Error::Usage("expected `[NAME] CHART`".to_string())),
     };
     let settings = RenderSettings {
-        chart: crate::repo::block_on(crate::repo::resolve_chart(
+        chart: crate::support::block_on(crate::repo::resolve_chart(
             &chart,
             args.version.as_deref(),
             &args.remote.settings(),
@@ -64,10 +64,7 @@ pub fn template(global: &GlobalArgs, args: TemplateArgs) -> Result<()> {
         values: args.values.to_options(),
         options: RenderOptions {
             release_name: name,
-            namespace: global
-                .namespace
-                .clone()
-                .unwrap_or_else(|| "default".to_string()),
+            namespace: global.cluster_settings().offline_namespace(),
             is_upgrade: args.is_upgrade,
             kube_version: args
                 .kube_version

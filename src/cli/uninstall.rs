@@ -38,7 +38,7 @@ pub struct UninstallArgs {
 }
 
 pub fn uninstall(global: &GlobalArgs, args: UninstallArgs) -> Result<()> {
-    crate::repo::block_on(async {
+    crate::support::block_on(async {
         let cluster = crate::cluster::connect(&global.cluster_settings()).await?;
         let store = SecretStore::new(cluster.clone());
         for name in &args.names {

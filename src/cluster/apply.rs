@@ -16,10 +16,11 @@ use kube::api::{
     Api, ApiResource, DeleteParams, DynamicObject, ListParams, Patch, PatchParams,
     PropagationPolicy,
 };
-use kube::discovery::{Discovery, Scope};
+use kube::discovery::Scope;
 use serde_json::Value;
 
 use super::Cluster;
+use super::discovery::{Discovery, discover};
 use super::ready::{Readiness, readiness};
 use super::retry::retry;
 use crate::render::Object;
@@ -233,20 +234,6 @@ pub struct Applier {
     options: ApplyOptions,
     /// `(group, kind)` defined by CRDs that a dry run validated but did not create.
     dry_run_kinds: HashSet<(String, String)>,
-}
-
-async fn discover(cluster: &Cluster) -> Result<Discovery, super::Error> {
-    match Discovery::new(cluster.client.clone())
-        .run_aggregated()
-        .await
-    {
-        Ok(discovery) => Ok(discovery),
-        // Servers before 1.26 have no aggregated discovery; ask group by group.
-        Err(_) => Discovery::new(cluster.client.clone())
-            .run()
-            .await
-            .map_err(|e| super::Error::from_kube(e, cluster, "discover", "API resources", "")),
-    }
 }
 
 fn api_version_parts(api_version: &str) -> (&str, &str) {

@@ -4,9 +4,12 @@
 mod chart_files;
 mod cli;
 mod common;
+mod discovery;
 mod lifecycle;
 mod lint;
+mod namespace;
 mod release;
+mod release_times;
 mod render;
 mod repo;
 mod sandbox;

@@ -8,7 +8,11 @@ use crate::common::{TestEnv, copy_dir};
 /// A hermetic environment whose packages and indexes carry a fixed time
 /// (`SOURCE_DATE_EPOCH=1700000000`, 2023-11-14T22:13:20Z).
 fn repo_env() -> TestEnv {
-    TestEnv::builder().source_date_epoch("1700000000").build()
+    // Index and lock times come from the clock, not `SOURCE_DATE_EPOCH` (as in Helm).
+    TestEnv::builder()
+        .source_date_epoch("1700000000")
+        .now("2023-11-14T22:13:20Z")
+        .build()
 }
 
 /// Writes a small chart: one ConfigMap naming the chart and its version.
