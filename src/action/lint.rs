@@ -116,6 +116,7 @@ pub fn lint(
             return findings;
         }
     };
+    let composed_again = composed.clone();
     let rendered = match render::render(&chart, composed, options) {
         Ok(rendered) => rendered,
         Err(error) => {
@@ -192,6 +193,48 @@ pub fn lint(
                     )),
                 }
             }
+        }
+    }
+    findings.extend(yaml_1_1_findings(&chart, composed_again, options));
+    findings
+}
+
+/// Plain scalars in rendered objects that YAML 1.1 readers (kubectl, Helm, and `charts`) read
+/// as booleans or numbers where a YAML 1.2 reader sees strings (`enabled: yes`), found by a
+/// second render that keeps each document's text.
+fn yaml_1_1_findings(
+    chart: &chart::Chart,
+    user_values: serde_json::Value,
+    options: &RenderOptions,
+) -> Vec<Finding> {
+    let options = RenderOptions {
+        verbatim: true,
+        ..options.clone()
+    };
+    let Ok(rendered) = render::render(chart, user_values, &options) else {
+        return Vec::new();
+    };
+    let mut findings = Vec::new();
+    for object in rendered.objects.iter().chain(rendered.hooks.iter()) {
+        let Some(printed) = &object.printed else {
+            continue;
+        };
+        for scalar in crate::yaml::lint::ambiguous_scalars(&printed.text) {
+            let role = if scalar.key { "key" } else { "value" };
+            findings.push(finding(
+                Severity::Warning,
+                strip_root(&object.source, &chart.metadata.name),
+                format!(
+                    "{}, line {} of the rendered document: the plain {role} `{}` is {} to \
+                     YAML 1.1 readers (kubectl, Helm, charts) but a string to YAML 1.2 ones; \
+                     quote it (`\"{}\"`) if a string is meant",
+                    object.display_name(),
+                    scalar.line,
+                    scalar.text,
+                    scalar.meaning,
+                    scalar.text,
+                ),
+            ));
         }
     }
     findings

@@ -36,7 +36,7 @@ pub fn with_overrides(chart: &Chart, options: &PackageOptions) -> Result<Chart, 
         chart.metadata.app_version = Some(app_version.clone());
     }
     // Overrides mean the author's Chart.yaml no longer says the truth: write it anew, as Helm does.
-    let text = serde_yaml::to_string(&chart.metadata).map_err(|e| Error::Invalid {
+    let text = crate::yaml::to_document_of(&chart.metadata).map_err(|e| Error::Invalid {
         file: "Chart.yaml".to_string(),
         message: e.to_string(),
     })?;

@@ -71,7 +71,7 @@ impl RepositoryFile {
     pub fn save(&mut self, path: &Path) -> Result<()> {
         self.api_version = "v1".to_string();
         self.generated = clock::now_rfc3339();
-        let text = serde_yaml::to_string(self).map_err(|e| Error::Serialize {
+        let text = crate::yaml::to_document_of(self).map_err(|e| Error::Serialize {
             what: "YAML",
             message: e.to_string(),
         })?;

@@ -111,7 +111,7 @@ pub async fn update(chart_dir: &Path, settings: &Settings) -> Result<Outcome> {
         generated: clock::now_rfc3339(),
     };
     let written = vendor(chart_dir, &metadata, &packages)?;
-    let text = serde_yaml::to_string(&lock).map_err(|e| Error::Serialize {
+    let text = crate::yaml::to_document_of(&lock).map_err(|e| Error::Serialize {
         what: "YAML",
         message: e.to_string(),
     })?;

@@ -54,7 +54,7 @@ impl IndexFile {
     }
 
     pub fn to_yaml(&self) -> Result<String> {
-        serde_yaml::to_string(self).map_err(|e| Error::Serialize {
+        crate::yaml::to_document_of(self).map_err(|e| Error::Serialize {
             what: "YAML",
             message: e.to_string(),
         })

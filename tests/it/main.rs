@@ -13,3 +13,4 @@ mod release_times;
 mod render;
 mod repo;
 mod sandbox;
+mod yaml11;
