@@ -2,7 +2,7 @@
 //! one that worked (deployed or superseded), skipping failed ones. No chart, repository or render
 //! is involved, so it works while the chart repository is down.
 
-use crate::action::release::{self, RollbackSettings};
+use crate::action::rollback::{self as action, RollbackSettings};
 use crate::cli::GlobalArgs;
 use crate::cli::install::{parse_duration, record_json};
 use crate::cli::output::{self, Format};
@@ -66,7 +66,7 @@ pub fn rollback(global: &GlobalArgs, args: RollbackArgs) -> Result<()> {
     let outcome = crate::support::block_on(async {
         let cluster = crate::cluster::connect(&global.cluster_settings()).await?;
         let store = SecretStore::new(cluster.clone());
-        release::rollback(&cluster, &store, &settings).await
+        action::rollback(&cluster, &store, &settings).await
     });
     drop(spinner);
     let outcome = outcome?;

@@ -1,7 +1,7 @@
 //! `charts status NAME [--revision N]`: the release record, and each of its objects as the
 //! cluster has it (exists, ready, or why not).
 
-use crate::action::release;
+use crate::action::status as action;
 use crate::cli::GlobalArgs;
 use crate::cli::output::{self, Format};
 use crate::error::Result;
@@ -23,7 +23,7 @@ pub fn status(global: &GlobalArgs, args: StatusArgs) -> Result<()> {
     let (record, objects) = crate::support::block_on(async {
         let cluster = crate::cluster::connect(&global.cluster_settings()).await?;
         let store = SecretStore::new(cluster.clone());
-        release::status(&cluster, &store, &args.name, args.revision).await
+        action::status(&cluster, &store, &args.name, args.revision).await
     })?;
     let ready = objects.iter().filter(|o| o.state == "ready").count();
     match args.output {

@@ -327,6 +327,43 @@ pub const INSTALL_ORDER: &[&str] = &[
     "ValidatingWebhookConfiguration",
 ];
 
+/// Objects as one manifest: each a document as [`push_document`] writes it. What `charts
+/// template` prints and what a release record stores.
+pub fn write_documents<'a>(
+    objects: impl IntoIterator<Item = &'a Object, IntoIter: Clone>,
+) -> Result<String, serde_yaml::Error> {
+    let objects = objects.into_iter();
+    // One allocation: documents kept as text are copied as they are.
+    let size = objects
+        .clone()
+        .map(|o| {
+            o.printed.as_ref().map_or(2048, |p| p.text.len())
+                + o.source.len()
+                + "---\n# Source: \n".len()
+        })
+        .sum();
+    let mut text = String::with_capacity(size);
+    for object in objects {
+        push_document(&mut text, object)?;
+    }
+    Ok(text)
+}
+
+/// One object as Helm writes it in a manifest: a `---` line, a `# Source:` comment naming its
+/// template, then the YAML as the template wrote it (see [`Object::printed`]) or, for an object
+/// kept as a value, as the YAML writer writes it. The one writer of the manifest format, the
+/// reverse of [`parse_documents`].
+pub fn push_document(text: &mut String, object: &Object) -> Result<(), serde_yaml::Error> {
+    text.push_str("---\n# Source: ");
+    text.push_str(&object.source);
+    text.push('\n');
+    if let Some(printed) = &object.printed {
+        text.push_str(&printed.text);
+        return Ok(());
+    }
+    crate::yaml::push_document(text, &object.value)
+}
+
 /// Sorts objects into install order: by kind as Helm does, unknown kinds last in kind order,
 /// stable within a kind (template path order, then document order).
 pub fn sort_install_order(objects: &mut [Object]) {
