@@ -277,35 +277,39 @@ fn print_outcome(outcome: &DeployOutcome, args: &DeployArgs) -> Result<()> {
             output::note(&line);
         }
     }
-    match args.output {
-        Format::Json => output::print(&output::to_json(&record_json(record))?),
-        Format::Yaml => output::print(&output::to_yaml(&record_json(record))?),
-        Format::Table => {
-            let mut text = format!(
-                "NAME: {}\nLAST DEPLOYED: {}\nNAMESPACE: {}\nSTATUS: {}\nREVISION: {}\nDESCRIPTION: {}\n",
-                record.name,
-                record.last_deployed,
-                record.namespace,
-                if outcome.dry_run == DryRun::None {
-                    record.status.as_str()
-                } else {
-                    "pending (dry run)"
-                },
-                record.revision,
-                record.description,
-            );
-            if outcome.dry_run != DryRun::None {
-                text.push_str("\nMANIFEST:\n");
-                text.push_str(&record.manifest);
-            }
-            if !args.hide_notes && !record.notes.trim().is_empty() {
-                text.push_str("\nNOTES:\n");
-                text.push_str(record.notes.trim_end());
-                text.push('\n');
-            }
-            output::print(&text)
-        }
+    output::show(
+        args.output,
+        || Ok(record_json(record)),
+        || Ok(record_text(outcome, args)),
+    )
+}
+
+/// The record's headline, the manifest of a dry run, and the notes, for people.
+fn record_text(outcome: &DeployOutcome, args: &DeployArgs) -> String {
+    let record = &outcome.release;
+    let mut text = format!(
+        "NAME: {}\nLAST DEPLOYED: {}\nNAMESPACE: {}\nSTATUS: {}\nREVISION: {}\nDESCRIPTION: {}\n",
+        record.name,
+        record.last_deployed,
+        record.namespace,
+        if outcome.dry_run == DryRun::None {
+            record.status.as_str()
+        } else {
+            "pending (dry run)"
+        },
+        record.revision,
+        record.description,
+    );
+    if outcome.dry_run != DryRun::None {
+        text.push_str("\nMANIFEST:\n");
+        text.push_str(&record.manifest);
     }
+    if !args.hide_notes && !record.notes.trim().is_empty() {
+        text.push_str("\nNOTES:\n");
+        text.push_str(record.notes.trim_end());
+        text.push('\n');
+    }
+    text
 }
 
 /// The record as pipelines read it: everything but the computed values.

@@ -93,13 +93,18 @@ pub fn rollback(global: &GlobalArgs, args: RollbackArgs) -> Result<()> {
         }
         output::note(&line);
     }
-    match args.output {
-        Format::Json => output::print(&output::to_json(&record_json(record))?),
-        Format::Yaml => output::print(&output::to_yaml(&record_json(record))?),
-        Format::Table if args.dry_run => Ok(()),
-        Format::Table => output::print(&format!(
-            "Rollback was a success: `{}` is at revision {} (a copy of revision {})\n",
-            record.name, record.revision, outcome.target
-        )),
-    }
+    output::show(
+        args.output,
+        || Ok(record_json(record)),
+        || {
+            Ok(if args.dry_run {
+                String::new()
+            } else {
+                format!(
+                    "Rollback was a success: `{}` is at revision {} (a copy of revision {})\n",
+                    record.name, record.revision, outcome.target
+                )
+            })
+        },
+    )
 }
