@@ -256,12 +256,13 @@ fn print_outcome(outcome: &DeployOutcome, args: &DeployArgs) -> Result<()> {
             output::note("dry run (client): rendered only; the cluster was not contacted")
         }
         DryRun::Server => output::note(&format!(
-            "dry run (server): the API server accepted all {} objects; nothing was stored",
-            outcome.applied
+            "dry run (server): the API server accepted {}{}; nothing was stored",
+            if outcome.applied == 1 { "" } else { "all " },
+            output::count(outcome.applied, "object")
         )),
         DryRun::None => {
             let pruned = &outcome.pruned;
-            let mut line = format!("applied {} objects", outcome.applied);
+            let mut line = format!("applied {}", output::count(outcome.applied, "object"));
             if !pruned.deleted.is_empty() {
                 line.push_str(&format!(
                     ", deleted {} that left the chart",

@@ -19,6 +19,14 @@ pub fn note(text: &str) {
     let _ = writeln!(std::io::stderr().lock(), "{text}");
 }
 
+/// `1 object`, `3 objects`: a count and its noun, in the plural unless the count is one.
+pub fn count(count: usize, noun: &str) -> String {
+    match count {
+        1 => format!("1 {noun}"),
+        _ => format!("{count} {noun}s"),
+    }
+}
+
 /// Output formats of commands that show data.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
 pub enum Format {
@@ -130,6 +138,13 @@ mod tests {
              web-frontend\tdefault  \t12      \tInstall complete\n"
         );
         assert_eq!(table(&["NAME", "URL"], Vec::new()), "NAME\tURL\n");
+    }
+
+    #[test]
+    fn counts_of_one_are_singular() {
+        assert_eq!(count(0, "object"), "0 objects");
+        assert_eq!(count(1, "object"), "1 object");
+        assert_eq!(count(12, "object"), "12 objects");
     }
 
     #[test]

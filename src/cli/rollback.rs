@@ -76,13 +76,16 @@ pub fn rollback(global: &GlobalArgs, args: RollbackArgs) -> Result<()> {
     }
     if args.dry_run {
         output::note(&format!(
-            "dry run: the API server accepted the {} objects of revision {}; nothing was changed",
-            outcome.applied, outcome.target
+            "dry run: the API server accepted the {} of revision {}; nothing was changed",
+            output::count(outcome.applied, "object"),
+            outcome.target
         ));
     } else {
         let mut line = format!(
-            "rolled back `{}` to revision {}: applied {} objects",
-            record.name, outcome.target, outcome.applied
+            "rolled back `{}` to revision {}: applied {}",
+            record.name,
+            outcome.target,
+            output::count(outcome.applied, "object")
         );
         if !outcome.pruned.deleted.is_empty() {
             line.push_str(&format!(

@@ -99,8 +99,8 @@ pub fn uninstall(global: &GlobalArgs, args: UninstallArgs) -> Result<()> {
                 output::note(&format!("deleted namespace `{}`", cluster.namespace));
             }
             output::print(&format!(
-                "release \"{name}\" uninstalled ({} objects deleted)\n",
-                report.deleted.len()
+                "release \"{name}\" uninstalled ({} deleted)\n",
+                output::count(report.deleted.len(), "object")
             ))?;
         }
         Ok(())

@@ -169,7 +169,7 @@ fn conflict_text(conflicts: &[(String, String)]) -> String {
 
 /// A failure to apply or delete an object: which one, doing what, and why.
 #[derive(Debug, thiserror::Error)]
-#[error("cannot {verb} {object}: {reason}{}", if *.others > 0 { format!(" (and {} more objects failed)", .others) } else { String::new() })]
+#[error("cannot {verb} {object}: {reason}{}", if *.others > 0 { format!(" (and {} more {} failed)", .others, plural("object", *.others)) } else { String::new() })]
 pub struct Error {
     pub verb: &'static str,
     pub object: Box<ObjectKey>,
@@ -1085,6 +1085,25 @@ mod tests {
         assert_eq!(plural("Ingress", 2), "Ingresses");
         assert_eq!(plural("NetworkPolicy", 3), "NetworkPolicies");
         assert_eq!(plural("Service", 1), "Service");
+    }
+
+    #[test]
+    fn errors_count_the_other_failures_in_the_singular_and_plural() {
+        let key = ObjectKey::of(&object(
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n",
+        ));
+        let failed = |others| Error {
+            others,
+            ..Error::new("apply", key.clone(), Reason::Failed("no".into()))
+        };
+        assert_eq!(
+            failed(1).to_string(),
+            "cannot apply ConfigMap `a`: it failed: no (and 1 more object failed)"
+        );
+        assert_eq!(
+            failed(2).to_string(),
+            "cannot apply ConfigMap `a`: it failed: no (and 2 more objects failed)"
+        );
     }
 
     #[test]
