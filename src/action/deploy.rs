@@ -227,14 +227,7 @@ async fn deploy_locked(
     };
 
     let chart = prepared.load()?;
-    let mut user_values = values::compose_user_values(&settings.values, reader)?;
-    let mut reused = None;
-    if let Some(base) = base.as_ref().filter(|_| settings.reuse_values) {
-        let mut previous = base.config.clone();
-        values::merge(&mut previous, user_values);
-        user_values = previous;
-        reused = Some(base.revision);
-    }
+    let (user_values, reused) = user_values(settings, reader, base.as_ref())?;
     let target = Target {
         name: operation.name,
         namespace: operation.namespace,
@@ -243,26 +236,10 @@ async fn deploy_locked(
     let rendered = render_for(settings, &target, &chart, user_values.clone())?;
     let mut record = new_record(settings, &target, &chart, &rendered, user_values)?;
     if let Some(base) = &base {
-        let mut labels = base.labels.clone();
-        labels.extend(settings.labels.clone());
-        record.labels = labels;
-        record.first_deployed = base.first_deployed.clone();
-        record.created_namespace = base.created_namespace;
+        inherit(&mut record, base, &settings.labels);
     }
     let values_used = describe_values(&settings.values, reused);
     let skipped_hooks = hook_names(&rendered);
-    if !skipped_hooks.is_empty() && !settings.no_hooks && settings.dry_run != DryRun::Client {
-        // A chart ported from Helm may rely on a pre-upgrade migration Job: deploying without it
-        // must be a decision, not a surprise.
-        return Err(Error::with_hint(
-            format!(
-                "chart `{}` has hooks, which this version of charts does not run: {}",
-                chart.chart.name(),
-                skipped_hooks.join(", ")
-            ),
-            "pass `--no-hooks` to deploy without them, or run their work another way first",
-        ));
-    }
     if settings.dry_run == DryRun::Client {
         // Read the history, render as the real command would, change nothing.
         return Ok(DeployOutcome {
@@ -276,42 +253,17 @@ async fn deploy_locked(
             warnings: Vec::new(),
         });
     }
+    refuse_hooks(settings, &chart, &skipped_hooks)?;
 
     // A namespace this command created is the release's; one an earlier revision created stays
     // so.
     record.created_namespace |= created_namespace;
-    let verb = if decision.upgrade {
-        "Upgrade"
-    } else {
-        "Install"
-    };
-    let crds: &[render::Object] = if settings.skip_crds {
-        &[]
-    } else {
-        &rendered.crds
-    };
     let applied = operation
         .apply_revision(
-            &ApplySettings {
-                dry_run: settings.dry_run == DryRun::Server,
-                force_conflicts: settings.force_conflicts,
-                take_ownership: settings.take_ownership,
-                wait: settings.wait,
-                history_max: settings.history_max,
-                progress: settings.progress.clone(),
-            },
+            &settings.apply_settings(),
             &revisions,
             base.as_ref(),
-            Revision {
-                record,
-                crds,
-                objects: &rendered.objects,
-                completed: settings
-                    .description
-                    .is_none()
-                    .then(|| format!("{verb} complete")),
-                failed: format!("{verb} failed"),
-            },
+            settings.revision(record, &rendered, decision),
         )
         .await?;
     Ok(DeployOutcome {
@@ -324,6 +276,89 @@ async fn deploy_locked(
         skipped_hooks,
         warnings: applied.warnings,
     })
+}
+
+impl DeploySettings {
+    /// How the objects go to the cluster.
+    fn apply_settings(&self) -> ApplySettings {
+        ApplySettings {
+            dry_run: self.dry_run == DryRun::Server,
+            force_conflicts: self.force_conflicts,
+            take_ownership: self.take_ownership,
+            wait: self.wait,
+            history_max: self.history_max,
+            progress: self.progress.clone(),
+        }
+    }
+
+    /// The pending revision to take into the cluster: the rendered objects, and the CRDs unless
+    /// `--skip-crds`.
+    fn revision<'a>(
+        &self,
+        record: Release,
+        rendered: &'a Rendered,
+        decision: Decision,
+    ) -> Revision<'a> {
+        let verb = if decision.upgrade {
+            "Upgrade"
+        } else {
+            "Install"
+        };
+        Revision {
+            record,
+            crds: if self.skip_crds { &[] } else { &rendered.crds },
+            objects: &rendered.objects,
+            completed: self
+                .description
+                .is_none()
+                .then(|| format!("{verb} complete")),
+            failed: format!("{verb} failed"),
+        }
+    }
+}
+
+/// What an upgrade keeps from the revision it builds on: its labels (this command's win), when
+/// the release was first deployed, and whether the release created its namespace.
+fn inherit(record: &mut Release, base: &Release, labels: &IndexMap<String, String>) {
+    let mut inherited = base.labels.clone();
+    inherited.extend(labels.clone());
+    record.labels = inherited;
+    record.first_deployed = base.first_deployed.clone();
+    record.created_namespace = base.created_namespace;
+}
+
+/// The user's values for this revision: this command's, laid over the base revision's with
+/// `--reuse-values` (then also the revision they came from).
+fn user_values(
+    settings: &DeploySettings,
+    reader: &dyn SourceReader,
+    base: Option<&Release>,
+) -> Result<(Value, Option<u64>)> {
+    let user_values = values::compose_user_values(&settings.values, reader)?;
+    match base.filter(|_| settings.reuse_values) {
+        Some(base) => {
+            let mut previous = base.config.clone();
+            values::merge(&mut previous, user_values);
+            Ok((previous, Some(base.revision)))
+        }
+        None => Ok((user_values, None)),
+    }
+}
+
+/// A chart ported from Helm may rely on a pre-upgrade migration Job: deploying without its hooks
+/// must be a decision (`--no-hooks`), not a surprise.
+fn refuse_hooks(settings: &DeploySettings, chart: &LoadedChart, hooks: &[String]) -> Result<()> {
+    if hooks.is_empty() || settings.no_hooks {
+        return Ok(());
+    }
+    Err(Error::with_hint(
+        format!(
+            "chart `{}` has hooks, which this version of charts does not run: {}",
+            chart.chart.name(),
+            hooks.join(", ")
+        ),
+        "pass `--no-hooks` to deploy without them, or run their work another way first",
+    ))
 }
 
 /// The revision a deploy renders: which release, and what the decision made of it.
@@ -432,4 +467,171 @@ fn describe_values(options: &UserValueOptions, reused: Option<u64>) -> String {
         }
     }
     parts.join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::values::MapReader;
+
+    fn base_record() -> Release {
+        Release {
+            name: "web".into(),
+            namespace: "dev".into(),
+            revision: 3,
+            status: Status::Deployed,
+            chart: ChartInfo::default(),
+            config: serde_json::json!({"image": {"tag": "1.0", "pull": "always"}, "replicas": 2}),
+            computed_values: Value::Null,
+            manifest: String::new(),
+            notes: String::new(),
+            description: String::new(),
+            first_deployed: "2026-01-01T00:00:00Z".into(),
+            last_deployed: "2026-01-03T00:00:00Z".into(),
+            deleted: None,
+            labels: [("commit", "abc"), ("team", "shop")]
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            created_namespace: true,
+        }
+    }
+
+    fn settings_with(set: &[&str], reuse_values: bool) -> DeploySettings {
+        DeploySettings {
+            values: UserValueOptions {
+                values_files: vec!["prod.yaml".into()],
+                set: set.iter().map(|s| s.to_string()).collect(),
+                ..UserValueOptions::default()
+            },
+            reuse_values,
+            ..DeploySettings::default()
+        }
+    }
+
+    #[test]
+    fn reuse_values_lays_this_commands_values_over_the_base_revisions() {
+        let reader = MapReader::new().with_file("prod.yaml", "replicas: 3\n");
+        let base = base_record();
+        let settings = settings_with(&["image.tag=2.0"], true);
+        let (values, reused) = user_values(&settings, &reader, Some(&base)).unwrap();
+        assert_eq!(
+            values,
+            serde_json::json!({"image": {"tag": "2.0", "pull": "always"}, "replicas": 3})
+        );
+        assert_eq!(reused, Some(3));
+        assert_eq!(
+            describe_values(&settings.values, reused),
+            "the chart's defaults, the user values of revision 3 (--reuse-values), -f prod.yaml, \
+             --set image.tag=2.0"
+        );
+        // Without the flag, only this command's values count.
+        let settings = settings_with(&["image.tag=2.0"], false);
+        let (values, reused) = user_values(&settings, &reader, Some(&base)).unwrap();
+        assert_eq!(
+            values,
+            serde_json::json!({"replicas": 3, "image": {"tag": "2.0"}})
+        );
+        assert_eq!(reused, None);
+    }
+
+    #[test]
+    fn an_upgrade_keeps_labels_first_deployment_and_namespace_ownership() {
+        let base = base_record();
+        let mut record = Release {
+            labels: IndexMap::new(),
+            first_deployed: "2026-02-01T00:00:00Z".into(),
+            created_namespace: false,
+            ..base.clone()
+        };
+        let labels = [("commit".to_string(), "def".to_string())].into();
+        inherit(&mut record, &base, &labels);
+        assert_eq!(record.labels["commit"], "def", "this command's label wins");
+        assert_eq!(record.labels["team"], "shop");
+        assert_eq!(record.first_deployed, "2026-01-01T00:00:00Z");
+        assert!(record.created_namespace);
+    }
+
+    /// A chart directory with one ConfigMap template and a hook.
+    fn chart(root: &std::path::Path) -> std::path::PathBuf {
+        let dir = root.join("web");
+        std::fs::create_dir_all(dir.join("templates")).unwrap();
+        std::fs::write(
+            dir.join("Chart.yaml"),
+            "apiVersion: v2\nname: web\nversion: 1.2.0\nappVersion: \"2.0\"\n",
+        )
+        .unwrap();
+        std::fs::write(dir.join("values.yaml"), "greeting: hi\n").unwrap();
+        std::fs::write(
+            dir.join("templates/cm.yaml"),
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ Release.Name }}\ndata:\n  greeting: {{ Values.greeting }}\n",
+        )
+        .unwrap();
+        std::fs::write(
+            dir.join("templates/job.yaml"),
+            "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: migrate\n  annotations:\n    helm.sh/hook: pre-upgrade\n",
+        )
+        .unwrap();
+        dir
+    }
+
+    #[test]
+    fn a_client_dry_run_renders_revision_one_without_a_cluster() {
+        let root = tempfile::tempdir().unwrap();
+        let dir = chart(root.path());
+        let settings = DeploySettings {
+            release: "web".into(),
+            chart: ChartSettings::local(&dir),
+            ..settings_with(&["greeting=hello"], false)
+        };
+        let reader = MapReader::new().with_file("prod.yaml", "{}\n");
+        let outcome = crate::support::block_on(render_offline(&settings, "dev", &reader)).unwrap();
+        let record = &outcome.release;
+        assert_eq!(
+            (record.revision, record.status, record.namespace.as_str()),
+            (1, Status::PendingInstall, "dev")
+        );
+        assert_eq!(record.chart.version, "1.2.0");
+        assert_eq!(
+            record.chart.digest,
+            chart::load(&ResolvedChart {
+                path: dir.clone(),
+                package: None
+            })
+            .unwrap()
+            .digest
+        );
+        assert_eq!(
+            record.manifest,
+            "---\n# Source: web/templates/cm.yaml\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  \
+             name: web\n  namespace: dev\ndata:\n  greeting: hello\n"
+        );
+        assert_eq!(outcome.skipped_hooks, ["Job/dev/migrate (pre-upgrade)"]);
+        assert_eq!(outcome.dry_run, DryRun::Client);
+    }
+
+    #[test]
+    fn generate_name_names_the_release_after_the_chart() {
+        let root = tempfile::tempdir().unwrap();
+        let settings = DeploySettings {
+            generate_name: true,
+            chart: ChartSettings::local(&chart(root.path())),
+            ..DeploySettings::default()
+        };
+        let prepared = crate::support::block_on(prepare(&settings)).unwrap();
+        let suffix = prepared.name.strip_prefix("web-").unwrap();
+        assert!(
+            suffix.chars().all(|c| c.is_ascii_digit()),
+            "{}",
+            prepared.name
+        );
+        assert!(prepared.loaded.is_some(), "the chart is loaded once");
+        // A name given by the user is checked before anything else happens.
+        let bad = DeploySettings {
+            release: "Web".into(),
+            generate_name: false,
+            ..settings
+        };
+        assert!(crate::support::block_on(prepare(&bad)).is_err());
+    }
 }

@@ -582,6 +582,29 @@ mod tests {
     }
 
     #[test]
+    fn the_manifest_writer_is_read_back_by_the_reader() {
+        let text = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  x: 'yes'\n---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: b\n";
+        let objects = parse_documents("web/templates/a.yaml", text).unwrap();
+        let written = write_documents(&objects).unwrap();
+        assert!(
+            written.starts_with("---\n# Source: web/templates/a.yaml\napiVersion: v1\n"),
+            "{written}"
+        );
+        let read = parse_documents("web/templates/a.yaml", &written).unwrap();
+        assert_eq!(read, objects);
+        // A document kept as text is written as its template wrote it.
+        let printed = parse_documents_as("web/templates/a.yaml", text, true).unwrap();
+        let written = write_documents(&printed).unwrap();
+        assert_eq!(
+            written,
+            format!(
+                "---\n# Source: web/templates/a.yaml\n{}",
+                text.replace("---\n", "---\n# Source: web/templates/a.yaml\n")
+            )
+        );
+    }
+
+    #[test]
     fn install_order_is_helms() {
         let make = |kind: &str| Object {
             source: String::new(),
