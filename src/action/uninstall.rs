@@ -9,8 +9,9 @@ use super::operation::{self, ApplySettings, Locking, Operation, with_lock};
 use crate::cluster::Cluster;
 use crate::cluster::apply::{DeleteReport, ObjectKey, Progress};
 use crate::error::{Error, Result};
-use crate::release::Status;
 use crate::release::store::{ListQuery, Store};
+use crate::release::{Release, ReleaseSummary, Status};
+use crate::render::Object;
 
 /// `uninstall NAME`.
 #[derive(Debug, Clone, Default)]
@@ -88,19 +89,7 @@ async fn uninstall_locked(
         ));
     }
     let mut record = operation.record(latest.revision).await?;
-    let mut objects = operation
-        .inventory(&revisions, Some(&record))
-        .await?
-        .objects;
-    if latest.status != Status::Uninstalled {
-        let known: HashSet<ObjectKey> = objects.iter().map(ObjectKey::of).collect();
-        for object in operation::manifest_objects(&record)? {
-            if !known.contains(&ObjectKey::of(&object)) {
-                objects.push(object);
-            }
-        }
-        crate::render::manifest::sort_install_order(&mut objects);
-    }
+    let objects = objects_to_delete(operation, &revisions, &record).await?;
     let applier = operation
         .applier(&ApplySettings {
             dry_run: settings.dry_run,
@@ -139,20 +128,7 @@ async fn uninstall_locked(
     };
     operation.still_locked()?;
     if settings.keep_history {
-        record.status = Status::Uninstalled;
-        record.deleted = Some(operation::now());
-        record.description = settings
-            .description
-            .clone()
-            .unwrap_or_else(|| "Uninstallation complete".to_string());
-        store.update(&record).await?;
-        for summary in &revisions {
-            if summary.revision != record.revision && summary.status == Status::Deployed {
-                let mut old = operation.record(summary.revision).await?;
-                old.status = Status::Superseded;
-                store.update(&old).await?;
-            }
-        }
+        record_uninstalled(operation, settings, record, &revisions).await?;
     } else {
         for summary in &revisions {
             store.delete(namespace, name, summary.revision).await?;
@@ -164,6 +140,51 @@ async fn uninstall_locked(
         namespace_deleted: false,
         namespace_note: None,
     })
+}
+
+/// Everything the release may have in the cluster: its inventory, and the latest revision's
+/// objects unless that revision was uninstalled already, in install order.
+async fn objects_to_delete(
+    operation: &Operation<'_, impl Store>,
+    revisions: &[ReleaseSummary],
+    latest: &Release,
+) -> Result<Vec<Object>> {
+    let mut objects = operation.inventory(revisions, Some(latest)).await?.objects;
+    if latest.status != Status::Uninstalled {
+        let known: HashSet<ObjectKey> = objects.iter().map(ObjectKey::of).collect();
+        for object in operation::manifest_objects(latest)? {
+            if !known.contains(&ObjectKey::of(&object)) {
+                objects.push(object);
+            }
+        }
+        crate::render::manifest::sort_install_order(&mut objects);
+    }
+    Ok(objects)
+}
+
+/// `--keep-history`: the latest revision is recorded uninstalled, and no revision stays
+/// deployed.
+async fn record_uninstalled(
+    operation: &Operation<'_, impl Store>,
+    settings: &UninstallSettings,
+    mut record: Release,
+    revisions: &[ReleaseSummary],
+) -> Result<()> {
+    record.status = Status::Uninstalled;
+    record.deleted = Some(operation::now());
+    record.description = settings
+        .description
+        .clone()
+        .unwrap_or_else(|| "Uninstallation complete".to_string());
+    operation.store.update(&record).await?;
+    for summary in revisions {
+        if summary.revision != record.revision && summary.status == Status::Deployed {
+            let mut old = operation.record(summary.revision).await?;
+            old.status = Status::Superseded;
+            operation.store.update(&old).await?;
+        }
+    }
+    Ok(())
 }
 
 /// `--delete-namespace`: deletes the namespace only if this release created it and nothing

@@ -354,14 +354,28 @@ pub fn write_documents<'a>(
 /// kept as a value, as the YAML writer writes it. The one writer of the manifest format, the
 /// reverse of [`parse_documents`].
 pub fn push_document(text: &mut String, object: &Object) -> Result<(), serde_yaml::Error> {
-    text.push_str("---\n# Source: ");
-    text.push_str(&object.source);
-    text.push('\n');
     if let Some(printed) = &object.printed {
-        text.push_str(&printed.text);
+        push_text_document(text, &object.source, &printed.text);
         return Ok(());
     }
+    push_source(text, &object.source);
     crate::yaml::push_document(text, &object.value)
+}
+
+/// A document's text as it is (a file from `crds/`, a document kept as text) under its `---`
+/// line and `# Source:` comment, ending with a newline.
+pub fn push_text_document(text: &mut String, source: &str, body: &str) {
+    push_source(text, source);
+    text.push_str(body);
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+}
+
+fn push_source(text: &mut String, source: &str) {
+    text.push_str("---\n# Source: ");
+    text.push_str(source);
+    text.push('\n');
 }
 
 /// Sorts objects into install order: by kind as Helm does, unknown kinds last in kind order,
