@@ -460,7 +460,8 @@ fn first_of(failures: Vec<Error>) -> Result<(), Error> {
 mod tests {
     use super::*;
 
-    fn object(yaml: &str) -> Object {
+    /// An object from one YAML document, for the tests of this module and its submodules.
+    pub(super) fn object(yaml: &str) -> Object {
         crate::render::manifest::parse_documents("t/templates/x.yaml", yaml)
             .unwrap()
             .remove(0)

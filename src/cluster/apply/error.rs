@@ -146,13 +146,7 @@ impl Applier {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::Object;
-
-    fn object(yaml: &str) -> Object {
-        crate::render::manifest::parse_documents("t/templates/x.yaml", yaml)
-            .unwrap()
-            .remove(0)
-    }
+    use crate::cluster::apply::tests::object;
 
     #[test]
     fn conflict_causes_name_managers_and_fields() {

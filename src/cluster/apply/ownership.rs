@@ -121,12 +121,7 @@ impl Applier {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn object(yaml: &str) -> Object {
-        crate::render::manifest::parse_documents("t/templates/x.yaml", yaml)
-            .unwrap()
-            .remove(0)
-    }
+    use crate::cluster::apply::tests::object;
 
     #[test]
     fn keep_policy() {
