@@ -265,6 +265,92 @@ async fn mark_interrupted(store: &impl Store, summary: &ReleaseSummary, why: &st
     Ok(())
 }
 
+/// A revision left `pending-*` by an operation that died: the lock was free, so nobody is
+/// working on it. Marks it failed so that history tells the truth; any other revision is left
+/// alone.
+async fn settle_interrupted(store: &impl Store, summary: &ReleaseSummary) -> Result<()> {
+    if !summary.status.is_pending() {
+        return Ok(());
+    }
+    mark_interrupted(
+        store,
+        summary,
+        "interrupted: the operation stopped before it finished",
+    )
+    .await
+}
+
+/// The objects the release may have in the cluster: those of the deployed revision and of every
+/// newer revision that failed or was interrupted part-way (they may have applied some objects).
+/// `known` is a record the caller has read already; it is not fetched again.
+async fn inventory(
+    store: &impl Store,
+    revisions: &[ReleaseSummary],
+    known: Option<&Release>,
+) -> Result<Inventory> {
+    let deployed = revisions
+        .iter()
+        .rev()
+        .find(|r| r.status == Status::Deployed)
+        .map(|r| r.revision)
+        .unwrap_or(0);
+    let mut objects: Vec<Object> = Vec::new();
+    let mut deployed_objects: Vec<Object> = Vec::new();
+    let mut keys = HashSet::new();
+    for summary in revisions.iter().rev() {
+        let partial = summary.revision > deployed
+            && (summary.status == Status::Failed || summary.status.is_pending());
+        if summary.revision != deployed && !partial {
+            continue;
+        }
+        let record_objects = match known.filter(|k| k.revision == summary.revision) {
+            Some(record) => manifest_objects(record)?,
+            None => manifest_objects(
+                &store
+                    .get(&summary.namespace, &summary.name, summary.revision)
+                    .await?,
+            )?,
+        };
+        if summary.revision == deployed {
+            deployed_objects = record_objects.clone();
+        }
+        for object in record_objects {
+            if keys.insert(ObjectKey::of(&object)) {
+                objects.push(object);
+            }
+        }
+    }
+    render::manifest::sort_install_order(&mut objects);
+    Ok(Inventory {
+        objects,
+        deployed: deployed_objects,
+    })
+}
+
+/// After a revision deployed: marks every other deployed revision superseded and prunes history
+/// beyond `history_max`.
+async fn finish_history(
+    store: &impl Store,
+    namespace: &str,
+    name: &str,
+    current: u64,
+    history_max: usize,
+) -> Result<()> {
+    let mut revisions = history_of(store, namespace, name).await?;
+    for summary in &mut revisions {
+        if summary.revision != current && summary.status == Status::Deployed {
+            let mut record = store.get(namespace, name, summary.revision).await?;
+            record.status = Status::Superseded;
+            store.update(&record).await?;
+            summary.status = Status::Superseded;
+        }
+    }
+    for revision in history::revisions_to_prune(&revisions, history_max) {
+        store.delete(namespace, name, revision).await?;
+    }
+    Ok(())
+}
+
 impl<S: Store> Operation<'_, S> {
     /// Before each irreversible step: stop if another operation has taken the release over.
     pub fn still_locked(&self) -> Result<()> {
@@ -281,18 +367,10 @@ impl<S: Store> Operation<'_, S> {
         Ok(self.store.get(self.namespace, self.name, revision).await?)
     }
 
-    /// A revision left `pending-*` by an operation that died: the lock was free, so nobody is
-    /// working on it. Marks it failed so that history tells the truth.
+    /// A revision left `pending-*` by an operation that died is marked failed (see
+    /// [`settle_interrupted`]).
     pub async fn settle_interrupted(&self, summary: &ReleaseSummary) -> Result<()> {
-        if !summary.status.is_pending() {
-            return Ok(());
-        }
-        mark_interrupted(
-            self.store,
-            summary,
-            "interrupted: the operation stopped before it finished",
-        )
-        .await
+        settle_interrupted(self.store, summary).await
     }
 
     /// An applier for this release (two discovery requests).
@@ -310,52 +388,13 @@ impl<S: Store> Operation<'_, S> {
         .await?)
     }
 
-    /// The objects the release may have in the cluster: those of the deployed revision and of
-    /// every newer revision that failed or was interrupted part-way (they may have applied some
-    /// objects). `known` is a record the caller has read already; it is not fetched again.
+    /// What the release may have in the cluster (see [`inventory`]).
     pub async fn inventory(
         &self,
         revisions: &[ReleaseSummary],
         known: Option<&Release>,
     ) -> Result<Inventory> {
-        let deployed = revisions
-            .iter()
-            .rev()
-            .find(|r| r.status == Status::Deployed)
-            .map(|r| r.revision)
-            .unwrap_or(0);
-        let mut objects: Vec<Object> = Vec::new();
-        let mut deployed_objects: Vec<Object> = Vec::new();
-        let mut keys = HashSet::new();
-        for summary in revisions.iter().rev() {
-            let partial = summary.revision > deployed
-                && (summary.status == Status::Failed || summary.status.is_pending());
-            if summary.revision != deployed && !partial {
-                continue;
-            }
-            let record_objects = match known.filter(|k| k.revision == summary.revision) {
-                Some(record) => manifest_objects(record)?,
-                None => manifest_objects(
-                    &self
-                        .store
-                        .get(&summary.namespace, &summary.name, summary.revision)
-                        .await?,
-                )?,
-            };
-            if summary.revision == deployed {
-                deployed_objects = record_objects.clone();
-            }
-            for object in record_objects {
-                if keys.insert(ObjectKey::of(&object)) {
-                    objects.push(object);
-                }
-            }
-        }
-        render::manifest::sort_install_order(&mut objects);
-        Ok(Inventory {
-            objects,
-            deployed: deployed_objects,
-        })
+        inventory(self.store, revisions, known).await
     }
 
     /// Takes a pending revision into the cluster, the one step deploy and rollback share:
@@ -428,43 +467,29 @@ impl<S: Store> Operation<'_, S> {
         self.store.update(&record).await?;
         // The revision is deployed: bookkeeping of older ones is worth a warning, not a
         // failure.
-        let warnings = self
-            .finish_history(record.revision, settings.history_max)
-            .await
-            .err()
-            .map(|e| {
-                format!(
-                    "revision {} is deployed, but tidying the history failed: {e}",
-                    record.revision
-                )
-            })
-            .into_iter()
-            .collect();
+        let warnings = finish_history(
+            self.store,
+            self.namespace,
+            self.name,
+            record.revision,
+            settings.history_max,
+        )
+        .await
+        .err()
+        .map(|e| {
+            format!(
+                "revision {} is deployed, but tidying the history failed: {e}",
+                record.revision
+            )
+        })
+        .into_iter()
+        .collect();
         Ok(Applied {
             release: record,
             applied,
             pruned,
             warnings,
         })
-    }
-
-    /// Marks every other deployed revision superseded and prunes history beyond `history_max`.
-    async fn finish_history(&self, current: u64, history_max: usize) -> Result<()> {
-        let mut revisions = self.history().await?;
-        for summary in &mut revisions {
-            if summary.revision != current && summary.status == Status::Deployed {
-                let mut record = self.record(summary.revision).await?;
-                record.status = Status::Superseded;
-                self.store.update(&record).await?;
-                summary.status = Status::Superseded;
-            }
-        }
-        for revision in history::revisions_to_prune(&revisions, history_max) {
-            self.store
-                .delete(self.namespace, self.name, revision)
-                .await?;
-        }
-        Ok(())
     }
 }
 
@@ -489,5 +514,161 @@ impl Inventory {
             .into_iter()
             .filter(|o| !kept.contains(&applier.key_of(o)))
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use indexmap::IndexMap;
+
+    use super::*;
+    use crate::release::ChartInfo;
+    use crate::release::store::MemoryStore;
+    use crate::support::block_on;
+
+    /// Revision `revision` of release `web` in `dev`, with ConfigMaps of these names.
+    fn record(revision: u64, status: Status, configmaps: &[&str]) -> Release {
+        let manifest = configmaps
+            .iter()
+            .map(|name| {
+                format!("---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {name}\n")
+            })
+            .collect();
+        Release {
+            name: "web".into(),
+            namespace: "dev".into(),
+            revision,
+            status,
+            chart: ChartInfo::default(),
+            config: serde_json::Value::Null,
+            computed_values: serde_json::Value::Null,
+            manifest,
+            notes: String::new(),
+            description: String::new(),
+            first_deployed: "2026-01-01T00:00:00Z".into(),
+            last_deployed: "2026-01-01T00:00:00Z".into(),
+            deleted: None,
+            labels: IndexMap::new(),
+            created_namespace: false,
+        }
+    }
+
+    fn seeded(records: &[Release]) -> MemoryStore {
+        let store = MemoryStore::new();
+        block_on(async {
+            for record in records {
+                store.create(record).await.unwrap();
+            }
+        });
+        store
+    }
+
+    fn names(objects: &[Object]) -> Vec<&str> {
+        objects.iter().map(Object::name).collect()
+    }
+
+    fn statuses(store: &MemoryStore) -> Vec<(u64, Status)> {
+        block_on(history_of(store, "dev", "web"))
+            .unwrap()
+            .iter()
+            .map(|r| (r.revision, r.status))
+            .collect()
+    }
+
+    #[test]
+    fn the_inventory_is_the_deployed_revision_and_newer_failed_or_interrupted_ones() {
+        let store = seeded(&[
+            record(1, Status::Superseded, &["old"]),
+            record(2, Status::Deployed, &["a", "b"]),
+            record(3, Status::Failed, &["b", "c"]),
+            record(4, Status::PendingUpgrade, &["d"]),
+        ]);
+        let revisions = block_on(history_of(&store, "dev", "web")).unwrap();
+        let found = block_on(inventory(&store, &revisions, None)).unwrap();
+        let mut all = names(&found.objects);
+        all.sort_unstable();
+        assert_eq!(
+            all,
+            ["a", "b", "c", "d"],
+            "each object once; superseded ones left out"
+        );
+        assert_eq!(names(&found.deployed), ["a", "b"]);
+        // A record the caller has read already is used as it is, not fetched again.
+        let known = record(2, Status::Deployed, &["known"]);
+        let found = block_on(inventory(&store, &revisions, Some(&known))).unwrap();
+        assert_eq!(names(&found.deployed), ["known"]);
+    }
+
+    #[test]
+    fn a_release_with_nothing_deployed_has_the_failed_revisions_in_its_inventory() {
+        let store = seeded(&[
+            record(1, Status::Failed, &["a"]),
+            record(2, Status::Failed, &["b"]),
+        ]);
+        let revisions = block_on(history_of(&store, "dev", "web")).unwrap();
+        let found = block_on(inventory(&store, &revisions, None)).unwrap();
+        assert_eq!(names(&found.objects), ["b", "a"]);
+        assert!(found.deployed.is_empty());
+    }
+
+    #[test]
+    fn a_deployed_revision_supersedes_the_others_and_history_is_pruned_to_its_maximum() {
+        let store = seeded(&[
+            record(1, Status::Superseded, &[]),
+            record(2, Status::Deployed, &[]),
+            record(3, Status::Failed, &[]),
+            record(4, Status::Deployed, &[]),
+        ]);
+        block_on(finish_history(&store, "dev", "web", 4, 3)).unwrap();
+        assert_eq!(
+            statuses(&store),
+            [
+                (2, Status::Superseded),
+                (3, Status::Failed),
+                (4, Status::Deployed)
+            ]
+        );
+        block_on(finish_history(&store, "dev", "web", 4, 0)).unwrap();
+        assert_eq!(statuses(&store).len(), 3, "0 keeps every revision");
+    }
+
+    #[test]
+    fn a_revision_left_pending_is_marked_failed_and_says_why() {
+        let mut upgrade = record(2, Status::PendingUpgrade, &[]);
+        upgrade.description = "nightly".into();
+        let store = seeded(&[record(1, Status::PendingInstall, &[]), upgrade]);
+        for summary in block_on(history_of(&store, "dev", "web")).unwrap() {
+            block_on(settle_interrupted(&store, &summary)).unwrap();
+        }
+        assert_eq!(statuses(&store), [(1, Status::Failed), (2, Status::Failed)]);
+        let description = |revision| {
+            block_on(store.get("dev", "web", revision))
+                .unwrap()
+                .description
+        };
+        assert_eq!(
+            description(1),
+            "Interrupted: the operation stopped before it finished"
+        );
+        assert_eq!(
+            description(2),
+            "nightly (interrupted: the operation stopped before it finished)"
+        );
+        // A revision that finished is not touched.
+        let store = seeded(&[record(1, Status::Deployed, &[])]);
+        let summary = block_on(history_of(&store, "dev", "web"))
+            .unwrap()
+            .remove(0);
+        block_on(settle_interrupted(&store, &summary)).unwrap();
+        assert_eq!(statuses(&store), [(1, Status::Deployed)]);
+    }
+
+    #[test]
+    fn a_release_that_does_not_exist_has_no_history() {
+        assert!(
+            block_on(history_of(&MemoryStore::new(), "dev", "web"))
+                .unwrap()
+                .is_empty()
+        );
     }
 }
