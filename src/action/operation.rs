@@ -283,7 +283,7 @@ async fn settle_interrupted(store: &impl Store, summary: &ReleaseSummary) -> Res
 /// The objects the release may have in the cluster: those of the deployed revision and of every
 /// newer revision that failed or was interrupted part-way (they may have applied some objects).
 /// `known` is a record the caller has read already; it is not fetched again.
-async fn inventory(
+pub(super) async fn inventory(
     store: &impl Store,
     revisions: &[ReleaseSummary],
     known: Option<&Release>,

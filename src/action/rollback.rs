@@ -78,15 +78,11 @@ async fn rollback_locked(
         operation.settle_interrupted(&latest).await?;
     }
     let objects = operation::manifest_objects(&target_record)?;
-    let mut record = target_record.clone();
-    record.revision = latest.revision + 1;
-    record.status = Status::PendingRollback;
-    record.description = settings
-        .description
-        .clone()
-        .unwrap_or_else(|| format!("Rollback to {target}"));
-    record.last_deployed = operation::now();
-    record.deleted = None;
+    let record = copy_of(
+        &target_record,
+        latest.revision + 1,
+        settings.description.as_deref(),
+    );
 
     let applied = operation
         .apply_revision(
@@ -116,4 +112,62 @@ async fn rollback_locked(
         pruned: applied.pruned,
         warnings: applied.warnings,
     })
+}
+
+/// The revision a rollback records: a pending copy of the target revision (its chart, values and
+/// manifest), numbered after the latest.
+fn copy_of(target: &Release, revision: u64, description: Option<&str>) -> Release {
+    Release {
+        revision,
+        status: Status::PendingRollback,
+        description: description
+            .map(str::to_string)
+            .unwrap_or_else(|| format!("Rollback to {}", target.revision)),
+        last_deployed: operation::now(),
+        deleted: None,
+        ..target.clone()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_rollback_records_a_pending_copy_of_the_target_numbered_after_the_latest() {
+        let target = Release {
+            name: "web".into(),
+            namespace: "dev".into(),
+            revision: 2,
+            status: Status::Uninstalled,
+            chart: Default::default(),
+            config: serde_json::json!({"replicas": 3}),
+            computed_values: serde_json::Value::Null,
+            manifest: "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n".into(),
+            notes: "hello".into(),
+            description: "Upgrade complete".into(),
+            first_deployed: "2026-01-01T00:00:00Z".into(),
+            last_deployed: "2026-01-02T00:00:00Z".into(),
+            deleted: Some("2026-01-03T00:00:00Z".into()),
+            labels: [("commit".to_string(), "abc".to_string())].into(),
+            created_namespace: true,
+        };
+        let copy = copy_of(&target, 5, None);
+        assert_eq!(
+            (copy.revision, copy.status, copy.description.as_str()),
+            (5, Status::PendingRollback, "Rollback to 2")
+        );
+        assert_eq!(copy.deleted, None);
+        assert_eq!(
+            (&copy.manifest, &copy.config, &copy.labels, &copy.notes),
+            (
+                &target.manifest,
+                &target.config,
+                &target.labels,
+                &target.notes
+            )
+        );
+        assert_eq!(copy.first_deployed, target.first_deployed);
+        assert_eq!(copy_of(&target, 5, Some("hotfix")).description, "hotfix");
+    }
 }

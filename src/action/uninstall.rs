@@ -89,7 +89,7 @@ async fn uninstall_locked(
         ));
     }
     let mut record = operation.record(latest.revision).await?;
-    let objects = objects_to_delete(operation, &revisions, &record).await?;
+    let objects = objects_to_delete(store, &revisions, &record).await?;
     let applier = operation
         .applier(&ApplySettings {
             dry_run: settings.dry_run,
@@ -145,11 +145,13 @@ async fn uninstall_locked(
 /// Everything the release may have in the cluster: its inventory, and the latest revision's
 /// objects unless that revision was uninstalled already, in install order.
 async fn objects_to_delete(
-    operation: &Operation<'_, impl Store>,
+    store: &impl Store,
     revisions: &[ReleaseSummary],
     latest: &Release,
 ) -> Result<Vec<Object>> {
-    let mut objects = operation.inventory(revisions, Some(latest)).await?.objects;
+    let mut objects = operation::inventory(store, revisions, Some(latest))
+        .await?
+        .objects;
     if latest.status != Status::Uninstalled {
         let known: HashSet<ObjectKey> = objects.iter().map(ObjectKey::of).collect();
         for object in operation::manifest_objects(latest)? {
@@ -247,4 +249,92 @@ async fn delete_namespace_if_ours(
         })?;
     outcome.namespace_deleted = true;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::release::store::MemoryStore;
+    use crate::support::block_on;
+
+    fn record(revision: u64, status: Status, kinds_and_names: &[(&str, &str)]) -> Release {
+        let manifest = kinds_and_names
+            .iter()
+            .map(|(kind, name)| {
+                format!("---\napiVersion: v1\nkind: {kind}\nmetadata:\n  name: {name}\n")
+            })
+            .collect();
+        Release {
+            name: "web".into(),
+            namespace: "dev".into(),
+            revision,
+            status,
+            chart: Default::default(),
+            config: serde_json::Value::Null,
+            computed_values: serde_json::Value::Null,
+            manifest,
+            notes: String::new(),
+            description: String::new(),
+            first_deployed: "2026-01-01T00:00:00Z".into(),
+            last_deployed: "2026-01-01T00:00:00Z".into(),
+            deleted: None,
+            labels: Default::default(),
+            created_namespace: false,
+        }
+    }
+
+    fn to_delete(records: &[Release]) -> Vec<String> {
+        let store = MemoryStore::new();
+        block_on(async {
+            for record in records {
+                store.create(record).await.unwrap();
+            }
+            let revisions = store.history("dev", "web").await.unwrap();
+            let latest = records.last().unwrap();
+            objects_to_delete(&store, &revisions, latest)
+                .await
+                .unwrap()
+                .iter()
+                .map(|o| format!("{}/{}", o.kind(), o.name()))
+                .collect()
+        })
+    }
+
+    #[test]
+    fn uninstall_deletes_the_inventory_and_the_latest_revision_in_install_order() {
+        assert_eq!(
+            to_delete(&[
+                record(
+                    1,
+                    Status::Deployed,
+                    &[("Service", "web"), ("ConfigMap", "a")]
+                ),
+                record(2, Status::PendingUpgrade, &[("ConfigMap", "b")]),
+            ]),
+            ["ConfigMap/b", "ConfigMap/a", "Service/web"]
+        );
+        // The latest revision's objects count even when it is superseded (a deployed revision
+        // was rolled away from by hand, say).
+        assert_eq!(
+            to_delete(&[record(1, Status::Superseded, &[("ConfigMap", "a")])]),
+            ["ConfigMap/a"]
+        );
+    }
+
+    #[test]
+    fn an_uninstalled_revision_adds_nothing_of_its_own() {
+        // Uninstalled with `--keep-history`, then uninstalled for good: its objects are gone.
+        assert_eq!(
+            to_delete(&[record(1, Status::Uninstalled, &[("ConfigMap", "a")])]),
+            Vec::<String>::new()
+        );
+        // A failed revision may have applied some of its objects; it still counts.
+        assert_eq!(
+            to_delete(&[
+                record(1, Status::Failed, &[("ConfigMap", "a")]),
+                record(2, Status::Uninstalled, &[("ConfigMap", "b")]),
+            ]),
+            ["ConfigMap/a"]
+        );
+    }
 }
