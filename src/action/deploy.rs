@@ -472,28 +472,18 @@ fn describe_values(options: &UserValueOptions, reused: Option<u64>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::action::operation::tests::record;
     use crate::values::MapReader;
 
     fn base_record() -> Release {
         Release {
-            name: "web".into(),
-            namespace: "dev".into(),
-            revision: 3,
-            status: Status::Deployed,
-            chart: ChartInfo::default(),
             config: serde_json::json!({"image": {"tag": "1.0", "pull": "always"}, "replicas": 2}),
-            computed_values: Value::Null,
-            manifest: String::new(),
-            notes: String::new(),
-            description: String::new(),
-            first_deployed: "2026-01-01T00:00:00Z".into(),
-            last_deployed: "2026-01-03T00:00:00Z".into(),
-            deleted: None,
             labels: [("commit", "abc"), ("team", "shop")]
                 .into_iter()
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect(),
             created_namespace: true,
+            ..record(3, Status::Deployed, &[])
         }
     }
 

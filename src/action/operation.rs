@@ -518,7 +518,7 @@ impl Inventory {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use indexmap::IndexMap;
 
     use super::*;
@@ -526,12 +526,14 @@ mod tests {
     use crate::release::store::MemoryStore;
     use crate::support::block_on;
 
-    /// Revision `revision` of release `web` in `dev`, with ConfigMaps of these names.
-    fn record(revision: u64, status: Status, configmaps: &[&str]) -> Release {
-        let manifest = configmaps
+    /// Revision `revision` of release `web` in `dev`, whose manifest holds these `Kind/name`
+    /// objects (all in `v1`). For the tests of the release use cases.
+    pub(in crate::action) fn record(revision: u64, status: Status, objects: &[&str]) -> Release {
+        let manifest = objects
             .iter()
-            .map(|name| {
-                format!("---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {name}\n")
+            .map(|object| {
+                let (kind, name) = object.split_once('/').expect("Kind/name");
+                format!("---\napiVersion: v1\nkind: {kind}\nmetadata:\n  name: {name}\n")
             })
             .collect();
         Release {
@@ -553,7 +555,8 @@ mod tests {
         }
     }
 
-    fn seeded(records: &[Release]) -> MemoryStore {
+    /// An in-memory store holding `records`.
+    pub(in crate::action) fn seeded(records: &[Release]) -> MemoryStore {
         let store = MemoryStore::new();
         block_on(async {
             for record in records {
@@ -578,10 +581,10 @@ mod tests {
     #[test]
     fn the_inventory_is_the_deployed_revision_and_newer_failed_or_interrupted_ones() {
         let store = seeded(&[
-            record(1, Status::Superseded, &["old"]),
-            record(2, Status::Deployed, &["a", "b"]),
-            record(3, Status::Failed, &["b", "c"]),
-            record(4, Status::PendingUpgrade, &["d"]),
+            record(1, Status::Superseded, &["ConfigMap/old"]),
+            record(2, Status::Deployed, &["ConfigMap/a", "ConfigMap/b"]),
+            record(3, Status::Failed, &["ConfigMap/b", "ConfigMap/c"]),
+            record(4, Status::PendingUpgrade, &["ConfigMap/d"]),
         ]);
         let revisions = block_on(history_of(&store, "dev", "web")).unwrap();
         let found = block_on(inventory(&store, &revisions, None)).unwrap();
@@ -594,7 +597,7 @@ mod tests {
         );
         assert_eq!(names(&found.deployed), ["a", "b"]);
         // A record the caller has read already is used as it is, not fetched again.
-        let known = record(2, Status::Deployed, &["known"]);
+        let known = record(2, Status::Deployed, &["ConfigMap/known"]);
         let found = block_on(inventory(&store, &revisions, Some(&known))).unwrap();
         assert_eq!(names(&found.deployed), ["known"]);
     }
@@ -602,8 +605,8 @@ mod tests {
     #[test]
     fn a_release_with_nothing_deployed_has_the_failed_revisions_in_its_inventory() {
         let store = seeded(&[
-            record(1, Status::Failed, &["a"]),
-            record(2, Status::Failed, &["b"]),
+            record(1, Status::Failed, &["ConfigMap/a"]),
+            record(2, Status::Failed, &["ConfigMap/b"]),
         ]);
         let revisions = block_on(history_of(&store, "dev", "web")).unwrap();
         let found = block_on(inventory(&store, &revisions, None)).unwrap();

@@ -132,25 +132,18 @@ fn copy_of(target: &Release, revision: u64, description: Option<&str>) -> Releas
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::action::operation::tests::record;
 
     #[test]
     fn a_rollback_records_a_pending_copy_of_the_target_numbered_after_the_latest() {
         let target = Release {
-            name: "web".into(),
-            namespace: "dev".into(),
-            revision: 2,
-            status: Status::Uninstalled,
-            chart: Default::default(),
             config: serde_json::json!({"replicas": 3}),
-            computed_values: serde_json::Value::Null,
-            manifest: "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n".into(),
             notes: "hello".into(),
             description: "Upgrade complete".into(),
-            first_deployed: "2026-01-01T00:00:00Z".into(),
-            last_deployed: "2026-01-02T00:00:00Z".into(),
             deleted: Some("2026-01-03T00:00:00Z".into()),
             labels: [("commit".to_string(), "abc".to_string())].into(),
             created_namespace: true,
+            ..record(2, Status::Uninstalled, &["ConfigMap/a"])
         };
         let copy = copy_of(&target, 5, None);
         assert_eq!(

@@ -254,41 +254,12 @@ async fn delete_namespace_if_ours(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::release::store::MemoryStore;
+    use crate::action::operation::tests::{record, seeded};
     use crate::support::block_on;
 
-    fn record(revision: u64, status: Status, kinds_and_names: &[(&str, &str)]) -> Release {
-        let manifest = kinds_and_names
-            .iter()
-            .map(|(kind, name)| {
-                format!("---\napiVersion: v1\nkind: {kind}\nmetadata:\n  name: {name}\n")
-            })
-            .collect();
-        Release {
-            name: "web".into(),
-            namespace: "dev".into(),
-            revision,
-            status,
-            chart: Default::default(),
-            config: serde_json::Value::Null,
-            computed_values: serde_json::Value::Null,
-            manifest,
-            notes: String::new(),
-            description: String::new(),
-            first_deployed: "2026-01-01T00:00:00Z".into(),
-            last_deployed: "2026-01-01T00:00:00Z".into(),
-            deleted: None,
-            labels: Default::default(),
-            created_namespace: false,
-        }
-    }
-
     fn to_delete(records: &[Release]) -> Vec<String> {
-        let store = MemoryStore::new();
+        let store = seeded(records);
         block_on(async {
-            for record in records {
-                store.create(record).await.unwrap();
-            }
             let revisions = store.history("dev", "web").await.unwrap();
             let latest = records.last().unwrap();
             objects_to_delete(&store, &revisions, latest)
@@ -304,19 +275,15 @@ mod tests {
     fn uninstall_deletes_the_inventory_and_the_latest_revision_in_install_order() {
         assert_eq!(
             to_delete(&[
-                record(
-                    1,
-                    Status::Deployed,
-                    &[("Service", "web"), ("ConfigMap", "a")]
-                ),
-                record(2, Status::PendingUpgrade, &[("ConfigMap", "b")]),
+                record(1, Status::Deployed, &["Service/web", "ConfigMap/a"]),
+                record(2, Status::PendingUpgrade, &["ConfigMap/b"]),
             ]),
             ["ConfigMap/b", "ConfigMap/a", "Service/web"]
         );
         // The latest revision's objects count even when it is superseded (a deployed revision
         // was rolled away from by hand, say).
         assert_eq!(
-            to_delete(&[record(1, Status::Superseded, &[("ConfigMap", "a")])]),
+            to_delete(&[record(1, Status::Superseded, &["ConfigMap/a"])]),
             ["ConfigMap/a"]
         );
     }
@@ -325,14 +292,14 @@ mod tests {
     fn an_uninstalled_revision_adds_nothing_of_its_own() {
         // Uninstalled with `--keep-history`, then uninstalled for good: its objects are gone.
         assert_eq!(
-            to_delete(&[record(1, Status::Uninstalled, &[("ConfigMap", "a")])]),
+            to_delete(&[record(1, Status::Uninstalled, &["ConfigMap/a"])]),
             Vec::<String>::new()
         );
         // A failed revision may have applied some of its objects; it still counts.
         assert_eq!(
             to_delete(&[
-                record(1, Status::Failed, &[("ConfigMap", "a")]),
-                record(2, Status::Uninstalled, &[("ConfigMap", "b")]),
+                record(1, Status::Failed, &["ConfigMap/a"]),
+                record(2, Status::Uninstalled, &["ConfigMap/b"]),
             ]),
             ["ConfigMap/a"]
         );
