@@ -57,17 +57,25 @@ pub fn dependency(command: DependencyCommand) -> Result<()> {
                     "warning: Chart.lock is out of date with Chart.yaml; run `charts dependency update`",
                 );
             }
-            let value = serde_json::to_value(&rows).expect("plain data serializes");
-            match args.output {
-                output::Format::Json => output::print(&output::to_json(&value)?),
-                output::Format::Yaml => output::print(&output::to_yaml(&value)?),
-                output::Format::Table => output::print(&table(
-                    &["NAME", "VERSION", "REPOSITORY", "STATUS"],
-                    rows.into_iter()
-                        .map(|r| vec![r.name, r.version, r.repository, r.status])
-                        .collect(),
-                )),
-            }
+            output::show(
+                args.output,
+                || Ok(serde_json::to_value(&rows).expect("plain data serializes")),
+                || {
+                    Ok(table(
+                        &["NAME", "VERSION", "REPOSITORY", "STATUS"],
+                        rows.iter()
+                            .map(|r| {
+                                vec![
+                                    r.name.clone(),
+                                    r.version.clone(),
+                                    r.repository.clone(),
+                                    r.status.clone(),
+                                ]
+                            })
+                            .collect(),
+                    ))
+                },
+            )
         }
     }
 }

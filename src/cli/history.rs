@@ -27,10 +27,10 @@ pub fn history(global: &GlobalArgs, args: HistoryArgs) -> Result<()> {
         let namespace = store.cluster().namespace.clone();
         records::history(&store, &namespace, name, args.max).await
     })?;
-    match args.output {
-        output::Format::Json => output::print(&output::to_json(&json(&revisions))?),
-        output::Format::Yaml => output::print(&output::to_yaml(&json(&revisions))?),
-        output::Format::Table => {
+    output::show(
+        args.output,
+        || Ok(json(&revisions)),
+        || {
             let rows = revisions
                 .iter()
                 .map(|r| {
@@ -44,7 +44,7 @@ pub fn history(global: &GlobalArgs, args: HistoryArgs) -> Result<()> {
                     ]
                 })
                 .collect();
-            output::print(&table(
+            Ok(table(
                 &[
                     "REVISION",
                     "UPDATED",
@@ -55,8 +55,8 @@ pub fn history(global: &GlobalArgs, args: HistoryArgs) -> Result<()> {
                 ],
                 rows,
             ))
-        }
-    }
+        },
+    )
 }
 
 /// One object per revision, Helm's field names, plus labels.

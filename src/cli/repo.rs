@@ -160,14 +160,15 @@ fn add(settings: &Settings, args: AddArgs) -> Result<()> {
 
 fn list(settings: &Settings, args: ListArgs) -> Result<()> {
     let repositories = action::repo::list(settings)?;
-    let rows: Vec<serde_json::Value> = repositories
-        .iter()
-        .map(|r| serde_json::json!({ "name": r.name, "url": r.url }))
-        .collect();
-    match args.output {
-        output::Format::Json => output::print(&output::to_json(&serde_json::Value::Array(rows))?),
-        output::Format::Yaml => output::print(&output::to_yaml(&serde_json::Value::Array(rows))?),
-        output::Format::Table => {
+    output::show(
+        args.output,
+        || {
+            let rows = repositories
+                .iter()
+                .map(|r| serde_json::json!({ "name": r.name, "url": r.url }));
+            Ok(serde_json::Value::Array(rows.collect()))
+        },
+        || {
             if repositories.is_empty() {
                 return Err(Error::with_hint(
                     "no repositories to show",
@@ -175,12 +176,12 @@ fn list(settings: &Settings, args: ListArgs) -> Result<()> {
                 ));
             }
             let rows = repositories
-                .into_iter()
-                .map(|r| vec![r.name, r.url])
+                .iter()
+                .map(|r| vec![r.name.clone(), r.url.clone()])
                 .collect();
-            output::print(&output::table(&["NAME", "URL"], rows))
-        }
-    }
+            Ok(output::table(&["NAME", "URL"], rows))
+        },
+    )
 }
 
 fn update(settings: &Settings, args: UpdateArgs) -> Result<()> {

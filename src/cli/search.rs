@@ -46,23 +46,22 @@ pub fn search(command: SearchCommand) -> Result<()> {
         ));
     }
     let hits = found.hits;
-    let rows = || {
-        let rows = hits.iter().map(|hit| {
-            serde_json::json!({
-                "name": hit.name,
-                "version": hit.version,
-                "app_version": hit.app_version,
-                "description": hit.description,
-            })
-        });
-        serde_json::Value::Array(rows.collect())
-    };
-    match args.output {
-        output::Format::Json => output::print(&output::to_json(&rows())?),
-        output::Format::Yaml => output::print(&output::to_yaml(&rows())?),
-        output::Format::Table => {
+    output::show(
+        args.output,
+        || {
+            let rows = hits.iter().map(|hit| {
+                serde_json::json!({
+                    "name": hit.name,
+                    "version": hit.version,
+                    "app_version": hit.app_version,
+                    "description": hit.description,
+                })
+            });
+            Ok(serde_json::Value::Array(rows.collect()))
+        },
+        || {
             if hits.is_empty() {
-                return output::print("No results found\n");
+                return Ok("No results found\n".to_string());
             }
             let rows = hits
                 .iter()
@@ -71,10 +70,10 @@ pub fn search(command: SearchCommand) -> Result<()> {
                     vec![hit.name, hit.version, hit.app_version, hit.description]
                 })
                 .collect();
-            output::print(&table(
+            Ok(table(
                 &["NAME", "CHART VERSION", "APP VERSION", "DESCRIPTION"],
                 rows,
             ))
-        }
-    }
+        },
+    )
 }

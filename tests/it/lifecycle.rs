@@ -1282,6 +1282,49 @@ fn install_works_against_a_server_without_aggregated_discovery() {
     assert!(lab.get(&["deployment", "web", "-n", "default"]).is_some());
 }
 
+// Bug: counts of one were printed in the plural (`applied 1 objects`).
+#[test]
+fn counts_of_one_object_are_singular() {
+    let lab = Lab::new(DiscoveryMode::Aggregated);
+    let chart = TestChart::new(&lab.env, "one")
+        .values("greeting: hi\n")
+        .template(
+            "configmap.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: one\ndata:\n  greeting: {{ Values.greeting }}\n",
+        )
+        .arg();
+    let dry_run = lab.run(&["install", "one", &chart, "--dry-run=server"]);
+    assert!(
+        stderr(&dry_run).contains("the API server accepted 1 object; nothing was stored\n"),
+        "{}",
+        stderr(&dry_run)
+    );
+    let install = lab.run(&["install", "one", &chart]);
+    assert!(
+        stderr(&install).contains("applied 1 object\n"),
+        "{}",
+        stderr(&install)
+    );
+    lab.ok(&["upgrade", "one", &chart, "--set", "greeting=hello"]);
+    let dry_run = lab.run(&["rollback", "one", "1", "--dry-run"]);
+    assert!(
+        stderr(&dry_run).contains("the API server accepted the 1 object of revision 1;"),
+        "{}",
+        stderr(&dry_run)
+    );
+    let rollback = lab.run(&["rollback", "one", "1"]);
+    assert!(
+        stderr(&rollback).contains("rolled back `one` to revision 1: applied 1 object\n"),
+        "{}",
+        stderr(&rollback)
+    );
+    let uninstall = lab.ok(&["uninstall", "one"]);
+    assert_eq!(
+        uninstall,
+        "release \"one\" uninstalled (1 object deleted)\n"
+    );
+}
+
 /// Runs each lifecycle test against a sandbox with aggregated discovery and one without (like a
 /// server before Kubernetes 1.26, or a proxy that drops the `Accept` profile).
 macro_rules! in_both_discovery_modes {
