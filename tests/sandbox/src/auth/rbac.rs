@@ -206,7 +206,7 @@ impl Index {
                 "ClusterRole" => cluster_roles
                     .get(role)
                     .cloned()
-                    .ok_or_else(|| not_found("clusterroles", role)),
+                    .ok_or_else(|| not_found("clusterrole", role)),
                 other => Err(format!("unsupported roleRef kind {other:?}")),
             };
             for (subject, who) in subjects(&binding, "") {
@@ -227,11 +227,11 @@ impl Index {
                 "ClusterRole" => cluster_roles
                     .get(role)
                     .cloned()
-                    .ok_or_else(|| not_found("clusterroles", role)),
+                    .ok_or_else(|| not_found("clusterrole", role)),
                 "Role" => roles
                     .get(&(namespace.clone(), role.to_string()))
                     .cloned()
-                    .ok_or_else(|| not_found("roles", role)),
+                    .ok_or_else(|| not_found("role", role)),
                 other => Err(format!("unsupported roleRef kind {other:?}")),
             };
             for (subject, who) in subjects(&binding, &namespace) {
