@@ -706,3 +706,88 @@ fn charts_install_as_a_restricted_user_works_where_it_has_edit_and_names_what_is
     ]);
     assert_eq!(records.lines().count(), 1, "{records}");
 }
+
+/// The `charts-sandbox` binary, built on demand (as the kubectl tests do).
+fn sandbox_binary() -> PathBuf {
+    let build = Command::new(env!("CARGO"))
+        .args([
+            "build",
+            "--quiet",
+            "-p",
+            "charts-sandbox",
+            "--bin",
+            "charts-sandbox",
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .status()
+        .expect("cargo runs");
+    assert!(build.success(), "building charts-sandbox failed");
+    let exe = std::env::current_exe().unwrap();
+    exe.parent()
+        .unwrap()
+        .parent()
+        .unwrap()
+        .join("charts-sandbox")
+}
+
+/// `serve --user` adds a user with a context of its own; a malformed one is refused by name.
+#[test]
+fn the_binary_serves_users_given_with_user_flags() {
+    let binary = sandbox_binary();
+    let output = Command::new(&binary)
+        .args(["serve", "--user", "ci"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains(
+            "invalid value 'ci' for '--user <NAME:TOKEN[:GROUPS]>': `ci` is not `NAME:TOKEN[:GROUP,GROUP...]`"
+        ),
+        "{}",
+        stderr(&output)
+    );
+
+    let directory = tempfile::tempdir().unwrap();
+    let kubeconfig = directory.path().join("kubeconfig");
+    let mut server = Command::new(&binary)
+        .args([
+            "serve",
+            "--user",
+            "ci:secret-1:ci-team,deployers",
+            "--kubeconfig",
+        ])
+        .arg(&kubeconfig)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("charts-sandbox starts");
+    let mut line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(server.stdout.take().unwrap()),
+        &mut line,
+    )
+    .unwrap();
+    let kubectl = Kubectl {
+        home: tempfile::tempdir().unwrap(),
+        kubeconfig,
+    };
+    let whoami = kubectl.ok(&["--context", "ci", "auth", "whoami", "-o", "json"]);
+    let whoami: Value = serde_json::from_str(&whoami).unwrap();
+    assert_eq!(
+        whoami["status"]["userInfo"],
+        json!({"username": "ci", "groups": ["ci-team", "deployers", "system:authenticated"]})
+    );
+    assert_eq!(kubectl.can_i(&["create", "namespaces"]).0, "yes");
+    assert_eq!(
+        kubectl
+            .can_i(&["--context", "ci", "create", "namespaces"])
+            .0,
+        "no"
+    );
+    let stopped = Command::new("kill")
+        .args(["-TERM", &server.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(stopped.success());
+    assert!(server.wait().unwrap().success());
+}
