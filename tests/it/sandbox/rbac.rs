@@ -631,6 +631,16 @@ async fn a_patch_that_would_create_an_object_also_needs_create() {
         response.json()["message"],
         "configmaps \"new\" is forbidden: User \"ci\" cannot create resource \"configmaps\" in API group \"\" in the namespace \"team\""
     );
+    // A merge patch never creates: a missing object is a 404, whatever the user may create.
+    let headers = [
+        ("Authorization", bearer.as_str()),
+        ("Content-Type", "application/merge-patch+json"),
+    ];
+    let path = "/api/v1/namespaces/team/configmaps/absent";
+    let response = raw_request(&sandbox, "PATCH", path, &headers, r#"{"data":{"a":"3"}}"#)
+        .await
+        .unwrap();
+    assert_eq!(response.status, 404, "{}", response.body);
 }
 
 /// `charts install` as a CI user who holds `edit` in one namespace only.

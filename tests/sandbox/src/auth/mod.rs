@@ -172,9 +172,9 @@ impl Auth {
         self.index(store).rules_for(user, namespace)
     }
 
-    /// Authorizes one request before it is served: `Err` is the 403 to send. A patch or update
-    /// of an object that does not exist yet creates it, so it also needs `create`, as the API
-    /// server checks.
+    /// Authorizes one request before it is served: `Err` is the 403 to send. A server-side
+    /// apply (`applies`) of an object that does not exist yet creates it, so it also needs
+    /// `create`, as the API server checks.
     pub fn authorize(
         &self,
         store: &Store,
@@ -182,6 +182,7 @@ impl Auth {
         method: &Method,
         path: &str,
         query: &HashMap<String, String>,
+        applies: bool,
     ) -> ApiResult<()> {
         if user.master {
             return Ok(());
@@ -191,7 +192,7 @@ impl Auth {
         if !decision.allowed {
             return Err(forbidden(&user.name, &request, &decision.reason));
         }
-        if matches!(request.verb.as_str(), "patch" | "update")
+        if applies
             && request.subresource.is_empty()
             && !request.name.is_empty()
             && !exists(store, &request)
@@ -217,8 +218,15 @@ pub fn check(
 ) -> ApiResult<Arc<Identity>> {
     let user = shared.auth.authenticate(headers)?;
     if !user.master {
+        let applies = *method == Method::PATCH
+            && headers
+                .get(header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.starts_with("application/apply-patch"));
         let store = shared.store();
-        shared.auth.authorize(&store, &user, method, path, query)?;
+        shared
+            .auth
+            .authorize(&store, &user, method, path, query, applies)?;
     }
     Ok(user)
 }
