@@ -92,7 +92,8 @@ pub async fn serve(
                     continue;
                 };
                 let _ = stream.set_nodelay(true);
-                tokio::spawn(serve_connection(stream, router.clone(), shutdown.clone(), token.clone()));
+                let connection = serve_connection(stream, router.clone(), shutdown.clone(), token.clone());
+                tokio::spawn(connection);
             }
             _ = shutdown.changed() => break,
         }
