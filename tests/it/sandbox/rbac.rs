@@ -512,6 +512,65 @@ async fn rbac_rules_match_verbs_resources_subresources_names_and_groups() {
     assert_eq!(response.status, 422, "{}", response.body);
 }
 
+/// A ServiceAccount subject without a namespace means the binding's; groups of service
+/// accounts work as subjects too.
+#[tokio::test]
+async fn service_accounts_are_users_with_their_groups() {
+    let deployer = User::service_account("ci", "deployer", "sa-token");
+    let sandbox = Sandbox::start_with(Options::default().user(deployer))
+        .await
+        .unwrap();
+    let bearer = "Bearer sa-token";
+    for namespace in ["ci", "team"] {
+        let body = json!({"metadata": {"name": namespace}});
+        admin_create(&sandbox, "/api/v1/namespaces", body).await;
+    }
+    admin_create(
+        &sandbox,
+        "/apis/rbac.authorization.k8s.io/v1/namespaces/ci/rolebindings",
+        json!({"metadata": {"name": "deployer-edit"},
+               "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "edit"},
+               "subjects": [{"kind": "ServiceAccount", "name": "deployer"}]}),
+    )
+    .await;
+    admin_create(
+        &sandbox,
+        "/apis/rbac.authorization.k8s.io/v1/namespaces/team/rolebindings",
+        json!({"metadata": {"name": "ci-accounts-view"},
+               "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "view"},
+               "subjects": [{"kind": "Group", "apiGroup": "rbac.authorization.k8s.io", "name": "system:serviceaccounts:ci"}]}),
+    )
+    .await;
+    let status = review(
+        &sandbox,
+        bearer,
+        json!({"namespace": "ci", "verb": "create", "group": "apps", "resource": "deployments"}),
+    )
+    .await;
+    assert_eq!(
+        status["reason"],
+        "RBAC: allowed by RoleBinding \"deployer-edit/ci\" of ClusterRole \"edit\" to ServiceAccount \"deployer/ci\""
+    );
+    let list_pods =
+        |namespace: &str| json!({"namespace": namespace, "verb": "list", "resource": "pods"});
+    assert_eq!(
+        review(&sandbox, bearer, list_pods("team")).await["allowed"],
+        true
+    );
+    let create = json!({"namespace": "team", "verb": "create", "resource": "pods"});
+    assert_eq!(review(&sandbox, bearer, create).await["allowed"], false);
+    let response = raw_get(
+        &sandbox,
+        "/api/v1/namespaces/kube-system/pods",
+        &[("Authorization", bearer)],
+    )
+    .await;
+    assert_eq!(
+        response.json()["message"],
+        "pods is forbidden: User \"system:serviceaccount:ci:deployer\" cannot list resource \"pods\" in API group \"\" in the namespace \"kube-system\""
+    );
+}
+
 #[tokio::test]
 async fn default_cluster_roles_are_bootstrapped_and_aggregate() {
     let sandbox = Sandbox::start_with(options()).await.unwrap();

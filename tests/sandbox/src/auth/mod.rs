@@ -54,6 +54,15 @@ impl User {
         self
     }
 
+    /// A ServiceAccount's token: user `system:serviceaccount:<namespace>:<name>` in groups
+    /// `system:serviceaccounts` and `system:serviceaccounts:<namespace>`, as the API server
+    /// authenticates it (the ServiceAccount object itself need not exist).
+    pub fn service_account(namespace: &str, name: &str, token: impl Into<String>) -> User {
+        User::new(format!("system:serviceaccount:{namespace}:{name}"), token)
+            .group("system:serviceaccounts")
+            .group(format!("system:serviceaccounts:{namespace}"))
+    }
+
     /// The built-in admin (`sandbox-admin`, group `system:masters`).
     pub fn admin() -> User {
         User::new(ADMIN_NAME, ADMIN_TOKEN).group(MASTERS)
