@@ -859,4 +859,38 @@ fn the_binary_serves_users_given_with_user_flags() {
         .unwrap();
     assert!(stopped.success());
     assert!(server.wait().unwrap().success());
+
+    // `--anonymous unauthenticated`: no token, no namespaces.
+    let mut server = Command::new(&binary)
+        .args(["serve", "--anonymous", "unauthenticated"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("charts-sandbox starts");
+    let mut line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(server.stdout.take().unwrap()),
+        &mut line,
+    )
+    .unwrap();
+    let address = line.trim().trim_start_matches("http://");
+    let mut stream = std::net::TcpStream::connect(address).unwrap();
+    std::io::Write::write_all(
+        &mut stream,
+        b"GET /api/v1/namespaces HTTP/1.1\r\nHost: sandbox\r\nConnection: close\r\n\r\n",
+    )
+    .unwrap();
+    let mut answer = String::new();
+    std::io::Read::read_to_string(&mut stream, &mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 403"), "{answer}");
+    assert!(
+        answer.contains(r#"User \"system:anonymous\" cannot list resource \"namespaces\""#),
+        "{answer}"
+    );
+    let stopped = Command::new("kill")
+        .args(["-TERM", &server.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(stopped.success());
+    assert!(server.wait().unwrap().success());
 }
