@@ -860,7 +860,9 @@ fn the_binary_serves_users_given_with_user_flags() {
     assert!(stopped.success());
     assert!(server.wait().unwrap().success());
 
-    // `--anonymous unauthenticated`: no token, no namespaces.
+    // `--anonymous unauthenticated`: no token, no namespaces. Then a SIGTERM right after one
+    // quick request. Bug: the binary installed its SIGTERM handler only after printing its
+    // address, so a signal sent as soon as it was read killed it (exit by signal, not 0).
     let mut server = Command::new(&binary)
         .args(["serve", "--anonymous", "unauthenticated"])
         .stdout(std::process::Stdio::piped())

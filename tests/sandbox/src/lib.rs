@@ -433,6 +433,11 @@ pub async fn serve_until_signal(settings: ServeSettings) -> std::io::Result<()> 
         .iter()
         .cloned()
         .fold(options, |options, user| options.user(user));
+    // Before the address is printed: a SIGTERM sent as soon as it is read must stop the server
+    // cleanly, not kill it.
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut terminate = signal(SignalKind::terminate())?;
+    let mut interrupt = signal(SignalKind::interrupt())?;
     let sandbox = Sandbox::start_with(options).await?;
     if let Some(path) = &settings.kubeconfig {
         sandbox.write_kubeconfig(path, settings.namespace.as_deref())?;
@@ -440,9 +445,8 @@ pub async fn serve_until_signal(settings: ServeSettings) -> std::io::Result<()> 
     }
     println!("{}", sandbox.url());
     eprintln!("charts-sandbox: stores objects, runs no containers; stop with Ctrl-C");
-    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
     tokio::select! {
-        _ = tokio::signal::ctrl_c() => {}
+        _ = interrupt.recv() => {}
         _ = terminate.recv() => {}
     }
     drop(sandbox);
