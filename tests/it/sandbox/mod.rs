@@ -5,6 +5,7 @@ mod api;
 mod controllers;
 mod faults;
 mod kubectl;
+mod rbac;
 
 use std::future::Future;
 use std::time::Duration;

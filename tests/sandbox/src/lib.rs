@@ -12,6 +12,7 @@
 //! ```
 
 mod apply;
+mod auth;
 mod controllers;
 mod decode;
 mod discovery;
@@ -35,6 +36,7 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
+pub use auth::{ADMIN_NAME, ADMIN_TOKEN, User};
 pub use faults::{CounterSnapshot, Fault, FaultAction, Faults};
 pub use server::ADMIN_PREFIX;
 
@@ -53,6 +55,12 @@ pub struct Options {
     pub watch_history: usize,
     /// Whether `/api` and `/apis` serve aggregated discovery to clients that ask for it.
     pub discovery: DiscoveryMode,
+    /// Users known by bearer token, besides the admin (`sandbox-admin` in `system:masters`,
+    /// token [`ADMIN_TOKEN`]). RBAC objects decide what they may do.
+    pub users: Vec<User>,
+    /// Whether requests without credentials act as the admin (the default, so plain clients
+    /// keep working) or, like a real server, as `system:anonymous` in `system:unauthenticated`.
+    pub anonymous_is_admin: bool,
 }
 
 /// How the server answers discovery on `/api` and `/apis`.
@@ -74,6 +82,8 @@ impl Default for Options {
             port: 0,
             watch_history: 10_000,
             discovery: DiscoveryMode::Aggregated,
+            users: Vec::new(),
+            anonymous_is_admin: true,
         }
     }
 }
@@ -96,6 +106,17 @@ impl Options {
 
     pub fn discovery(mut self, mode: DiscoveryMode) -> Options {
         self.discovery = mode;
+        self
+    }
+
+    /// Adds a user known by bearer token (see [`User`]).
+    pub fn user(mut self, user: User) -> Options {
+        self.users.push(user);
+        self
+    }
+
+    pub fn anonymous_is_admin(mut self, admin: bool) -> Options {
+        self.anonymous_is_admin = admin;
         self
     }
 }
@@ -129,12 +150,38 @@ impl Sandbox {
         let shared = Arc::new(server::Shared::new(options));
         *shared.address.lock().unwrap() = address;
         let router = server::router(shared.clone());
-        let serve = tokio::spawn(server::serve(listener, router, shared.shutdown.subscribe()));
-        let controllers = tokio::spawn(controllers::run(shared.clone()));
+        let serve = tokio::spawn(server::serve(
+            listener,
+            router.clone(),
+            shared.shutdown.subscribe(),
+            None,
+        ));
+        let mut tasks = vec![serve];
+        for user in &shared.options.users {
+            let listener = TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0))).await?;
+            shared.auth.set_address(&user.name, listener.local_addr()?);
+            let token = axum::http::HeaderValue::from_str(&format!("Bearer {}", user.token))
+                .map_err(|_| {
+                    std::io::Error::new(
+                        std::io::ErrorKind::InvalidInput,
+                        format!(
+                            "the token of user `{}` is not a valid header value",
+                            user.name
+                        ),
+                    )
+                })?;
+            tasks.push(tokio::spawn(server::serve(
+                listener,
+                router.clone(),
+                shared.shutdown.subscribe(),
+                Some(token),
+            )));
+        }
+        tasks.push(tokio::spawn(controllers::run(shared.clone())));
         Ok(Sandbox {
             address,
             shared,
-            lifetime: Lifetime::Tasks(vec![serve, controllers]),
+            lifetime: Lifetime::Tasks(tasks),
         })
     }
 
@@ -197,9 +244,50 @@ impl Sandbox {
         self.address
     }
 
-    /// Writes a kubeconfig whose current context `sandbox` points at this server.
+    /// `http://127.0.0.1:PORT` of the port that serves the user named `user` (requests without
+    /// a token there are that user's), if the sandbox has such a user.
+    pub fn url_for(&self, user: &str) -> Option<String> {
+        self.shared
+            .auth
+            .address(user)
+            .map(|address| format!("http://{address}"))
+    }
+
+    /// Writes a kubeconfig whose current context `sandbox` points at this server as the admin.
+    /// Every other user has a context of its own name.
     pub fn write_kubeconfig(&self, path: &Path, namespace: Option<&str>) -> std::io::Result<()> {
-        std::fs::write(path, kubeconfig(&self.url(), namespace))
+        std::fs::write(path, self.kubeconfig_text(namespace, None))
+    }
+
+    /// Like [`Sandbox::write_kubeconfig`], with the context of the user named `user` as current.
+    pub fn write_kubeconfig_as(
+        &self,
+        path: &Path,
+        namespace: Option<&str>,
+        user: &str,
+    ) -> std::io::Result<()> {
+        let users = &self.shared.options.users;
+        if !users.iter().any(|u| u.name == user) {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                format!("the sandbox has no user `{user}`"),
+            ));
+        }
+        std::fs::write(path, self.kubeconfig_text(namespace, Some(user)))
+    }
+
+    fn kubeconfig_text(&self, namespace: Option<&str>, current: Option<&str>) -> String {
+        let users: Vec<(User, String)> = self
+            .shared
+            .options
+            .users
+            .iter()
+            .map(|user| {
+                let url = self.url_for(&user.name).unwrap_or_else(|| self.url());
+                (user.clone(), url)
+            })
+            .collect();
+        kubeconfig_for(&self.url(), namespace, &users, current)
     }
 
     /// Add or clear fault rules.
@@ -252,30 +340,73 @@ impl Drop for Sandbox {
     }
 }
 
-/// A kubeconfig for an `http://` server with context, cluster and user all named `sandbox`.
+/// A kubeconfig for an `http://` server with context, cluster and user all named `sandbox`, the
+/// admin.
 pub fn kubeconfig(url: &str, namespace: Option<&str>) -> String {
+    kubeconfig_for(url, namespace, &[], None)
+}
+
+/// A kubeconfig with the admin's context `sandbox` and one context per user in `users` (named
+/// after the user, with the URL of the user's port: kubectl sends no token over plain http);
+/// `current` names the current one (the admin's when `None`).
+pub fn kubeconfig_for(
+    url: &str,
+    namespace: Option<&str>,
+    users: &[(User, String)],
+    current: Option<&str>,
+) -> String {
     let namespace = namespace
         .map(|ns| format!("\n    namespace: {ns}"))
         .unwrap_or_default();
+    let admin = User {
+        name: "sandbox".into(),
+        ..User::admin()
+    };
+    let everyone =
+        std::iter::once((&admin, url)).chain(users.iter().map(|(u, url)| (u, url.as_str())));
+    let mut clusters = String::new();
+    let mut contexts = String::new();
+    let mut credentials = String::new();
+    for (user, url) in everyone {
+        let name = yaml_string(&user.name);
+        clusters.push_str(&format!("- name: {name}\n  cluster:\n    server: {url}\n"));
+        contexts.push_str(&format!(
+            "- name: {name}\n  context:\n    cluster: {name}\n    user: {name}{namespace}\n"
+        ));
+        credentials.push_str(&format!(
+            "- name: {name}\n  user:\n    token: {}\n",
+            yaml_string(&user.token)
+        ));
+    }
+    let current = yaml_string(current.unwrap_or("sandbox"));
     format!(
         "apiVersion: v1
 kind: Config
 clusters:
-- name: sandbox
-  cluster:
-    server: {url}
-contexts:
-- name: sandbox
-  context:
-    cluster: sandbox
-    user: sandbox{namespace}
-current-context: sandbox
+{clusters}contexts:
+{contexts}current-context: {current}
 users:
-- name: sandbox
-  user: {{}}
-preferences: {{}}
+{credentials}preferences: {{}}
 "
     )
+}
+
+/// A plain scalar when that reads back as the same string, else a quoted one.
+fn yaml_string(text: &str) -> String {
+    let plain = !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/'))
+        && !matches!(
+            text,
+            "true" | "false" | "null" | "yes" | "no" | "on" | "off" | "~"
+        )
+        && text.parse::<f64>().is_err();
+    if plain {
+        text.to_string()
+    } else {
+        serde_json::to_string(text).unwrap_or_default()
+    }
 }
 
 /// Settings for the `serve` command of the binary.
@@ -286,6 +417,8 @@ pub struct ServeSettings {
     pub namespace: Option<String>,
     pub controller_delay: Duration,
     pub discovery: DiscoveryMode,
+    pub users: Vec<User>,
+    pub anonymous_is_admin: bool,
 }
 
 /// Runs a sandbox until SIGINT or SIGTERM: writes the kubeconfig, prints the address.
@@ -293,7 +426,18 @@ pub async fn serve_until_signal(settings: ServeSettings) -> std::io::Result<()> 
     let options = Options::default()
         .controller_delay(settings.controller_delay)
         .port(settings.port)
-        .discovery(settings.discovery);
+        .discovery(settings.discovery)
+        .anonymous_is_admin(settings.anonymous_is_admin);
+    let options = settings
+        .users
+        .iter()
+        .cloned()
+        .fold(options, |options, user| options.user(user));
+    // Before the address is printed: a SIGTERM sent as soon as it is read must stop the server
+    // cleanly, not kill it.
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut terminate = signal(SignalKind::terminate())?;
+    let mut interrupt = signal(SignalKind::interrupt())?;
     let sandbox = Sandbox::start_with(options).await?;
     if let Some(path) = &settings.kubeconfig {
         sandbox.write_kubeconfig(path, settings.namespace.as_deref())?;
@@ -301,9 +445,8 @@ pub async fn serve_until_signal(settings: ServeSettings) -> std::io::Result<()> 
     }
     println!("{}", sandbox.url());
     eprintln!("charts-sandbox: stores objects, runs no containers; stop with Ctrl-C");
-    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
     tokio::select! {
-        _ = tokio::signal::ctrl_c() => {}
+        _ = interrupt.recv() => {}
         _ = terminate.recv() => {}
     }
     drop(sandbox);

@@ -36,6 +36,13 @@ enum Command {
         /// How `/api` and `/apis` answer discovery
         #[arg(long, value_enum, default_value_t = Discovery::Aggregated)]
         discovery: Discovery,
+        /// A user known by bearer token, `NAME:TOKEN[:GROUP,GROUP...]` (repeatable); RBAC
+        /// objects decide what it may do. The kubeconfig gets a context named after it
+        #[arg(long = "user", value_name = "NAME:TOKEN[:GROUPS]", value_parser = parse_user)]
+        users: Vec<charts_sandbox::User>,
+        /// Who requests without a token are
+        #[arg(long, value_enum, default_value_t = Anonymous::Admin)]
+        anonymous: Anonymous,
     },
 }
 
@@ -47,6 +54,32 @@ enum Discovery {
     Legacy,
 }
 
+#[derive(Clone, Copy, ValueEnum)]
+enum Anonymous {
+    /// The admin, as with the kubeconfig's token
+    Admin,
+    /// `system:anonymous`, which RBAC allows only the health and version endpoints
+    Unauthenticated,
+}
+
+fn parse_user(text: &str) -> Result<charts_sandbox::User, String> {
+    let mut parts = text.splitn(3, ':');
+    let name = parts.next().unwrap_or("");
+    let token = parts.next().unwrap_or("");
+    if name.is_empty() || token.is_empty() {
+        return Err(format!(
+            "`{text}` is not `NAME:TOKEN[:GROUP,GROUP...]` (a name and a token are required)"
+        ));
+    }
+    let groups = parts.next().unwrap_or("");
+    Ok(groups
+        .split(',')
+        .filter(|g| !g.is_empty())
+        .fold(charts_sandbox::User::new(name, token), |user, group| {
+            user.group(group)
+        }))
+}
+
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     let Command::Serve {
@@ -55,6 +88,8 @@ async fn main() -> std::process::ExitCode {
         namespace,
         controller_delay_ms,
         discovery,
+        users,
+        anonymous,
     } = Cli::parse().command;
     let settings = charts_sandbox::ServeSettings {
         port,
@@ -65,6 +100,8 @@ async fn main() -> std::process::ExitCode {
             Discovery::Aggregated => charts_sandbox::DiscoveryMode::Aggregated,
             Discovery::Legacy => charts_sandbox::DiscoveryMode::Legacy,
         },
+        users,
+        anonymous_is_admin: matches!(anonymous, Anonymous::Admin),
     };
     match charts_sandbox::serve_until_signal(settings).await {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -107,6 +107,45 @@ fn field(message: &str, number: u64) -> Option<(&'static str, Kind)> {
         ("ContainerPort", 4) => ("protocol", String),
         ("EnvVar", 1) => ("name", String),
         ("EnvVar", 2) => ("value", String),
+        ("Role" | "ClusterRole" | "RoleBinding" | "ClusterRoleBinding", 1) => {
+            ("metadata", Message("ObjectMeta"))
+        }
+        ("Role" | "ClusterRole", 2) => ("rules", RepeatedMessage("PolicyRule")),
+        ("ClusterRole", 3) => ("aggregationRule", Message("AggregationRule")),
+        ("AggregationRule", 1) => ("clusterRoleSelectors", RepeatedMessage("LabelSelector")),
+        ("PolicyRule", 1) => ("verbs", RepeatedString),
+        ("PolicyRule", 2) => ("apiGroups", RepeatedString),
+        ("PolicyRule", 3) => ("resources", RepeatedString),
+        ("PolicyRule", 4) => ("resourceNames", RepeatedString),
+        ("PolicyRule", 5) => ("nonResourceURLs", RepeatedString),
+        ("RoleBinding" | "ClusterRoleBinding", 2) => ("subjects", RepeatedMessage("Subject")),
+        ("RoleBinding" | "ClusterRoleBinding", 3) => ("roleRef", Message("RoleRef")),
+        ("Subject", 1) => ("kind", String),
+        ("Subject", 2) => ("apiGroup", String),
+        ("Subject", 3) => ("name", String),
+        ("Subject", 4) => ("namespace", String),
+        ("RoleRef", 1) => ("apiGroup", String),
+        ("RoleRef", 2) => ("kind", String),
+        ("RoleRef", 3) => ("name", String),
+        ("SelfSubjectAccessReview" | "SelfSubjectRulesReview" | "SelfSubjectReview", 1) => {
+            ("metadata", Message("ObjectMeta"))
+        }
+        ("SelfSubjectAccessReview", 2) => ("spec", Message("SelfSubjectAccessReviewSpec")),
+        ("SelfSubjectAccessReviewSpec", 1) => ("resourceAttributes", Message("ResourceAttributes")),
+        ("SelfSubjectAccessReviewSpec", 2) => {
+            ("nonResourceAttributes", Message("NonResourceAttributes"))
+        }
+        ("ResourceAttributes", 1) => ("namespace", String),
+        ("ResourceAttributes", 2) => ("verb", String),
+        ("ResourceAttributes", 3) => ("group", String),
+        ("ResourceAttributes", 4) => ("version", String),
+        ("ResourceAttributes", 5) => ("resource", String),
+        ("ResourceAttributes", 6) => ("subresource", String),
+        ("ResourceAttributes", 7) => ("name", String),
+        ("NonResourceAttributes", 1) => ("path", String),
+        ("NonResourceAttributes", 2) => ("verb", String),
+        ("SelfSubjectRulesReview", 2) => ("spec", Message("SelfSubjectRulesReviewSpec")),
+        ("SelfSubjectRulesReviewSpec", 1) => ("namespace", String),
         ("Unknown", 1) => ("typeMeta", Message("TypeMeta")),
         ("Unknown", 2) => ("raw", Bytes),
         ("TypeMeta", 1) => ("apiVersion", String),
@@ -290,12 +329,23 @@ pub fn decode(body: &[u8]) -> ApiResult<Value> {
         .map_err(|_| malformed())?;
     if !matches!(
         kind.as_str(),
-        "Namespace" | "Secret" | "ConfigMap" | "ServiceAccount" | "Deployment"
+        "Namespace"
+            | "Secret"
+            | "ConfigMap"
+            | "ServiceAccount"
+            | "Deployment"
+            | "Role"
+            | "ClusterRole"
+            | "RoleBinding"
+            | "ClusterRoleBinding"
+            | "SelfSubjectAccessReview"
+            | "SelfSubjectRulesReview"
+            | "SelfSubjectReview"
     ) {
         return Err(ApiError::unsupported_media_type(
             "application/vnd.kubernetes.protobuf",
             &format!(
-                "application/json, application/yaml (the sandbox decodes protobuf only for Namespace, Secret, ConfigMap, ServiceAccount and Deployment, not {kind})"
+                "application/json, application/yaml (the sandbox decodes protobuf only for Namespace, Secret, ConfigMap, ServiceAccount, Deployment, the RBAC kinds and the self-reviews, not {kind})"
             ),
         ));
     }

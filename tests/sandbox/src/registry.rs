@@ -46,7 +46,14 @@ impl ResourceType {
 
     /// The verbs discovery lists and the server accepts.
     pub fn verbs(&self) -> &'static [&'static str] {
-        if self.is("", "namespaces") {
+        if !self.custom
+            && matches!(
+                self.group.as_str(),
+                "authorization.k8s.io" | "authentication.k8s.io"
+            )
+        {
+            &["create"]
+        } else if self.is("", "namespaces") {
             NAMESPACE_VERBS
         } else {
             VERBS
@@ -296,6 +303,37 @@ const BUILTIN: &[Row] = &[
         "v1",
         "ClusterRoleBinding",
         "clusterrolebindings",
+        false,
+        &[],
+        false,
+        false,
+    ),
+    // Create-only reviews, answered by the auth module rather than stored.
+    (
+        "authorization.k8s.io",
+        "v1",
+        "SelfSubjectAccessReview",
+        "selfsubjectaccessreviews",
+        false,
+        &[],
+        false,
+        false,
+    ),
+    (
+        "authorization.k8s.io",
+        "v1",
+        "SelfSubjectRulesReview",
+        "selfsubjectrulesreviews",
+        false,
+        &[],
+        false,
+        false,
+    ),
+    (
+        "authentication.k8s.io",
+        "v1",
+        "SelfSubjectReview",
+        "selfsubjectreviews",
         false,
         &[],
         false,

@@ -35,6 +35,7 @@ pub const ADMIN_PREFIX: &str = "/sandbox.charts.dev/";
 /// State shared by every request of one server.
 pub struct Shared {
     pub store: Mutex<Store>,
+    pub auth: crate::auth::Auth,
     pub faults: Faults,
     pub counters: Counters,
     pub options: Options,
@@ -44,8 +45,11 @@ pub struct Shared {
 
 impl Shared {
     pub fn new(options: Options) -> Shared {
+        let mut store = Store::new(options.watch_history);
+        crate::auth::bootstrap::install(&mut store);
         Shared {
-            store: Mutex::new(Store::new(options.watch_history)),
+            store: Mutex::new(store),
+            auth: crate::auth::Auth::new(&options.users, options.anonymous_is_admin),
             faults: Faults::default(),
             counters: Counters::default(),
             options,
@@ -70,8 +74,15 @@ pub fn router(shared: Arc<Shared>) -> Router {
 struct ConnectionKill(Arc<Notify>);
 
 /// Accepts connections until shutdown. Each connection is served by hyper directly so a `Drop`
-/// fault can close the socket without sending a response.
-pub async fn serve(listener: TcpListener, router: Router, mut shutdown: watch::Receiver<bool>) {
+/// fault can close the socket without sending a response. A listener with a `token` serves one
+/// user: requests without credentials on it carry that user's token (kubectl sends no token
+/// over plain http, so its contexts for other users point at their own ports).
+pub async fn serve(
+    listener: TcpListener,
+    router: Router,
+    mut shutdown: watch::Receiver<bool>,
+    token: Option<HeaderValue>,
+) {
     loop {
         tokio::select! {
             accepted = listener.accept() => {
@@ -81,7 +92,8 @@ pub async fn serve(listener: TcpListener, router: Router, mut shutdown: watch::R
                     continue;
                 };
                 let _ = stream.set_nodelay(true);
-                tokio::spawn(serve_connection(stream, router.clone(), shutdown.clone()));
+                let connection = serve_connection(stream, router.clone(), shutdown.clone(), token.clone());
+                tokio::spawn(connection);
             }
             _ = shutdown.changed() => break,
         }
@@ -92,6 +104,7 @@ async fn serve_connection(
     stream: tokio::net::TcpStream,
     router: Router,
     mut shutdown: watch::Receiver<bool>,
+    token: Option<HeaderValue>,
 ) {
     use tower::ServiceExt;
     let kill = Arc::new(Notify::new());
@@ -100,6 +113,13 @@ async fn serve_connection(
         request
             .extensions_mut()
             .insert(ConnectionKill(kill_handle.clone()));
+        if let Some(token) = &token
+            && !request.headers().contains_key(header::AUTHORIZATION)
+        {
+            request
+                .headers_mut()
+                .insert(header::AUTHORIZATION, token.clone());
+        }
         router.clone().oneshot(request.map(Body::new))
     });
     let connection = hyper::server::conn::http1::Builder::new()
@@ -361,6 +381,10 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
             }
         }
     }
+    let user = match crate::auth::check(&shared, &parts.headers, &parts.method, &path, &query) {
+        Ok(user) => user,
+        Err(error) => return error_response(&error),
+    };
     let body = match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
         Ok(body) => body,
         Err(_) => {
@@ -371,6 +395,12 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
             ));
         }
     };
+    let decode = || decode_body(&parts.headers, &body, false);
+    if let Some(review) = crate::auth::review::serve(&shared, &user, &parts.method, &path, decode) {
+        return review
+            .map(|answer| json_response(StatusCode::CREATED, &answer))
+            .unwrap_or_else(|error| error_response(&error));
+    }
     let aggregated = shared.options.discovery == DiscoveryMode::Aggregated
         && parts
             .headers

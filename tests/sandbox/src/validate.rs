@@ -37,8 +37,22 @@ fn needs_label_name(resource: &ResourceType) -> bool {
     !resource.custom && matches!(resource.kind.as_str(), "Namespace" | "Service")
 }
 
+/// RBAC objects only need a valid path segment (`system:basic-user`), as the API validates them.
+fn path_segment_problem(name: &str) -> Option<&'static str> {
+    match name {
+        "." => Some("may not be '.'"),
+        ".." => Some("may not be '..'"),
+        _ if name.contains('/') => Some("may not contain '/'"),
+        _ if name.contains('%') => Some("may not contain '%'"),
+        _ => None,
+    }
+}
+
 pub fn validate_name(resource: &ResourceType, name: &str) -> Option<Cause> {
-    let (ok, message) = if needs_label_name(resource) {
+    let (ok, message) = if !resource.custom && resource.group == "rbac.authorization.k8s.io" {
+        let problem = path_segment_problem(name);
+        (problem.is_none(), problem.unwrap_or(""))
+    } else if needs_label_name(resource) {
         (is_label(name), LABEL_MESSAGE)
     } else {
         (is_subdomain(name), SUBDOMAIN_MESSAGE)
