@@ -183,6 +183,43 @@ async fn a_deleted_namespace_is_terminating_until_its_content_is_gone() {
 }
 
 #[tokio::test]
+async fn a_namespace_with_another_finalizer_waits_for_finalize() {
+    let sandbox = Sandbox::start().await.unwrap();
+    created(
+        &sandbox,
+        "/api/v1/namespaces",
+        json!({"metadata": {"name": "stuck"}, "spec": {"finalizers": ["kubernetes", "example.com/env"]}}),
+    )
+    .await;
+    let deleted = send(&sandbox, "DELETE", "/api/v1/namespaces/stuck", Value::Null).await;
+    assert_eq!(deleted.status, 200, "{}", deleted.body);
+    // The namespace controller drops only its own finalizer.
+    eventually(
+        "the kubernetes finalizer to go",
+        Duration::from_secs(5),
+        || async {
+            let namespace = get(&sandbox, "/api/v1/namespaces/stuck").await.json();
+            (namespace["spec"]["finalizers"] == json!(["example.com/env"])).then_some(())
+        },
+    )
+    .await;
+    assert_eq!(
+        get(&sandbox, "/api/v1/namespaces/stuck").await.json()["status"]["phase"],
+        "Terminating"
+    );
+    let finalized = send(
+        &sandbox,
+        "PUT",
+        "/api/v1/namespaces/stuck/finalize",
+        json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "stuck"}, "spec": {"finalizers": []}}),
+    )
+    .await;
+    assert_eq!(finalized.status, 200, "{}", finalized.body);
+    assert_eq!(finalized.json()["spec"]["finalizers"], json!([]));
+    assert_eq!(get(&sandbox, "/api/v1/namespaces/stuck").await.status, 404);
+}
+
+#[tokio::test]
 async fn a_quota_counts_objects_and_refuses_the_one_too_many() {
     let sandbox = Sandbox::start().await.unwrap();
     namespace(&sandbox, "shop").await;

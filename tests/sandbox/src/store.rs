@@ -559,7 +559,37 @@ impl Store {
             &mut object,
         )?;
         validate::normalize(resource, &mut object)?;
+        if subresource == Some("finalize") {
+            return self.finalize(resource, old, &object, options);
+        }
         self.write_over(resource, old, object, subresource, options, false)
+    }
+
+    /// PUT `namespaces/<name>/finalize`: only `spec.finalizers` changes; a terminating namespace
+    /// left without finalizers is removed with what is still in it.
+    fn finalize(
+        &mut self,
+        resource: &ResourceType,
+        old: Arc<Value>,
+        given: &Value,
+        options: &WriteOptions,
+    ) -> ApiResult<Value> {
+        let finalizers = given
+            .pointer("/spec/finalizers")
+            .cloned()
+            .unwrap_or_else(|| json!([]));
+        let mut object = (*old).clone();
+        ensure_object(&mut object, &["spec"]).insert("finalizers".into(), finalizers);
+        let written = self.write_over(resource, old, object, Some("finalize"), options, false)?;
+        let finished = written.pointer("/metadata/deletionTimestamp").is_some()
+            && written
+                .pointer("/spec/finalizers")
+                .and_then(Value::as_array)
+                .is_none_or(|f| f.is_empty());
+        if finished && !options.dry_run {
+            self.remove(&resource.key(), "", name_of(&written));
+        }
+        Ok(written)
     }
 
     /// The common tail of update and patch: keep what clients may not change, record ownership,
@@ -1421,7 +1451,24 @@ impl Store {
             }
         }
         if remaining.is_empty() {
-            self.remove(&key("", "namespaces"), "", name);
+            // The namespace controller's own finalizer goes; others keep the namespace.
+            let Some(namespace) = self.lookup("", "namespaces", "", name) else {
+                return true;
+            };
+            let mut finished = (*namespace).clone();
+            let mut others = Vec::new();
+            if let Some(list) = finished
+                .pointer_mut("/spec/finalizers")
+                .and_then(Value::as_array_mut)
+            {
+                list.retain(|f| f != "kubernetes");
+                others = list.clone();
+            }
+            if others.is_empty() {
+                self.remove(&key("", "namespaces"), "", name);
+            } else {
+                self.replace_internal("", "namespaces", finished);
+            }
             return true;
         }
         let join = |counts: &BTreeMap<String, usize>, pattern: &dyn Fn(&str, usize) -> String| {
