@@ -403,6 +403,37 @@ async fn a_quota_sums_the_requests_and_limits_of_pods() {
 }
 
 #[tokio::test]
+async fn a_scoped_quota_counts_only_the_pods_in_its_scope() {
+    let sandbox = Sandbox::start().await.unwrap();
+    namespace(&sandbox, "shop").await;
+    created(
+        &sandbox,
+        "/api/v1/namespaces/shop/resourcequotas",
+        json!({"metadata": {"name": "best-effort"}, "spec": {"hard": {"pods": "1"}, "scopes": ["BestEffort"]}}),
+    )
+    .await;
+    let pods = "/api/v1/namespaces/shop/pods";
+    let bare = |name: &str| pod(name, json!([container("app", Value::Null, Value::Null)]));
+    created(&sandbox, pods, bare("first")).await;
+    let second = refused(&sandbox, pods, bare("second"), 403).await;
+    assert_eq!(
+        second["message"],
+        "pods \"second\" is forbidden: exceeded quota: best-effort, requested: pods=1, used: pods=1, limited: pods=1"
+    );
+    let sized = json!({"cpu": "100m", "memory": "64Mi"});
+    created(
+        &sandbox,
+        pods,
+        pod("sized", json!([container("app", sized.clone(), sized)])),
+    )
+    .await;
+    assert_eq!(
+        quota_used(&sandbox, "shop", "best-effort").await,
+        json!({"pods": "1"})
+    );
+}
+
+#[tokio::test]
 async fn a_deployment_is_admitted_and_its_pods_meet_the_quota() {
     let sandbox = Sandbox::start().await.unwrap();
     namespace(&sandbox, "shop").await;

@@ -2,6 +2,7 @@
 //! against `spec.hard`, and `status.hard`/`status.used` kept current after every write.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use serde_json::{Map, Value, json};
 
@@ -96,13 +97,75 @@ fn usage(key: &str, group: &str, plural: &str, object: &Value) -> Option<Quantit
     })
 }
 
-/// What the namespace's objects use of `key`, as the quota controller would count it.
-fn used(store: &Store, namespace: &str, key: &str) -> Quantity {
+/// Whether a Pod is in a quota scope (`Terminating`, `NotTerminating`, `BestEffort`,
+/// `NotBestEffort`, `PriorityClass`); other scopes match nothing here.
+fn in_scope(scope: &str, pod: &Value) -> bool {
+    let best_effort = || {
+        containers(pod).is_ok_and(|found| {
+            found.iter().all(|(c, _)| {
+                ["cpu", "memory"]
+                    .iter()
+                    .all(|r| !c.requests.contains_key(*r) && !c.limits.contains_key(*r))
+            })
+        })
+    };
+    let deadline = pod.pointer("/spec/activeDeadlineSeconds").is_some();
+    match scope {
+        "Terminating" => deadline,
+        "NotTerminating" => !deadline,
+        "BestEffort" => best_effort(),
+        "NotBestEffort" => !best_effort(),
+        "PriorityClass" => pod.pointer("/spec/priorityClassName").is_some(),
+        _ => false,
+    }
+}
+
+/// Whether `quota` applies to `object`: a quota without scopes to everything, a scoped one
+/// only to Pods in all its scopes (`spec.scopes` and `spec.scopeSelector`).
+fn applies(quota: &Value, group: &str, plural: &str, object: &Value) -> bool {
+    let scopes = quota.pointer("/spec/scopes").and_then(Value::as_array);
+    let expressions = quota
+        .pointer("/spec/scopeSelector/matchExpressions")
+        .and_then(Value::as_array);
+    if scopes.is_none_or(|s| s.is_empty()) && expressions.is_none_or(|e| e.is_empty()) {
+        return true;
+    }
+    if !group.is_empty() || plural != "pods" {
+        return false;
+    }
+    let named = scopes
+        .into_iter()
+        .flatten()
+        .all(|scope| in_scope(scope.as_str().unwrap_or(""), object));
+    let selected = expressions.into_iter().flatten().all(|expression| {
+        let scope = expression["scopeName"].as_str().unwrap_or("");
+        let values: Vec<&str> = expression["values"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .collect();
+        let class = get_str(object, &["spec", "priorityClassName"]);
+        match expression["operator"].as_str().unwrap_or("") {
+            "Exists" => in_scope(scope, object),
+            "DoesNotExist" => !in_scope(scope, object),
+            "In" if scope == "PriorityClass" => class.is_some_and(|c| values.contains(&c)),
+            "NotIn" if scope == "PriorityClass" => class.is_none_or(|c| !values.contains(&c)),
+            _ => false,
+        }
+    });
+    named && selected
+}
+
+/// What the namespace's objects that `quota` applies to use of `key`, as the quota controller
+/// would count it.
+fn used(store: &Store, namespace: &str, key: &str, quota: &Value) -> Quantity {
     let Some((group, plural)) = source(key) else {
         return Quantity::zero();
     };
     store
         .namespaced(&group, &plural, namespace)
+        .filter(|object| applies(quota, &group, &plural, object))
         .filter_map(|object| usage(key, &group, &plural, object))
         .fold(Quantity::zero(), Quantity::add)
 }
@@ -130,6 +193,9 @@ pub fn check(
         Vec::new()
     };
     for quota in store.namespaced("", "resourcequotas", namespace) {
+        if !applies(quota, &resource.group, &resource.plural, object) {
+            continue;
+        }
         let quota_name = name_of(quota);
         let hard = quantities(quota.pointer("/spec/hard"));
         if pod && !terminal(object) {
@@ -169,7 +235,7 @@ pub fn check(
             if requested.is_zero() {
                 continue;
             }
-            let used = used(store, namespace, key);
+            let used = used(store, namespace, key, quota);
             if used.add(requested) > *limit {
                 exceeded.push((key, requested, used, *limit));
             }
@@ -198,22 +264,19 @@ pub fn check(
 
 /// Recounts every quota of the namespace and writes `status.hard` and `status.used`.
 pub fn refresh(store: &mut Store, namespace: &str) {
-    let quotas: Vec<(String, Value)> = store
+    let quotas: Vec<Arc<Value>> = store
         .namespaced("", "resourcequotas", namespace)
-        .map(|quota| {
-            let hard = quota.pointer("/spec/hard").cloned().unwrap_or(json!({}));
-            (name_of(quota).to_string(), hard)
-        })
+        .cloned()
         .collect();
-    for (name, hard) in quotas {
+    for quota in quotas {
+        let name = name_of(&quota);
+        let hard = quota.pointer("/spec/hard").cloned().unwrap_or(json!({}));
         let mut used = Map::new();
         for key in hard.as_object().into_iter().flatten().map(|(k, _)| k) {
-            used.insert(
-                key.clone(),
-                json!(self::used(store, namespace, key).to_string()),
-            );
+            let total = self::used(store, namespace, key, &quota);
+            used.insert(key.clone(), json!(total.to_string()));
         }
         let status = json!({"hard": hard, "used": used});
-        store.set_status("", "resourcequotas", namespace, &name, status);
+        store.set_status("", "resourcequotas", namespace, name, status);
     }
 }
