@@ -159,11 +159,12 @@ impl fmt::Display for Quantity {
         let sign = if self.nanos < 0 { "-" } else { "" };
         let value = self.nanos.unsigned_abs();
         let nano = NANO as u128;
-        let binary = self.format == Format::BinarySi && value % nano == 0 && value / nano >= 1024;
+        let binary =
+            self.format == Format::BinarySi && value.is_multiple_of(nano) && value / nano >= 1024;
         if binary {
             let mut units = value / nano;
             let mut suffix = 0;
-            while units % 1024 == 0 && suffix < 6 {
+            while units.is_multiple_of(1024) && suffix < 6 {
                 units /= 1024;
                 suffix += 1;
             }
@@ -173,7 +174,7 @@ impl fmt::Display for Quantity {
         // Exponents -9, -6, ..., 18: the largest one that divides the value.
         let mut exponent = -9;
         let mut mantissa = value;
-        while exponent < 18 && mantissa % 1000 == 0 {
+        while exponent < 18 && mantissa.is_multiple_of(1000) {
             mantissa /= 1000;
             exponent += 3;
         }
