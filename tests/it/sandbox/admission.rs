@@ -403,6 +403,91 @@ async fn a_quota_sums_the_requests_and_limits_of_pods() {
 }
 
 #[tokio::test]
+async fn quantities_are_read_added_and_printed_as_kubernetes_does() {
+    let sandbox = Sandbox::start().await.unwrap();
+    namespace(&sandbox, "shop").await;
+    created(
+        &sandbox,
+        "/api/v1/namespaces/shop/resourcequotas",
+        json!({"metadata": {"name": "compute"}, "spec": {"hard": {
+            "requests.cpu": "10", "requests.memory": "10Gi", "limits.cpu": "10", "limits.memory": "10G"
+        }}}),
+    )
+    .await;
+    let pods = "/api/v1/namespaces/shop/pods";
+    created(
+        &sandbox,
+        pods,
+        pod(
+            "a",
+            json!([container(
+                "app",
+                json!({"cpu": "0.5", "memory": "1Gi"}),
+                json!({"cpu": "1000m", "memory": "1e3"})
+            )]),
+        ),
+    )
+    .await;
+    assert_eq!(
+        quota_used(&sandbox, "shop", "compute").await,
+        json!({"requests.cpu": "500m", "requests.memory": "1Gi", "limits.cpu": "1", "limits.memory": "1e3"})
+    );
+    created(
+        &sandbox,
+        pods,
+        pod(
+            "b",
+            json!([container(
+                "app",
+                json!({"cpu": "1500m", "memory": "512Mi"}),
+                json!({"cpu": 2, "memory": "2k"})
+            )]),
+        ),
+    )
+    .await;
+    assert_eq!(
+        quota_used(&sandbox, "shop", "compute").await,
+        json!({"requests.cpu": "2", "requests.memory": "1536Mi", "limits.cpu": "3", "limits.memory": "3e3"})
+    );
+    let over = refused(
+        &sandbox,
+        pods,
+        pod(
+            "c",
+            json!([container(
+                "app",
+                json!({"cpu": "1", "memory": "9Gi"}),
+                json!({"cpu": "1", "memory": "1M"})
+            )]),
+        ),
+        403,
+    )
+    .await;
+    assert_eq!(
+        over["message"],
+        "pods \"c\" is forbidden: exceeded quota: compute, requested: requests.memory=9Gi, used: requests.memory=1536Mi, limited: requests.memory=10Gi"
+    );
+    for bad in ["lots", "1.2.3", "1Xi", "--1"] {
+        let refused = refused(
+            &sandbox,
+            pods,
+            pod(
+                "bad",
+                json!([container("app", json!({"cpu": bad}), Value::Null)]),
+            ),
+            422,
+        )
+        .await;
+        assert_eq!(
+            refused["message"],
+            format!(
+                "Pod \"bad\" is invalid: spec.containers[0].resources.requests[cpu]: Invalid value: \"{bad}\": quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"
+            )
+        );
+    }
+}
+
+#[tokio::test]
 async fn a_scoped_quota_counts_only_the_pods_in_its_scope() {
     let sandbox = Sandbox::start().await.unwrap();
     namespace(&sandbox, "shop").await;
