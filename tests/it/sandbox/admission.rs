@@ -562,6 +562,27 @@ async fn a_deployment_is_admitted_and_its_pods_meet_the_quota() {
     let condition = &sets["items"][0]["status"]["conditions"][0];
     assert_eq!(condition["type"], "ReplicaFailure");
     assert_eq!(condition["reason"], "FailedCreate");
+    let deployment = eventually(
+        "ReplicaFailure on the Deployment",
+        Duration::from_secs(5),
+        || async {
+            let deployment = get(&sandbox, "/apis/apps/v1/namespaces/shop/deployments/web")
+                .await
+                .json();
+            let conditions = deployment["status"]["conditions"].as_array()?.clone();
+            conditions
+                .into_iter()
+                .find(|c| c["type"] == "ReplicaFailure")
+        },
+    )
+    .await;
+    assert_eq!(deployment["reason"], "FailedCreate");
+    assert!(
+        deployment["message"].as_str().unwrap().ends_with(
+            "is forbidden: exceeded quota: pods, requested: pods=1, used: pods=2, limited: pods=2"
+        ),
+        "{deployment}"
+    );
     let count = |list: Value| list["items"].as_array().map_or(0, Vec::len);
     assert_eq!(
         count(get(&sandbox, "/api/v1/namespaces/shop/pods").await.json()),
@@ -583,6 +604,18 @@ async fn a_deployment_is_admitted_and_its_pods_meet_the_quota() {
     })
     .await;
     assert_eq!(quota_used(&sandbox, "shop", "pods").await["pods"], "3");
+    eventually(
+        "ReplicaFailure to clear",
+        Duration::from_secs(5),
+        || async {
+            let deployment = get(&sandbox, "/apis/apps/v1/namespaces/shop/deployments/web")
+                .await
+                .json();
+            let conditions = deployment["status"]["conditions"].as_array()?.clone();
+            (!conditions.iter().any(|c| c["type"] == "ReplicaFailure")).then_some(())
+        },
+    )
+    .await;
 }
 
 #[tokio::test]

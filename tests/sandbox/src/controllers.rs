@@ -795,10 +795,29 @@ fn reconcile_deployment(store: &mut Store, deployment: &Value) -> Option<Duratio
         "unavailableReplicas",
         (desired - available).max(0),
     );
-    status.insert(
-        "conditions".into(),
-        json!([available_condition, progressing_condition]),
-    );
+    let mut conditions = vec![available_condition, progressing_condition];
+    // Pods the API refused (quota, LimitRange) show on the Deployment, as the real controller
+    // copies its ReplicaSet's `ReplicaFailure`.
+    let failure = new_set
+        .and_then(|rs| {
+            rs.pointer("/status/conditions")?
+                .as_array()?
+                .first()
+                .cloned()
+        })
+        .filter(|c| c["type"] == "ReplicaFailure" && c["status"] == "True");
+    if let Some(failure) = failure {
+        let message = failure["message"].as_str().unwrap_or("");
+        conditions.push(condition(
+            &existing,
+            "ReplicaFailure",
+            "True",
+            "FailedCreate",
+            message,
+            true,
+        ));
+    }
+    status.insert("conditions".into(), json!(conditions));
     store.set_status(
         "apps",
         "deployments",
