@@ -126,7 +126,9 @@ impl Error {
             kube::Error::Api(status) => {
                 let code = status.code;
                 let message = status.message.clone();
-                if code == 401 || code == 403 {
+                // A 403 from admission (quota, limits, a terminating namespace) is not about
+                // credentials: its message is what the user needs.
+                if code == 401 || (code == 403 && denied_by_authorization(&message)) {
                     ErrorKind::Unauthorized {
                         server: cluster.server.clone(),
                         code,
@@ -157,6 +159,14 @@ impl Error {
         };
         kind.into()
     }
+}
+
+/// Whether a 403 message is the authorizer's (`User "ci" cannot create resource ...`) or an
+/// RBAC escalation refusal, rather than an admission plugin's.
+fn denied_by_authorization(message: &str) -> bool {
+    let lower = message.to_ascii_lowercase();
+    (lower.contains("user \"") && lower.contains(" cannot "))
+        || lower.contains("is attempting to grant rbac permissions")
 }
 
 /// The namespace to work in: the explicit one, else the context's, else `default`.
@@ -269,6 +279,22 @@ pub async fn connect(settings: &ClusterSettings) -> Result<Cluster, Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_authorizer_refusals_are_about_credentials() {
+        assert!(denied_by_authorization(
+            "namespaces is forbidden: User \"ci\" cannot create resource \"namespaces\" in API group \"\" at the cluster scope"
+        ));
+        assert!(denied_by_authorization(
+            "rolebindings.rbac.authorization.k8s.io \"x\" is forbidden: user \"ci\" (groups=[\"system:authenticated\"]) is attempting to grant RBAC permissions not currently held:"
+        ));
+        assert!(!denied_by_authorization(
+            "pods \"web\" is forbidden: exceeded quota: compute, requested: requests.cpu=2, used: requests.cpu=0, limited: requests.cpu=1"
+        ));
+        assert!(!denied_by_authorization(
+            "configmaps \"c\" is forbidden: unable to create new content in namespace x because it is being terminated"
+        ));
+    }
 
     #[test]
     fn namespace_precedence() {

@@ -21,14 +21,14 @@ fn kubectl_binary() -> PathBuf {
 }
 
 /// kubectl pointed at one sandbox, with a private HOME.
-struct Kubectl {
+pub(super) struct Kubectl {
     home: tempfile::TempDir,
     kubeconfig: PathBuf,
     binary: PathBuf,
 }
 
 impl Kubectl {
-    fn new(sandbox: &Sandbox) -> Kubectl {
+    pub(super) fn new(sandbox: &Sandbox) -> Kubectl {
         let home = tempfile::tempdir().unwrap();
         let kubeconfig = home.path().join("kubeconfig");
         sandbox.write_kubeconfig(&kubeconfig, None).unwrap();
@@ -70,11 +70,11 @@ impl Kubectl {
     }
 
     /// Runs kubectl and returns stdout; panics with stderr if it fails.
-    fn ok(&self, args: &[&str]) -> String {
+    pub(super) fn ok(&self, args: &[&str]) -> String {
         self.ok_with_input(args, "")
     }
 
-    fn ok_with_input(&self, args: &[&str], input: &str) -> String {
+    pub(super) fn ok_with_input(&self, args: &[&str], input: &str) -> String {
         let output = self.run_with_input(args, input);
         let stdout = String::from_utf8_lossy(&output.stdout).to_string();
         let stderr = String::from_utf8_lossy(&output.stderr).to_string();
@@ -86,7 +86,7 @@ impl Kubectl {
     }
 
     /// Runs kubectl expecting failure; returns stderr.
-    fn fails(&self, args: &[&str], input: &str) -> String {
+    pub(super) fn fails(&self, args: &[&str], input: &str) -> String {
         let output = self.run_with_input(args, input);
         assert!(
             !output.status.success(),
@@ -96,7 +96,7 @@ impl Kubectl {
         String::from_utf8_lossy(&output.stderr).to_string()
     }
 
-    fn json(&self, args: &[&str]) -> Value {
+    pub(super) fn json(&self, args: &[&str]) -> Value {
         let mut args = args.to_vec();
         args.extend(["-o", "json"]);
         serde_json::from_str(&self.ok(&args)).unwrap()

@@ -1,6 +1,7 @@
 //! Tests of the sandbox API server (`tests/sandbox`): through the `kube` crate, through raw
 //! HTTP, and through the real `kubectl`. The sandbox stores objects but runs no containers.
 
+mod admission;
 mod api;
 mod controllers;
 mod faults;

@@ -140,8 +140,9 @@ fn reconcile(store: &mut Store, target: &Target) -> Option<Duration> {
     let (group, plural, namespace, name) = target;
     let object = store.lookup(group, plural, namespace, name)?;
     if object.pointer("/metadata/deletionTimestamp").is_some() {
-        if plural == "namespaces" {
-            store.finalize_namespace(name);
+        // A namespace whose objects still have finalizers is looked at again until they go.
+        if plural == "namespaces" && !store.finalize_namespace(name) {
+            return Some(Duration::from_millis(200));
         }
         return None;
     }
@@ -349,14 +350,18 @@ fn pod_status(
     })
 }
 
-/// A Pod for `owner` from its template, with its final status already set.
+/// How soon a controller tries again after the API refused one of its Pods (quota, limits).
+const CREATE_RETRY: Duration = Duration::from_secs(1);
+
+/// A Pod for `owner` from its template, with its final status already set. When admission
+/// refuses it, `owner` gets a `FailedCreate` warning as from the real controllers, and `false`.
 fn create_pod(
     store: &mut Store,
     owner: &Value,
     name: &str,
     extra_labels: &[(&str, &str)],
     run_to_completion: bool,
-) {
+) -> bool {
     let template = owner
         .pointer("/spec/template")
         .cloned()
@@ -382,8 +387,36 @@ fn create_pod(
     let pod = json!({"apiVersion": "v1", "kind": "Pod", "metadata": metadata, "spec": spec});
     let failure = failure(owner);
     let status = pod_status(name, &spec, failure, run_to_completion);
-    let Ok(created) = store.create_internal("", "pods", pod, &controller_options()) else {
-        return;
+    let created = match store.create_internal("", "pods", pod, &controller_options()) {
+        Ok(created) => created,
+        Err(error) => {
+            let message = format!("Error creating: {}", error.message);
+            // Repeats are folded into one event, as the real event recorder does.
+            let earlier = store
+                .namespaced("", "events", namespace)
+                .find(|e| {
+                    e["involvedObject"]["uid"] == uid_of(owner) && e["reason"] == "FailedCreate"
+                })
+                .cloned();
+            match earlier {
+                Some(earlier) => {
+                    let mut event = (*earlier).clone();
+                    event["message"] = json!(message);
+                    event["count"] = json!(event["count"].as_i64().unwrap_or(1) + 1);
+                    event["lastTimestamp"] = json!(now_rfc3339());
+                    store.replace_internal("", "events", event);
+                }
+                None => record_event(
+                    store,
+                    owner,
+                    controller_of(owner),
+                    "Warning",
+                    "FailedCreate",
+                    &message,
+                ),
+            }
+            return false;
+        }
     };
     store.set_status("", "pods", namespace, name, status);
     if let Some(failure) = failure {
@@ -411,6 +444,17 @@ fn create_pod(
             ),
         };
         record_event(store, &created, "kubelet", "Warning", reason, &message);
+    }
+    true
+}
+
+/// The controller that creates the Pods of `owner`, as named in its events.
+fn controller_of(owner: &Value) -> &'static str {
+    match owner.get("kind").and_then(Value::as_str) {
+        Some("StatefulSet") => "statefulset-controller",
+        Some("DaemonSet") => "daemonset-controller",
+        Some("Job") => "job-controller",
+        _ => "replicaset-controller",
     }
 }
 
@@ -470,9 +514,13 @@ fn reconcile_replicaset(store: &mut Store, replica_set: &Value) -> Option<Durati
     let name = name_of(replica_set);
     let desired = int(replica_set, &["spec", "replicas"], 1).max(0) as usize;
     let mut pods = live(store.owned_by("", "pods", namespace, uid_of(replica_set)));
+    let mut retry = None;
     while pods.len() < desired {
         let pod_name = format!("{name}-{}", random_suffix(5));
-        create_pod(store, replica_set, &pod_name, &[], false);
+        if !create_pod(store, replica_set, &pod_name, &[], false) {
+            retry = Some(CREATE_RETRY);
+            break;
+        }
         pods = live(store.owned_by("", "pods", namespace, uid_of(replica_set)));
     }
     for extra in pods.iter().skip(desired) {
@@ -489,6 +537,13 @@ fn reconcile_replicaset(store: &mut Store, replica_set: &Value) -> Option<Durati
         "observedGeneration".into(),
         json!(int(replica_set, &["metadata", "generation"], 1)),
     );
+    if retry.is_some() {
+        let message = failed_create_message(store, replica_set);
+        status.insert(
+            "conditions".into(),
+            json!([{"type": "ReplicaFailure", "status": "True", "lastTransitionTime": now_rfc3339(), "reason": "FailedCreate", "message": message}]),
+        );
+    }
     store.set_status(
         "apps",
         "replicasets",
@@ -496,7 +551,18 @@ fn reconcile_replicaset(store: &mut Store, replica_set: &Value) -> Option<Durati
         name,
         Value::Object(status),
     );
-    None
+    retry
+}
+
+/// The message of the latest `FailedCreate` event of `owner` (the API's refusal).
+fn failed_create_message(store: &Store, owner: &Value) -> String {
+    store
+        .namespaced("", "events", crate::util::namespace_of(owner))
+        .filter(|e| e["involvedObject"]["uid"] == uid_of(owner) && e["reason"] == "FailedCreate")
+        .last()
+        .and_then(|e| e["message"].as_str())
+        .map(|m| m.trim_start_matches("Error creating: ").to_string())
+        .unwrap_or_default()
 }
 
 /// `maxUnavailable` of a rolling update: an integer or a percentage of `replicas`, rounded down.
@@ -729,10 +795,29 @@ fn reconcile_deployment(store: &mut Store, deployment: &Value) -> Option<Duratio
         "unavailableReplicas",
         (desired - available).max(0),
     );
-    status.insert(
-        "conditions".into(),
-        json!([available_condition, progressing_condition]),
-    );
+    let mut conditions = vec![available_condition, progressing_condition];
+    // Pods the API refused (quota, LimitRange) show on the Deployment, as the real controller
+    // copies its ReplicaSet's `ReplicaFailure`.
+    let failure = new_set
+        .and_then(|rs| {
+            rs.pointer("/status/conditions")?
+                .as_array()?
+                .first()
+                .cloned()
+        })
+        .filter(|c| c["type"] == "ReplicaFailure" && c["status"] == "True");
+    if let Some(failure) = failure {
+        let message = failure["message"].as_str().unwrap_or("");
+        conditions.push(condition(
+            &existing,
+            "ReplicaFailure",
+            "True",
+            "FailedCreate",
+            message,
+            true,
+        ));
+    }
+    status.insert("conditions".into(), json!(conditions));
     store.set_status(
         "apps",
         "deployments",
@@ -752,6 +837,7 @@ fn reconcile_statefulset(store: &mut Store, set: &Value) -> Option<Duration> {
         "{name}-{}",
         stable_hash(set.pointer("/spec/template").unwrap_or(&Value::Null))
     );
+    let mut retry = None;
     for ordinal in 0..desired {
         let pod_name = format!("{name}-{ordinal}");
         if let Some(pod) = store.lookup("", "pods", &namespace, &pod_name) {
@@ -791,7 +877,10 @@ fn reconcile_statefulset(store: &mut Store, set: &Value) -> Option<Duration> {
             ("controller-revision-hash", revision.as_str()),
             ("apps.kubernetes.io/pod-index", ordinal_text.as_str()),
         ];
-        create_pod(store, set, &pod_name, &labels, false);
+        if !create_pod(store, set, &pod_name, &labels, false) {
+            retry = Some(CREATE_RETRY);
+            break;
+        }
     }
     for pod in live(store.owned_by("", "pods", &namespace, &uid)) {
         let ordinal = name_of(&pod)
@@ -824,7 +913,7 @@ fn reconcile_statefulset(store: &mut Store, set: &Value) -> Option<Duration> {
         &name,
         Value::Object(status),
     );
-    None
+    retry
 }
 
 fn reconcile_daemonset(store: &mut Store, set: &Value) -> Option<Duration> {
@@ -840,16 +929,19 @@ fn reconcile_daemonset(store: &mut Store, set: &Value) -> Option<Duration> {
     for stale in pods.iter().filter(|p| !current(p)) {
         store.delete_internal("", "pods", &namespace, name_of(stale));
     }
+    let mut retry = None;
     // The sandbox has one node, so a DaemonSet has one Pod.
     if !pods.iter().any(current) {
         let pod_name = format!("{name}-{}", random_suffix(5));
-        create_pod(
+        if !create_pod(
             store,
             set,
             &pod_name,
             &[("controller-revision-hash", revision.as_str())],
             false,
-        );
+        ) {
+            retry = Some(CREATE_RETRY);
+        }
     }
     let pods = live(store.owned_by("", "pods", &namespace, &uid));
     let ready = pods.iter().filter(|p| is_ready(p)).count() as i64;
@@ -872,7 +964,7 @@ fn reconcile_daemonset(store: &mut Store, set: &Value) -> Option<Duration> {
         &name,
         Value::Object(status),
     );
-    None
+    retry
 }
 
 fn reconcile_job(store: &mut Store, job: &Value) -> Option<Duration> {
@@ -905,7 +997,10 @@ fn reconcile_job(store: &mut Store, job: &Value) -> Option<Duration> {
     {
         for _ in 0..pods_wanted {
             let pod_name = format!("{name}-{}", random_suffix(5));
-            create_pod(store, job, &pod_name, &job_labels, true);
+            if !create_pod(store, job, &pod_name, &job_labels, true) {
+                // Not started: the Job waits for its Pods, as a real one stays active.
+                return Some(CREATE_RETRY);
+            }
         }
     }
     let now = now_rfc3339();

@@ -11,6 +11,7 @@
 //! # Ok(()) }
 //! ```
 
+mod admission;
 mod apply;
 mod auth;
 mod controllers;

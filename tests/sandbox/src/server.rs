@@ -639,6 +639,7 @@ fn handle_resource(shared: &Arc<Shared>, request: ApiRequest) -> ApiResult<Respo
     match route.subresource.as_deref() {
         None => {}
         Some("status") if resource.status_subresource => {}
+        Some("finalize") if resource.is("", "namespaces") && request.method == Method::PUT => {}
         Some("scale") if resource.has_scale() => return scale(shared, &resource, &request),
         Some("log") if resource.is("", "pods") && request.method == Method::GET => {
             return pod_log(shared, &resource, &request);

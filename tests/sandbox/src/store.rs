@@ -210,6 +210,29 @@ impl Store {
             .cloned()
     }
 
+    /// The objects of one resource in one namespace, in name order.
+    pub fn namespaced<'a>(
+        &'a self,
+        group: &str,
+        plural: &str,
+        namespace: &'a str,
+    ) -> impl Iterator<Item = &'a Arc<Value>> + 'a {
+        self.objects
+            .get(&key(group, plural))
+            .into_iter()
+            .flat_map(move |objects| {
+                objects
+                    .range::<ObjectKey, _>((namespace.to_string(), String::new())..)
+                    .take_while(move |((ns, _), _)| ns == namespace)
+                    .map(|(_, object)| object)
+            })
+    }
+
+    /// Whether the namespace holds at least one object of the resource (one map lookup).
+    pub fn holds_any(&self, group: &str, plural: &str, namespace: &str) -> bool {
+        self.namespaced(group, plural, namespace).next().is_some()
+    }
+
     /// Matching objects in `(namespace, name)` order, starting after `after`.
     pub fn list(
         &self,
@@ -325,7 +348,12 @@ impl Store {
         let _ = self.delete(&resource, namespace, name, &DeleteOptions::default());
     }
 
-    fn check_namespace(&self, resource: &ResourceType, namespace: &str) -> ApiResult<()> {
+    fn check_namespace(
+        &self,
+        resource: &ResourceType,
+        namespace: &str,
+        name: &str,
+    ) -> ApiResult<()> {
         if !resource.namespaced {
             return Ok(());
         }
@@ -337,12 +365,12 @@ impl Store {
                 403,
                 "Forbidden",
                 format!(
-                    "{} is forbidden: unable to create new content in namespace {namespace} because it is being terminated",
+                    "{} \"{name}\" is forbidden: unable to create new content in namespace {namespace} because it is being terminated",
                     resource.group_resource()
                 ),
             );
             error.details = Some(Box::new(json!({
-                "group": resource.group, "kind": resource.plural,
+                "name": name, "group": resource.group, "kind": resource.plural,
                 "causes": [{"reason": "NamespaceTerminating", "message": format!("namespace {namespace} is being terminated"), "field": "metadata.namespace"}]
             })));
             return Err(error);
@@ -466,7 +494,7 @@ impl Store {
             return Err(validate::invalid(resource, &name, vec![cause]));
         }
         let namespace = namespace.unwrap_or("");
-        self.check_namespace(resource, namespace)?;
+        self.check_namespace(resource, namespace, &name)?;
         if self
             .lookup(&resource.group, &resource.plural, namespace, &name)
             .is_some()
@@ -498,6 +526,7 @@ impl Store {
         }
         validate::validate(resource, &object, None)?;
         self.validate_kind(resource, &object)?;
+        crate::admission::admit_create(self, resource, &mut object)?;
         if options.dry_run {
             return Ok(object);
         }
@@ -530,7 +559,37 @@ impl Store {
             &mut object,
         )?;
         validate::normalize(resource, &mut object)?;
+        if subresource == Some("finalize") {
+            return self.finalize(resource, old, &object, options);
+        }
         self.write_over(resource, old, object, subresource, options, false)
+    }
+
+    /// PUT `namespaces/<name>/finalize`: only `spec.finalizers` changes; a terminating namespace
+    /// left without finalizers is removed with what is still in it.
+    fn finalize(
+        &mut self,
+        resource: &ResourceType,
+        old: Arc<Value>,
+        given: &Value,
+        options: &WriteOptions,
+    ) -> ApiResult<Value> {
+        let finalizers = given
+            .pointer("/spec/finalizers")
+            .cloned()
+            .unwrap_or_else(|| json!([]));
+        let mut object = (*old).clone();
+        ensure_object(&mut object, &["spec"]).insert("finalizers".into(), finalizers);
+        let written = self.write_over(resource, old, object, Some("finalize"), options, false)?;
+        let finished = written.pointer("/metadata/deletionTimestamp").is_some()
+            && written
+                .pointer("/spec/finalizers")
+                .and_then(Value::as_array)
+                .is_none_or(|f| f.is_empty());
+        if finished && !options.dry_run {
+            self.remove(&resource.key(), "", name_of(&written));
+        }
+        Ok(written)
     }
 
     /// The common tail of update and patch: keep what clients may not change, record ownership,
@@ -806,6 +865,13 @@ impl Store {
         let is_namespace = resource.is("", "namespaces");
         if has_finalizers || is_namespace {
             if old.pointer("/metadata/deletionTimestamp").is_some() {
+                if is_namespace {
+                    let mut error = ApiError::conflict("", "namespaces", name);
+                    error.message = format!(
+                        "Operation cannot be fulfilled on namespaces \"{name}\": The system is ensuring all content is removed from this namespace.  Upon completion, this namespace will automatically be purged by the system."
+                    );
+                    return Err(error);
+                }
                 return Ok((*old).clone());
             }
             let mut object = (*old).clone();
@@ -923,6 +989,7 @@ impl Store {
             object.clone(),
             Some(removed),
         );
+        crate::admission::written(self, namespace);
         if resource_key.0 == "apiextensions.k8s.io"
             && resource_key.1 == "customresourcedefinitions"
             && let Ok(defined) = Registry::type_from_crd(&object)
@@ -1033,6 +1100,7 @@ impl Store {
             self.delete_dependents(uid_of(&stored));
             self.remove(&resource.key(), &namespace, &name);
         }
+        crate::admission::written(self, &namespace);
         Ok((*stored).clone())
     }
 
@@ -1086,6 +1154,7 @@ impl Store {
 
     /// Kind-specific validation beyond the shared rules.
     fn validate_kind(&self, resource: &ResourceType, object: &Value) -> ApiResult<()> {
+        crate::admission::validate_policy(resource, object)?;
         if resource.is("apiextensions.k8s.io", "customresourcedefinitions") {
             let group = get_str(object, &["spec", "group"]).unwrap_or("");
             let plural = get_str(object, &["spec", "names", "plural"]).unwrap_or("");
@@ -1285,6 +1354,7 @@ impl Store {
                     json!("Pending"),
                 );
             }
+            ("", "LimitRange") => crate::admission::default_limit_range(object),
             ("", "PersistentVolumeClaim") => {
                 set_default(
                     ensure_object(object, &["spec"]),
@@ -1337,10 +1407,155 @@ impl Store {
         }
     }
 
-    /// Finishes deleting a namespace: empties it and removes it.
-    pub fn finalize_namespace(&mut self, name: &str) {
-        self.empty_namespace(name);
-        self.remove(&key("", "namespaces"), "", name);
+    /// The namespace controller's pass over a terminating namespace: deletes its objects (those
+    /// with finalizers linger until they are removed), then removes the namespace. Returns
+    /// whether it is gone; if not, its conditions say what remains.
+    pub fn finalize_namespace(&mut self, name: &str) -> bool {
+        let mut targets = Vec::new();
+        for (resource_key, objects) in &self.objects {
+            for (ns, object) in objects.keys() {
+                if ns == name {
+                    targets.push((resource_key.clone(), object.clone()));
+                }
+            }
+        }
+        for (resource_key, object) in targets {
+            match self
+                .registry
+                .by_key(&resource_key.0, &resource_key.1)
+                .cloned()
+            {
+                Some(resource) => {
+                    let _ = self.delete(&resource, name, &object, &DeleteOptions::default());
+                }
+                None => {
+                    self.remove(&resource_key, name, &object);
+                }
+            }
+        }
+        let mut remaining: BTreeMap<String, usize> = BTreeMap::new();
+        let mut finalizers: BTreeMap<String, usize> = BTreeMap::new();
+        for ((group, plural), objects) in &self.objects {
+            for object in objects
+                .range::<ObjectKey, _>((name.to_string(), String::new())..)
+                .take_while(|((ns, _), _)| ns == name)
+                .map(|(_, object)| object)
+            {
+                *remaining.entry(format!("{plural}.{group}")).or_default() += 1;
+                let held = object
+                    .pointer("/metadata/finalizers")
+                    .and_then(Value::as_array);
+                for finalizer in held.into_iter().flatten().filter_map(Value::as_str) {
+                    *finalizers.entry(finalizer.to_string()).or_default() += 1;
+                }
+            }
+        }
+        if remaining.is_empty() {
+            // The namespace controller's own finalizer goes; others keep the namespace.
+            let Some(namespace) = self.lookup("", "namespaces", "", name) else {
+                return true;
+            };
+            let mut finished = (*namespace).clone();
+            let mut others = Vec::new();
+            if let Some(list) = finished
+                .pointer_mut("/spec/finalizers")
+                .and_then(Value::as_array_mut)
+            {
+                list.retain(|f| f != "kubernetes");
+                others = list.clone();
+            }
+            if others.is_empty() {
+                self.remove(&key("", "namespaces"), "", name);
+            } else {
+                self.replace_internal("", "namespaces", finished);
+            }
+            return true;
+        }
+        let join = |counts: &BTreeMap<String, usize>, pattern: &dyn Fn(&str, usize) -> String| {
+            counts
+                .iter()
+                .map(|(what, count)| pattern(what, *count))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let resources = join(&remaining, &|what, count| {
+            format!("{what} has {count} resource instances")
+        });
+        let held = join(&finalizers, &|what, count| {
+            format!("{what} in {count} resource instances")
+        });
+        let condition = |kind: &str, failing: bool, reason: &str, message: String| json!({"type": kind, "status": if failing { "True" } else { "False" }, "reason": reason, "message": message});
+        let conditions = vec![
+            condition(
+                "NamespaceDeletionDiscoveryFailure",
+                false,
+                "ResourcesDiscovered",
+                "All resources successfully discovered".into(),
+            ),
+            condition(
+                "NamespaceDeletionGroupVersionParsingFailure",
+                false,
+                "ParsedGroupVersions",
+                "All legacy kube types successfully parsed".into(),
+            ),
+            condition(
+                "NamespaceDeletionContentFailure",
+                false,
+                "ContentDeleted",
+                "All content successfully deleted, may be waiting on finalization".into(),
+            ),
+            condition(
+                "NamespaceContentRemaining",
+                true,
+                "SomeResourcesRemain",
+                format!("Some resources are remaining: {resources}"),
+            ),
+            match finalizers.is_empty() {
+                true => condition(
+                    "NamespaceFinalizersRemaining",
+                    false,
+                    "ContentRemoved",
+                    "All content successfully removed".into(),
+                ),
+                false => condition(
+                    "NamespaceFinalizersRemaining",
+                    true,
+                    "SomeFinalizerRemain",
+                    format!("Some finalizers are remaining: {held}"),
+                ),
+            },
+        ];
+        let Some(namespace) = self.lookup("", "namespaces", "", name) else {
+            return true;
+        };
+        let mut status = namespace
+            .get("status")
+            .cloned()
+            .unwrap_or_else(|| json!({}));
+        let unchanged = status
+            .get("conditions")
+            .and_then(Value::as_array)
+            .is_some_and(|old| {
+                old.len() == conditions.len()
+                    && old.iter().zip(&conditions).all(|(old, new)| {
+                        ["type", "status", "reason", "message"]
+                            .iter()
+                            .all(|f| old.get(f) == new.get(f))
+                    })
+            });
+        if !unchanged {
+            let now = now_rfc3339();
+            let conditions: Vec<Value> = conditions
+                .into_iter()
+                .map(|mut c| {
+                    c["lastTransitionTime"] = json!(now);
+                    c
+                })
+                .collect();
+            status["conditions"] = json!(conditions);
+            self.set_status("", "namespaces", "", name, status);
+        }
+        false
     }
 
     /// Every object of one resource (for controller resyncs).
