@@ -71,11 +71,22 @@ pub enum ErrorKind {
         source: kube::Error,
     },
     #[error(
-        "the cluster at `{server}` rejected our credentials ({code}) to {verb} {resource} in namespace `{namespace}`"
+        "the cluster at `{server}` rejected our credentials (401) to {verb} {resource} in namespace `{namespace}`"
     )]
     Unauthorized {
         server: String,
-        code: u16,
+        verb: String,
+        resource: String,
+        namespace: String,
+        message: String,
+    },
+    /// The credentials were accepted, but the authorizer refused the request (403): its message
+    /// names the user the cluster saw.
+    #[error(
+        "the cluster at `{server}` does not allow us to {verb} {resource} in namespace `{namespace}` (403): {message}"
+    )]
+    Forbidden {
+        server: String,
         verb: String,
         resource: String,
         namespace: String,
@@ -106,8 +117,8 @@ impl Error {
             ErrorKind::NoConfig => Some("pass `--kubeconfig PATH`, set `KUBECONFIG`, or create ~/.kube/config".into()),
             ErrorKind::Unreachable { .. } => Some("check that the cluster is up and that `--kube-context` points at it (`kubectl cluster-info`)".into()),
             ErrorKind::Discovery { .. } => Some("compare with `kubectl get --raw /api`; a proxy in front of the API server may rewrite discovery".into()),
-            ErrorKind::Unauthorized { code: 401, .. } => Some("your credentials were not accepted: log in again or refresh the token in your kubeconfig".into()),
-            ErrorKind::Unauthorized { verb, resource, namespace, .. } => Some(format!(
+            ErrorKind::Unauthorized { .. } => Some("your credentials were not accepted: log in again or refresh the token in your kubeconfig".into()),
+            ErrorKind::Forbidden { verb, resource, namespace, .. } => Some(format!(
                 "ask for RBAC permission to {verb} {resource} in `{namespace}` (`kubectl auth can-i {verb} {resource} -n {namespace}`)"
             )),
             _ => None,
@@ -128,10 +139,17 @@ impl Error {
                 let message = status.message.clone();
                 // A 403 from admission (quota, limits, a terminating namespace) is not about
                 // credentials: its message is what the user needs.
-                if code == 401 || (code == 403 && denied_by_authorization(&message)) {
+                if code == 401 {
                     ErrorKind::Unauthorized {
                         server: cluster.server.clone(),
-                        code,
+                        verb: verb.into(),
+                        resource: resource.into(),
+                        namespace: namespace.into(),
+                        message,
+                    }
+                } else if code == 403 && denied_by_authorization(&message) {
+                    ErrorKind::Forbidden {
+                        server: cluster.server.clone(),
                         verb: verb.into(),
                         resource: resource.into(),
                         namespace: namespace.into(),

@@ -745,7 +745,7 @@ fn charts_install_as_a_restricted_user_works_where_it_has_edit_and_names_what_is
     assert_eq!(
         error.lines().next().unwrap(),
         format!(
-            "error: the cluster at `{url}` rejected our credentials (403) to get leases in namespace `other`"
+            "error: the cluster at `{url}` does not allow us to get leases in namespace `other` (403): leases.coordination.k8s.io \"charts.lock.web\" is forbidden: User \"ci\" cannot get resource \"leases\" in API group \"coordination.k8s.io\" in the namespace \"other\""
         )
     );
     assert!(
