@@ -593,6 +593,9 @@ struct NodeOutput {
     notes: Option<String>,
 }
 
+/// The stack of each render worker thread (see [`render_nodes`]).
+const RENDER_STACK_BYTES: usize = 16 * 1024 * 1024;
+
 /// Renders the charts on up to as many threads as there are cores, at most 4 (each thread holds
 /// a compiled chart engine, so more threads mostly cost memory). Charts are independent: each
 /// has its own values and context, and its own engine unless another chart has the same
@@ -630,7 +633,17 @@ fn render_nodes(
     };
     // This thread is one of the workers.
     let mut results: Vec<(usize, Result<NodeOutput, Error>)> = std::thread::scope(|scope| {
-        let workers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
+        // Nested `include` and `tpl` calls render on the stack (up to
+        // `engine::MAX_NESTED_CALLS` deep, ~80 KiB each in a debug build): workers get more
+        // than the 2 MiB a spawned thread has by default. Only the pages used are committed.
+        let workers: Vec<_> = (1..threads)
+            .filter_map(|_| {
+                std::thread::Builder::new()
+                    .stack_size(RENDER_STACK_BYTES)
+                    .spawn_scoped(scope, work)
+                    .ok()
+            })
+            .collect();
         let mut results = work();
         for worker in workers {
             results.extend(
