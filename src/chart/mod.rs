@@ -153,6 +153,6 @@ pub(crate) fn yaml_error(file: &str, error: &serde_yaml::Error) -> Error {
         file: file.to_string(),
         line,
         column,
-        message: crate::yaml::strip_location(&error.to_string()),
+        message: crate::yaml::describe(error),
     }
 }

@@ -64,7 +64,10 @@ fn syntax_error(error: &serde_yaml::Error, origin: &str) -> Error {
         origin: origin.to_owned(),
         line: location.line(),
         column: location.column(),
-        message: message.replacen(&suffix, "", 1),
+        message: match message.replacen(&suffix, "", 1) {
+            recursion if recursion == "recursion limit exceeded" => crate::yaml::describe(error),
+            message => message,
+        },
     }
 }
 

@@ -135,6 +135,23 @@ pub fn push_spaces(out: &mut String, mut count: usize) {
     }
 }
 
+/// How deep `serde_yaml` lets collections nest: deeper documents are refused (deeper nesting
+/// would risk the stack of every recursive reader and writer after it, and no real chart or
+/// values file comes close).
+pub const MAX_DEPTH: usize = 128;
+
+/// The message of a `serde_yaml` error without its location (callers print it themselves),
+/// saying what its recursion limit is.
+pub fn describe(error: &serde_yaml::Error) -> String {
+    let message = strip_location(&error.to_string());
+    match message.as_str() {
+        "recursion limit exceeded" => {
+            format!("collections nest more than {MAX_DEPTH} levels deep (recursion limit exceeded)")
+        }
+        _ => message,
+    }
+}
+
 /// serde_yaml appends " at line L column C" to messages; callers print the location themselves.
 pub fn strip_location(message: &str) -> String {
     match message.find(" at line ") {

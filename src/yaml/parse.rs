@@ -16,6 +16,13 @@ use serde_json::{Map, Number, Value};
 
 use super::scalar::{self, Plain};
 
+/// Deepest nesting of block collections, and of flow nodes on one line, this reader follows:
+/// it reads recursively, so a document nested 100,000 levels deep would overflow the stack.
+/// Deeper documents go to `serde_yaml`, which refuses more than 128 levels with an error; both
+/// limits together stay below that, so this reader never takes what `serde_yaml` refuses.
+const MAX_BLOCK_DEPTH: usize = 64;
+const MAX_FLOW_DEPTH: usize = 32;
+
 /// The document's value, or `None` when the text should go to `serde_yaml`.
 pub fn from_str(text: &str) -> Option<Value> {
     let mut parser = Parser::new(text)?;
@@ -202,6 +209,8 @@ struct Parser<'a> {
     metadata_keys: Option<(usize, usize)>,
     /// For [`head`]: the line after `metadata.name` when its value took one line.
     after_name: Option<usize>,
+    /// Block collections being read, to stop at [`MAX_BLOCK_DEPTH`].
+    depth: usize,
 }
 
 fn indent_of(line: &str) -> usize {
@@ -314,6 +323,7 @@ impl<'a> Parser<'a> {
             keys: Vec::new(),
             metadata_keys: None,
             after_name: None,
+            depth: 0,
         })
     }
 
@@ -343,6 +353,27 @@ impl<'a> Parser<'a> {
     /// A block mapping with keys at column `indent`, whose first key (read from the current
     /// line) is `key`, followed by `rest`.
     fn mapping(
+        &mut self,
+        indent: usize,
+        key: Cow<'a, str>,
+        rest: &'a str,
+        keep: Keep,
+    ) -> Option<Value> {
+        self.deeper(|parser| parser.mapping_entries(indent, key, rest, keep))
+    }
+
+    /// `read` one block collection deeper, or `None` past [`MAX_BLOCK_DEPTH`].
+    fn deeper(&mut self, read: impl FnOnce(&mut Self) -> Option<Value>) -> Option<Value> {
+        if self.depth >= MAX_BLOCK_DEPTH {
+            return None;
+        }
+        self.depth += 1;
+        let value = read(self);
+        self.depth -= 1;
+        value
+    }
+
+    fn mapping_entries(
         &mut self,
         indent: usize,
         mut key: Cow<'a, str>,
@@ -423,6 +454,10 @@ impl<'a> Parser<'a> {
 
     /// A block sequence with its `-` at column `indent`; `first` is its first item's text.
     fn sequence(&mut self, indent: usize, first: &'a str, keep: Keep) -> Option<Value> {
+        self.deeper(|parser| parser.sequence_items(indent, first, keep))
+    }
+
+    fn sequence_items(&mut self, indent: usize, first: &'a str, keep: Keep) -> Option<Value> {
         let start = self.items.len();
         let mut item = first;
         loop {
@@ -590,6 +625,7 @@ fn inline_value(content: &str, keep: Keep) -> Option<Value> {
             let mut flow = Flow {
                 text: content,
                 position: 0,
+                depth: 0,
             };
             let value = flow.node()?;
             if !only_comment(&content[flow.position..]) {
@@ -736,6 +772,8 @@ fn quoted(text: &str) -> Option<(String, &str)> {
 struct Flow<'a> {
     text: &'a str,
     position: usize,
+    /// Nodes being read, to stop at [`MAX_FLOW_DEPTH`].
+    depth: usize,
 }
 
 impl Flow<'_> {
@@ -750,6 +788,16 @@ impl Flow<'_> {
     }
 
     fn node(&mut self) -> Option<Value> {
+        if self.depth >= MAX_FLOW_DEPTH {
+            return None;
+        }
+        self.depth += 1;
+        let value = self.node_here();
+        self.depth -= 1;
+        value
+    }
+
+    fn node_here(&mut self) -> Option<Value> {
         self.skip_spaces();
         match self.peek()? {
             b'[' => {
