@@ -143,3 +143,45 @@ impl From<crate::cluster::apply::Error> for Error {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// `text` as it may be quoted back in an error message: whole when it has at most `limit`
+/// characters, else its first `limit` followed by `…(N more characters)`. A 6,000-character
+/// `--set-json` or a minified values file on one line would otherwise bury the message.
+pub fn truncate_for_message(text: &str, limit: usize) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(limit) {
+        None => std::borrow::Cow::Borrowed(text),
+        Some((end, _)) => {
+            let more = text[end..].chars().count();
+            std::borrow::Cow::Owned(format!("{}…({more} more characters)", &text[..end]))
+        }
+    }
+}
+
+/// How many characters of a user's input an error message quotes back.
+pub const QUOTED_INPUT_LIMIT: usize = 80;
+
+/// A user's input (a flag's value, a field of a file) as an error message quotes it: cut to
+/// [`QUOTED_INPUT_LIMIT`] characters.
+pub fn quoted(text: &str) -> std::borrow::Cow<'_, str> {
+    truncate_for_message(text, QUOTED_INPUT_LIMIT)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::truncate_for_message;
+
+    #[test]
+    fn short_text_is_quoted_whole() {
+        assert_eq!(truncate_for_message("a=1", 80), "a=1");
+        assert_eq!(truncate_for_message(&"x".repeat(80), 80), "x".repeat(80));
+    }
+
+    #[test]
+    fn long_text_is_cut_and_says_how_much_is_left() {
+        let text = format!("{}{}", "é".repeat(80), "z".repeat(5920));
+        assert_eq!(
+            truncate_for_message(&text, 80),
+            format!("{}…(5920 more characters)", "é".repeat(80))
+        );
+    }
+}

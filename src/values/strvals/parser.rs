@@ -3,6 +3,7 @@
 use std::io;
 
 use super::{MAX_INDEX, MAX_NESTING};
+use crate::error::quoted;
 use crate::values::{Map, SourceReader, Value};
 
 #[derive(Clone, Copy)]
@@ -81,9 +82,10 @@ impl Parser<'_> {
         let (key, last) = self.until(stops);
         match last {
             None if key.is_empty() => Ok(Step::End),
-            None => Err(syntax(format!("key `{key}` has no value"))),
+            None => Err(syntax(format!("key `{}` has no value", quoted(&key)))),
             Some(',') => Err(syntax(format!(
-                "key `{key}` has no value (cannot end with `,`)"
+                "key `{}` has no value (cannot end with `,`)",
+                quoted(&key)
             ))),
             Some(_) if key.is_empty() => Err(syntax("a key is empty")),
             Some('=') => {
@@ -110,7 +112,7 @@ impl Parser<'_> {
                 };
                 let step = self.key(&mut inner, nesting)?;
                 if inner.is_empty() {
-                    return Err(syntax(format!("key map `{key}` has no value")));
+                    return Err(syntax(format!("key map `{}` has no value", quoted(&key))));
                 }
                 data.insert(key, Value::Object(inner));
                 Ok(step)
@@ -123,11 +125,14 @@ impl Parser<'_> {
     fn index(&mut self) -> Result<usize, Failure> {
         let (text, last) = self.until(&[']']);
         if last.is_none() {
-            return Err(syntax(format!("missing `]` after list index `{text}`")));
+            return Err(syntax(format!(
+                "missing `]` after list index `{}`",
+                quoted(&text)
+            )));
         }
         let index: i64 = text
             .parse()
-            .map_err(|_| syntax(format!("list index `{text}` is not a number")))?;
+            .map_err(|_| syntax(format!("list index `{}` is not a number", quoted(&text))))?;
         if index < 0 {
             return Err(syntax(format!(
                 "negative list index {index} is not allowed"
@@ -153,13 +158,16 @@ impl Parser<'_> {
         let (unexpected, last) = self.until(&['[', '.', '=']);
         if !unexpected.is_empty() {
             return Err(syntax(format!(
-                "unexpected `{unexpected}` after list index {index} of `{name}`"
+                "unexpected `{}` after list index {index} of `{}`",
+                quoted(&unexpected),
+                quoted(name)
             )));
         }
         let step = match last {
             None => {
                 return Err(syntax(format!(
-                    "list index {index} of `{name}` has no value"
+                    "list index {index} of `{}` has no value",
+                    quoted(name)
                 )));
             }
             Some('=') => {
@@ -186,7 +194,8 @@ impl Parser<'_> {
                 let step = self.key(&mut inner, nesting)?;
                 if inner.is_empty() {
                     return Err(syntax(format!(
-                        "list index {index} of `{name}` has no value"
+                        "list index {index} of `{}` has no value",
+                        quoted(name)
                     )));
                 }
                 set_index(&mut list, index, Value::Object(inner));
