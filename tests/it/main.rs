@@ -4,6 +4,7 @@
 mod chart_files;
 mod cli;
 mod common;
+mod hostile;
 mod lifecycle;
 mod lint;
 mod release;

@@ -1,0 +1,196 @@
+//! Hostile input through the CLI: values and templates that recurse or nest without end, and
+//! inputs too long to quote back whole. Each must end in a clear error and exit code 1, never a
+//! crash. A stack overflow aborts the process and cannot be caught in-process, so these run the
+//! binary (the in-process fuzz test over the readers is `src/fuzz.rs`).
+
+use crate::common::{TestChart, TestEnv, stderr, stdout};
+
+/// Runs `charts template` and expects a clean failure: exit code 1 (an abort is 134, a crash
+/// has no code) and a message on stderr, which is returned.
+fn fails(env: &TestEnv, args: &[&str]) -> String {
+    let output = env.charts().arg("template").args(args).output().unwrap();
+    let stderr = stderr(&output);
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "expected exit 1, got {:?}\nstdout: {}\nstderr: {}",
+        output.status,
+        stdout(&output),
+        stderr
+    );
+    assert!(stderr.starts_with("error: "), "{stderr}");
+    stderr
+}
+
+const TPL_ITSELF: &str = "x: \"{{ tpl(template=Values.x) }}\"\n";
+
+fn tpl_template() -> &'static str {
+    "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  x: {{ tpl(template=Values.x) }}\n"
+}
+
+/// Bug: a value that rendered itself through `tpl` overflowed the stack and aborted.
+#[test]
+fn a_value_rendering_itself_through_tpl_is_an_error() {
+    let env = TestEnv::new();
+    let chart = TestChart::new(&env, "web")
+        .values(TPL_ITSELF)
+        .template("cm.yaml", tpl_template());
+    let stderr = fails(&env, &["r", &chart.arg()]);
+    assert!(
+        stderr.starts_with(
+            "error: template error in `web/templates/cm.yaml` at line 6, column 9: tpl: more than \
+             64 nested `include` and `tpl` calls (does the value `Values.x` render itself?)\n"
+        ),
+        "{stderr}"
+    );
+    // Reported once, at the call the chart's author wrote, not once per nested call.
+    assert_eq!(stderr.matches("-->").count(), 1, "{stderr}");
+}
+
+/// Bug: the same, in subcharts, which render on threads with smaller stacks than the main one.
+#[test]
+fn tpl_recursion_in_subcharts_rendered_on_worker_threads_is_an_error() {
+    let env = TestEnv::new();
+    let chart = TestChart::new(&env, "top")
+        .values(TPL_ITSELF)
+        .template("cm.yaml", tpl_template());
+    for name in ["one", "two", "three"] {
+        chart
+            .subchart(name)
+            .values(TPL_ITSELF)
+            .template("cm.yaml", tpl_template());
+    }
+    let stderr = fails(&env, &["r", &chart.arg()]);
+    assert!(
+        stderr.contains("(does the value `Values.x` render itself?)"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_template_including_itself_is_reported_once() {
+    let env = TestEnv::new();
+    let chart = TestChart::new(&env, "web").template(
+        "cm.yaml",
+        "a: {{ include(template=\"templates/cm.yaml\") }}\n",
+    );
+    let stderr = fails(&env, &["r", &chart.arg()]);
+    assert!(
+        stderr.contains(
+            "include: more than 64 nested `include` and `tpl` calls (does \
+             `web/templates/cm.yaml` include itself?)"
+        ),
+        "{stderr}"
+    );
+    assert_eq!(stderr.matches("-->").count(), 1, "{stderr}");
+}
+
+/// Bug: values files nested 100,000 levels deep overflowed the stack of the YAML reader.
+#[test]
+fn values_files_nested_without_end_are_an_error_naming_file_and_line() {
+    let env = TestEnv::new();
+    let chart = TestChart::new(&env, "web");
+    let depth = 100_000;
+    let cases = [
+        (
+            "flow.yaml",
+            format!("{}{}\n", "[".repeat(depth), "]".repeat(depth)),
+            1,
+        ),
+        (
+            "flow-value.yaml",
+            format!("a: {}{}\n", "[".repeat(5_000), "]".repeat(5_000)),
+            1,
+        ),
+        ("compact.yaml", format!("a:\n{}x\n", "- ".repeat(depth)), 2),
+        (
+            "block.yaml",
+            (0..3_000)
+                .map(|level| format!("{}a:\n", " ".repeat(level)))
+                .collect(),
+            129,
+        ),
+    ];
+    for (name, text, line) in cases {
+        env.write(name, text);
+        let stderr = fails(&env, &["r", &chart.arg(), "-f", name]);
+        let expected = format!("error: cannot parse `{name}` at line {line}, column ");
+        assert!(stderr.starts_with(&expected), "{name}: {stderr}");
+        assert!(
+            stderr.contains(": collections nest more than 128 levels deep"),
+            "{name}: {stderr}"
+        );
+    }
+}
+
+/// Bug: a template writing YAML nested without end overflowed the stack of the object reader.
+#[test]
+fn a_template_writing_yaml_nested_without_end_is_an_error() {
+    let env = TestEnv::new();
+    let chart = TestChart::new(&env, "web").template(
+        "cm.yaml",
+        &format!(
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\nx: {}{}\n",
+            "[".repeat(5_000),
+            "]".repeat(5_000)
+        ),
+    );
+    let stderr = fails(&env, &["r", &chart.arg()]);
+    assert!(
+        stderr.contains("web/templates/cm.yaml") && stderr.contains("recursion limit exceeded"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn set_json_nested_without_end_is_an_error() {
+    let env = TestEnv::new();
+    let chart = TestChart::new(&env, "web");
+    let deep = format!("a={}", "[".repeat(100_000));
+    let stderr = fails(&env, &["r", &chart.arg(), "--set-json", &deep]);
+    assert!(
+        stderr.contains("invalid JSON value: recursion limit exceeded"),
+        "{stderr}"
+    );
+    assert!(stderr.len() < 400, "{} characters", stderr.len());
+}
+
+/// Bug: an error about a 6,000-character `--set-json` quoted all of it back.
+#[test]
+fn long_flag_values_are_cut_in_errors() {
+    let env = TestEnv::new();
+    let chart = TestChart::new(&env, "web");
+    let list = vec!["1"; 2_999].join(",");
+    let long = format!("a=[{list}]]");
+    assert!(long.len() > 6_000);
+    let stderr = fails(&env, &["r", &chart.arg(), "--set-json", &long]);
+    let shown = format!("a=[{}", &list[..77]);
+    assert_eq!(
+        stderr.lines().next().unwrap(),
+        format!(
+            "error: invalid --set-json expression `{shown}…({} more characters)`: key `]` has \
+             no value",
+            long.len() - 80
+        )
+    );
+    let key = "k".repeat(6_000);
+    let stderr = fails(&env, &["r", &chart.arg(), "--set", &key]);
+    assert!(stderr.len() < 400, "{stderr}");
+    assert!(
+        stderr.contains("…(5920 more characters)` has no value"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn long_chart_yaml_fields_are_cut_in_errors() {
+    let env = TestEnv::new();
+    let version = "9".repeat(6_000);
+    let chart = TestChart::new(&env, "web").file(
+        "Chart.yaml",
+        &format!("apiVersion: v2\nname: web\nversion: x{version}\n"),
+    );
+    let stderr = fails(&env, &["r", &chart.arg()]);
+    assert!(stderr.len() < 400, "{stderr}");
+    assert!(stderr.contains("…(5921 more characters)"), "{stderr}");
+}
