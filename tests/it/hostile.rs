@@ -155,6 +155,20 @@ fn set_json_nested_without_end_is_an_error() {
     assert!(stderr.len() < 400, "{} characters", stderr.len());
 }
 
+/// Bug: `--set a[0].a[0]…` nested one level per dot after an index without limit and
+/// overflowed the stack (found by the fuzz test).
+#[test]
+fn set_paths_through_list_items_nest_at_most_30_levels() {
+    let env = TestEnv::new();
+    let chart = TestChart::new(&env, "web");
+    let deep = format!("{}b=1", "a[0].".repeat(20_000));
+    let stderr = fails(&env, &["r", &chart.arg(), "--set", &deep]);
+    assert!(
+        stderr.contains(": names nest deeper than the maximum of 30 levels"),
+        "{stderr}"
+    );
+}
+
 /// Bug: an error about a 6,000-character `--set-json` quoted all of it back.
 #[test]
 fn long_flag_values_are_cut_in_errors() {

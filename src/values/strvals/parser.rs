@@ -187,6 +187,7 @@ impl Parser<'_> {
                 step
             }
             Some('.') => {
+                let nesting = nested(nesting)?;
                 let mut inner = match list.get_mut(index) {
                     Some(Value::Object(inner)) => std::mem::take(inner),
                     _ => Map::new(),

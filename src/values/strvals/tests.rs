@@ -258,6 +258,20 @@ fn nesting_limit() {
     );
 }
 
+/// Bug: a dot after a list index did not count as a level, so `a[0].a[0]…` nested without
+/// limit and overflowed the stack.
+#[test]
+fn dots_after_list_indices_count_as_levels() {
+    let allowed = format!("{}b=1", "a[0].".repeat(MAX_NESTING));
+    assert!(parse_set(&allowed, &mut Map::new()).is_ok());
+    let too_deep = format!("{}b=1", "a[0].".repeat(50_000));
+    let error = parse_set(&too_deep, &mut Map::new()).unwrap_err().to_string();
+    assert!(
+        error.ends_with(": names nest deeper than the maximum of 30 levels"),
+        "{error}"
+    );
+}
+
 fn lookup_ok(value: &Value, names: &[String]) -> bool {
     super::super::lookup_path(value, &names.join(".")) == Some(&json!("v"))
 }
