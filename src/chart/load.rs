@@ -258,7 +258,7 @@ fn build(
             })?;
     let chart_file_label = format!("{}/Chart.yaml", origin.display());
     let metadata: ChartMetadata =
-        serde_yaml::from_slice(&chart_yaml.data).map_err(|e| yaml_error(&chart_file_label, &e))?;
+        crate::yaml::from_slice(&chart_yaml.data).map_err(|e| yaml_error(&chart_file_label, &e))?;
     let problems = metadata.validate();
     if !problems.is_empty() {
         return Err(Error::Invalid {
@@ -279,7 +279,10 @@ fn build(
         Some(file) => Some(
             serde_json::from_slice(&file.data).map_err(|e| Error::Invalid {
                 file: format!("{}/values.schema.json", origin.display()),
-                message: format!("not valid JSON: {e}"),
+                message: format!(
+                    "not valid JSON: {}",
+                    crate::error::shorten_quoted(&e.to_string())
+                ),
             })?,
         ),
         None => None,
@@ -288,7 +291,7 @@ fn build(
         Some(file) => {
             let label = format!("{}/Chart.lock", origin.display());
             Some(
-                serde_yaml::from_slice::<ChartLock>(&file.data)
+                crate::yaml::from_slice::<ChartLock>(&file.data)
                     .map_err(|e| yaml_error(&label, &e))?,
             )
         }

@@ -212,7 +212,12 @@ fn decode_at_most(secret: &Secret, chunks: &[Secret], limit: u64) -> Result<Rele
             "the record decompresses to more than {limit} bytes"
         )));
     }
-    serde_json::from_slice(&json).map_err(|e| decode_error(format!("not a release record: {e}")))
+    serde_json::from_slice(&json).map_err(|e| {
+        decode_error(format!(
+            "not a release record: {}",
+            crate::error::shorten_quoted(&e.to_string())
+        ))
+    })
 }
 
 /// What `list` and `history` need, from metadata only.

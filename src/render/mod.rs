@@ -105,7 +105,8 @@ pub enum Error {
     #[error("template error: {0}")]
     TemplateOther(String),
     #[error(
-        "`{source_file}` rendered invalid YAML at rendered line {line}: {message}\n  | {snippet}"
+        "`{source_file}` rendered invalid YAML at rendered line {line}: {message}\n  | {}",
+        crate::error::quoted(snippet)
     )]
     InvalidYaml {
         source_file: String,
@@ -141,7 +142,10 @@ impl Error {
     /// A Tera error of a chart's engine, whose template names start with
     /// [`engine::CHART_ROOT`]: `prefix` (the chart's) takes its place.
     fn from_tera(error: tera::Error, prefix: &str) -> Error {
-        let qualify = |text: &str| text.replace(engine::CHART_ROOT, prefix);
+        // Tera's reports quote the template's lines, which can be thousands of characters long.
+        let qualify = |text: &str| {
+            crate::error::truncate_lines(&text.replace(engine::CHART_ROOT, prefix), 200)
+        };
         match error.kind() {
             tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
                 Error::Template {

@@ -40,9 +40,12 @@ pub struct ChartVersion {
 impl IndexFile {
     /// Parses an index (YAML or JSON, as Helm accepts both).
     pub fn parse(bytes: &[u8], source: &str) -> Result<IndexFile> {
-        let index: IndexFile = serde_yaml::from_slice(bytes).map_err(|e| {
+        let index: IndexFile = crate::yaml::from_slice(bytes).map_err(|e| {
             Error::with_hint(
-                format!("`{source}` is not a valid repository index: {e}"),
+                format!(
+                    "`{source}` is not a valid repository index: {}",
+                    crate::error::shorten_quoted(&e.to_string())
+                ),
                 "a chart repository serves an `index.yaml` made by `charts repo index`",
             )
         })?;

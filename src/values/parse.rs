@@ -26,6 +26,14 @@ pub fn parse_yaml(text: &str, origin: &str) -> Result<Value, Error> {
         Some(map @ Value::Object(_)) => return Ok(map),
         _ => {}
     }
+    if let Some((line, column)) = crate::yaml::too_deep(text) {
+        return Err(Error::YamlSyntax {
+            origin: origin.to_owned(),
+            line,
+            column,
+            message: crate::yaml::too_deep_message(),
+        });
+    }
     let mut result = Value::Object(Map::new());
     for document in serde_yaml::Deserializer::from_str(text) {
         let mut yaml = serde_yaml::Value::deserialize(document)
@@ -66,7 +74,7 @@ fn syntax_error(error: &serde_yaml::Error, origin: &str) -> Error {
         column: location.column(),
         message: match message.replacen(&suffix, "", 1) {
             recursion if recursion == "recursion limit exceeded" => crate::yaml::describe(error),
-            message => message,
+            message => crate::error::shorten_quoted(&message),
         },
     }
 }

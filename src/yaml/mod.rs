@@ -5,6 +5,7 @@
 //! fast reader ([`parse`]) and writer ([`emit`]) that give exactly `serde_yaml`'s values and
 //! text, and hand anything else (and every error) to `serde_yaml`.
 
+mod depth;
 pub mod emit;
 mod parse;
 mod scalar;
@@ -39,6 +40,7 @@ pub fn head(text: &str) -> Option<Head> {
 
 /// [`from_str`] without the fast reader.
 pub fn from_str_with_serde_yaml(text: &str) -> Result<Value, serde_yaml::Error> {
+    check_depth(text)?;
     let mut yaml: serde_yaml::Value = serde_yaml::from_str(text)?;
     yaml.apply_merge()?;
     Ok(to_json(yaml))
@@ -140,24 +142,56 @@ pub fn push_spaces(out: &mut String, mut count: usize) {
 /// values file comes close).
 pub const MAX_DEPTH: usize = 128;
 
+/// Where (line and column) a flow collection of `text` opens more than [`MAX_DEPTH`] levels
+/// deep, found before `serde_yaml`'s scanner spends a time growing with the square of the depth
+/// on it (see [`depth`]).
+pub fn too_deep(text: &str) -> Option<(usize, usize)> {
+    depth::flow_too_deep(text, MAX_DEPTH)
+}
+
+/// The message for a document [`too_deep`] finds too deep.
+pub fn too_deep_message() -> String {
+    format!("collections nest more than {MAX_DEPTH} levels deep")
+}
+
+/// [`too_deep`] as a `serde_yaml` error, for readers that report those. It has no location of
+/// its own: the message carries it.
+fn check_depth(text: &str) -> Result<(), serde_yaml::Error> {
+    match too_deep(text) {
+        None => Ok(()),
+        Some((line, column)) => Err(serde::de::Error::custom(format!(
+            "{} (line {line}, column {column})",
+            too_deep_message()
+        ))),
+    }
+}
+
+/// `serde_yaml::from_slice`, refusing documents nested deeper than [`MAX_DEPTH`] first.
+pub fn from_slice<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, serde_yaml::Error> {
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        check_depth(text)?;
+    }
+    serde_yaml::from_slice(bytes)
+}
+
 /// The message of a `serde_yaml` error without its location (callers print it themselves),
 /// saying what its recursion limit is.
 pub fn describe(error: &serde_yaml::Error) -> String {
     let message = strip_location(&error.to_string());
     match message.as_str() {
-        "recursion limit exceeded" => {
-            format!("collections nest more than {MAX_DEPTH} levels deep (recursion limit exceeded)")
-        }
+        "recursion limit exceeded" => format!("{} (recursion limit exceeded)", too_deep_message()),
         _ => message,
     }
 }
 
 /// serde_yaml appends " at line L column C" to messages; callers print the location themselves.
+/// Quoted input in the message is cut (see [`crate::error::shorten_quoted`]).
 pub fn strip_location(message: &str) -> String {
-    match message.find(" at line ") {
-        Some(index) => message[..index].to_string(),
-        None => message.to_string(),
-    }
+    let message = match message.find(" at line ") {
+        Some(index) => &message[..index],
+        None => message,
+    };
+    crate::error::shorten_quoted(message)
 }
 
 #[cfg(test)]

@@ -265,7 +265,9 @@ fn dots_after_list_indices_count_as_levels() {
     let allowed = format!("{}b=1", "a[0].".repeat(MAX_NESTING));
     assert!(parse_set(&allowed, &mut Map::new()).is_ok());
     let too_deep = format!("{}b=1", "a[0].".repeat(50_000));
-    let error = parse_set(&too_deep, &mut Map::new()).unwrap_err().to_string();
+    let error = parse_set(&too_deep, &mut Map::new())
+        .unwrap_err()
+        .to_string();
     assert!(
         error.ends_with(": names nest deeper than the maximum of 30 levels"),
         "{error}"
