@@ -216,3 +216,68 @@ fn long_chart_yaml_fields_are_cut_in_errors() {
     assert!(stderr.len() < 400, "{stderr}");
     assert!(stderr.contains("…(5921 more characters)"), "{stderr}");
 }
+
+/// A packaged chart `name` holding `files` (under `name/`), gzip'd quickly.
+fn package(name: &str, files: &[(&str, &[u8])]) -> Vec<u8> {
+    use std::io::Write as _;
+    let mut archive = tar::Builder::new(Vec::new());
+    let chart_yaml = format!("apiVersion: v2\nname: {name}\nversion: 0.1.0\n");
+    let all = std::iter::once(("Chart.yaml", chart_yaml.as_bytes())).chain(files.iter().copied());
+    for (path, data) in all {
+        let mut header = tar::Header::new_gnu();
+        header.set_size(data.len() as u64);
+        header.set_mode(0o644);
+        header.set_cksum();
+        archive
+            .append_data(&mut header, format!("{name}/{path}"), data)
+            .unwrap();
+    }
+    let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gzip.write_all(&archive.into_inner().unwrap()).unwrap();
+    gzip.finish().unwrap()
+}
+
+/// Bug: a chart archive holding itself as a subchart 3,000 times over overflowed the stack
+/// (loading and rendering recurse once per level). 100 levels are past the limit and quick to
+/// build: each level packs the one inside it again.
+#[test]
+fn subchart_archives_nested_without_end_are_an_error() {
+    let env = TestEnv::new();
+    let mut archive = package("c", &[]);
+    for _ in 0..100 {
+        archive = package("c", &[("charts/c-0.1.0.tgz", &archive)]);
+    }
+    env.write("c-0.1.0.tgz", &archive);
+    let stderr = fails(&env, &["r", "c-0.1.0.tgz"]);
+    assert!(
+        stderr.starts_with("error: invalid `c-0.1.0.tgz/charts/c-0.1.0.tgz/charts/"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("`: subcharts nest more than 64 levels deep"),
+        "{stderr}"
+    );
+}
+
+/// Bug: each subchart archive had its own 100 MiB cap, so a chart of many subchart archives
+/// that each unpack to just under it could take all memory.
+#[test]
+fn subchart_archives_share_the_unpacked_size_cap() {
+    let env = TestEnv::new();
+    let zeros = vec![0u8; 40 * 1024 * 1024];
+    let bomb = package("bomb", &[("zeros", &zeros)]);
+    let subcharts: Vec<(String, Vec<u8>)> = (0..3)
+        .map(|index| (format!("charts/bomb{index}-0.1.0.tgz"), bomb.clone()))
+        .collect();
+    let files: Vec<(&str, &[u8])> = subcharts
+        .iter()
+        .map(|(path, data)| (path.as_str(), data.as_slice()))
+        .collect();
+    env.write("top-0.1.0.tgz", package("top", &files));
+    let stderr = fails(&env, &["r", "top-0.1.0.tgz"]);
+    assert!(
+        stderr
+            .contains("`: the chart and its subchart archives unpack to more than 100 MiB in all"),
+        "{stderr}"
+    );
+}
