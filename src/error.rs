@@ -18,6 +18,8 @@ pub enum Error {
     #[error(transparent)]
     Lock(#[from] crate::release::lock::Error),
     #[error(transparent)]
+    Repo(#[from] crate::repo::Error),
+    #[error(transparent)]
     Apply(Box<crate::cluster::apply::Error>),
     /// A mistake in how the command was called (exit code 2).
     #[error("{0}")]
@@ -70,6 +72,7 @@ impl Error {
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::Usage(_) => 2,
+            Error::Repo(error) if error.is_usage() => 2,
             Error::BrokenPipe => 0,
             _ => 1,
         }
@@ -93,6 +96,8 @@ impl Error {
             Error::Apply(error) => error.hint(),
             Error::Store(crate::release::store::Error::Cluster(error)) => error.hint(),
             Error::Lock(error) => error.hint(),
+            Error::Repo(crate::repo::Error::Chart(error)) => chart_hint(error),
+            Error::Repo(error) => error.hint(),
             Error::Store(crate::release::store::Error::InvalidSelector { .. }) => Some(
                 "selectors look like `commit=abc`, `env in (prod,staging)`, `!canary`, joined with commas"
                     .to_string(),
@@ -107,9 +112,7 @@ impl Error {
                     "`charts list -n {namespace}` shows the releases there; `charts list -A` shows every namespace"
                 ))
             }
-            Error::Chart(crate::chart::Error::NoChartYaml { .. }) => {
-                Some("a chart is a directory with a Chart.yaml, or a packaged `.tgz`".to_string())
-            }
+            Error::Chart(error) => chart_hint(error),
             _ => None,
         }
     }
@@ -133,6 +136,15 @@ impl Error {
             let _ = write!(text, "\nhint: {hint}");
         }
         text
+    }
+}
+
+fn chart_hint(error: &crate::chart::Error) -> Option<String> {
+    match error {
+        crate::chart::Error::NoChartYaml { .. } => {
+            Some("a chart is a directory with a Chart.yaml, or a packaged `.tgz`".to_string())
+        }
+        _ => None,
     }
 }
 

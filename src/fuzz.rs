@@ -260,7 +260,7 @@ fn repository_indexes_manifests_and_kubeconfigs_never_panic() {
     check("index.yaml", &inputs_of(INDEX, &mut random), &|text| {
         crate::repo::index::IndexFile::parse(text.as_bytes(), "https://example.com/index.yaml")
             .map(drop)
-            .map_err(|e| e.render())
+            .map_err(|e| crate::error::Error::from(e).render())
     });
     check("OCI manifest", &inputs_of(MANIFEST, &mut random), &|text| {
         serde_json::from_str::<crate::repo::oci::Manifest>(text)

@@ -14,6 +14,7 @@ pub mod names;
 pub mod release;
 pub mod render;
 pub mod repo;
+pub mod support;
 pub mod values;
 pub mod yaml;
 

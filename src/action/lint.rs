@@ -47,14 +47,36 @@ pub fn lint(
     reader: &dyn SourceReader,
     options: &RenderOptions,
 ) -> Vec<Finding> {
-    let mut findings = Vec::new();
     let chart = match chart::load(path) {
         Ok(chart) => chart,
         Err(error) => {
-            findings.push(finding(Severity::Error, "Chart.yaml", error_text(&error)));
+            return vec![finding(Severity::Error, "Chart.yaml", error_text(&error))];
+        }
+    };
+    let mut findings = metadata_findings(path, &chart);
+    let composed = match values::compose_user_values(user_values, reader) {
+        Ok(v) => v,
+        Err(error) => {
+            findings.push(finding(Severity::Error, "values", error_text(&error)));
             return findings;
         }
     };
+    let composed_again = composed.clone();
+    let rendered = match render::render(&chart, composed, options) {
+        Ok(rendered) => rendered,
+        Err(error) => {
+            findings.push(render_finding(&chart, error));
+            return findings;
+        }
+    };
+    findings.extend(object_findings(&chart, &rendered));
+    findings.extend(yaml_1_1_findings(&chart, composed_again, options));
+    findings
+}
+
+/// Chart.yaml, the chart's directory name, and the files a chart is expected to have.
+fn metadata_findings(path: &Path, chart: &chart::Chart) -> Vec<Finding> {
+    let mut findings = Vec::new();
     let metadata = &chart.metadata;
     if path.is_dir()
         && let Some(dir_name) = path
@@ -108,35 +130,31 @@ pub fn lint(
             ));
         }
     }
+    findings
+}
 
-    let composed = match values::compose_user_values(user_values, reader) {
-        Ok(v) => v,
-        Err(error) => {
-            findings.push(finding(Severity::Error, "values", error_text(&error)));
-            return findings;
+/// A render that failed, as one finding against the file it failed in.
+fn render_finding(chart: &chart::Chart, error: render::Error) -> Finding {
+    let path = match &error {
+        render::Error::Template { name, .. } => strip_root(name, &chart.metadata.name),
+        render::Error::InvalidYaml { source_file, .. }
+        | render::Error::BadObject { source_file, .. } => {
+            strip_root(source_file, &chart.metadata.name)
         }
+        render::Error::Values(_) => "values.yaml".to_string(),
+        _ => "templates/".to_string(),
     };
-    let rendered = match render::render(&chart, composed, options) {
-        Ok(rendered) => rendered,
-        Err(error) => {
-            let path = match &error {
-                render::Error::Template { name, .. } => strip_root(name, &chart.metadata.name),
-                render::Error::InvalidYaml { source_file, .. }
-                | render::Error::BadObject { source_file, .. } => {
-                    strip_root(source_file, &chart.metadata.name)
-                }
-                render::Error::Values(_) => "values.yaml".to_string(),
-                _ => "templates/".to_string(),
-            };
-            let text = crate::error::Error::from(error).render();
-            findings.push(finding(
-                Severity::Error,
-                path,
-                text.trim_start_matches("error: ").to_string(),
-            ));
-            return findings;
-        }
-    };
+    let text = crate::error::Error::from(error).render();
+    finding(
+        Severity::Error,
+        path,
+        text.trim_start_matches("error: ").to_string(),
+    )
+}
+
+/// Names, duplicates and label types of every rendered object, hooks and CRDs included.
+fn object_findings(chart: &chart::Chart, rendered: &render::Rendered) -> Vec<Finding> {
+    let mut findings = Vec::new();
     let mut seen = std::collections::HashSet::new();
     for object in rendered
         .objects
@@ -170,28 +188,77 @@ pub fn lint(
                 format!("object {} is defined more than once", object.display_name()),
             ));
         }
-        if let Some(serde_json::Value::Object(labels)) = object.value.pointer("/metadata/labels") {
-            for (key, value) in labels {
-                match value {
-                    serde_json::Value::String(text) if text.len() > 63 => findings.push(finding(
-                        Severity::Warning,
-                        source.clone(),
-                        format!(
-                            "{}: label `{key}` is longer than 63 characters",
-                            object.display_name()
-                        ),
-                    )),
-                    serde_json::Value::String(_) => {}
-                    other => findings.push(finding(
-                        Severity::Error,
-                        source.clone(),
-                        format!(
-                            "{}: label `{key}` must be a string, not `{other}` (quote it)",
-                            object.display_name()
-                        ),
-                    )),
-                }
-            }
+        findings.extend(label_findings(object, &source));
+    }
+    findings
+}
+
+/// Labels longer than 63 characters (a warning) or not strings (an error).
+fn label_findings(object: &render::Object, source: &str) -> Vec<Finding> {
+    let Some(serde_json::Value::Object(labels)) = object.value.pointer("/metadata/labels") else {
+        return Vec::new();
+    };
+    let mut findings = Vec::new();
+    for (key, value) in labels {
+        match value {
+            serde_json::Value::String(text) if text.len() > 63 => findings.push(finding(
+                Severity::Warning,
+                source,
+                format!(
+                    "{}: label `{key}` is longer than 63 characters",
+                    object.display_name()
+                ),
+            )),
+            serde_json::Value::String(_) => {}
+            other => findings.push(finding(
+                Severity::Error,
+                source,
+                format!(
+                    "{}: label `{key}` must be a string, not `{other}` (quote it)",
+                    object.display_name()
+                ),
+            )),
+        }
+    }
+    findings
+}
+
+/// Plain scalars in rendered objects that YAML 1.1 readers (kubectl, Helm, and `charts`) read
+/// as booleans or numbers where a YAML 1.2 reader sees strings (`enabled: yes`), found by a
+/// second render that keeps each document's text.
+fn yaml_1_1_findings(
+    chart: &chart::Chart,
+    user_values: serde_json::Value,
+    options: &RenderOptions,
+) -> Vec<Finding> {
+    let options = RenderOptions {
+        verbatim: true,
+        ..options.clone()
+    };
+    let Ok(rendered) = render::render(chart, user_values, &options) else {
+        return Vec::new();
+    };
+    let mut findings = Vec::new();
+    for object in rendered.objects.iter().chain(rendered.hooks.iter()) {
+        let Some(printed) = &object.printed else {
+            continue;
+        };
+        for scalar in crate::yaml::lint::ambiguous_scalars(&printed.text) {
+            let role = if scalar.key { "key" } else { "value" };
+            findings.push(finding(
+                Severity::Warning,
+                strip_root(&object.source, &chart.metadata.name),
+                format!(
+                    "{}, line {} of the rendered document: the plain {role} `{}` is {} to \
+                     YAML 1.1 readers (kubectl, Helm, charts) but a string to YAML 1.2 ones; \
+                     quote it (`\"{}\"`) if a string is meant",
+                    object.display_name(),
+                    scalar.line,
+                    scalar.text,
+                    scalar.meaning,
+                    scalar.text,
+                ),
+            ));
         }
     }
     findings

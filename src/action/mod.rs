@@ -1,38 +1,48 @@
-//! The use cases, each composed from the modules below it. Actions never print: they return
-//! results for the CLI layer to show.
+//! The use cases, each composed from the modules below it, one file per use case: `deploy`
+//! (install and upgrade), `rollback`, `uninstall`, `status`, `records` (list, history, get),
+//! `lint`, and `render_chart` here for `template`; `operation` holds what the release use cases
+//! share (the lock, interruption, the inventory, the apply → wait → record step), `chart` finds
+//! and loads the chart a command names. Actions never print: they return results for the CLI
+//! layer to show.
 
+pub mod chart;
+pub mod deploy;
 pub mod lint;
+pub mod operation;
 pub mod records;
-pub mod release;
+pub mod repo;
+pub mod rollback;
+pub mod search;
+pub mod status;
+pub mod uninstall;
 
-use std::path::PathBuf;
-
-use crate::chart::{self, Chart};
+use crate::chart::Chart;
 use crate::error::Result;
 use crate::render::{self, RenderOptions, Rendered};
 use crate::values::{self, SourceReader, UserValueOptions};
 
-/// What to render: a chart on disk, the user's values, and the render options.
+/// What to render: a chart, the user's values, and the render options.
 #[derive(Debug, Clone)]
 pub struct RenderSettings {
-    pub chart: PathBuf,
+    pub chart: chart::ChartSettings,
     pub values: UserValueOptions,
     pub options: RenderOptions,
 }
 
-/// Loads the chart, composes the user's values and renders the whole tree.
+/// Finds and loads the chart, composes the user's values and renders the whole tree.
 ///
 /// The templates of the first subchart loaded are compiled on another thread while the rest of
 /// the tree loads (see [`render::prefetch_sources`]): in an umbrella of subcharts made from one starter,
 /// that is the one compile every chart of the render waits for.
-pub fn render_chart(
+pub async fn render_chart(
     settings: &RenderSettings,
     reader: &dyn SourceReader,
 ) -> Result<(Chart, Rendered)> {
+    let resolved = chart::resolve(&settings.chart).await?;
     let engines = render::EngineCache::default();
     std::thread::scope(|scope| {
         let mut prefetching = false;
-        let chart = chart::load_observed(&settings.chart, &mut |chart: &Chart| {
+        let chart = crate::chart::load_observed(&resolved.path, &mut |chart: &Chart| {
             if !prefetching && let Some(sources) = render::prefetch_sources(chart) {
                 prefetching = true;
                 let engines = &engines;

@@ -183,7 +183,7 @@ mod tests {
 
     fn seeded() -> MemoryStore {
         let store = MemoryStore::new();
-        crate::repo::block_on(async {
+        crate::support::block_on(async {
             for release in [
                 record("dev", "web", 1, Status::Deployed, 10),
                 record("dev", "web", 2, Status::Failed, 50),
@@ -200,7 +200,7 @@ mod tests {
 
     fn names(settings: ListSettings) -> Vec<String> {
         let store = seeded();
-        crate::repo::block_on(list(&store, &settings))
+        crate::support::block_on(list(&store, &settings))
             .unwrap()
             .into_iter()
             .map(|s| format!("{}/{}:{}", s.namespace, s.name, s.revision))
@@ -282,17 +282,17 @@ mod tests {
     #[test]
     fn history_keeps_the_newest_revisions() {
         let store = seeded();
-        let revisions = crate::repo::block_on(history(&store, "dev", "web", 1)).unwrap();
+        let revisions = crate::support::block_on(history(&store, "dev", "web", 1)).unwrap();
         assert_eq!(
             revisions.iter().map(|r| r.revision).collect::<Vec<_>>(),
             [2]
         );
-        let missing = crate::repo::block_on(history(&store, "dev", "nope", 0)).unwrap_err();
+        let missing = crate::support::block_on(history(&store, "dev", "nope", 0)).unwrap_err();
         assert_eq!(
             missing.to_string(),
             "release `nope` not found in namespace `dev`"
         );
-        let latest = crate::repo::block_on(get(&store, "dev", "web", None)).unwrap();
+        let latest = crate::support::block_on(get(&store, "dev", "web", None)).unwrap();
         assert_eq!(latest.revision, 2);
         assert!(checked_name("Web").is_err());
     }

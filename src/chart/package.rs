@@ -36,7 +36,7 @@ pub fn with_overrides(chart: &Chart, options: &PackageOptions) -> Result<Chart, 
         chart.metadata.app_version = Some(app_version.clone());
     }
     // Overrides mean the author's Chart.yaml no longer says the truth: write it anew, as Helm does.
-    let text = serde_yaml::to_string(&chart.metadata).map_err(|e| Error::Invalid {
+    let text = crate::yaml::to_document_of(&chart.metadata).map_err(|e| Error::Invalid {
         file: "Chart.yaml".to_string(),
         message: e.to_string(),
     })?;
@@ -57,15 +57,10 @@ pub fn package(chart: &Chart, dest: &Path, options: &PackageOptions) -> Result<P
     let chart = with_overrides(chart, options)?;
     let bytes = to_bytes(&chart, options.mtime)?;
     let path = dest.join(file_name(&chart));
-    let write_error = |source| Error::Write {
+    crate::support::fs::write_atomic(&path, &bytes, None).map_err(|source| Error::Write {
         path: path.clone(),
         source,
-    };
-    std::fs::create_dir_all(dest).map_err(write_error)?;
-    // Write to a temporary name first so an interrupted run never leaves half a package.
-    let partial = dest.join(format!(".{}.partial", file_name(&chart)));
-    std::fs::write(&partial, &bytes).map_err(write_error)?;
-    std::fs::rename(&partial, &path).map_err(write_error)?;
+    })?;
     Ok(path)
 }
 

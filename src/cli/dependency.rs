@@ -6,7 +6,7 @@ use crate::cli::output;
 use crate::cli::output::table;
 use crate::cli::repo::RemoteArgs;
 use crate::error::Result;
-use crate::repo::{self, dependency};
+use crate::repo::dependency;
 
 #[derive(Debug, clap::Subcommand)]
 pub enum DependencyCommand {
@@ -42,12 +42,12 @@ pub fn dependency(command: DependencyCommand) -> Result<()> {
     match command {
         DependencyCommand::Update(args) => {
             let settings = args.remote.settings();
-            let outcome = repo::block_on(dependency::update(&args.chart, &settings))?;
+            let outcome = crate::support::block_on(dependency::update(&args.chart, &settings))?;
             report(&outcome)
         }
         DependencyCommand::Build(args) => {
             let settings = args.remote.settings();
-            let outcome = repo::block_on(dependency::build(&args.chart, &settings))?;
+            let outcome = crate::support::block_on(dependency::build(&args.chart, &settings))?;
             report(&outcome)
         }
         DependencyCommand::List(args) => {
@@ -57,17 +57,25 @@ pub fn dependency(command: DependencyCommand) -> Result<()> {
                     "warning: Chart.lock is out of date with Chart.yaml; run `charts dependency update`",
                 );
             }
-            let value = serde_json::to_value(&rows).expect("plain data serializes");
-            match args.output {
-                output::Format::Json => output::print(&output::to_json(&value)?),
-                output::Format::Yaml => output::print(&output::to_yaml(&value)?),
-                output::Format::Table => output::print(&table(
-                    &["NAME", "VERSION", "REPOSITORY", "STATUS"],
-                    rows.into_iter()
-                        .map(|r| vec![r.name, r.version, r.repository, r.status])
-                        .collect(),
-                )),
-            }
+            output::show(
+                args.output,
+                || Ok(serde_json::to_value(&rows).expect("plain data serializes")),
+                || {
+                    Ok(table(
+                        &["NAME", "VERSION", "REPOSITORY", "STATUS"],
+                        rows.iter()
+                            .map(|r| {
+                                vec![
+                                    r.name.clone(),
+                                    r.version.clone(),
+                                    r.repository.clone(),
+                                    r.status.clone(),
+                                ]
+                            })
+                            .collect(),
+                    ))
+                },
+            )
         }
     }
 }

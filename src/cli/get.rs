@@ -58,7 +58,7 @@ pub fn get(global: &GlobalArgs, command: GetCommand) -> Result<()> {
     };
     let name = records::checked_name(&release_args.name)?;
     let cluster_settings = global.cluster_settings();
-    let release = crate::repo::block_on(async {
+    let release = crate::support::block_on(async {
         let store = SecretStore::connect(&cluster_settings).await?;
         let namespace = store.cluster().namespace.clone();
         records::get(&store, &namespace, name, release_args.revision).await
@@ -71,29 +71,22 @@ pub fn get(global: &GlobalArgs, command: GetCommand) -> Result<()> {
                 ("USER-SUPPLIED VALUES", &release.config)
             };
             let values = non_null(values);
-            match args.output {
-                output::Format::Table => {
-                    output::print(&format!("{title}:\n{}", output::to_yaml(&values)?))
-                }
-                output::Format::Yaml => output::print(&output::to_yaml(&values)?),
-                output::Format::Json => output::print(&output::to_json(&values)?),
-            }
+            output::show(
+                args.output,
+                || Ok(values.clone()),
+                || Ok(format!("{title}:\n{}", output::to_yaml(&values)?)),
+            )
         }
         GetCommand::Manifest(_) => output::print(&with_newline(&release.manifest)),
         GetCommand::Notes(_) => output::print(&with_newline(&release.notes)),
-        GetCommand::Metadata(args) => {
-            let metadata = metadata(&release);
-            match args.output {
-                output::Format::Table => output::print(&metadata_lines(&release)),
-                output::Format::Yaml => output::print(&output::to_yaml(&metadata)?),
-                output::Format::Json => output::print(&output::to_json(&metadata)?),
-            }
+        GetCommand::Metadata(args) => output::show(
+            args.output,
+            || Ok(metadata(&release)),
+            || Ok(metadata_lines(&release)),
+        ),
+        GetCommand::All(args) => {
+            output::show(args.output, || record_json(&release), || all_text(&release))
         }
-        GetCommand::All(args) => match args.output {
-            output::Format::Table => output::print(&all_text(&release)?),
-            output::Format::Yaml => output::print(&output::to_yaml(&record_json(&release)?)?),
-            output::Format::Json => output::print(&output::to_json(&record_json(&release)?)?),
-        },
     }
 }
 

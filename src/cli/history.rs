@@ -22,15 +22,15 @@ pub struct HistoryArgs {
 pub fn history(global: &GlobalArgs, args: HistoryArgs) -> Result<()> {
     let name = records::checked_name(&args.name)?;
     let cluster_settings = global.cluster_settings();
-    let revisions = crate::repo::block_on(async {
+    let revisions = crate::support::block_on(async {
         let store = SecretStore::connect(&cluster_settings).await?;
         let namespace = store.cluster().namespace.clone();
         records::history(&store, &namespace, name, args.max).await
     })?;
-    match args.output {
-        output::Format::Json => output::print(&output::to_json(&json(&revisions))?),
-        output::Format::Yaml => output::print(&output::to_yaml(&json(&revisions))?),
-        output::Format::Table => {
+    output::show(
+        args.output,
+        || Ok(json(&revisions)),
+        || {
             let rows = revisions
                 .iter()
                 .map(|r| {
@@ -44,7 +44,7 @@ pub fn history(global: &GlobalArgs, args: HistoryArgs) -> Result<()> {
                     ]
                 })
                 .collect();
-            output::print(&table(
+            Ok(table(
                 &[
                     "REVISION",
                     "UPDATED",
@@ -55,8 +55,8 @@ pub fn history(global: &GlobalArgs, args: HistoryArgs) -> Result<()> {
                 ],
                 rows,
             ))
-        }
-    }
+        },
+    )
 }
 
 /// One object per revision, Helm's field names, plus labels.

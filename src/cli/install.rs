@@ -6,7 +6,8 @@ use std::time::Duration;
 
 use indexmap::IndexMap;
 
-use crate::action::release::{self, DeployOutcome, DeploySettings, DryRun};
+use crate::action::chart::ChartSettings;
+use crate::action::deploy::{self, DeployOutcome, DeploySettings, DryRun};
 use crate::cli::GlobalArgs;
 use crate::cli::output::{self, Format};
 use crate::cli::values_flags::ValuesArgs;
@@ -155,14 +156,14 @@ impl DeployArgs {
             Some("server") => DryRun::Server,
             Some(_) => DryRun::Client,
         };
-        let resolved = crate::repo::block_on(crate::repo::resolve_chart(
-            chart,
-            self.version.as_deref(),
-            &self.remote.settings(),
-        ))?;
         Ok(DeploySettings {
             release,
-            chart: resolved.path,
+            generate_name: false,
+            chart: ChartSettings {
+                reference: chart.to_string(),
+                version: self.version.clone(),
+                remote: self.remote.settings(),
+            },
             values: self.values.to_options(),
             description: self.description.clone(),
             labels: parse_labels(&self.labels)?,
@@ -202,14 +203,7 @@ pub fn install(global: &GlobalArgs, args: InstallArgs) -> Result<()> {
     let mut settings = args
         .deploy
         .settings(name.clone().unwrap_or_default(), &chart)?;
-    if name.is_none() {
-        let chart = crate::chart::load(&settings.chart)?;
-        let seconds = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_secs())
-            .unwrap_or(0);
-        settings.release = format!("{}-{seconds}", chart.name());
-    }
+    settings.generate_name = name.is_none();
     run_deploy(global, &args.deploy, &settings, false)
 }
 
@@ -223,21 +217,18 @@ pub fn run_deploy(
     let reader = crate::values::FsReader;
     // An install's client dry run needs no cluster; an upgrade's reads the history.
     let outcome = if settings.dry_run == DryRun::Client && !upgrade {
-        let namespace = global
-            .namespace
-            .clone()
-            .unwrap_or_else(|| "default".to_string());
-        release::render_offline(settings, &namespace, &reader)?
+        let namespace = global.cluster_settings().offline_namespace();
+        crate::support::block_on(deploy::render_offline(settings, &namespace, &reader))?
     } else {
         let spinner = output::Spinner::start();
         let settings = DeploySettings {
             progress: spinner.progress(),
             ..settings.clone()
         };
-        let outcome = crate::repo::block_on(async {
+        let outcome = crate::support::block_on(async {
             let cluster = crate::cluster::connect(&global.cluster_settings()).await?;
             let store = SecretStore::new(cluster.clone());
-            release::deploy(&cluster, &store, &settings, upgrade, &reader).await
+            deploy::deploy(&cluster, &store, &settings, upgrade, &reader).await
         });
         drop(spinner);
         outcome?
@@ -265,12 +256,13 @@ fn print_outcome(outcome: &DeployOutcome, args: &DeployArgs) -> Result<()> {
             output::note("dry run (client): rendered only; the cluster was not contacted")
         }
         DryRun::Server => output::note(&format!(
-            "dry run (server): the API server accepted all {} objects; nothing was stored",
-            outcome.applied
+            "dry run (server): the API server accepted {}{}; nothing was stored",
+            if outcome.applied == 1 { "" } else { "all " },
+            output::count(outcome.applied, "object")
         )),
         DryRun::None => {
             let pruned = &outcome.pruned;
-            let mut line = format!("applied {} objects", outcome.applied);
+            let mut line = format!("applied {}", output::count(outcome.applied, "object"));
             if !pruned.deleted.is_empty() {
                 line.push_str(&format!(
                     ", deleted {} that left the chart",
@@ -286,35 +278,39 @@ fn print_outcome(outcome: &DeployOutcome, args: &DeployArgs) -> Result<()> {
             output::note(&line);
         }
     }
-    match args.output {
-        Format::Json => output::print(&output::to_json(&record_json(record))?),
-        Format::Yaml => output::print(&output::to_yaml(&record_json(record))?),
-        Format::Table => {
-            let mut text = format!(
-                "NAME: {}\nLAST DEPLOYED: {}\nNAMESPACE: {}\nSTATUS: {}\nREVISION: {}\nDESCRIPTION: {}\n",
-                record.name,
-                record.last_deployed,
-                record.namespace,
-                if outcome.dry_run == DryRun::None {
-                    record.status.as_str()
-                } else {
-                    "pending (dry run)"
-                },
-                record.revision,
-                record.description,
-            );
-            if outcome.dry_run != DryRun::None {
-                text.push_str("\nMANIFEST:\n");
-                text.push_str(&record.manifest);
-            }
-            if !args.hide_notes && !record.notes.trim().is_empty() {
-                text.push_str("\nNOTES:\n");
-                text.push_str(record.notes.trim_end());
-                text.push('\n');
-            }
-            output::print(&text)
-        }
+    output::show(
+        args.output,
+        || Ok(record_json(record)),
+        || Ok(record_text(outcome, args)),
+    )
+}
+
+/// The record's headline, the manifest of a dry run, and the notes, for people.
+fn record_text(outcome: &DeployOutcome, args: &DeployArgs) -> String {
+    let record = &outcome.release;
+    let mut text = format!(
+        "NAME: {}\nLAST DEPLOYED: {}\nNAMESPACE: {}\nSTATUS: {}\nREVISION: {}\nDESCRIPTION: {}\n",
+        record.name,
+        record.last_deployed,
+        record.namespace,
+        if outcome.dry_run == DryRun::None {
+            record.status.as_str()
+        } else {
+            "pending (dry run)"
+        },
+        record.revision,
+        record.description,
+    );
+    if outcome.dry_run != DryRun::None {
+        text.push_str("\nMANIFEST:\n");
+        text.push_str(&record.manifest);
     }
+    if !args.hide_notes && !record.notes.trim().is_empty() {
+        text.push_str("\nNOTES:\n");
+        text.push_str(record.notes.trim_end());
+        text.push('\n');
+    }
+    text
 }
 
 /// The record as pipelines read it: everything but the computed values.

@@ -29,10 +29,7 @@ pub struct LintArgs {
 
 pub fn lint(global: &GlobalArgs, args: LintArgs) -> Result<()> {
     let options = RenderOptions {
-        namespace: global
-            .namespace
-            .clone()
-            .unwrap_or_else(|| "default".to_string()),
+        namespace: global.cluster_settings().offline_namespace(),
         kube_version: args
             .kube_version
             .clone()

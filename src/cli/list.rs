@@ -107,7 +107,7 @@ impl ListArgs {
 pub fn list(global: &GlobalArgs, args: ListArgs) -> Result<()> {
     let mut settings = args.settings()?;
     let cluster_settings = global.cluster_settings();
-    let releases = crate::repo::block_on(async {
+    let releases = crate::support::block_on(async {
         let store = SecretStore::connect(&cluster_settings).await?;
         if !args.all_namespaces {
             settings.namespace = Some(store.cluster().namespace.clone());
@@ -118,10 +118,10 @@ pub fn list(global: &GlobalArgs, args: ListArgs) -> Result<()> {
         let names: String = releases.iter().map(|r| format!("{}\n", r.name)).collect();
         return output::print(&names);
     }
-    match args.output {
-        output::Format::Json => output::print(&output::to_json(&json(&releases))?),
-        output::Format::Yaml => output::print(&output::to_yaml(&json(&releases))?),
-        output::Format::Table => {
+    output::show(
+        args.output,
+        || Ok(json(&releases)),
+        || {
             let rows = releases
                 .iter()
                 .map(|r| {
@@ -145,16 +145,13 @@ pub fn list(global: &GlobalArgs, args: ListArgs) -> Result<()> {
                 "CHART",
                 "APP VERSION",
             ];
-            let mut text = table(&headers, rows);
-            if args.no_headers {
-                text = text
-                    .split_once('\n')
-                    .map(|(_, rest)| rest.to_string())
-                    .unwrap_or_default();
-            }
-            output::print(&text)
-        }
-    }
+            let text = table(&headers, rows);
+            Ok(match text.split_once('\n') {
+                Some((_, rows)) if args.no_headers => rows.to_string(),
+                _ => text,
+            })
+        },
+    )
 }
 
 /// One object per release, Helm's field names, plus description and labels.

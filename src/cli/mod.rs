@@ -184,11 +184,11 @@ fn version(args: VersionArgs) -> Result<()> {
         return output::print(&format!("v{version}\n"));
     }
     let info = serde_json::json!({ "version": format!("v{version}"), "rustc": option_env!("CARGO_PKG_RUST_VERSION").unwrap_or("") });
-    match args.output {
-        output::Format::Table => output::print(&format!("charts v{version}\n")),
-        output::Format::Json => output::print(&output::to_json(&info)?),
-        output::Format::Yaml => output::print(&output::to_yaml(&info)?),
-    }
+    output::show(
+        args.output,
+        || Ok(info),
+        || Ok(format!("charts v{version}\n")),
+    )
 }
 
 /// The program: parse arguments, run, print any error, and give the exit code.

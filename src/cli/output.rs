@@ -1,4 +1,5 @@
-//! Where data goes: stdout, written so that a closed pipe ends the program quietly.
+//! Where data goes: stdout, written so that a closed pipe ends the program quietly, in the
+//! format the user chose ([`show`]); notices go to stderr.
 
 use std::io::Write;
 
@@ -18,6 +19,14 @@ pub fn note(text: &str) {
     let _ = writeln!(std::io::stderr().lock(), "{text}");
 }
 
+/// `1 object`, `3 objects`: a count and its noun, in the plural unless the count is one.
+pub fn count(count: usize, noun: &str) -> String {
+    match count {
+        1 => format!("1 {noun}"),
+        _ => format!("{count} {noun}s"),
+    }
+}
+
 /// Output formats of commands that show data.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
 pub enum Format {
@@ -25,6 +34,21 @@ pub enum Format {
     Table,
     Json,
     Yaml,
+}
+
+/// Shows data in the format the user chose: `text` for people (a table, or `KEY: value` lines),
+/// `data` as JSON or YAML for programs. Only the one asked for is made.
+pub fn show(
+    format: Format,
+    data: impl FnOnce() -> Result<serde_json::Value>,
+    text: impl FnOnce() -> Result<String>,
+) -> Result<()> {
+    let shown = match format {
+        Format::Table => text()?,
+        Format::Json => to_json(&data()?)?,
+        Format::Yaml => to_yaml(&data()?)?,
+    };
+    print(&shown)
 }
 
 pub fn to_yaml(value: &serde_json::Value) -> Result<String> {
@@ -71,27 +95,64 @@ impl Drop for Spinner {
     }
 }
 
-/// Left-aligned columns separated by tabs-worth of spaces, like Helm's tables.
+/// Left-aligned columns, each cell padded to its column's width and followed by a tab, the last
+/// column unpadded (Helm's tables): readable, and split by `cut -f` or `awk -F'\t'`.
 pub fn table(headers: &[&str], rows: Vec<Vec<String>>) -> String {
-    let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
-    for row in &rows {
-        for (i, cell) in row.iter().enumerate() {
-            widths[i] = widths[i].max(cell.chars().count());
-        }
+    use comfy_table::{ContentLineStyle, Table, TableStyle};
+    let columns = ContentLineStyle::none().junction('\t');
+    let mut table = Table::new();
+    table
+        .load_style(
+            TableStyle::new()
+                .header_lines(columns)
+                .content_lines(columns),
+        )
+        .set_header(headers.to_vec())
+        .add_rows(rows);
+    for column in table.column_iter_mut() {
+        column.set_padding((0, 0));
     }
-    let mut text = String::new();
-    let header_row: Vec<String> = headers.iter().map(|h| h.to_string()).collect();
-    for row in std::iter::once(&header_row).chain(rows.iter()) {
-        let mut line = String::new();
-        for (i, cell) in row.iter().enumerate() {
-            if i + 1 == row.len() {
-                line.push_str(cell);
-            } else {
-                line.push_str(&format!("{cell:<width$}\t", width = widths[i]));
-            }
-        }
-        text.push_str(line.trim_end());
-        text.push('\n');
-    }
+    let mut text = table.trim_fmt();
+    text.push('\n');
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(cells: &[&str]) -> Vec<String> {
+        cells.iter().map(|c| c.to_string()).collect()
+    }
+
+    #[test]
+    fn tables_pad_every_column_but_the_last_and_trim_each_line() {
+        let rows = vec![
+            row(&["api", "dev", "1", ""]),
+            row(&["web-frontend", "default", "12", "Install complete"]),
+        ];
+        assert_eq!(
+            table(&["NAME", "NAMESPACE", "REVISION", "DESCRIPTION"], rows),
+            "NAME        \tNAMESPACE\tREVISION\tDESCRIPTION\n\
+             api         \tdev      \t1\n\
+             web-frontend\tdefault  \t12      \tInstall complete\n"
+        );
+        assert_eq!(table(&["NAME", "URL"], Vec::new()), "NAME\tURL\n");
+    }
+
+    #[test]
+    fn counts_of_one_are_singular() {
+        assert_eq!(count(0, "object"), "0 objects");
+        assert_eq!(count(1, "object"), "1 object");
+        assert_eq!(count(12, "object"), "12 objects");
+    }
+
+    #[test]
+    fn wide_characters_take_two_columns() {
+        let rows = vec![row(&["日本", "x"]), row(&["abcde", "y"])];
+        assert_eq!(
+            table(&["NAME", "V"], rows),
+            "NAME \tV\n日本 \tx\nabcde\ty\n"
+        );
+    }
 }

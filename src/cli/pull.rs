@@ -37,7 +37,7 @@ pub fn pull(args: PullArgs) -> Result<()> {
             "see `charts repo list` for the repositories you added",
         ));
     }
-    let package = repo::block_on(resolve::fetch(
+    let package = crate::support::block_on(resolve::fetch(
         &chart_ref,
         args.version.as_deref(),
         &settings,
@@ -46,7 +46,8 @@ pub fn pull(args: PullArgs) -> Result<()> {
         untar(&package, &args.destination)?;
     } else {
         let path = args.destination.join(package.file_name());
-        repo::write_atomic(&path, &package.bytes, None)?;
+        crate::support::fs::write_atomic(&path, &package.bytes, None)
+            .map_err(|e| repo::Error::write(&path, e))?;
     }
     let mut text = String::new();
     if let Some(manifest) = &package.manifest_digest {

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use crate::cli::output;
 use crate::cli::repo::RemoteArgs;
 use crate::error::{Error, Result};
-use crate::repo::{self, oci};
+use crate::repo::oci;
 
 #[derive(Debug, clap::Args)]
 pub struct PushArgs {
@@ -35,7 +35,7 @@ pub fn push(args: PushArgs) -> Result<()> {
     }
     let client = oci::Client::new(&settings, &reference.registry)?;
     let (tag, digest) =
-        repo::block_on(client.push(&reference.repository, &bytes, &chart.metadata))?;
+        crate::support::block_on(client.push(&reference.repository, &bytes, &chart.metadata))?;
     output::print(&format!(
         "Pushed: {}/{}:{tag}\nDigest: {digest}\n",
         reference.registry, reference.repository

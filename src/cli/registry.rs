@@ -67,7 +67,7 @@ fn login(args: LoginArgs) -> Result<()> {
     let settings = args.remote.settings();
     let host = host_of(&args.host);
     let client = oci::Client::with_credentials(&settings, &host, Some(credentials.clone()))?;
-    repo::block_on(client.ping())?;
+    crate::support::block_on(client.ping())?;
     let path = settings.registry_config_file();
     let mut config = RegistryConfig::load(&path)?;
     config.set(&host, &credentials);

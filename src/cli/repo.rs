@@ -3,11 +3,11 @@
 use std::io::Read as _;
 use std::path::PathBuf;
 
+use crate::action;
+use crate::action::repo::{Added, UpdateEvent};
 use crate::cli::output;
 use crate::error::{Error, Result};
-use crate::repo::config::{Repository, RepositoryFile};
-use crate::repo::index::IndexFile;
-use crate::repo::{self, Settings, cache};
+use crate::repo::{self, Settings};
 
 #[derive(Debug, clap::Subcommand)]
 pub enum RepoCommand {
@@ -125,23 +125,8 @@ pub fn repo(command: RepoCommand) -> Result<()> {
 }
 
 fn add(settings: &Settings, args: AddArgs) -> Result<()> {
-    if args.name.contains('/') || args.name.is_empty() {
-        return Err(Error::Usage(format!(
-            "repository name `{}` must not be empty or contain `/`",
-            args.name
-        )));
-    }
-    if !(args.url.starts_with("http://") || args.url.starts_with("https://")) {
-        let hint = if args.url.starts_with("oci://") {
-            "OCI registries need no `repo add`: use `oci://` references directly, and `charts registry login` for credentials"
-        } else {
-            "a repository URL starts with `http://` or `https://`"
-        };
-        return Err(Error::with_hint(
-            format!("`{}` is not a chart repository URL", args.url),
-            hint,
-        ));
-    }
+    // Before reading stdin, so a mistyped command does not wait for a password.
+    action::repo::check_new(&args.name, &args.url)?;
     let password = if args.password_stdin {
         let mut text = String::new();
         std::io::stdin()
@@ -156,176 +141,82 @@ fn add(settings: &Settings, args: AddArgs) -> Result<()> {
             "`--username` and `--password-stdin` go together".to_string(),
         ));
     }
-    let entry = Repository {
+    let new = action::repo::NewRepository {
         name: args.name.clone(),
-        url: args.url.trim_end_matches('/').to_string(),
-        username: args.username.clone().unwrap_or_default(),
+        url: args.url,
+        username: args.username,
         password,
-        ca_file: args
-            .ca_file
-            .as_ref()
-            .map(|p| p.display().to_string())
-            .unwrap_or_default(),
+        ca_file: args.ca_file,
         insecure_skip_tls_verify: args.insecure_skip_tls_verify,
-        pass_credentials_all: args.pass_credentials,
+        pass_credentials: args.pass_credentials,
+        force_update: args.force_update,
     };
-    let path = settings.repositories_file();
-    let mut file = RepositoryFile::load(&path)?;
-    if let Some(existing) = file.get(&args.name) {
-        if *existing == entry {
-            return output::print(&format!(
-                "\"{}\" already exists with the same configuration, skipping\n",
-                args.name
-            ));
-        }
-        if !args.force_update {
-            return Err(Error::with_hint(
-                format!("repository `{}` already exists", args.name),
-                "use another name, or `--force-update` to replace it",
-            ));
-        }
-    }
-    // Fetch the index first: a repository that cannot be read is not added.
-    repo::block_on(repo::resolve::update_index(
-        settings,
-        &entry.name,
-        &entry.url,
-        entry.credentials().as_ref(),
-        &entry.tls(),
-    ))?;
-    file.repositories.retain(|r| r.name != entry.name);
-    file.repositories.push(entry);
-    file.save(&path)?;
-    output::print(&format!(
-        "\"{}\" has been added to your repositories\n",
-        args.name
-    ))
+    let message = match action::repo::add(settings, new)? {
+        Added::Added => "has been added to your repositories",
+        Added::Unchanged => "already exists with the same configuration, skipping",
+    };
+    output::print(&format!("\"{}\" {message}\n", args.name))
 }
 
 fn list(settings: &Settings, args: ListArgs) -> Result<()> {
-    let file = RepositoryFile::load(&settings.repositories_file())?;
-    // Only names and URLs: credentials are never shown.
-    let rows: Vec<serde_json::Value> = file
-        .repositories
-        .iter()
-        .map(|r| serde_json::json!({ "name": r.name, "url": r.url }))
-        .collect();
-    match args.output {
-        output::Format::Json => output::print(&output::to_json(&serde_json::Value::Array(rows))?),
-        output::Format::Yaml => output::print(&output::to_yaml(&serde_json::Value::Array(rows))?),
-        output::Format::Table => {
-            if file.repositories.is_empty() {
+    let repositories = action::repo::list(settings)?;
+    output::show(
+        args.output,
+        || {
+            let rows = repositories
+                .iter()
+                .map(|r| serde_json::json!({ "name": r.name, "url": r.url }));
+            Ok(serde_json::Value::Array(rows.collect()))
+        },
+        || {
+            if repositories.is_empty() {
                 return Err(Error::with_hint(
                     "no repositories to show",
                     "add one with `charts repo add NAME URL`",
                 ));
             }
-            let rows = file
-                .repositories
+            let rows = repositories
                 .iter()
                 .map(|r| vec![r.name.clone(), r.url.clone()])
                 .collect();
-            output::print(&output::table(&["NAME", "URL"], rows))
-        }
-    }
+            Ok(output::table(&["NAME", "URL"], rows))
+        },
+    )
 }
 
 fn update(settings: &Settings, args: UpdateArgs) -> Result<()> {
-    let file = RepositoryFile::load(&settings.repositories_file())?;
-    if file.repositories.is_empty() {
-        return Err(Error::with_hint(
-            "no repositories found",
-            "add one with `charts repo add NAME URL`",
-        ));
-    }
-    for name in &args.names {
-        if file.get(name).is_none() {
-            return Err(Error::with_hint(
-                format!("repository `{name}` is not known"),
-                "see `charts repo list`",
+    action::repo::update(settings, &args.names, &mut |event| match event {
+        UpdateEvent::Starting => {
+            output::note("Getting the latest from your chart repositories...");
+            Ok(())
+        }
+        UpdateEvent::Updated(entry) => output::print(&format!(
+            "...Successfully got an update from the \"{}\" chart repository\n",
+            entry.name
+        )),
+        UpdateEvent::Failed(entry, error) => {
+            output::note(&format!(
+                "...Unable to get an update from the \"{}\" chart repository ({}):\n\t{}",
+                entry.name,
+                entry.url,
+                Error::from(error).render().trim_start_matches("error: ")
             ));
+            Ok(())
         }
-    }
-    output::note("Getting the latest from your chart repositories...");
-    let mut failed = Vec::new();
-    for entry in &file.repositories {
-        if !args.names.is_empty() && !args.names.contains(&entry.name) {
-            continue;
-        }
-        let result = repo::block_on(repo::resolve::update_index(
-            settings,
-            &entry.name,
-            &entry.url,
-            entry.credentials().as_ref(),
-            &entry.tls(),
-        ));
-        match result {
-            Ok(_) => output::print(&format!(
-                "...Successfully got an update from the \"{}\" chart repository\n",
-                entry.name
-            ))?,
-            Err(error) => {
-                output::note(&format!(
-                    "...Unable to get an update from the \"{}\" chart repository ({}):\n\t{}",
-                    entry.name,
-                    entry.url,
-                    error.render().trim_start_matches("error: ")
-                ));
-                failed.push(entry.name.clone());
-            }
-        }
-    }
-    if !failed.is_empty() {
-        return Err(Error::message(format!(
-            "failed to update repositories: {}",
-            failed.join(", ")
-        )));
-    }
+    })?;
     output::print("Update complete.\n")
 }
 
 fn remove(settings: &Settings, args: RemoveArgs) -> Result<()> {
-    let path = settings.repositories_file();
-    let mut file = RepositoryFile::load(&path)?;
-    for name in &args.names {
-        if file.get(name).is_none() {
-            return Err(Error::with_hint(
-                format!("repository `{name}` is not known"),
-                "see `charts repo list`",
-            ));
-        }
-    }
-    file.repositories.retain(|r| !args.names.contains(&r.name));
-    file.save(&path)?;
-    let mut text = String::new();
-    for name in &args.names {
-        let _ = std::fs::remove_file(cache::index_path(settings, name));
-        let _ = std::fs::remove_file(
-            settings
-                .cache_home
-                .join("repository")
-                .join(format!("{name}-charts.txt")),
-        );
-        text.push_str(&format!(
-            "\"{name}\" has been removed from your repositories\n"
-        ));
-    }
+    action::repo::remove(settings, &args.names)?;
+    let text: String = args
+        .names
+        .iter()
+        .map(|name| format!("\"{name}\" has been removed from your repositories\n"))
+        .collect();
     output::print(&text)
 }
 
 fn index(args: IndexArgs) -> Result<()> {
-    if !args.dir.is_dir() {
-        return Err(Error::message(format!(
-            "`{}` is not a directory",
-            args.dir.display()
-        )));
-    }
-    let mut index = IndexFile::from_directory(&args.dir, &args.url)?;
-    if let Some(merge) = &args.merge {
-        let bytes = std::fs::read(merge)
-            .map_err(|e| Error::io(format!("cannot read `{}`", merge.display()), e))?;
-        index.merge(IndexFile::parse(&bytes, &merge.display().to_string())?);
-    }
-    let path = args.dir.join("index.yaml");
-    repo::write_atomic(&path, index.to_yaml()?.as_bytes(), None)
+    action::repo::index(&args.dir, &args.url, args.merge.as_deref()).map(drop)
 }

@@ -2,7 +2,7 @@
 //! one that worked (deployed or superseded), skipping failed ones. No chart, repository or render
 //! is involved, so it works while the chart repository is down.
 
-use crate::action::release::{self, RollbackSettings};
+use crate::action::rollback::{self as action, RollbackSettings};
 use crate::cli::GlobalArgs;
 use crate::cli::install::{parse_duration, record_json};
 use crate::cli::output::{self, Format};
@@ -63,10 +63,10 @@ pub fn rollback(global: &GlobalArgs, args: RollbackArgs) -> Result<()> {
         progress: spinner.progress(),
         ..settings
     };
-    let outcome = crate::repo::block_on(async {
+    let outcome = crate::support::block_on(async {
         let cluster = crate::cluster::connect(&global.cluster_settings()).await?;
         let store = SecretStore::new(cluster.clone());
-        release::rollback(&cluster, &store, &settings).await
+        action::rollback(&cluster, &store, &settings).await
     });
     drop(spinner);
     let outcome = outcome?;
@@ -76,13 +76,16 @@ pub fn rollback(global: &GlobalArgs, args: RollbackArgs) -> Result<()> {
     }
     if args.dry_run {
         output::note(&format!(
-            "dry run: the API server accepted the {} objects of revision {}; nothing was changed",
-            outcome.applied, outcome.target
+            "dry run: the API server accepted the {} of revision {}; nothing was changed",
+            output::count(outcome.applied, "object"),
+            outcome.target
         ));
     } else {
         let mut line = format!(
-            "rolled back `{}` to revision {}: applied {} objects",
-            record.name, outcome.target, outcome.applied
+            "rolled back `{}` to revision {}: applied {}",
+            record.name,
+            outcome.target,
+            output::count(outcome.applied, "object")
         );
         if !outcome.pruned.deleted.is_empty() {
             line.push_str(&format!(
@@ -93,13 +96,18 @@ pub fn rollback(global: &GlobalArgs, args: RollbackArgs) -> Result<()> {
         }
         output::note(&line);
     }
-    match args.output {
-        Format::Json => output::print(&output::to_json(&record_json(record))?),
-        Format::Yaml => output::print(&output::to_yaml(&record_json(record))?),
-        Format::Table if args.dry_run => Ok(()),
-        Format::Table => output::print(&format!(
-            "Rollback was a success: `{}` is at revision {} (a copy of revision {})\n",
-            record.name, record.revision, outcome.target
-        )),
-    }
+    output::show(
+        args.output,
+        || Ok(record_json(record)),
+        || {
+            Ok(if args.dry_run {
+                String::new()
+            } else {
+                format!(
+                    "Rollback was a success: `{}` is at revision {} (a copy of revision {})\n",
+                    record.name, record.revision, outcome.target
+                )
+            })
+        },
+    )
 }

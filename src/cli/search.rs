@@ -1,10 +1,11 @@
 //! `charts search repo [KEYWORD]`: search the cached indexes of the added repositories.
 
+use crate::action;
+use crate::action::search::Query;
 use crate::cli::output;
 use crate::cli::output::table;
-use crate::error::{Error, Result};
-use crate::repo::config::RepositoryFile;
-use crate::repo::{Settings, resolve};
+use crate::error::Result;
+use crate::repo::Settings;
 
 #[derive(Debug, clap::Subcommand)]
 pub enum SearchCommand {
@@ -32,103 +33,47 @@ pub struct SearchRepoArgs {
 
 pub fn search(command: SearchCommand) -> Result<()> {
     let SearchCommand::Repo(args) = command;
-    let settings = Settings::from_env();
-    let file = RepositoryFile::load(&settings.repositories_file())?;
-    if file.repositories.is_empty() {
-        return Err(Error::with_hint(
-            "no repositories configured",
-            "add one with `charts repo add NAME URL`",
+    let query = Query {
+        keyword: args.keyword.unwrap_or_default(),
+        all_versions: args.versions,
+        version: args.version,
+        devel: args.devel,
+    };
+    let found = action::search::search(&Settings::from_env(), &query)?;
+    for repository in &found.not_cached {
+        output::note(&format!(
+            "warning: repository `{repository}` has no cached index; run `charts repo update`"
         ));
     }
-    let constraint = match &args.version {
-        Some(text) => Some(
-            crate::chart::constraint::parse(text)
-                .map_err(|e| Error::Usage(format!("`{text}` is not a version constraint: {e}")))?,
-        ),
-        None => None,
-    };
-    let keyword = args.keyword.as_deref().unwrap_or("").to_lowercase();
-    let mut found = Vec::new();
-    for repository in &file.repositories {
-        let index = match resolve::load_cached_index(&settings, &repository.name) {
-            Ok(index) => index,
-            Err(_) => {
-                output::note(&format!(
-                    "warning: repository `{}` has no cached index; run `charts repo update`",
-                    repository.name
-                ));
-                continue;
+    let hits = found.hits;
+    output::show(
+        args.output,
+        || {
+            let rows = hits.iter().map(|hit| {
+                serde_json::json!({
+                    "name": hit.name,
+                    "version": hit.version,
+                    "app_version": hit.app_version,
+                    "description": hit.description,
+                })
+            });
+            Ok(serde_json::Value::Array(rows.collect()))
+        },
+        || {
+            if hits.is_empty() {
+                return Ok("No results found\n".to_string());
             }
-        };
-        for (name, versions) in &index.entries {
-            let full_name = format!("{}/{name}", repository.name);
-            let mut shown = 0;
-            for version in versions {
-                if version.removed {
-                    continue;
-                }
-                let metadata = &version.metadata;
-                let matches_keyword = keyword.is_empty()
-                    || full_name.to_lowercase().contains(&keyword)
-                    || metadata
-                        .description
-                        .as_deref()
-                        .unwrap_or("")
-                        .to_lowercase()
-                        .contains(&keyword)
-                    || metadata
-                        .keywords
-                        .iter()
-                        .any(|k| k.to_lowercase().contains(&keyword));
-                if !matches_keyword {
-                    break;
-                }
-                let Ok(parsed) = semver::Version::parse(&metadata.version) else {
-                    continue;
-                };
-                let ok = match &constraint {
-                    Some(c) => c.matches(&parsed),
-                    None => args.devel || parsed.pre.is_empty(),
-                };
-                if !ok {
-                    continue;
-                }
-                found.push(serde_json::json!({
-                    "name": full_name,
-                    "version": metadata.version,
-                    "app_version": metadata.app_version.clone().unwrap_or_default(),
-                    "description": metadata.description.clone().unwrap_or_default(),
-                }));
-                shown += 1;
-                if !args.versions && shown == 1 {
-                    break;
-                }
-            }
-        }
-    }
-    match args.output {
-        output::Format::Json => output::print(&output::to_json(&serde_json::Value::Array(found))?),
-        output::Format::Yaml => output::print(&output::to_yaml(&serde_json::Value::Array(found))?),
-        output::Format::Table => {
-            if found.is_empty() {
-                return output::print("No results found\n");
-            }
-            let field = |v: &serde_json::Value, k: &str| v[k].as_str().unwrap_or("").to_string();
-            let rows = found
+            let rows = hits
                 .iter()
-                .map(|v| {
-                    vec![
-                        field(v, "name"),
-                        field(v, "version"),
-                        field(v, "app_version"),
-                        field(v, "description"),
-                    ]
+                .map(|hit| {
+                    let hit = hit.clone();
+                    vec![hit.name, hit.version, hit.app_version, hit.description]
                 })
                 .collect();
-            output::print(&table(
+            Ok(table(
                 &["NAME", "CHART VERSION", "APP VERSION", "DESCRIPTION"],
                 rows,
             ))
-        }
-    }
+        },
+    )
 }

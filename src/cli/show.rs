@@ -77,15 +77,11 @@ fn readme(chart: &Chart) -> Result<String> {
 fn crds(chart: &Chart) -> String {
     let mut text = String::new();
     for file in chart.crds() {
-        text.push_str(&format!(
-            "---\n# Source: {}/{}\n{}",
-            chart.name(),
-            file.name,
-            text_of(&file.data)
-        ));
-        if !text.ends_with('\n') {
-            text.push('\n');
-        }
+        crate::render::manifest::push_text_document(
+            &mut text,
+            &format!("{}/{}", chart.name(), file.name),
+            &text_of(&file.data),
+        );
     }
     text
 }

@@ -1,10 +1,12 @@
 //! `charts status NAME [--revision N]`: the release record, and each of its objects as the
 //! cluster has it (exists, ready, or why not).
 
-use crate::action::release;
+use crate::action::status as action;
 use crate::cli::GlobalArgs;
 use crate::cli::output::{self, Format};
+use crate::cluster::apply::ObjectStatus;
 use crate::error::Result;
+use crate::release::Release;
 use crate::release::store::SecretStore;
 
 #[derive(Debug, clap::Args)]
@@ -20,92 +22,95 @@ pub struct StatusArgs {
 }
 
 pub fn status(global: &GlobalArgs, args: StatusArgs) -> Result<()> {
-    let (record, objects) = crate::repo::block_on(async {
+    let (record, objects) = crate::support::block_on(async {
         let cluster = crate::cluster::connect(&global.cluster_settings()).await?;
         let store = SecretStore::new(cluster.clone());
-        release::status(&cluster, &store, &args.name, args.revision).await
+        action::status(&cluster, &store, &args.name, args.revision).await
     })?;
+    output::show(
+        args.output,
+        || Ok(json(&record, &objects)),
+        || Ok(text(&record, &objects)),
+    )
+}
+
+/// The record's fields and each object's state, for programs.
+fn json(record: &Release, objects: &[ObjectStatus]) -> serde_json::Value {
     let ready = objects.iter().filter(|o| o.state == "ready").count();
-    match args.output {
-        Format::Json | Format::Yaml => {
-            let value = serde_json::json!({
-                "name": record.name,
-                "namespace": record.namespace,
-                "revision": record.revision,
-                "status": record.status,
-                "chart": format!("{}-{}", record.chart.name, record.chart.version),
-                "appVersion": record.chart.app_version,
-                "firstDeployed": record.first_deployed,
-                "lastDeployed": record.last_deployed,
-                "description": record.description,
-                "labels": record.labels,
-                "notes": record.notes,
-                "objects": objects.iter().map(|o| serde_json::json!({
-                    "apiGroup": o.key.group,
-                    "kind": o.key.kind,
-                    "namespace": o.key.namespace,
-                    "name": o.key.name,
-                    "exists": o.exists,
-                    "state": o.state,
-                    "reason": o.reason,
-                })).collect::<Vec<_>>(),
-                "ready": objects.len() == ready,
-            });
-            if args.output == Format::Json {
-                output::print(&output::to_json(&value)?)
-            } else {
-                output::print(&output::to_yaml(&value)?)
-            }
-        }
-        Format::Table => {
-            let mut text = format!(
-                "NAME: {}\nLAST DEPLOYED: {}\nNAMESPACE: {}\nSTATUS: {}\nREVISION: {}\nCHART: {}-{}\nAPP VERSION: {}\nDESCRIPTION: {}\n",
-                record.name,
-                record.last_deployed,
-                record.namespace,
-                record.status,
-                record.revision,
-                record.chart.name,
-                record.chart.version,
-                record.chart.app_version,
-                record.description,
-            );
-            if !record.labels.is_empty() {
-                let labels: Vec<String> = record
-                    .labels
-                    .iter()
-                    .map(|(k, v)| format!("{k}={v}"))
-                    .collect();
-                text.push_str(&format!("LABELS: {}\n", labels.join(",")));
-            }
-            if !objects.is_empty() {
-                text.push_str(&format!(
-                    "\nOBJECTS ({ready} of {} ready):\n",
-                    objects.len()
-                ));
-                let rows = objects
-                    .iter()
-                    .map(|object| {
-                        let name = match &object.key.namespace {
-                            Some(namespace) => format!("{namespace}/{}", object.key.name),
-                            None => object.key.name.clone(),
-                        };
-                        vec![
-                            object.key.kind.clone(),
-                            name,
-                            object.state.clone(),
-                            object.reason.clone(),
-                        ]
-                    })
-                    .collect();
-                text.push_str(&output::table(&["KIND", "NAME", "STATE", "REASON"], rows));
-            }
-            if !record.notes.trim().is_empty() {
-                text.push_str("\nNOTES:\n");
-                text.push_str(record.notes.trim_end());
-                text.push('\n');
-            }
-            output::print(&text)
-        }
+    serde_json::json!({
+        "name": record.name,
+        "namespace": record.namespace,
+        "revision": record.revision,
+        "status": record.status,
+        "chart": format!("{}-{}", record.chart.name, record.chart.version),
+        "appVersion": record.chart.app_version,
+        "firstDeployed": record.first_deployed,
+        "lastDeployed": record.last_deployed,
+        "description": record.description,
+        "labels": record.labels,
+        "notes": record.notes,
+        "objects": objects.iter().map(|o| serde_json::json!({
+            "apiGroup": o.key.group,
+            "kind": o.key.kind,
+            "namespace": o.key.namespace,
+            "name": o.key.name,
+            "exists": o.exists,
+            "state": o.state,
+            "reason": o.reason,
+        })).collect::<Vec<_>>(),
+        "ready": objects.len() == ready,
+    })
+}
+
+/// `KEY: value` lines, a table of the objects, and the notes, for people.
+fn text(record: &Release, objects: &[ObjectStatus]) -> String {
+    let ready = objects.iter().filter(|o| o.state == "ready").count();
+    let mut text = format!(
+        "NAME: {}\nLAST DEPLOYED: {}\nNAMESPACE: {}\nSTATUS: {}\nREVISION: {}\nCHART: {}-{}\nAPP VERSION: {}\nDESCRIPTION: {}\n",
+        record.name,
+        record.last_deployed,
+        record.namespace,
+        record.status,
+        record.revision,
+        record.chart.name,
+        record.chart.version,
+        record.chart.app_version,
+        record.description,
+    );
+    if !record.labels.is_empty() {
+        let labels: Vec<String> = record
+            .labels
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
+        text.push_str(&format!("LABELS: {}\n", labels.join(",")));
     }
+    if !objects.is_empty() {
+        text.push_str(&format!(
+            "\nOBJECTS ({ready} of {} ready):\n",
+            objects.len()
+        ));
+        let rows = objects
+            .iter()
+            .map(|object| {
+                let name = match &object.key.namespace {
+                    Some(namespace) => format!("{namespace}/{}", object.key.name),
+                    None => object.key.name.clone(),
+                };
+                vec![
+                    object.key.kind.clone(),
+                    name,
+                    object.state.clone(),
+                    object.reason.clone(),
+                ]
+            })
+            .collect();
+        text.push_str(&output::table(&["KIND", "NAME", "STATE", "REASON"], rows));
+    }
+    if !record.notes.trim().is_empty() {
+        text.push_str("\nNOTES:\n");
+        text.push_str(record.notes.trim_end());
+        text.push('\n');
+    }
+    text
 }

@@ -2,12 +2,13 @@
 
 use std::path::PathBuf;
 
+use crate::action::chart::ChartSettings;
 use crate::action::{self, RenderSettings};
 use crate::cli::GlobalArgs;
 use crate::cli::output;
 use crate::cli::values_flags::ValuesArgs;
 use crate::error::{Error, Result};
-use crate::render::{Object, RenderOptions};
+use crate::render::{Object, RenderOptions, manifest};
 
 #[derive(Debug, clap::Args)]
 pub struct TemplateArgs {
@@ -55,19 +56,15 @@ pub fn template(global: &GlobalArgs, args: TemplateArgs) -> Result<()> {
         _ => return Err(Error::Usage("expected `[NAME] CHART`".to_string())),
     };
     let settings = RenderSettings {
-        chart: crate::repo::block_on(crate::repo::resolve_chart(
-            &chart,
-            args.version.as_deref(),
-            &args.remote.settings(),
-        ))?
-        .path,
+        chart: ChartSettings {
+            reference: chart,
+            version: args.version.clone(),
+            remote: args.remote.settings(),
+        },
         values: args.values.to_options(),
         options: RenderOptions {
             release_name: name,
-            namespace: global
-                .namespace
-                .clone()
-                .unwrap_or_else(|| "default".to_string()),
+            namespace: global.cluster_settings().offline_namespace(),
             is_upgrade: args.is_upgrade,
             kube_version: args
                 .kube_version
@@ -79,7 +76,8 @@ pub fn template(global: &GlobalArgs, args: TemplateArgs) -> Result<()> {
             ..RenderOptions::default()
         },
     };
-    let (chart, rendered) = action::render_chart(&settings, &crate::values::FsReader)?;
+    let (chart, rendered) =
+        crate::support::block_on(action::render_chart(&settings, &crate::values::FsReader))?;
     let root = format!("{}/", chart.name());
 
     let mut selected: Vec<&Object> = Vec::new();
@@ -114,7 +112,9 @@ pub fn template(global: &GlobalArgs, args: TemplateArgs) -> Result<()> {
     }
 
     let result = match &args.output_dir {
-        None => output::print(&documents(&selected)?),
+        None => {
+            output::print(&manifest::write_documents(selected.iter().copied()).map_err(yaml_error)?)
+        }
         Some(dir) => write_output_dir(dir, &selected),
     };
     // The process ends right after this; freeing every object and chart file one by one would
@@ -124,42 +124,11 @@ pub fn template(global: &GlobalArgs, args: TemplateArgs) -> Result<()> {
     result
 }
 
-/// The objects as documents, in one buffer. Documents kept as text are copied as they are,
-/// which is quick enough that threads would only add their start-up cost.
-fn documents(objects: &[&Object]) -> Result<String> {
-    let size = objects
-        .iter()
-        .map(|o| {
-            o.printed.as_ref().map_or(2048, |p| p.text.len())
-                + o.source.len()
-                + "---\n# Source: \n".len()
-        })
-        .sum();
-    let mut text = String::with_capacity(size);
-    for object in objects {
-        push_document(&mut text, object)?;
-    }
-    Ok(text)
-}
-
-/// One object as Helm prints it: a `---` line, a `# Source:` comment, then the YAML as the
-/// template wrote it (or, for the rare document kept as a value, as the YAML writer writes it).
-fn push_document(text: &mut String, object: &Object) -> Result<()> {
-    text.push_str("---\n# Source: ");
-    text.push_str(&object.source);
-    text.push('\n');
-    if let Some(printed) = &object.printed {
-        text.push_str(&printed.text);
-        return Ok(());
-    }
-    crate::yaml::push_document(text, &object.value)
-        .map_err(|e| Error::message(format!("cannot write YAML: {e}")))
-}
-
 fn write_output_dir(dir: &std::path::Path, objects: &[&Object]) -> Result<()> {
     let mut files: indexmap::IndexMap<&str, String> = indexmap::IndexMap::new();
     for object in objects {
-        push_document(files.entry(&object.source).or_default(), object)?;
+        manifest::push_document(files.entry(&object.source).or_default(), object)
+            .map_err(yaml_error)?;
     }
     let mut report = String::new();
     for (source, text) in files {
@@ -174,4 +143,8 @@ fn write_output_dir(dir: &std::path::Path, objects: &[&Object]) -> Result<()> {
         report.push_str(&format!("wrote {}\n", path.display()));
     }
     output::print(&report)
+}
+
+fn yaml_error(error: serde_yaml::Error) -> Error {
+    Error::message(format!("cannot write YAML: {error}"))
 }

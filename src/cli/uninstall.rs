@@ -1,7 +1,7 @@
 //! `charts uninstall NAME...`: delete a release's objects in reverse install order, then its
 //! history (or mark it uninstalled with `--keep-history`).
 
-use crate::action::release::{self, UninstallSettings};
+use crate::action::uninstall::{self as action, UninstallSettings};
 use crate::cli::GlobalArgs;
 use crate::cli::install::parse_duration;
 use crate::cli::output;
@@ -38,7 +38,7 @@ pub struct UninstallArgs {
 }
 
 pub fn uninstall(global: &GlobalArgs, args: UninstallArgs) -> Result<()> {
-    crate::repo::block_on(async {
+    crate::support::block_on(async {
         let cluster = crate::cluster::connect(&global.cluster_settings()).await?;
         let store = SecretStore::new(cluster.clone());
         for name in &args.names {
@@ -57,7 +57,7 @@ pub fn uninstall(global: &GlobalArgs, args: UninstallArgs) -> Result<()> {
                 progress: spinner.progress(),
                 ..settings
             };
-            let outcome = release::uninstall(&cluster, &store, &settings).await;
+            let outcome = action::uninstall(&cluster, &store, &settings).await;
             drop(spinner);
             let outcome = outcome?;
             if !outcome.found {
@@ -99,8 +99,8 @@ pub fn uninstall(global: &GlobalArgs, args: UninstallArgs) -> Result<()> {
                 output::note(&format!("deleted namespace `{}`", cluster.namespace));
             }
             output::print(&format!(
-                "release \"{name}\" uninstalled ({} objects deleted)\n",
-                report.deleted.len()
+                "release \"{name}\" uninstalled ({} deleted)\n",
+                output::count(report.deleted.len(), "object")
             ))?;
         }
         Ok(())

@@ -7,22 +7,31 @@
 //! that already exists and belongs to another release, or to nobody, is refused unless the user
 //! asked for `--take-ownership`. Deletion goes in reverse order and never touches an object that
 //! is marked `resource-policy: keep` or that belongs to someone else.
+//!
+//! The `Applier` core is here (discovery, resolving kinds, preparing and applying objects);
+//! [`ownership`], [`crds`], [`wait`] (readiness and status), [`delete`] and [`error`] hold the
+//! rest of its methods by concept.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+mod crds;
+mod delete;
+mod error;
+mod ownership;
+mod wait;
+
+use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
 use futures_util::stream::{self, StreamExt};
-use kube::api::{
-    Api, ApiResource, DeleteParams, DynamicObject, ListParams, Patch, PatchParams,
-    PropagationPolicy,
-};
-use kube::discovery::{Discovery, Scope};
+use kube::api::{Api, ApiResource, DynamicObject, Patch, PatchParams};
+use kube::discovery::Scope;
 use serde_json::Value;
 
 use super::Cluster;
-use super::ready::{Readiness, readiness};
+use super::discovery::{Discovery, discover};
 use super::retry::retry;
 use crate::render::Object;
+use crds::crd_kind;
+pub use error::{Error, Reason};
 
 pub const FIELD_MANAGER: &str = "charts";
 pub const MANAGED_BY_LABEL: &str = "app.kubernetes.io/managed-by";
@@ -127,83 +136,6 @@ impl ApplyOptions {
     }
 }
 
-/// Why one object could not be applied or deleted.
-#[derive(Debug, thiserror::Error)]
-pub enum Reason {
-    #[error("the cluster has no kind `{kind}` in `{api_version}`")]
-    UnknownKind { api_version: String, kind: String },
-    #[error("it exists and belongs to release `{release}` in namespace `{namespace}`")]
-    OwnedByRelease { release: String, namespace: String },
-    #[error("it exists and was not created by charts{}", managed_by.as_ref().map(|m| format!(" (managed by `{m}`)")).unwrap_or_default())]
-    NotOurs { managed_by: Option<String> },
-    #[error("{}", conflict_text(.0))]
-    Conflict(Vec<(String, String)>),
-    #[error("the API server rejected it ({code} {reason}): {message}")]
-    Rejected {
-        code: u16,
-        reason: String,
-        message: String,
-    },
-    #[error("it is gone only after more than {0:?}")]
-    Timeout(Duration),
-    #[error("it failed: {0}")]
-    Failed(String),
-    #[error("it was not ready after {after:?}: {reason}")]
-    NotReady { after: Duration, reason: String },
-    #[error(transparent)]
-    Cluster(super::Error),
-}
-
-fn conflict_text(conflicts: &[(String, String)]) -> String {
-    let mut by_manager: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-    for (manager, field) in conflicts {
-        by_manager.entry(manager).or_default().push(field);
-    }
-    let parts: Vec<String> = by_manager
-        .iter()
-        .map(|(manager, fields)| format!("`{manager}` owns {}", fields.join(", ")))
-        .collect();
-    format!("conflict with other field managers: {}", parts.join("; "))
-}
-
-/// A failure to apply or delete an object: which one, doing what, and why.
-#[derive(Debug, thiserror::Error)]
-#[error("cannot {verb} {object}: {reason}{}", if *.others > 0 { format!(" (and {} more objects failed)", .others) } else { String::new() })]
-pub struct Error {
-    pub verb: &'static str,
-    pub object: Box<ObjectKey>,
-    pub reason: Box<Reason>,
-    /// How many other objects of the same batch failed too.
-    pub others: usize,
-}
-
-impl Error {
-    fn new(verb: &'static str, object: ObjectKey, reason: Reason) -> Error {
-        Error {
-            verb,
-            object: Box::new(object),
-            reason: Box::new(reason),
-            others: 0,
-        }
-    }
-
-    pub fn hint(&self) -> Option<String> {
-        match &*self.reason {
-            Reason::UnknownKind { .. } => Some(
-                "install the CRD that defines it first (or ship it in the chart's `crds/`); `kubectl api-resources` lists the kinds the cluster knows".into(),
-            ),
-            Reason::OwnedByRelease { .. } | Reason::NotOurs { .. } => Some(
-                "pass `--take-ownership` to adopt it into this release, or rename it in the chart".into(),
-            ),
-            Reason::Conflict(_) => Some(
-                "another tool changed these fields; pass `--force-conflicts` to take them, or stop setting them in the chart".into(),
-            ),
-            Reason::Cluster(error) => error.hint(),
-            _ => None,
-        }
-    }
-}
-
 /// An object of the release as it is in the cluster now.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct ObjectStatus {
@@ -235,55 +167,8 @@ pub struct Applier {
     dry_run_kinds: HashSet<(String, String)>,
 }
 
-async fn discover(cluster: &Cluster) -> Result<Discovery, super::Error> {
-    match Discovery::new(cluster.client.clone())
-        .run_aggregated()
-        .await
-    {
-        Ok(discovery) => Ok(discovery),
-        // Servers before 1.26 have no aggregated discovery; ask group by group.
-        Err(_) => Discovery::new(cluster.client.clone())
-            .run()
-            .await
-            .map_err(|e| super::Error::from_kube(e, cluster, "discover", "API resources", "")),
-    }
-}
-
 fn api_version_parts(api_version: &str) -> (&str, &str) {
     api_version.split_once('/').unwrap_or(("", api_version))
-}
-
-fn is_keep(annotations: Option<&BTreeMap<String, String>>) -> bool {
-    annotations.is_some_and(|a| {
-        RESOURCE_POLICY_ANNOTATIONS
-            .iter()
-            .any(|key| a.get(*key).is_some_and(|v| v == "keep"))
-    })
-}
-
-fn object_keeps(object: &Object) -> bool {
-    RESOURCE_POLICY_ANNOTATIONS
-        .iter()
-        .any(|key| object.annotation(key) == Some("keep"))
-}
-
-/// Extracts `(manager, field)` pairs from an apply conflict Status.
-fn conflicts_of(status: &kube::core::Status) -> Vec<(String, String)> {
-    status
-        .details
-        .iter()
-        .flat_map(|d| d.causes.iter())
-        .filter(|c| c.reason == "FieldManagerConflict")
-        .map(|c| {
-            let manager = c
-                .message
-                .split('"')
-                .nth(1)
-                .map(str::to_string)
-                .unwrap_or_else(|| c.message.trim_start_matches("conflict with ").to_string());
-            (manager, c.field.clone())
-        })
-        .collect()
 }
 
 /// Groups consecutive objects of one kind (the input is in install order).
@@ -390,41 +275,6 @@ impl Applier {
         }
     }
 
-    fn cluster_error(
-        &self,
-        error: kube::Error,
-        verb: &str,
-        resource: &ApiResource,
-        namespace: Option<&str>,
-    ) -> Reason {
-        match error {
-            kube::Error::Api(status)
-                if status.code != 401
-                    && status.code != 403
-                    && status.code < 500
-                    && status.code != 429 =>
-            {
-                let conflicts = conflicts_of(&status);
-                if status.code == 409 && !conflicts.is_empty() {
-                    Reason::Conflict(conflicts)
-                } else {
-                    Reason::Rejected {
-                        code: status.code,
-                        reason: status.reason.clone(),
-                        message: status.message.clone(),
-                    }
-                }
-            }
-            other => Reason::Cluster(super::Error::from_kube(
-                other,
-                &self.cluster,
-                verb,
-                &resource.plural,
-                namespace.unwrap_or(""),
-            )),
-        }
-    }
-
     /// The object's key with its namespace set by the API's scope: the release namespace for a
     /// namespaced object without one, none for a cluster-scoped object.
     fn scoped_key(&self, object: &Object, namespaced: bool) -> ObjectKey {
@@ -468,94 +318,6 @@ impl Applier {
         metadata["annotations"][RELEASE_NAMESPACE_ANNOTATION] =
             Value::String(self.options.owner.namespace.clone());
         (key, value)
-    }
-
-    fn owned_by_us(&self, metadata: &kube::core::ObjectMeta) -> bool {
-        let annotation = |key: &str| metadata.annotations.as_ref().and_then(|a| a.get(key));
-        annotation(RELEASE_NAME_ANNOTATION) == Some(&self.options.owner.release)
-            && annotation(RELEASE_NAMESPACE_ANNOTATION) == Some(&self.options.owner.namespace)
-    }
-
-    /// Metadata of the live objects of one resource in one namespace: one LIST.
-    async fn live_metadata(
-        &self,
-        resource: &ApiResource,
-        namespace: Option<&str>,
-    ) -> Result<LiveMetadata, Reason> {
-        let api = self.api(resource, namespace);
-        let params = ListParams::default();
-        let list = retry(|| api.list_metadata(&params))
-            .await
-            .map_err(|e| self.cluster_error(e, "list", resource, namespace))?;
-        Ok(list
-            .items
-            .into_iter()
-            .filter_map(|item| Some((item.metadata.name.clone()?, item.metadata)))
-            .collect())
-    }
-
-    /// Refuses objects that exist and belong to someone else (unless `--take-ownership`).
-    async fn check_ownership(
-        &self,
-        batch: &[&Object],
-        previous: &HashSet<ObjectKey>,
-    ) -> Result<(), Error> {
-        if self.options.take_ownership {
-            return Ok(());
-        }
-        let (resource, namespaced) = self.resolve_or_error("apply", batch[0])?;
-        let mut by_namespace: BTreeMap<Option<String>, Vec<(ObjectKey, &Object)>> = BTreeMap::new();
-        for object in batch {
-            let key = self.scoped_key(object, namespaced);
-            by_namespace
-                .entry(key.namespace.clone())
-                .or_default()
-                .push((key, object));
-        }
-        let mut failures = Vec::new();
-        for (namespace, objects) in by_namespace {
-            let live = self
-                .live_metadata(&resource, namespace.as_deref())
-                .await
-                .map_err(|reason| Error::new("apply", objects[0].0.clone(), reason))?;
-            for (key, _) in objects {
-                let Some(metadata) = live.get(&key.name) else {
-                    continue;
-                };
-                let annotations = metadata.annotations.as_ref();
-                // An object of the release's deployed revision whose marks were lost (edited by
-                // hand) is still ours; one marked for another release never is.
-                let marked = annotations.is_some_and(|a| a.contains_key(RELEASE_NAME_ANNOTATION));
-                if self.owned_by_us(metadata) || (previous.contains(&key) && !marked) {
-                    continue;
-                }
-                let reason = match (
-                    annotations.and_then(|a| a.get(RELEASE_NAME_ANNOTATION)),
-                    annotations.and_then(|a| a.get(RELEASE_NAMESPACE_ANNOTATION)),
-                ) {
-                    (Some(release), Some(namespace)) => Reason::OwnedByRelease {
-                        release: release.clone(),
-                        namespace: namespace.clone(),
-                    },
-                    _ => Reason::NotOurs {
-                        managed_by: metadata
-                            .labels
-                            .as_ref()
-                            .and_then(|l| l.get(MANAGED_BY_LABEL))
-                            .cloned()
-                            .or_else(|| {
-                                metadata
-                                    .managed_fields
-                                    .iter()
-                                    .flatten()
-                                    .find_map(|m| m.manager.clone())
-                            }),
-                    },
-                };
-                failures.push(Error::new("apply", key, reason));
-            }
-        }
-        first_of(failures)
     }
 
     /// One server-side apply, retried on transient errors.
@@ -615,58 +377,6 @@ impl Applier {
         Ok(applied)
     }
 
-    /// Creates the CRDs from `crds/` that the cluster does not have (existing ones are left as
-    /// they are, as Helm does), waits until they are Established, and rediscovers the API.
-    pub async fn install_crds(&mut self, crds: &[Object], timeout: Duration) -> Result<(), Error> {
-        if crds.is_empty() {
-            return Ok(());
-        }
-        let mut missing = Vec::new();
-        for crd in crds {
-            let (resource, _) = self.resolve_or_error("apply", crd)?;
-            let api = self.api(&resource, None);
-            let exists = retry(|| api.get_metadata_opt(crd.name()))
-                .await
-                .map_err(|e| {
-                    Error::new(
-                        "apply",
-                        ObjectKey::of(crd),
-                        self.cluster_error(e, "get", &resource, None),
-                    )
-                })?;
-            if exists.is_none() {
-                missing.push(crd);
-            }
-        }
-        let applied = self.apply_batch(&missing).await?;
-        if self.options.dry_run {
-            self.dry_run_kinds
-                .extend(missing.iter().filter_map(|crd| crd_kind(crd)));
-            return Ok(());
-        }
-        if applied.is_empty() {
-            return Ok(());
-        }
-        self.wait_ready(&missing, timeout).await?;
-        self.rediscover().await
-    }
-
-    async fn rediscover(&mut self) -> Result<(), Error> {
-        self.discovery = discover(&self.cluster).await.map_err(|e| {
-            Error::new(
-                "discover",
-                ObjectKey {
-                    group: String::new(),
-                    kind: "API".into(),
-                    namespace: None,
-                    name: "resources".into(),
-                },
-                Reason::Cluster(e),
-            )
-        })?;
-        Ok(())
-    }
-
     /// Applies `objects` (in install order). Objects listed in `previous` (the release's
     /// earlier inventory) are the release's own even if their marks were lost.
     /// Ownership is checked for every kind the cluster knows before anything is applied.
@@ -719,278 +429,6 @@ impl Applier {
         }
         Ok(applied)
     }
-
-    /// Reads each object back; waits until every one is ready (or one fails, or time runs out).
-    pub async fn wait_ready(&self, objects: &[&Object], timeout: Duration) -> Result<(), Error> {
-        let deadline = tokio::time::Instant::now() + timeout;
-        let mut pending: Vec<&Object> = objects.to_vec();
-        let mut delay = Duration::from_millis(50);
-        loop {
-            let statuses = self.statuses(&pending).await;
-            let mut still = Vec::new();
-            let mut first_pending = None;
-            for (object, status) in pending.iter().zip(statuses) {
-                let status = status?;
-                match status.1 {
-                    Readiness::Ready => {}
-                    Readiness::Failed(reason) => {
-                        return Err(Error::new("wait for", status.0, Reason::Failed(reason)));
-                    }
-                    Readiness::Pending(reason) => {
-                        first_pending.get_or_insert((status.0, reason));
-                        still.push(*object);
-                    }
-                }
-            }
-            let Some((key, reason)) = first_pending else {
-                return Ok(());
-            };
-            let others = match still.len() - 1 {
-                0 => String::new(),
-                1 => " and 1 more object".to_string(),
-                more => format!(" and {more} more objects"),
-            };
-            self.report(&format!("waiting for {key}: {reason}{others}"));
-            if tokio::time::Instant::now() >= deadline {
-                let statuses = self.statuses(&still[..1]).await;
-                let (key, readiness) = statuses.into_iter().next().expect("one")?;
-                return Err(Error {
-                    verb: "wait for",
-                    object: Box::new(key),
-                    reason: Box::new(Reason::NotReady {
-                        after: timeout,
-                        reason: readiness.reason().to_string(),
-                    }),
-                    others: still.len() - 1,
-                });
-            }
-            pending = still;
-            tokio::time::sleep(delay).await;
-            delay = (delay * 2).min(Duration::from_secs(1));
-        }
-    }
-
-    /// Readiness of each object (missing objects are pending).
-    async fn statuses(&self, objects: &[&Object]) -> Vec<Result<(ObjectKey, Readiness), Error>> {
-        stream::iter(objects.iter())
-            .map(|object| async move {
-                let (resource, namespaced) = self
-                    .resolve_any_version(object.api_version(), object.kind())
-                    .ok_or_else(|| {
-                        Error::new(
-                            "read",
-                            ObjectKey::of(object),
-                            Reason::UnknownKind {
-                                api_version: object.api_version().to_string(),
-                                kind: object.kind().to_string(),
-                            },
-                        )
-                    })?;
-                let key = self.scoped_key(object, namespaced);
-                let api = self.api(&resource, key.namespace.as_deref());
-                let live = retry(|| api.get_opt(&key.name)).await.map_err(|e| {
-                    let reason = self.cluster_error(e, "get", &resource, key.namespace.as_deref());
-                    Error::new("read", key.clone(), reason)
-                })?;
-                let readiness = match live {
-                    None => Readiness::Pending("does not exist yet".into()),
-                    Some(live) => readiness(&serde_json::to_value(&live).unwrap_or(Value::Null)),
-                };
-                Ok((key, readiness))
-            })
-            .buffered(self.options.concurrency.max(1))
-            .collect()
-            .await
-    }
-
-    /// Each object as it is in the cluster: exists, and ready or why not.
-    pub async fn status(&self, objects: &[Object]) -> Result<Vec<ObjectStatus>, Error> {
-        let refs: Vec<&Object> = objects.iter().collect();
-        let mut result = Vec::new();
-        for (object, status) in refs.iter().zip(self.statuses(&refs).await) {
-            match status {
-                Ok((key, Readiness::Pending(reason))) if reason == "does not exist yet" => result
-                    .push(ObjectStatus {
-                        key,
-                        exists: false,
-                        state: "missing".into(),
-                        reason: String::new(),
-                    }),
-                Ok((key, readiness)) => result.push(ObjectStatus {
-                    key,
-                    exists: true,
-                    state: readiness.label().into(),
-                    reason: readiness.reason().to_string(),
-                }),
-                Err(error) if matches!(*error.reason, Reason::UnknownKind { .. }) => {
-                    result.push(ObjectStatus {
-                        key: ObjectKey::of(object),
-                        exists: false,
-                        state: "unknown-kind".into(),
-                        reason: format!(
-                            "the cluster has no kind `{}` in `{}`",
-                            object.kind(),
-                            object.api_version()
-                        ),
-                    })
-                }
-                Err(error) => return Err(error),
-            }
-        }
-        Ok(result)
-    }
-
-    /// Deletes `objects` in reverse install order, one kind at a time, sparing objects marked
-    /// `keep` and objects that no longer carry this release's marks. With `wait`, returns once
-    /// the deleted objects are gone.
-    pub async fn delete(
-        &self,
-        objects: &[Object],
-        wait: Option<Duration>,
-    ) -> Result<DeleteReport, Error> {
-        let mut refs: Vec<&Object> = objects.iter().collect();
-        refs.reverse();
-        let mut report = DeleteReport::default();
-        let mut deleted_objects: Vec<&Object> = Vec::new();
-        // A failure in one kind does not stop the others: as much as possible is removed, and
-        // every failure is counted in the error.
-        let mut all_failures: Vec<Error> = Vec::new();
-        for batch in kind_batches(&refs) {
-            let Some((resource, namespaced)) =
-                self.resolve_any_version(batch[0].api_version(), batch[0].kind())
-            else {
-                // The kind is gone (its CRD was removed): so are its objects.
-                report
-                    .missing
-                    .extend(batch.iter().map(|o| ObjectKey::of(o)));
-                continue;
-            };
-            let mut by_namespace: BTreeMap<Option<String>, Vec<&Object>> = BTreeMap::new();
-            for object in &batch {
-                let key = self.scoped_key(object, namespaced);
-                by_namespace.entry(key.namespace).or_default().push(object);
-            }
-            let mut to_delete: Vec<(ObjectKey, &Object)> = Vec::new();
-            for (namespace, objects) in by_namespace {
-                let live = match self.live_metadata(&resource, namespace.as_deref()).await {
-                    Ok(live) => live,
-                    Err(reason) => {
-                        all_failures.push(Error::new("delete", ObjectKey::of(objects[0]), reason));
-                        continue;
-                    }
-                };
-                for object in objects {
-                    let key = self.scoped_key(object, namespaced);
-                    match live.get(&key.name) {
-                        None => report.missing.push(key),
-                        Some(metadata)
-                            if object_keeps(object) || is_keep(metadata.annotations.as_ref()) =>
-                        {
-                            report.kept.push(key)
-                        }
-                        Some(metadata) if !self.owned_by_us(metadata) => report.not_ours.push(key),
-                        Some(_) => to_delete.push((key, object)),
-                    }
-                }
-            }
-            if !to_delete.is_empty() {
-                self.report(&format!(
-                    "deleting {} {}",
-                    to_delete.len(),
-                    plural(batch[0].kind(), to_delete.len())
-                ));
-            }
-            let params = DeleteParams {
-                propagation_policy: Some(PropagationPolicy::Background),
-                dry_run: self.options.dry_run,
-                ..DeleteParams::default()
-            };
-            let results: Vec<Result<ObjectKey, Error>> = stream::iter(to_delete.iter())
-                .map(|(key, _)| {
-                    let api = self.api(&resource, key.namespace.as_deref());
-                    let params = &params;
-                    let resource = &resource;
-                    async move {
-                        match retry(|| api.delete(&key.name, params)).await {
-                            Ok(_) => Ok(key.clone()),
-                            Err(kube::Error::Api(status)) if status.code == 404 => Ok(key.clone()),
-                            Err(e) => Err(Error::new(
-                                "delete",
-                                key.clone(),
-                                self.cluster_error(e, "delete", resource, key.namespace.as_deref()),
-                            )),
-                        }
-                    }
-                })
-                .buffered(self.options.concurrency.max(1))
-                .collect()
-                .await;
-            for result in results {
-                match result {
-                    Ok(key) => report.deleted.push(key),
-                    Err(error) => all_failures.push(error),
-                }
-            }
-            deleted_objects.extend(to_delete.iter().map(|(_, o)| *o));
-        }
-        first_of(all_failures)?;
-        if let Some(timeout) = wait.filter(|_| !self.options.dry_run) {
-            self.wait_gone(&deleted_objects, timeout).await?;
-        }
-        Ok(report)
-    }
-
-    async fn wait_gone(&self, objects: &[&Object], timeout: Duration) -> Result<(), Error> {
-        let deadline = tokio::time::Instant::now() + timeout;
-        let mut delay = Duration::from_millis(50);
-        let mut pending: Vec<&Object> = objects.to_vec();
-        while !pending.is_empty() {
-            let checks: Vec<Result<Option<&Object>, Error>> = stream::iter(pending.iter())
-                .map(|object| async move {
-                    let Some((resource, namespaced)) =
-                        self.resolve_any_version(object.api_version(), object.kind())
-                    else {
-                        return Ok(None);
-                    };
-                    let key = self.scoped_key(object, namespaced);
-                    let api = self.api(&resource, key.namespace.as_deref());
-                    let live = retry(|| api.get_metadata_opt(&key.name))
-                        .await
-                        .map_err(|e| {
-                            Error::new(
-                                "delete",
-                                key.clone(),
-                                self.cluster_error(e, "get", &resource, key.namespace.as_deref()),
-                            )
-                        })?;
-                    Ok(live.map(|_| *object))
-                })
-                .buffered(self.options.concurrency.max(1))
-                .collect()
-                .await;
-            let mut still = Vec::new();
-            for check in checks {
-                if let Some(object) = check? {
-                    still.push(object);
-                }
-            }
-            if still.is_empty() {
-                break;
-            }
-            if tokio::time::Instant::now() >= deadline {
-                return Err(Error {
-                    verb: "wait for the deletion of",
-                    object: Box::new(ObjectKey::of(still[0])),
-                    reason: Box::new(Reason::Timeout(timeout)),
-                    others: still.len() - 1,
-                });
-            }
-            pending = still;
-            tokio::time::sleep(delay).await;
-            delay = (delay * 2).min(Duration::from_secs(1));
-        }
-        Ok(())
-    }
 }
 
 /// `ConfigMap` → `ConfigMaps`, for progress lines.
@@ -1004,15 +442,6 @@ fn plural(kind: &str, count: usize) -> String {
     } else {
         format!("{kind}s")
     }
-}
-
-/// The `(group, kind)` a CRD defines.
-fn crd_kind(crd: &Object) -> Option<(String, String)> {
-    let spec = &crd.value["spec"];
-    Some((
-        spec["group"].as_str()?.to_string(),
-        spec["names"]["kind"].as_str()?.to_string(),
-    ))
 }
 
 /// The first failure, counting the others; `Ok` when there is none.
@@ -1031,7 +460,8 @@ fn first_of(failures: Vec<Error>) -> Result<(), Error> {
 mod tests {
     use super::*;
 
-    fn object(yaml: &str) -> Object {
+    /// An object from one YAML document, for the tests of this module and its submodules.
+    pub(super) fn object(yaml: &str) -> Object {
         crate::render::manifest::parse_documents("t/templates/x.yaml", yaml)
             .unwrap()
             .remove(0)
@@ -1059,54 +489,10 @@ mod tests {
     }
 
     #[test]
-    fn conflict_causes_name_managers_and_fields() {
-        let status = kube::core::Status::failure("Apply failed with 2 conflicts", "Conflict")
-            .with_code(409)
-            .with_details(kube::core::response::StatusDetails {
-                causes: vec![
-                    kube::core::response::StatusCause {
-                        reason: "FieldManagerConflict".into(),
-                        message: "conflict with \"kubectl\"".into(),
-                        field: ".spec.replicas".into(),
-                    },
-                    kube::core::response::StatusCause {
-                        reason: "FieldManagerConflict".into(),
-                        message: "conflict with \"kubectl\" using apps/v1".into(),
-                        field: ".data.x".into(),
-                    },
-                ],
-                name: String::new(),
-                group: String::new(),
-                kind: String::new(),
-                uid: String::new(),
-                retry_after_seconds: 0,
-            });
-        let conflicts = conflicts_of(&status);
-        assert_eq!(
-            conflicts[0],
-            ("kubectl".to_string(), ".spec.replicas".to_string())
-        );
-        assert_eq!(
-            Reason::Conflict(conflicts).to_string(),
-            "conflict with other field managers: `kubectl` owns .spec.replicas, .data.x"
-        );
-    }
-
-    #[test]
     fn progress_lines_use_plural_kinds() {
         assert_eq!(plural("ConfigMap", 2), "ConfigMaps");
         assert_eq!(plural("Ingress", 2), "Ingresses");
         assert_eq!(plural("NetworkPolicy", 3), "NetworkPolicies");
         assert_eq!(plural("Service", 1), "Service");
-    }
-
-    #[test]
-    fn keep_policy() {
-        let keep = object(
-            "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: data\n  annotations: {helm.sh/resource-policy: keep}\n",
-        );
-        assert!(object_keeps(&keep));
-        let plain = object("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n");
-        assert!(!object_keeps(&plain));
     }
 }

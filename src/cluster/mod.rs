@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 pub mod apply;
+pub mod discovery;
 pub mod namespace;
 pub mod ready;
 pub mod retry;
@@ -80,6 +81,8 @@ pub enum ErrorKind {
         namespace: String,
         message: String,
     },
+    #[error("the API discovery of the cluster at `{server}` is unusable: {problem}")]
+    Discovery { server: String, problem: String },
     #[error("{verb} {resource} in namespace `{namespace}` failed on `{server}`: {message}")]
     Api {
         server: String,
@@ -102,6 +105,7 @@ impl Error {
         match &*self.0 {
             ErrorKind::NoConfig => Some("pass `--kubeconfig PATH`, set `KUBECONFIG`, or create ~/.kube/config".into()),
             ErrorKind::Unreachable { .. } => Some("check that the cluster is up and that `--kube-context` points at it (`kubectl cluster-info`)".into()),
+            ErrorKind::Discovery { .. } => Some("compare with `kubectl get --raw /api`; a proxy in front of the API server may rewrite discovery".into()),
             ErrorKind::Unauthorized { code: 401, .. } => Some("your credentials were not accepted: log in again or refresh the token in your kubeconfig".into()),
             ErrorKind::Unauthorized { verb, resource, namespace, .. } => Some(format!(
                 "ask for RBAC permission to {verb} {resource} in `{namespace}` (`kubectl auth can-i {verb} {resource} -n {namespace}`)"
@@ -164,70 +168,93 @@ pub fn resolve_namespace(explicit: Option<&str>, from_context: Option<&str>) -> 
         .to_string()
 }
 
+impl ClusterSettings {
+    /// The namespace of a command that does not talk to the cluster (`template`, `lint`,
+    /// `install --dry-run`): resolved as `connect` does (`-n`/`CHARTS_NAMESPACE`, the context's,
+    /// in a pod without kubeconfig the service account's, `default`), except that a missing or
+    /// unreadable kubeconfig counts as none.
+    pub fn offline_namespace(&self) -> String {
+        let from_context = match read_kubeconfig(self) {
+            Ok(Some(kubeconfig)) => context_namespace(&kubeconfig, self.context.as_deref()),
+            Ok(None) => kube::Config::incluster()
+                .ok()
+                .map(|config| config.default_namespace),
+            Err(_) => None,
+        };
+        resolve_namespace(self.namespace.as_deref(), from_context.as_deref())
+    }
+}
+
+/// The namespace of the selected context (`--kube-context`, else the current one), if it names one.
+fn context_namespace(kubeconfig: &Kubeconfig, context: Option<&str>) -> Option<String> {
+    let name = context.or(kubeconfig.current_context.as_deref())?;
+    let named = kubeconfig.contexts.iter().find(|c| c.name == name)?;
+    named.context.as_ref()?.namespace.clone()
+}
+
+/// The kubeconfig the settings point at: `--kubeconfig`, else `KUBECONFIG`, else
+/// `~/.kube/config` if it exists. `None` when there is none (in-cluster, or no cluster at all).
+fn read_kubeconfig(settings: &ClusterSettings) -> Result<Option<Kubeconfig>, Error> {
+    let read = |path: &std::path::Path| -> Result<Kubeconfig, Error> {
+        Kubeconfig::read_from(path).map_err(|source| {
+            ErrorKind::Kubeconfig {
+                path: path.display().to_string(),
+                source,
+            }
+            .into()
+        })
+    };
+    if let Some(path) = &settings.kubeconfig {
+        return Ok(Some(read(path)?));
+    }
+    if let Some(value) = std::env::var_os("KUBECONFIG").filter(|v| !v.is_empty()) {
+        let kubeconfig = Kubeconfig::from_env().map_err(|source| ErrorKind::Kubeconfig {
+            path: value.to_string_lossy().into_owned(),
+            source,
+        })?;
+        return Ok(Some(kubeconfig.ok_or(ErrorKind::NoConfig)?));
+    }
+    let default = std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".kube/config"));
+    match default.filter(|p| p.is_file()) {
+        Some(path) => Ok(Some(read(&path)?)),
+        None => Ok(None),
+    }
+}
+
 /// Connects to the cluster the settings name. Makes no API call.
 pub async fn connect(settings: &ClusterSettings) -> Result<Cluster, Error> {
     let options = KubeConfigOptions {
         context: settings.context.clone(),
         ..KubeConfigOptions::default()
     };
-    let kubeconfig = match &settings.kubeconfig {
-        Some(path) => {
-            Some(
-                Kubeconfig::read_from(path).map_err(|source| ErrorKind::Kubeconfig {
-                    path: path.display().to_string(),
-                    source,
-                })?,
-            )
-        }
-        None => match std::env::var_os("KUBECONFIG").filter(|v| !v.is_empty()) {
-            Some(value) => Some(
-                Kubeconfig::from_env()
-                    .map_err(|source| ErrorKind::Kubeconfig {
-                        path: value.to_string_lossy().into_owned(),
-                        source,
-                    })?
-                    .ok_or(ErrorKind::NoConfig)?,
-            ),
-            None => {
-                let default =
-                    std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".kube/config"));
-                match default.filter(|p| p.is_file()) {
-                    Some(path) => Some(Kubeconfig::read_from(&path).map_err(|source| {
-                        ErrorKind::Kubeconfig {
-                            path: path.display().to_string(),
-                            source,
-                        }
-                    })?),
-                    None => None,
-                }
-            }
-        },
-    };
-    let config = match kubeconfig {
+    let (config, from_context) = match read_kubeconfig(settings)? {
         Some(kubeconfig) => {
+            let from_context = context_namespace(&kubeconfig, settings.context.as_deref());
             let label = settings
                 .kubeconfig
                 .as_ref()
                 .map(|p| p.display().to_string())
                 .unwrap_or_else(|| "kubeconfig".to_string());
-            kube::Config::from_custom_kubeconfig(kubeconfig, &options)
+            let config = kube::Config::from_custom_kubeconfig(kubeconfig, &options)
                 .await
                 .map_err(|source| ErrorKind::Kubeconfig {
                     path: label,
                     source,
-                })?
+                })?;
+            (config, from_context)
         }
-        None => kube::Config::incluster().map_err(|_| ErrorKind::NoConfig)?,
+        None => {
+            let config = kube::Config::incluster().map_err(|_| ErrorKind::NoConfig)?;
+            let from_context = Some(config.default_namespace.clone());
+            (config, from_context)
+        }
     };
     let server = config
         .cluster_url
         .to_string()
         .trim_end_matches('/')
         .to_string();
-    let namespace = resolve_namespace(
-        settings.namespace.as_deref(),
-        Some(&config.default_namespace),
-    );
+    let namespace = resolve_namespace(settings.namespace.as_deref(), from_context.as_deref());
     let client = kube::Client::try_from(config).map_err(|source| ErrorKind::Client {
         server: server.clone(),
         source,
@@ -268,6 +295,19 @@ mod tests {
             (cluster.server.as_str(), cluster.namespace.as_str()),
             ("http://127.0.0.1:6443", "team-a")
         );
+        // Commands that do not connect resolve the same namespace.
+        assert_eq!(settings.offline_namespace(), "team-a");
+        let other = ClusterSettings {
+            context: Some("two".into()),
+            ..settings.clone()
+        };
+        assert_eq!(other.offline_namespace(), "default");
+        let unreadable = ClusterSettings {
+            kubeconfig: Some(dir.path().join("nope")),
+            namespace: None,
+            context: None,
+        };
+        assert_eq!(unreadable.offline_namespace(), "default");
         let cluster = connect(&ClusterSettings {
             context: Some("two".into()),
             namespace: Some("dev".into()),

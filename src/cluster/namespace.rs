@@ -43,10 +43,7 @@ pub const CREATED_FOR_ANNOTATION: &str = "charts.dev/created-for-release";
 /// Something that lives in `namespace` beyond what Kubernetes creates in every namespace
 /// (the `default` ServiceAccount, `kube-root-ca.crt`, events, leases), if any.
 pub async fn contents(cluster: &Cluster, namespace: &str) -> Result<Option<String>, Error> {
-    let discovery = kube::discovery::Discovery::new(cluster.client.clone())
-        .run_aggregated()
-        .await
-        .map_err(|e| Error::from_kube(e, cluster, "discover", "API resources", namespace))?;
+    let discovery = super::discovery::discover(cluster).await?;
     for group in discovery.groups() {
         for (resource, capabilities) in group.recommended_resources() {
             if capabilities.scope != kube::discovery::Scope::Namespaced

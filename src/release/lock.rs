@@ -20,6 +20,7 @@ use kube::api::{Api, DeleteParams, PostParams, Preconditions};
 use tokio::sync::oneshot;
 
 use crate::cluster::{self, Cluster};
+use crate::support::clock;
 
 /// How long a lease stays alive without renewal, unless the caller picks another duration.
 pub const DEFAULT_TTL: Duration = Duration::from_secs(60);
@@ -112,11 +113,15 @@ fn seconds(time: Timestamp) -> Timestamp {
     Timestamp::from_second(time.as_second()).unwrap_or(time)
 }
 
-fn now() -> Timestamp {
-    let since_epoch = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap_or_default();
-    Timestamp::from_microsecond(since_epoch.as_micros() as i64).unwrap_or(Timestamp::UNIX_EPOCH)
+/// The real time, for renewals and expiry: a lease is judged by other clients and the API
+/// server against their clocks, so it never reads the test clock.
+fn system_now() -> Timestamp {
+    to_microsecond(clock::system_now())
+}
+
+/// Lease times hold microseconds.
+fn to_microsecond(time: Timestamp) -> Timestamp {
+    Timestamp::from_microsecond(time.as_microsecond()).unwrap_or(time)
 }
 
 /// Lease durations are whole seconds; round up so a short ttl still means something.
@@ -171,7 +176,7 @@ fn lease(
         spec: Some(LeaseSpec {
             holder_identity: Some(holder.to_string()),
             acquire_time: Some(MicroTime(acquired)),
-            renew_time: Some(MicroTime(now())),
+            renew_time: Some(MicroTime(system_now())),
             lease_duration_seconds: Some(duration),
             lease_transitions: Some(transitions),
             ..LeaseSpec::default()
@@ -198,7 +203,8 @@ pub async fn acquire(
     let duration = ttl_seconds(ttl);
     let cluster_error =
         |e, verb: &str| cluster::Error::from_kube(e, cluster, verb, "leases", namespace);
-    let acquired = now();
+    // When the operation started, as shown to whoever finds the release locked: a stamp.
+    let acquired = to_microsecond(clock::now());
     let current = api
         .get_opt(&name)
         .await
@@ -215,7 +221,7 @@ pub async fn acquire(
             }
         }
         Some(current) => {
-            let previous = match observe(&current, acquired) {
+            let previous = match observe(&current, system_now()) {
                 Some((holder, true)) => {
                     return Err(Error::Locked {
                         release: release.to_string(),
@@ -290,7 +296,7 @@ pub async fn acquire(
 /// After a 409 on create or takeover: who won, if we can tell.
 async fn lost_race(api: &Api<Lease>, cluster: &Cluster, namespace: &str, release: &str) -> Error {
     match api.get_opt(&lease_name(release)).await {
-        Ok(Some(lease)) => match observe(&lease, now()) {
+        Ok(Some(lease)) => match observe(&lease, system_now()) {
             Some((holder, true)) => Error::Locked {
                 release: release.to_string(),
                 namespace: namespace.to_string(),

@@ -94,7 +94,9 @@ fn must_get_kwarg<'k, T: ArgFromValue<'k, Output = T>>(
     }
 }
 
-/// `toYaml`: YAML without the trailing newline; `{}`/`[]` for empty collections, as Helm.
+/// `toYaml`: YAML as Helm writes it, without the trailing newline: keys in Helm's natural
+/// order (`a2` before `a10`) at every depth, integral numbers as integers, and every string a
+/// YAML 1.1 or 1.2 reader would misread quoted; `{}`/`[]` for empty collections.
 pub fn to_yaml(value: &Value, _: Kwargs, _: &State) -> TeraResult<Value> {
     if !value.is_undefined() {
         let fast = with_scratch(|buffer| {
@@ -109,17 +111,33 @@ pub fn to_yaml(value: &Value, _: Kwargs, _: &State) -> TeraResult<Value> {
     if json.is_null() {
         return Ok(Value::from("null"));
     }
-    crate::yaml::to_string(&json)
-        .map(Value::from)
-        .map_err(|e| error(format!("toYaml: {e}")))
+    Ok(Value::from(crate::yaml::to_string(&json)))
 }
 
-pub fn to_json_filter(value: &Value, _: Kwargs, _: &State) -> TeraResult<String> {
-    serde_json::to_string(&to_json(value)).map_err(|e| error(format!("toJson: {e}")))
+/// `toJson`: compact JSON as Helm writes it, keys sorted bytewise at every depth.
+pub fn to_json_filter(value: &Value, _: Kwargs, _: &State) -> TeraResult<Value> {
+    json_text(value, false).map_err(|e| error(format!("toJson: {e}")))
 }
 
-pub fn to_pretty_json(value: &Value, _: Kwargs, _: &State) -> TeraResult<String> {
-    serde_json::to_string_pretty(&to_json(value)).map_err(|e| error(format!("toPrettyJson: {e}")))
+/// `toPrettyJson`: [`to_json_filter`] indented by two spaces.
+pub fn to_pretty_json(value: &Value, _: Kwargs, _: &State) -> TeraResult<Value> {
+    json_text(value, true).map_err(|e| error(format!("toPrettyJson: {e}")))
+}
+
+fn json_text(value: &Value, pretty: bool) -> Result<Value, String> {
+    let fast = with_scratch(|buffer| {
+        crate::yaml::json::write(buffer, value, pretty)?;
+        Some(Value::from(buffer.as_str()))
+    });
+    if let Some(text) = fast {
+        return Ok(text);
+    }
+    // Undefined, bytes and the like: as their JSON model, where they have one.
+    with_scratch(|buffer| {
+        crate::yaml::json::write(buffer, &to_json(value), pretty)
+            .map(|()| Value::from(buffer.as_str()))
+            .ok_or_else(|| "the value has no JSON form (infinity or NaN)".to_string())
+    })
 }
 
 pub fn from_yaml(text: &str, _: Kwargs, _: &State) -> TeraResult<Value> {
@@ -520,11 +538,11 @@ mod tests {
     #[test]
     fn to_yaml_of_each_shape() {
         let yaml = |value: Value| text(to_yaml, value, Kwargs::default());
-        let map = Value::from_serializable(&serde_json::json!({"a": 1, "b": ["x", "y"]}));
-        assert_eq!(yaml(map.clone()), "a: 1\nb:\n- x\n- y");
+        let map = Value::from_serializable(&serde_json::json!({"b": ["x", "y"], "a": 1.0}));
+        assert_eq!(yaml(map.clone()), "a: 1\nb:\n- x\n- \"y\"");
         // The reused buffer does not leak one result into the next.
         assert_eq!(yaml(Value::from("plain")), "plain");
-        assert_eq!(yaml(map), "a: 1\nb:\n- x\n- y");
+        assert_eq!(yaml(map), "a: 1\nb:\n- x\n- \"y\"");
         assert_eq!(yaml(Value::from_serializable(&serde_json::json!({}))), "{}");
         assert_eq!(yaml(Value::from_serializable(&serde_json::json!([]))), "[]");
         assert_eq!(yaml(Value::undefined()), "null");

@@ -331,6 +331,57 @@ pub const INSTALL_ORDER: &[&str] = &[
     "ValidatingWebhookConfiguration",
 ];
 
+/// Objects as one manifest: each a document as [`push_document`] writes it. What `charts
+/// template` prints and what a release record stores.
+pub fn write_documents<'a>(
+    objects: impl IntoIterator<Item = &'a Object, IntoIter: Clone>,
+) -> Result<String, serde_yaml::Error> {
+    let objects = objects.into_iter();
+    // One allocation: documents kept as text are copied as they are.
+    let size = objects
+        .clone()
+        .map(|o| {
+            o.printed.as_ref().map_or(2048, |p| p.text.len())
+                + o.source.len()
+                + "---\n# Source: \n".len()
+        })
+        .sum();
+    let mut text = String::with_capacity(size);
+    for object in objects {
+        push_document(&mut text, object)?;
+    }
+    Ok(text)
+}
+
+/// One object as Helm writes it in a manifest: a `---` line, a `# Source:` comment naming its
+/// template, then the YAML as the template wrote it (see [`Object::printed`]) or, for an object
+/// kept as a value, as the YAML writer writes it. The one writer of the manifest format, the
+/// reverse of [`parse_documents`].
+pub fn push_document(text: &mut String, object: &Object) -> Result<(), serde_yaml::Error> {
+    if let Some(printed) = &object.printed {
+        push_text_document(text, &object.source, &printed.text);
+        return Ok(());
+    }
+    push_source(text, &object.source);
+    crate::yaml::push_document(text, &object.value)
+}
+
+/// A document's text as it is (a file from `crds/`, a document kept as text) under its `---`
+/// line and `# Source:` comment, ending with a newline.
+pub fn push_text_document(text: &mut String, source: &str, body: &str) {
+    push_source(text, source);
+    text.push_str(body);
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+}
+
+fn push_source(text: &mut String, source: &str) {
+    text.push_str("---\n# Source: ");
+    text.push_str(source);
+    text.push('\n');
+}
+
 /// Sorts objects into install order: by kind as Helm does, unknown kinds last in kind order,
 /// stable within a kind (template path order, then document order).
 pub fn sort_install_order(objects: &mut [Object]) {
@@ -546,6 +597,29 @@ mod tests {
                 "verbatim: {verbatim}"
             );
         }
+    }
+
+    #[test]
+    fn the_manifest_writer_is_read_back_by_the_reader() {
+        let text = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  x: 'yes'\n---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: b\n";
+        let objects = parse_documents("web/templates/a.yaml", text).unwrap();
+        let written = write_documents(&objects).unwrap();
+        assert!(
+            written.starts_with("---\n# Source: web/templates/a.yaml\napiVersion: v1\n"),
+            "{written}"
+        );
+        let read = parse_documents("web/templates/a.yaml", &written).unwrap();
+        assert_eq!(read, objects);
+        // A document kept as text is written as its template wrote it.
+        let printed = parse_documents_as("web/templates/a.yaml", text, true).unwrap();
+        let written = write_documents(&printed).unwrap();
+        assert_eq!(
+            written,
+            format!(
+                "---\n# Source: web/templates/a.yaml\n{}",
+                text.replace("---\n", "---\n# Source: web/templates/a.yaml\n")
+            )
+        );
     }
 
     #[test]

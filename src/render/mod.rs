@@ -1,6 +1,7 @@
-//! Rendering a chart tree into Kubernetes objects: compute each chart's scoped values (umbrella
-//! rules: conditions, tags, aliases, globals, import-values), render its templates with Tera,
-//! split and check the documents, and sort everything into install order. Pure: no cluster.
+//! Rendering a chart tree into Kubernetes objects: walk the tree, asking [`values::scope`] which
+//! subcharts are enabled and what values each chart sees (conditions, tags, aliases, globals,
+//! import-values), render each chart's templates with Tera, split and check the documents, and
+//! sort everything into install order. Pure: no cluster.
 
 pub mod engine;
 pub mod filters;
@@ -11,8 +12,8 @@ use std::sync::Arc;
 use serde_json::{Value, json};
 use tera::Context;
 
-use crate::chart::{Chart, ImportValue};
-use crate::values;
+use crate::chart::Chart;
+use crate::values::{self, scope};
 pub use engine::EngineCache;
 pub use manifest::Object;
 
@@ -192,7 +193,7 @@ pub fn render_with(
     engines: &EngineCache,
 ) -> Result<Rendered, Error> {
     let kube = parse_kube_version(&options.kube_version)?;
-    let tags = user_tags(chart, &user_values);
+    let tags = scope::tags(&chart.values, &user_values);
     let root = build_node(
         chart,
         chart.name().to_string(),
@@ -299,42 +300,6 @@ fn capabilities(kube: &KubeVersion, options: &RenderOptions) -> Value {
     })
 }
 
-/// The top-level `tags` map: Helm evaluates every dependency's tags against it.
-fn user_tags(chart: &Chart, user_values: &Value) -> Value {
-    let mut tags = chart.values.get("tags").cloned().unwrap_or(Value::Null);
-    if let Some(user) = user_values.get("tags") {
-        values::merge(&mut tags, user.clone());
-    }
-    tags
-}
-
-/// Whether a dependency is enabled: tags first (any true enables, all false disables), then
-/// the first condition path that holds a boolean overrides them, as Helm does.
-fn is_enabled(dependency: &crate::chart::Dependency, values: &Value, tags: &Value) -> bool {
-    let mut enabled = true;
-    let tag_values: Vec<bool> = dependency
-        .tags
-        .iter()
-        .filter_map(|tag| tags.get(tag).and_then(Value::as_bool))
-        .collect();
-    if !tag_values.is_empty() {
-        enabled = tag_values.iter().any(|v| *v);
-    }
-    if let Some(condition) = &dependency.condition {
-        for path in condition
-            .split(',')
-            .map(str::trim)
-            .filter(|p| !p.is_empty())
-        {
-            if let Some(value) = values::lookup_path(values, path).and_then(Value::as_bool) {
-                enabled = value;
-                break;
-            }
-        }
-    }
-    enabled
-}
-
 #[allow(clippy::too_many_arguments)]
 fn build_node<'a>(
     chart: &'a Chart,
@@ -388,15 +353,13 @@ fn build_node<'a>(
     }
     let sub_names: Vec<&str> = planned.iter().map(|(_, _, name)| name.as_str()).collect();
 
-    let mut values = chart.values.clone();
-    values::coalesce_with_subcharts(&mut values, supplied, &sub_names);
-    values::propagate_globals(parent.unwrap_or(&Value::Null), &mut values);
+    let mut values = scope::chart_values(&chart.values, supplied, parent, &sub_names);
 
     // Conditions and tags are decided on the values before any import, as Helm does.
     let mut enabled = Vec::new();
     for (sub, dependency, effective) in planned {
         if let Some(dependency) = dependency
-            && !is_enabled(dependency, &values, tags)
+            && !scope::is_enabled(dependency, &values, tags)
         {
             continue;
         }
@@ -412,24 +375,9 @@ fn build_node<'a>(
     let mut children = build_children(&enabled, &values, &prefix, tags, options, kube)?;
     let mut imported = false;
     for (child, (_, dependency, _)) in children.iter().zip(&enabled) {
-        for import in dependency
-            .map(|d| d.import_values.as_slice())
-            .unwrap_or_default()
-        {
-            let (child_path, parent_path) = match import {
-                ImportValue::Exported(key) => (format!("exports.{key}"), String::new()),
-                ImportValue::Mapped { child, parent } => (child.clone(), parent.clone()),
-            };
+        if let Some(dependency) = dependency {
             let child_values = child.values.as_ref().expect("not moved yet");
-            if let Some(found) = values::lookup_path(child_values, &child_path) {
-                // Imported values sit below the parent's own values.
-                let mut merged = found.clone();
-                if let Some(existing) = values::lookup_path(&values, &parent_path) {
-                    values::merge(&mut merged, existing.clone());
-                }
-                values::set_path(&mut values, &parent_path, merged);
-                imported = true;
-            }
+            imported |= scope::import_values(&mut values, child_values, &dependency.import_values);
         }
     }
     // An import can feed another subchart (through `global`, say): build the children again
@@ -437,24 +385,12 @@ fn build_node<'a>(
     if imported {
         children = build_children(&enabled, &values, &prefix, tags, options, kube)?;
     }
-    if let Value::Object(map) = &mut values {
-        for (index, (child, (_, _, effective))) in children.iter_mut().zip(&enabled).enumerate() {
-            // Two subcharts known by one name: the later one's values end up in the map, so
-            // the earlier one keeps its own.
-            let shadowed = enabled[index + 1..]
-                .iter()
-                .any(|(_, _, later)| later == effective);
-            let child_values = if shadowed {
-                child.values.clone()
-            } else {
-                child.values.take()
-            };
-            map.insert(
-                effective.clone(),
-                child_values.expect("children keep their values until here"),
-            );
-        }
-    }
+    let mut slots: Vec<(&str, &mut Option<Value>)> = children
+        .iter_mut()
+        .zip(&enabled)
+        .map(|(child, (_, _, effective))| (effective.as_str(), &mut child.values))
+        .collect();
+    scope::nest_subchart_values(&mut values, &mut slots);
 
     if !options.skip_schema_validation
         && let Some(schema) = &chart.schema
@@ -484,15 +420,11 @@ fn build_children<'a>(
     enabled
         .iter()
         .map(|(sub, _, effective)| {
-            let supplied = values
-                .get(effective)
-                .cloned()
-                .unwrap_or_else(|| Value::Object(Default::default()));
             build_node(
                 sub,
                 effective.clone(),
                 format!("{prefix}charts/{effective}/"),
-                supplied,
+                scope::supplied_to(values, effective),
                 Some(values),
                 tags,
                 false,

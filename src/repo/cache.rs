@@ -3,8 +3,8 @@
 
 use std::path::PathBuf;
 
-use super::Settings;
-use crate::error::Result;
+use super::{Error, Result, Settings};
+use crate::support::{fs, sha256_hex};
 
 pub fn index_path(settings: &Settings, repository_name: &str) -> PathBuf {
     settings
@@ -17,7 +17,7 @@ pub fn index_path(settings: &Settings, repository_name: &str) -> PathBuf {
 pub fn url_repository_name(url: &str) -> String {
     format!(
         "url-{}",
-        &super::sha256_hex(url.trim_end_matches('/').as_bytes())[..16]
+        &sha256_hex(url.trim_end_matches('/').as_bytes())[..16]
     )
 }
 
@@ -35,15 +35,15 @@ pub fn read_package(settings: &Settings, digest_hex: &str) -> Option<(PathBuf, V
     let path = package_path(settings, digest_hex);
     let bytes = std::fs::read(&path).ok()?;
     // A cache entry that no longer matches its name is treated as absent, never trusted.
-    (super::sha256_hex(&bytes) == digest_hex).then_some((path, bytes))
+    (sha256_hex(&bytes) == digest_hex).then_some((path, bytes))
 }
 
 /// Stores verified package bytes under their digest; returns the path.
 pub fn store_package(settings: &Settings, bytes: &[u8]) -> Result<PathBuf> {
-    let digest = super::sha256_hex(bytes);
+    let digest = sha256_hex(bytes);
     let path = package_path(settings, &digest);
     if !path.is_file() {
-        super::write_atomic(&path, bytes, None)?;
+        fs::write_atomic(&path, bytes, None).map_err(|e| Error::write(&path, e))?;
     }
     Ok(path)
 }

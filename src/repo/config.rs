@@ -5,7 +5,8 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result};
+use super::{Error, Result};
+use crate::support::{clock, fs};
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -59,18 +60,22 @@ impl RepositoryFile {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 return Ok(RepositoryFile::default());
             }
-            Err(e) => return Err(Error::io(format!("cannot read `{}`", path.display()), e)),
+            Err(e) => return Err(Error::read(path, e)),
         };
-        serde_yaml::from_str(&text)
-            .map_err(|e| Error::message(format!("invalid `{}`: {e}", path.display())))
+        serde_yaml::from_str(&text).map_err(|e| Error::InvalidConfig {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        })
     }
 
     pub fn save(&mut self, path: &Path) -> Result<()> {
         self.api_version = "v1".to_string();
-        self.generated = super::now_rfc3339();
-        let text = serde_yaml::to_string(self)
-            .map_err(|e| Error::message(format!("cannot write YAML: {e}")))?;
-        super::write_atomic(path, text.as_bytes(), Some(0o600))
+        self.generated = clock::now_rfc3339();
+        let text = crate::yaml::to_document_of(self).map_err(|e| Error::Serialize {
+            what: "YAML",
+            message: e.to_string(),
+        })?;
+        fs::write_atomic(path, text.as_bytes(), Some(0o600)).map_err(|e| Error::write(path, e))
     }
 
     pub fn get(&self, name: &str) -> Option<&Repository> {

@@ -8,7 +8,7 @@ use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
 use super::http::Credentials;
-use crate::error::{Error, Result};
+use super::{Error, Result};
 
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub struct RegistryConfig {
@@ -25,17 +25,22 @@ pub struct AuthEntry {
 impl RegistryConfig {
     pub fn load(path: &Path) -> Result<RegistryConfig> {
         match std::fs::read(path) {
-            Ok(bytes) => serde_json::from_slice(&bytes)
-                .map_err(|e| Error::message(format!("invalid `{}`: {e}", path.display()))),
+            Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| Error::InvalidConfig {
+                path: path.to_path_buf(),
+                message: e.to_string(),
+            }),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(RegistryConfig::default()),
-            Err(e) => Err(Error::io(format!("cannot read `{}`", path.display()), e)),
+            Err(e) => Err(Error::read(path, e)),
         }
     }
 
     pub fn save(&self, path: &Path) -> Result<()> {
-        let text = serde_json::to_string_pretty(self)
-            .map_err(|e| Error::message(format!("cannot write JSON: {e}")))?;
-        super::write_atomic(path, text.as_bytes(), Some(0o600))
+        let text = serde_json::to_string_pretty(self).map_err(|e| Error::Serialize {
+            what: "JSON",
+            message: e.to_string(),
+        })?;
+        crate::support::fs::write_atomic(path, text.as_bytes(), Some(0o600))
+            .map_err(|e| Error::write(path, e))
     }
 
     pub fn get(&self, host: &str) -> Option<Credentials> {

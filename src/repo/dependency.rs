@@ -9,10 +9,10 @@ use serde::Serialize;
 use super::config::{Repository, RepositoryFile};
 use super::index::IndexFile;
 use super::resolve::{self, ChartRef, Package};
-use super::{Settings, cache};
+use super::{Error, Result, Settings, cache};
 use crate::chart::lock::LockedDependency;
 use crate::chart::{ChartLock, ChartMetadata, Dependency, ImportValue};
-use crate::error::{Error, Result};
+use crate::support::{clock, fs, sha256_hex};
 
 /// Helm's lock digest: sha256 of Go's `json.Marshal([2][]*Dependency{requested, locked})`.
 pub fn lock_digest(requested: &[Dependency], locked: &[LockedDependency]) -> String {
@@ -65,13 +65,12 @@ pub fn lock_digest(requested: &[Dependency], locked: &[LockedDependency]) -> Str
         .replace('<', "\\u003c")
         .replace('>', "\\u003e")
         .replace('&', "\\u0026");
-    format!("sha256:{}", super::sha256_hex(json.as_bytes()))
+    format!("sha256:{}", sha256_hex(json.as_bytes()))
 }
 
 fn read_metadata(chart_dir: &Path) -> Result<ChartMetadata> {
     let path = chart_dir.join("Chart.yaml");
-    let bytes = std::fs::read(&path)
-        .map_err(|e| Error::io(format!("cannot read `{}`", path.display()), e))?;
+    let bytes = std::fs::read(&path).map_err(|e| Error::read(&path, e))?;
     crate::yaml::from_slice(&bytes)
         .map_err(|e| crate::chart::yaml_error(&path.display().to_string(), &e).into())
 }
@@ -83,7 +82,7 @@ fn read_lock(chart_dir: &Path) -> Result<Option<ChartLock>> {
             .map(Some)
             .map_err(|e| crate::chart::yaml_error(&path.display().to_string(), &e).into()),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(Error::io(format!("cannot read `{}`", path.display()), e)),
+        Err(e) => Err(Error::read(&path, e)),
     }
 }
 
@@ -109,12 +108,15 @@ pub async fn update(chart_dir: &Path, settings: &Settings) -> Result<Outcome> {
     let lock = ChartLock {
         digest: lock_digest(&metadata.dependencies, &locked),
         dependencies: locked,
-        generated: super::now_rfc3339(),
+        generated: clock::now_rfc3339(),
     };
     let written = vendor(chart_dir, &metadata, &packages)?;
-    let text = serde_yaml::to_string(&lock)
-        .map_err(|e| Error::message(format!("cannot write YAML: {e}")))?;
-    super::write_atomic(&chart_dir.join("Chart.lock"), text.as_bytes(), None)?;
+    let text = crate::yaml::to_document_of(&lock).map_err(|e| Error::Serialize {
+        what: "YAML",
+        message: e.to_string(),
+    })?;
+    let lock_path = chart_dir.join("Chart.lock");
+    fs::write_atomic(&lock_path, text.as_bytes(), None).map_err(|e| Error::write(&lock_path, e))?;
     Ok(Outcome { lock, written })
 }
 
@@ -122,22 +124,14 @@ pub async fn update(chart_dir: &Path, settings: &Settings) -> Result<Outcome> {
 pub async fn build(chart_dir: &Path, settings: &Settings) -> Result<Outcome> {
     let metadata = read_metadata(chart_dir)?;
     let Some(lock) = read_lock(chart_dir)? else {
-        return Err(Error::with_hint(
-            format!("`{}` has no Chart.lock", chart_dir.display()),
-            format!(
-                "run `charts dependency update {}` to resolve and lock the dependencies",
-                chart_dir.display()
-            ),
-        ));
+        return Err(Error::NoLock {
+            chart_dir: chart_dir.to_path_buf(),
+        });
     };
     if lock_digest(&metadata.dependencies, &lock.dependencies) != lock.digest {
-        return Err(Error::with_hint(
-            format!(
-                "`{}` is out of date: the dependencies in Chart.yaml changed since it was written",
-                chart_dir.join("Chart.lock").display()
-            ),
-            format!("run `charts dependency update {}`", chart_dir.display()),
-        ));
+        return Err(Error::StaleLock {
+            chart_dir: chart_dir.to_path_buf(),
+        });
     }
     let mut resolver = Resolver::new(chart_dir, settings)?;
     let mut packages = Vec::new();
@@ -159,7 +153,7 @@ fn vendor(
     let mut written = Vec::new();
     for package in packages {
         let path = charts_dir.join(package.file_name());
-        super::write_atomic(&path, &package.bytes, None)?;
+        fs::write_atomic(&path, &package.bytes, None).map_err(|e| Error::write(&path, e))?;
         written.push(path);
     }
     let names: Vec<&str> = metadata
@@ -178,8 +172,10 @@ fn vendor(
                 .and_then(|bytes| crate::chart::load_archive_bytes(&bytes, "").ok())
                 .is_some_and(|chart| names.contains(&chart.name()));
             if stale {
-                std::fs::remove_file(&path)
-                    .map_err(|e| Error::io(format!("cannot remove `{}`", path.display()), e))?;
+                std::fs::remove_file(&path).map_err(|source| Error::Remove {
+                    path: path.clone(),
+                    source,
+                })?;
             }
         }
     }
@@ -224,14 +220,9 @@ impl<'a> Resolver<'a> {
         if repository.is_empty() {
             // Helm's rule: no repository means the chart is vendored as `charts/<name>/`.
             let path = self.chart_dir.join("charts").join(&dependency.name);
-            let chart = crate::chart::load(&path).map_err(|_| {
-                Error::with_hint(
-                    format!(
-                        "{label} has no `repository` and `{}` is not a chart",
-                        path.display()
-                    ),
-                    "set `repository:` (https://, oci:// or file://) in Chart.yaml",
-                )
+            let chart = crate::chart::load(&path).map_err(|_| Error::NotVendored {
+                label: label.clone(),
+                path: path.clone(),
             })?;
             check_version(&label, &chart.metadata.version, constraint)?;
             return Ok((locked(&chart.metadata.version), None));
@@ -240,11 +231,11 @@ impl<'a> Resolver<'a> {
             let path = self.chart_dir.join(relative);
             let chart = crate::chart::load(&path)?;
             if chart.name() != dependency.name {
-                return Err(Error::message(format!(
-                    "{label}: `{}` holds chart `{}`",
-                    path.display(),
-                    chart.name()
-                )));
+                return Err(Error::DependencyMismatch {
+                    label,
+                    path,
+                    found: chart.name().to_string(),
+                });
             }
             check_version(&label, &chart.metadata.version, constraint)?;
             let bytes = crate::chart::package::to_bytes(&chart, 0)?;
@@ -272,20 +263,20 @@ impl<'a> Resolver<'a> {
             .strip_prefix('@')
             .or_else(|| repository.strip_prefix("alias:"));
         if let Some(name) = by_name {
-            return self.repositories.get(name).cloned().ok_or_else(|| {
-                Error::with_hint(
-                    format!("{label} names repository `{name}`, which is not added"),
-                    format!("add it with `charts repo add {name} URL`"),
-                )
-            });
+            return self
+                .repositories
+                .get(name)
+                .cloned()
+                .ok_or_else(|| Error::RepositoryNotAdded {
+                    label: label.to_string(),
+                    name: name.to_string(),
+                });
         }
         if !(repository.starts_with("http://") || repository.starts_with("https://")) {
-            return Err(Error::with_hint(
-                format!(
-                    "{label}: repository `{repository}` is not https://, oci://, file:// or @name"
-                ),
-                "fix `repository:` in Chart.yaml",
-            ));
+            return Err(Error::BadRepository {
+                label: label.to_string(),
+                repository: repository.to_string(),
+            });
         }
         Ok(self
             .repositories
@@ -303,13 +294,9 @@ impl<'a> Resolver<'a> {
         if !self.indexes.contains_key(&repo.name) {
             let index = if self.settings.offline {
                 resolve::load_cached_index(self.settings, &repo.name).map_err(|_| {
-                    Error::with_hint(
-                        format!(
-                            "no cached index for `{}` and `--offline` forbids fetching it",
-                            repo.url
-                        ),
-                        "run once without `--offline` to fill the cache",
-                    )
+                    Error::IndexNotCached {
+                        url: repo.url.clone(),
+                    }
                 })?
             } else {
                 resolve::update_index(
@@ -331,14 +318,18 @@ fn check_version(label: &str, version: &str, constraint: Option<&str>) -> Result
     let Some(text) = constraint else {
         return Ok(());
     };
-    let parsed = crate::chart::constraint::parse(text)
-        .map_err(|e| Error::message(format!("{label}: `{text}` is not a version range: {e}")))?;
+    let parsed = crate::chart::constraint::parse(text).map_err(|e| Error::BadRange {
+        label: label.to_string(),
+        text: text.to_string(),
+        message: e.to_string(),
+    })?;
     let ok = semver::Version::parse(version).is_ok_and(|v| parsed.matches(&v));
     if !ok {
-        return Err(Error::with_hint(
-            format!("{label}: version `{version}` does not match `{text}`"),
-            "change `version:` in Chart.yaml, or run `charts dependency update`",
-        ));
+        return Err(Error::VersionMismatch {
+            label: label.to_string(),
+            version: version.to_string(),
+            range: text.to_string(),
+        });
     }
     Ok(())
 }
@@ -439,7 +430,7 @@ mod tests {
         let go_json = r#"[[{"name":"web","version":"\u003e=1.0.0 \u003c2","repository":"https://example.com/charts"}],[{"name":"web","version":"1.2.0","repository":"https://example.com/charts"}]]"#;
         assert_eq!(
             lock_digest(&requested, &locked),
-            format!("sha256:{}", crate::repo::sha256_hex(go_json.as_bytes()))
+            format!("sha256:{}", sha256_hex(go_json.as_bytes()))
         );
     }
 }

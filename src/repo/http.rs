@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use crate::error::{Error, Result};
+use super::{Error, Result};
 
 /// The most any single download may weigh (an index or a chart package).
 pub const MAX_DOWNLOAD_BYTES: usize = 100 * 1024 * 1024;
@@ -36,14 +36,15 @@ pub fn client(tls: &TlsOptions) -> Result<reqwest::Client> {
         .connect_timeout(std::time::Duration::from_secs(10))
         .timeout(std::time::Duration::from_secs(300));
     if let Some(ca_file) = &tls.ca_file {
-        let pem = std::fs::read(ca_file)
-            .map_err(|e| Error::io(format!("cannot read CA file `{}`", ca_file.display()), e))?;
-        let certificate = reqwest::Certificate::from_pem(&pem).map_err(|e| {
-            Error::message(format!(
-                "CA file `{}` is not a PEM certificate: {e}",
-                ca_file.display()
-            ))
+        let pem = std::fs::read(ca_file).map_err(|source| Error::ReadCaFile {
+            path: ca_file.clone(),
+            source,
         })?;
+        let certificate =
+            reqwest::Certificate::from_pem(&pem).map_err(|e| Error::InvalidCaFile {
+                path: ca_file.clone(),
+                message: e.to_string(),
+            })?;
         builder = builder.add_root_certificate(certificate);
     }
     if tls.insecure_skip_tls_verify {
@@ -51,7 +52,7 @@ pub fn client(tls: &TlsOptions) -> Result<reqwest::Client> {
     }
     builder
         .build()
-        .map_err(|e| Error::message(format!("cannot set up the HTTP client: {e}")))
+        .map_err(|e| Error::HttpClient(e.to_string()))
 }
 
 /// GETs `url` and returns the body, failing on any non-success status.
@@ -70,15 +71,9 @@ pub async fn get(
         .map_err(|e| unreachable_error(url, &e))?;
     let status = response.status();
     if !status.is_success() {
-        let hint = match status.as_u16() {
-            401 | 403 => Some("check the repository's `--username` and password"),
-            404 => Some("check the URL; for an added repository, run `charts repo update`"),
-            _ => None,
-        };
-        let message = format!("cannot download `{url}`: the server answered {status}");
-        return Err(match hint {
-            Some(hint) => Error::with_hint(message, hint),
-            None => Error::message(message),
+        return Err(Error::Status {
+            url: url.to_string(),
+            status,
         });
     }
     read_body(response, url).await
@@ -86,11 +81,8 @@ pub async fn get(
 
 /// Reads a response body, refusing anything larger than [`MAX_DOWNLOAD_BYTES`].
 pub async fn read_body(mut response: reqwest::Response, url: &str) -> Result<Vec<u8>> {
-    let too_large = || {
-        Error::message(format!(
-            "`{url}` is larger than {} MiB",
-            MAX_DOWNLOAD_BYTES / (1024 * 1024)
-        ))
+    let too_large = || Error::TooLarge {
+        url: url.to_string(),
     };
     if response
         .content_length()
@@ -99,11 +91,10 @@ pub async fn read_body(mut response: reqwest::Response, url: &str) -> Result<Vec
         return Err(too_large());
     }
     let mut body = Vec::new();
-    while let Some(chunk) = response
-        .chunk()
-        .await
-        .map_err(|e| Error::message(format!("cannot download `{url}`: {}", chain(&e))))?
-    {
+    while let Some(chunk) = response.chunk().await.map_err(|e| Error::Download {
+        url: url.to_string(),
+        message: chain(&e),
+    })? {
         if body.len() + chunk.len() > MAX_DOWNLOAD_BYTES {
             return Err(too_large());
         }
@@ -113,10 +104,10 @@ pub async fn read_body(mut response: reqwest::Response, url: &str) -> Result<Vec
 }
 
 pub(crate) fn unreachable_error(url: &str, error: &reqwest::Error) -> Error {
-    Error::with_hint(
-        format!("cannot reach `{url}`: {}", chain(error)),
-        "check the URL and that the server is up; `--offline` uses only the cache",
-    )
+    Error::Unreachable {
+        url: url.to_string(),
+        message: chain(error),
+    }
 }
 
 /// An error and its causes on one line (reqwest's own message hides the cause).

@@ -6,9 +6,10 @@ use std::path::Path;
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
+use super::{Error, Result};
 use crate::chart::ChartMetadata;
 use crate::chart::constraint;
-use crate::error::{Error, Result};
+use crate::support::{clock, sha256_hex};
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -40,25 +41,23 @@ pub struct ChartVersion {
 impl IndexFile {
     /// Parses an index (YAML or JSON, as Helm accepts both).
     pub fn parse(bytes: &[u8], source: &str) -> Result<IndexFile> {
-        let index: IndexFile = crate::yaml::from_slice(bytes).map_err(|e| {
-            Error::with_hint(
-                format!(
-                    "`{source}` is not a valid repository index: {}",
-                    crate::error::shorten_quoted(&e.to_string())
-                ),
-                "a chart repository serves an `index.yaml` made by `charts repo index`",
-            )
+        let index: IndexFile = crate::yaml::from_slice(bytes).map_err(|e| Error::InvalidIndex {
+            source_name: source.to_string(),
+            message: crate::error::shorten_quoted(&e.to_string()),
         })?;
         if index.api_version.is_empty() {
-            return Err(Error::message(format!(
-                "`{source}` is not a repository index: no `apiVersion`"
-            )));
+            return Err(Error::NotAnIndex {
+                source_name: source.to_string(),
+            });
         }
         Ok(index)
     }
 
     pub fn to_yaml(&self) -> Result<String> {
-        serde_yaml::to_string(self).map_err(|e| Error::message(format!("cannot write YAML: {e}")))
+        crate::yaml::to_document_of(self).map_err(|e| Error::Serialize {
+            what: "YAML",
+            message: e.to_string(),
+        })
     }
 
     /// Indexes every `.tgz` under `dir` (recursively). URLs are `base_url` + the path relative
@@ -69,13 +68,12 @@ impl IndexFile {
         packages.sort();
         let mut index = IndexFile {
             api_version: "v1".to_string(),
-            generated: super::now_rfc3339(),
+            generated: clock::now_rfc3339(),
             entries: IndexMap::new(),
         };
         for relative in packages {
             let path = dir.join(&relative);
-            let bytes = std::fs::read(&path)
-                .map_err(|e| Error::io(format!("cannot read `{}`", path.display()), e))?;
+            let bytes = std::fs::read(&path).map_err(|e| Error::read(&path, e))?;
             let chart = crate::chart::load_archive_bytes(&bytes, &path.display().to_string())?;
             let url = if base_url.is_empty() {
                 relative.clone()
@@ -85,8 +83,8 @@ impl IndexFile {
             index.add(ChartVersion {
                 metadata: chart.metadata.clone(),
                 urls: vec![url],
-                created: super::now_rfc3339(),
-                digest: super::sha256_hex(&bytes),
+                created: clock::now_rfc3339(),
+                digest: sha256_hex(&bytes),
                 removed: false,
             });
         }
@@ -157,10 +155,10 @@ where
     T: 'a,
 {
     let parsed = match constraint.map(str::trim).filter(|c| !c.is_empty()) {
-        Some(text) => Some(
-            constraint::parse(text)
-                .map_err(|e| Error::Usage(format!("`{text}` is not a version constraint: {e}")))?,
-        ),
+        Some(text) => Some(constraint::parse(text).map_err(|e| Error::BadConstraint {
+            text: text.to_string(),
+            message: e.to_string(),
+        })?),
         None => None,
     };
     let mut best: Option<(semver::Version, &T)> = None;
@@ -184,15 +182,14 @@ fn parse_version(v: &ChartVersion) -> Option<semver::Version> {
 }
 
 fn find_packages(root: &Path, dir: &Path, out: &mut Vec<String>) -> Result<()> {
-    let entries = std::fs::read_dir(dir)
-        .map_err(|e| Error::io(format!("cannot read directory `{}`", dir.display()), e))?;
-    for entry in entries {
-        let entry = entry
-            .map_err(|e| Error::io(format!("cannot read directory `{}`", dir.display()), e))?;
+    let read_dir = |source| Error::ReadDir {
+        path: dir.to_path_buf(),
+        source,
+    };
+    for entry in std::fs::read_dir(dir).map_err(read_dir)? {
+        let entry = entry.map_err(read_dir)?;
         let path = entry.path();
-        let file_type = entry
-            .file_type()
-            .map_err(|e| Error::io(format!("cannot read `{}`", path.display()), e))?;
+        let file_type = entry.file_type().map_err(|e| Error::read(&path, e))?;
         if file_type.is_dir() {
             find_packages(root, &path, out)?;
         } else if file_type.is_file() && path.extension().is_some_and(|e| e == "tgz") {

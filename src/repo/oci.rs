@@ -8,11 +8,11 @@ use base64::Engine as _;
 use reqwest::{Method, StatusCode, header};
 use serde::{Deserialize, Serialize};
 
-use super::Settings;
 use super::credentials::RegistryConfig;
 use super::http::{Credentials, read_body, unreachable_error};
+use super::{Error, Result, Settings};
 use crate::chart::ChartMetadata;
-use crate::error::{Error, Result};
+use crate::support::sha256_hex;
 
 pub const MANIFEST_MEDIA_TYPE: &str = "application/vnd.oci.image.manifest.v1+json";
 pub const CONFIG_MEDIA_TYPE: &str = "application/vnd.cncf.helm.config.v1+json";
@@ -31,10 +31,9 @@ pub struct Reference {
 
 impl Reference {
     pub fn parse(text: &str) -> Result<Reference> {
-        let bad = |why: &str| {
-            Error::Usage(format!(
-                "`{text}` is not an OCI reference ({why}); write `oci://host/path/name[:tag|@sha256:digest]`"
-            ))
+        let bad = |reason: &'static str| Error::BadReference {
+            text: text.to_string(),
+            reason,
         };
         let rest = text
             .strip_prefix("oci://")
@@ -151,10 +150,9 @@ impl Client {
         credentials: Option<Credentials>,
     ) -> Result<Client> {
         if settings.offline {
-            return Err(Error::with_hint(
-                format!("cannot reach registry `{registry}` while offline"),
-                "run without `--offline`",
-            ));
+            return Err(Error::Offline {
+                action: format!("reach registry `{registry}`"),
+            });
         }
         let scheme = if settings.plain_http { "http" } else { "https" };
         Ok(Client {
@@ -211,24 +209,10 @@ impl Client {
     }
 
     fn denied(&self) -> Error {
-        let message = if self.credentials.is_some() {
-            format!(
-                "registry `{}` refused the credentials (401 Unauthorized)",
-                self.registry
-            )
-        } else {
-            format!(
-                "registry `{}` requires authentication (401 Unauthorized)",
-                self.registry
-            )
-        };
-        Error::with_hint(
-            message,
-            format!(
-                "run `charts registry login {} --username USER --password-stdin`",
-                self.registry
-            ),
-        )
+        Error::Denied {
+            registry: self.registry.clone(),
+            had_credentials: self.credentials.is_some(),
+        }
     }
 
     /// The `Authorization` header value answering a `WWW-Authenticate` challenge.
@@ -249,13 +233,13 @@ impl Client {
                     .find(|(k, _)| k == "realm")
                     .map(|(_, v)| v.clone())
                     .ok_or_else(|| {
-                        Error::message(format!(
+                        Error::Protocol(format!(
                             "registry `{}` sent a bearer challenge without a realm",
                             self.registry
                         ))
                     })?;
                 let mut token_url = reqwest::Url::parse(&realm).map_err(|e| {
-                    Error::message(format!(
+                    Error::Protocol(format!(
                         "registry `{}` sent a bad token realm `{realm}`: {e}",
                         self.registry
                     ))
@@ -287,7 +271,7 @@ impl Client {
                 }
                 let body = read_body(response, &realm).await?;
                 let token: Token = serde_json::from_slice(&body).map_err(|e| {
-                    Error::message(format!("token server `{realm}` sent no token: {e}"))
+                    Error::Protocol(format!("token server `{realm}` sent no token: {e}"))
                 })?;
                 let token = if token.token.is_empty() {
                     token.access_token
@@ -295,7 +279,7 @@ impl Client {
                     token.token
                 };
                 if token.is_empty() {
-                    return Err(Error::message(format!(
+                    return Err(Error::Protocol(format!(
                         "token server `{realm}` sent an empty token"
                     )));
                 }
@@ -310,7 +294,7 @@ impl Client {
         let url = format!("{}/v2/", self.base);
         let response = self.send(Method::GET, &url, &[], None).await?;
         if !response.status().is_success() {
-            return Err(Error::message(format!(
+            return Err(Error::Protocol(format!(
                 "`{url}` answered {}: not an OCI registry?",
                 response.status()
             )));
@@ -326,10 +310,12 @@ impl Client {
         package: &[u8],
         metadata: &ChartMetadata,
     ) -> Result<(String, String)> {
-        let config = serde_json::to_vec(metadata)
-            .map_err(|e| Error::message(format!("cannot write the chart config: {e}")))?;
-        let config_digest = format!("sha256:{}", super::sha256_hex(&config));
-        let layer_digest = format!("sha256:{}", super::sha256_hex(package));
+        let config = serde_json::to_vec(metadata).map_err(|e| Error::Serialize {
+            what: "the chart config",
+            message: e.to_string(),
+        })?;
+        let config_digest = format!("sha256:{}", sha256_hex(&config));
+        let layer_digest = format!("sha256:{}", sha256_hex(package));
         self.push_blob(repository, &config, &config_digest).await?;
         self.push_blob(repository, package, &layer_digest).await?;
 
@@ -378,8 +364,10 @@ impl Client {
             }],
             annotations,
         };
-        let manifest_bytes = serde_json::to_vec(&manifest)
-            .map_err(|e| Error::message(format!("cannot write the manifest: {e}")))?;
+        let manifest_bytes = serde_json::to_vec(&manifest).map_err(|e| Error::Serialize {
+            what: "the manifest",
+            message: e.to_string(),
+        })?;
         let tag = version_to_tag(&metadata.version);
         let url = format!("{}/v2/{repository}/manifests/{tag}", self.base);
         let response = self
@@ -392,10 +380,7 @@ impl Client {
             .await?;
         self.expect_success(response, "upload the manifest to", &url)
             .await?;
-        Ok((
-            tag,
-            format!("sha256:{}", super::sha256_hex(&manifest_bytes)),
-        ))
+        Ok((tag, format!("sha256:{}", sha256_hex(&manifest_bytes))))
     }
 
     async fn push_blob(&self, repository: &str, bytes: &[u8], digest: &str) -> Result<()> {
@@ -413,7 +398,7 @@ impl Client {
             .headers()
             .get(header::LOCATION)
             .and_then(|v| v.to_str().ok())
-            .ok_or_else(|| Error::message(format!("`{start}` gave no upload location")))?;
+            .ok_or_else(|| Error::Protocol(format!("`{start}` gave no upload location")))?;
         let mut upload = super::http::join_url(&self.base, location);
         if location.starts_with('/') {
             upload = format!("{}{location}", self.base);
@@ -436,7 +421,7 @@ impl Client {
     async fn expect_success(
         &self,
         response: reqwest::Response,
-        what: &str,
+        action: &'static str,
         url: &str,
     ) -> Result<reqwest::Response> {
         if response.status().is_success() {
@@ -446,9 +431,12 @@ impl Client {
         let body = response.text().await.unwrap_or_default();
         let detail = body.trim();
         let detail = detail.get(..detail.len().min(300)).unwrap_or("");
-        Err(Error::message(format!(
-            "cannot {what} `{url}`: the registry answered {status} {detail}"
-        )))
+        Err(Error::RegistryStatus {
+            action,
+            url: url.to_string(),
+            status,
+            detail: detail.to_string(),
+        })
     }
 
     /// The tags of `repository` (for version constraints).
@@ -468,7 +456,7 @@ impl Client {
             .await?;
         let body = read_body(response, &url).await?;
         let tags: Tags = serde_json::from_slice(&body)
-            .map_err(|e| Error::message(format!("`{url}` sent an invalid tag list: {e}")))?;
+            .map_err(|e| Error::Protocol(format!("`{url}` sent an invalid tag list: {e}")))?;
         Ok(tags.tags.unwrap_or_default())
     }
 
@@ -486,29 +474,30 @@ impl Client {
             )
             .await?;
         if response.status() == StatusCode::NOT_FOUND {
-            return Err(Error::with_hint(
-                format!("chart `{display}` has no `{reference}` in the registry"),
-                "check the version (tags use `_` for `+`) or the digest",
-            ));
+            return Err(Error::NotInRegistry {
+                chart: display,
+                reference: reference.to_string(),
+            });
         }
         let response = self
             .expect_success(response, "fetch the manifest", &url)
             .await?;
         let manifest_bytes = read_body(response, &url).await?;
-        let manifest_digest = format!("sha256:{}", super::sha256_hex(&manifest_bytes));
+        let manifest_digest = format!("sha256:{}", sha256_hex(&manifest_bytes));
         if reference.starts_with("sha256:") && reference != manifest_digest {
-            return Err(Error::message(format!(
-                "digest mismatch for `{display}@{reference}`: the registry sent a manifest with digest `{manifest_digest}`"
-            )));
+            return Err(Error::RegistryDigestMismatch {
+                reference: format!("{display}@{reference}"),
+                detail: format!("the registry sent a manifest with digest `{manifest_digest}`"),
+            });
         }
         let manifest: Manifest = serde_json::from_slice(&manifest_bytes).map_err(|e| {
-            Error::message(format!(
+            Error::Protocol(format!(
                 "`{display}:{reference}` has an invalid manifest: {}",
                 crate::error::shorten_quoted(&e.to_string())
             ))
         })?;
         if manifest.config.media_type != CONFIG_MEDIA_TYPE {
-            return Err(Error::message(format!(
+            return Err(Error::Protocol(format!(
                 "`{display}:{reference}` is not a chart (config media type `{}`)",
                 manifest.config.media_type
             )));
@@ -519,21 +508,26 @@ impl Client {
             .find(|l| {
                 l.media_type == CHART_LAYER_MEDIA_TYPE || l.media_type == LEGACY_LAYER_MEDIA_TYPE
             })
-            .ok_or_else(|| Error::message(format!("`{display}:{reference}` has no chart layer")))?;
+            .ok_or_else(|| {
+                Error::Protocol(format!("`{display}:{reference}` has no chart layer"))
+            })?;
         let blob_url = format!("{}/v2/{repository}/blobs/{}", self.base, layer.digest);
         let response = self.send(Method::GET, &blob_url, &[], None).await?;
         let response = self
             .expect_success(response, "download the chart layer", &blob_url)
             .await?;
         let bytes = read_body(response, &blob_url).await?;
-        let actual = format!("sha256:{}", super::sha256_hex(&bytes));
+        let actual = format!("sha256:{}", sha256_hex(&bytes));
         if actual != layer.digest || bytes.len() as u64 != layer.size {
-            return Err(Error::message(format!(
-                "digest mismatch for `{display}:{reference}`: the manifest says `{}` ({} bytes), the download is `{actual}` ({} bytes)",
-                layer.digest,
-                layer.size,
-                bytes.len()
-            )));
+            return Err(Error::RegistryDigestMismatch {
+                reference: format!("{display}:{reference}"),
+                detail: format!(
+                    "the manifest says `{}` ({} bytes), the download is `{actual}` ({} bytes)",
+                    layer.digest,
+                    layer.size,
+                    bytes.len()
+                ),
+            });
         }
         Ok(Pulled {
             bytes,

@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 use super::config::{Repository, RepositoryFile};
 use super::http::Credentials;
 use super::index::{ChartVersion, IndexFile};
-use super::{Settings, cache, oci};
-use crate::error::{Error, Result};
+use super::{Error, Result, Settings, cache, oci};
+use crate::support::{fs, sha256_hex};
 
 /// A chart ready to load: a local path as given, or a verified package in the cache.
 #[derive(Debug, Clone)]
@@ -112,10 +112,9 @@ pub async fn fetch(
         }
         ChartRef::Url(url) => {
             if settings.offline {
-                return Err(Error::with_hint(
-                    format!("cannot download `{url}` while offline"),
-                    "run without `--offline`",
-                ));
+                return Err(Error::Offline {
+                    action: format!("download `{url}`"),
+                });
             }
             let client = super::http::client(&settings.tls)?;
             let bytes = super::http::get(&client, url, None).await?;
@@ -126,12 +125,12 @@ pub async fn fetch(
         ChartRef::Oci(reference) => fetch_oci(reference, version, settings).await,
         ChartRef::Repository { repository, chart } => {
             let repositories = RepositoryFile::load(&settings.repositories_file())?;
-            let repo = repositories.get(repository).ok_or_else(|| {
-                Error::with_hint(
-                    format!("repository `{repository}` is not known (looking up chart `{repository}/{chart}`)"),
-                    format!("add it with `charts repo add {repository} URL`, or give a path that exists"),
-                )
-            })?;
+            let repo = repositories
+                .get(repository)
+                .ok_or_else(|| Error::UnknownRepository {
+                    repository: repository.clone(),
+                    chart: chart.clone(),
+                })?;
             let index = load_cached_index(settings, &repo.name)?;
             let entry = find_version(
                 &index,
@@ -147,11 +146,8 @@ pub async fn fetch(
 /// The cached index of an added repository.
 pub fn load_cached_index(settings: &Settings, repository: &str) -> Result<IndexFile> {
     let path = cache::index_path(settings, repository);
-    let bytes = std::fs::read(&path).map_err(|_| {
-        Error::with_hint(
-            format!("no cached index for repository `{repository}`"),
-            "run `charts repo update`",
-        )
+    let bytes = std::fs::read(&path).map_err(|_| Error::NoCachedIndex {
+        repository: repository.to_string(),
     })?;
     IndexFile::parse(&bytes, &path.display().to_string())
 }
@@ -168,17 +164,19 @@ pub async fn update_index(
     let client = super::http::client(tls)?;
     let bytes = super::http::get(&client, &index_url, credentials).await?;
     let index = IndexFile::parse(&bytes, &index_url)?;
-    super::write_atomic(&cache::index_path(settings, cache_name), &bytes, None)?;
+    let index_path = cache::index_path(settings, cache_name);
+    fs::write_atomic(&index_path, &bytes, None).map_err(|e| Error::write(&index_path, e))?;
     let names: Vec<&str> = index.entries.keys().map(String::as_str).collect();
     let charts_list = settings
         .cache_home
         .join("repository")
         .join(format!("{cache_name}-charts.txt"));
-    super::write_atomic(
+    fs::write_atomic(
         &charts_list,
         format!("{}\n", names.join("\n")).as_bytes(),
         None,
-    )?;
+    )
+    .map_err(|e| Error::write(&charts_list, e))?;
     Ok(index)
 }
 
@@ -193,24 +191,21 @@ pub fn find_version<'a>(
         return Ok(entry);
     }
     let Some(versions) = index.entries.get(chart) else {
-        return Err(Error::with_hint(
-            format!("chart `{chart}` not found in {source}"),
-            "run `charts repo update` to refresh the index, or `charts search repo` to list charts",
-        ));
+        return Err(Error::ChartNotFound {
+            chart: chart.to_string(),
+            source_name: source.to_string(),
+        });
     };
-    let available: Vec<&str> = versions
-        .iter()
-        .take(10)
-        .map(|v| v.metadata.version.as_str())
-        .collect();
-    Err(Error::with_hint(
-        format!(
-            "chart `{chart}` has no version matching `{}` in {source} (available: {})",
-            version.unwrap_or("latest stable"),
-            available.join(", ")
-        ),
-        "run `charts repo update` to refresh the index",
-    ))
+    Err(Error::NoMatchingVersion {
+        chart: chart.to_string(),
+        constraint: version.map(str::to_string),
+        source_name: source.to_string(),
+        available: versions
+            .iter()
+            .take(10)
+            .map(|v| v.metadata.version.clone())
+            .collect(),
+    })
 }
 
 /// Downloads one index entry (or finds it in the cache) and verifies its sha256 digest.
@@ -229,23 +224,17 @@ pub async fn download_verified(
         .trim_start_matches("sha256:")
         .to_ascii_lowercase();
     if expected.len() != 64 {
-        return Err(Error::message(format!(
-            "{label}: the index gives no sha256 digest, so the download cannot be verified"
-        )));
+        return Err(Error::NoDigest { label });
     }
     if let Some((_, bytes)) = cache::read_package(settings, &expected) {
         return package_from_bytes(bytes, &label, None);
     }
     if settings.offline {
-        return Err(Error::with_hint(
-            format!("{label} is not in the cache and `--offline` forbids downloading it"),
-            "run once without `--offline` to fill the cache",
-        ));
+        return Err(Error::PackageNotCached { label });
     }
-    let url = entry
-        .urls
-        .first()
-        .ok_or_else(|| Error::message(format!("{label}: the index entry has no URL")))?;
+    let Some(url) = entry.urls.first() else {
+        return Err(Error::NoUrl { label });
+    };
     let url = super::http::join_url(&repo.url, url);
     // Credentials go only to the repository's own host unless the user allowed otherwise.
     let same_origin = origin(&url) == origin(&repo.url);
@@ -254,21 +243,23 @@ pub async fn download_verified(
         .filter(|_| same_origin || repo.pass_credentials_all);
     let client = super::http::client(&repo.tls())?;
     let bytes = super::http::get(&client, &url, credentials.as_ref()).await?;
-    let actual = super::sha256_hex(&bytes);
+    let actual = sha256_hex(&bytes);
     if actual != expected {
-        return Err(Error::with_hint(
-            format!(
-                "digest mismatch for {label}: the index says `sha256:{expected}`, `{url}` sent `sha256:{actual}`"
-            ),
-            "the package was changed after the index was made; nothing was written",
-        ));
+        return Err(Error::DigestMismatch {
+            label,
+            expected,
+            url,
+            actual,
+        });
     }
     let package = package_from_bytes(bytes, &url, None)?;
     if package.name != entry.metadata.name || package.version != entry.metadata.version {
-        return Err(Error::message(format!(
-            "{label}: `{url}` holds chart `{}` version `{}` instead",
-            package.name, package.version
-        )));
+        return Err(Error::WrongPackage {
+            label,
+            url,
+            name: package.name,
+            version: package.version,
+        });
     }
     cache::store_package(settings, &package.bytes)?;
     Ok(package)
@@ -293,10 +284,11 @@ async fn fetch_oci(
     let target = match (&reference.digest, &reference.tag, version) {
         (Some(digest), _, _) => digest.clone(),
         (None, Some(tag), Some(version)) if oci::version_to_tag(version) != *tag => {
-            return Err(Error::Usage(format!(
-                "`{}` names tag `{tag}` but `--version` asks for `{version}`",
-                reference.display()
-            )));
+            return Err(Error::TagVersionConflict {
+                reference: reference.display(),
+                tag: tag.clone(),
+                version: version.to_string(),
+            });
         }
         (None, Some(tag), _) => tag.clone(),
         (None, None, Some(version)) if semver::Version::parse(version).is_ok() => {
@@ -309,19 +301,11 @@ async fn fetch_oci(
             match best {
                 Some(version) => oci::version_to_tag(version),
                 None => {
-                    return Err(Error::with_hint(
-                        format!(
-                            "chart `{}` has no version matching `{}` (tags: {})",
-                            reference.display(),
-                            constraint.unwrap_or("latest stable"),
-                            if tags.is_empty() {
-                                "none".to_string()
-                            } else {
-                                tags.join(", ")
-                            }
-                        ),
-                        "push the chart first, or check the version",
-                    ));
+                    return Err(Error::NoMatchingTag {
+                        reference: reference.display(),
+                        constraint: constraint.map(str::to_string),
+                        tags,
+                    });
                 }
             }
         }
@@ -330,11 +314,11 @@ async fn fetch_oci(
     let label = format!("{}:{target}", reference.display());
     let package = package_from_bytes(pulled.bytes, &label, Some(pulled.manifest_digest))?;
     if package.name != reference.name() {
-        return Err(Error::message(format!(
-            "`{label}` holds chart `{}`, not `{}`",
-            package.name,
-            reference.name()
-        )));
+        return Err(Error::WrongChart {
+            label,
+            found: package.name,
+            expected: reference.name().to_string(),
+        });
     }
     cache::store_package(settings, &package.bytes)?;
     Ok(package)
@@ -350,7 +334,7 @@ pub fn package_from_bytes(
     Ok(Package {
         name: chart.metadata.name.clone(),
         version: chart.metadata.version.clone(),
-        digest: format!("sha256:{}", super::sha256_hex(&bytes)),
+        digest: format!("sha256:{}", sha256_hex(&bytes)),
         manifest_digest,
         bytes,
     })

@@ -1,5 +1,6 @@
 //! Chart values: parsing values files, the `--set` family of flags, merging layers with Helm's
-//! rules, schema checks, and path helpers the renderer uses for umbrella charts.
+//! rules, schema checks, and subchart scoping in umbrella charts (conditions, tags, globals,
+//! import-values).
 //!
 //! Values are plain JSON trees ([`Value`]), as in Helm, which converts YAML to JSON before use.
 //! Maps keep insertion order, so output follows the order users wrote. Everything here is pure
@@ -14,6 +15,7 @@ mod error;
 mod merge;
 mod parse;
 mod schema;
+pub mod scope;
 pub mod strvals;
 
 use std::collections::HashMap;

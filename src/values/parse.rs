@@ -7,8 +7,6 @@
 //! One deliberate difference: a key written twice in one map is an error. Helm's YAML reader
 //! silently keeps the last one, which hides copy-paste mistakes in long values files.
 
-use serde::Deserialize;
-
 use super::error::Error;
 use super::merge::merge;
 use super::{Map, Value};
@@ -23,7 +21,10 @@ pub fn parse_yaml(text: &str, origin: &str) -> Result<Value, Error> {
     // NaN, non-string keys, merge keys, errors) to the strict conversion below.
     match crate::yaml::from_str_fast(text) {
         Some(Value::Null) => return Ok(Value::Object(Map::new())),
-        Some(map @ Value::Object(_)) => return Ok(map),
+        Some(mut map @ Value::Object(_)) => {
+            wide_integers_as_floats(&mut map);
+            return Ok(map);
+        }
         _ => {}
     }
     if let Some((line, column)) = crate::yaml::too_deep(text) {
@@ -35,9 +36,9 @@ pub fn parse_yaml(text: &str, origin: &str) -> Result<Value, Error> {
         });
     }
     let mut result = Value::Object(Map::new());
-    for document in serde_yaml::Deserializer::from_str(text) {
-        let mut yaml = serde_yaml::Value::deserialize(document)
-            .map_err(|error| syntax_error(&error, origin))?;
+    // YAML 1.1 scalars, as Helm reads values files: `enabled: no` is `false`.
+    for document in crate::yaml::documents(text) {
+        let mut yaml = document.map_err(|error| syntax_error(&error, origin))?;
         yaml.apply_merge()
             .map_err(|error| syntax_error(&error, origin))?;
         let value = yaml_to_json(yaml, origin, &mut Vec::new())?;
@@ -53,7 +54,30 @@ pub fn parse_yaml(text: &str, origin: &str) -> Result<Value, Error> {
             }
         }
     }
+    wide_integers_as_floats(&mut result);
     Ok(result)
+}
+
+/// Helm reads every number of a values file as a float64. Integers it holds exactly stay
+/// integers here (they print the same); larger ones become the float Helm has, so that
+/// `toYaml` prints `12345678901234567000` for `12345678901234567890` as Helm does.
+fn wide_integers_as_floats(value: &mut Value) {
+    const EXACT: u64 = 1 << 53;
+    match value {
+        Value::Number(number) => {
+            let wide = match (number.as_u64(), number.as_i64()) {
+                (Some(unsigned), _) => unsigned > EXACT,
+                (_, Some(signed)) => signed.unsigned_abs() > EXACT,
+                _ => false,
+            };
+            if let (true, Some(float)) = (wide, number.as_f64()) {
+                *value = Value::from(float);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(wide_integers_as_floats),
+        Value::Object(map) => map.values_mut().for_each(wide_integers_as_floats),
+        _ => {}
+    }
 }
 
 fn syntax_error(error: &serde_yaml::Error, origin: &str) -> Error {
@@ -143,7 +167,7 @@ fn key_to_string(key: serde_yaml::Value, origin: &str, path: &[String]) -> Resul
         serde_yaml::Value::String(string) => string,
         serde_yaml::Value::Bool(boolean) => boolean.to_string(),
         serde_yaml::Value::Null => "null".to_owned(),
-        serde_yaml::Value::Number(number) => number.to_string(),
+        serde_yaml::Value::Number(number) => crate::yaml::number_key(&number),
         serde_yaml::Value::Tagged(tagged) => key_to_string(tagged.value, origin, path)?,
         other @ (serde_yaml::Value::Sequence(_) | serde_yaml::Value::Mapping(_)) => {
             return Err(Error::InvalidValues {
@@ -208,9 +232,16 @@ mod tests {
 
     #[test]
     fn integers_stay_integers_and_floats_stay_floats() {
-        let value = parse_yaml("int: 3\nbig: 18446744073709551615\nfloat: 3.0\n", "v").unwrap();
+        let value = parse_yaml(
+            "int: 3\nexact: 9007199254740992\nbig: 18446744073709551615\nfloat: 3.0\n",
+            "v",
+        )
+        .unwrap();
         assert!(value["int"].is_i64());
-        assert!(value["big"].is_u64());
+        assert!(value["exact"].is_u64());
+        // Beyond 2^53, the float64 Helm reads.
+        assert_eq!(value["big"].as_f64(), Some(18446744073709551615.0));
+        assert!(value["big"].is_f64());
         assert!(value["float"].is_f64());
         assert_eq!(value["float"].as_f64(), Some(3.0));
     }
@@ -231,11 +262,32 @@ mod tests {
 
     #[test]
     fn non_string_keys_become_strings() {
-        let value = parse_yaml("1: a\ntrue: x\n2.5: y\n~: z\n", "v").unwrap();
+        let value = parse_yaml(
+            "1: a\ntrue: x\n2.5: \"y\"\n~: z\nOff: w\n1e3: u\n08: t\n",
+            "v",
+        )
+        .unwrap();
         assert_eq!(
             value,
-            json!({"1": "a", "true": "x", "2.5": "y", "null": "z"})
+            json!({"1": "a", "true": "x", "2.5": "y", "null": "z", "false": "w", "1000": "u", "8": "t"})
         );
+    }
+
+    #[test]
+    fn yaml_1_1_scalars_read_as_helm_reads_them() {
+        // Helm reads values with YAML 1.1 rules: `enabled: no` is false, not a (true) string.
+        let text = "enabled: no\nshort: y\nswitch: off\nmode: 0755\nbig: 1_000\nquoted: \"no\"\n\
+                    date: 2021-01-01\nlist: [on, 'off']\n";
+        let expected = json!({
+            "enabled": false, "short": true, "switch": false, "mode": 493, "big": 1000,
+            "quoted": "no", "date": "2021-01-01", "list": [true, "off"]
+        });
+        assert_eq!(parse_yaml(text, "v").unwrap(), expected);
+        // The same through the serde_yaml path (several documents).
+        let value = parse_yaml(&format!("{text}---\nother: N\n"), "v").unwrap();
+        let mut expected = expected;
+        expected["other"] = json!(false);
+        assert_eq!(value, expected);
     }
 
     #[test]
@@ -248,12 +300,12 @@ mod tests {
 
     #[test]
     fn multiple_documents_merge_in_order() {
-        let text = "a: 1\nnested:\n  x: 1\n  y: 1\n---\nb: 2\nnested:\n  y: 2\n  x: null\n---\n";
+        let text = "a: 1\nnested:\n  x: 1\n  z: 1\n---\nb: 2\nnested:\n  z: 2\n  x: null\n---\n";
         let value = parse_yaml(text, "v").unwrap();
         // The later document wins; its null is kept so it can delete a chart default later.
         assert_eq!(
             value,
-            json!({"a": 1, "nested": {"x": null, "y": 2}, "b": 2})
+            json!({"a": 1, "nested": {"x": null, "z": 2}, "b": 2})
         );
     }
 

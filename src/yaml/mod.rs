@@ -1,19 +1,26 @@
 //! YAML in one place: the `serde_yaml` API (provided by the maintained `serde_norway` fork),
 //! converted to and from the JSON data model that values, templates and objects use.
 //!
-//! Rendering reads and writes YAML for every object, so the usual block YAML goes through a
-//! fast reader ([`parse`]) and writer ([`emit`]) that give exactly `serde_yaml`'s values and
-//! text, and hand anything else (and every error) to `serde_yaml`.
+//! YAML is read as Helm and kubectl read it: YAML 1.1's plain scalars (`yes`, `off` and `y` are
+//! booleans, `0777` is octal; see [`scalar`]), and written so that YAML 1.1 and 1.2 readers
+//! alike read it back to the same value. Rendering reads and writes YAML for every object, so
+//! the usual block YAML goes through a fast reader ([`parse`]), which hands anything else (and
+//! every error) to `serde_yaml` with the same scalar rules ([`load`]), and a writer ([`emit`]).
 
 mod depth;
 pub mod emit;
+pub mod json;
+pub mod lint;
+mod load;
+mod number;
 mod parse;
 mod scalar;
 
 use serde_json::Value;
 
-/// Turns YAML text into a JSON-model value, resolving `<<` merge keys and turning non-string
-/// keys into strings, as Helm does (it converts YAML to JSON before use).
+/// Turns YAML text into a JSON-model value as Helm and kubectl read it (`sigs.k8s.io/yaml`):
+/// YAML 1.1 plain scalars, `<<` merge keys resolved, non-string keys turned into strings
+/// (`on:` is the key `"true"`).
 ///
 /// Plain block YAML (what templates render) goes through a fast reader; everything else, and
 /// every error, through `serde_yaml`. Both give the same value for what the fast reader takes.
@@ -41,9 +48,17 @@ pub fn head(text: &str) -> Option<Head> {
 /// [`from_str`] without the fast reader.
 pub fn from_str_with_serde_yaml(text: &str) -> Result<Value, serde_yaml::Error> {
     check_depth(text)?;
-    let mut yaml: serde_yaml::Value = serde_yaml::from_str(text)?;
+    let mut yaml = load::from_str(text)?;
     yaml.apply_merge()?;
     Ok(to_json(yaml))
+}
+
+/// Every document of `text` as `serde_yaml` values read with YAML 1.1 scalars, merge keys not
+/// yet applied (for values files, which convert them with their own checks).
+pub fn documents(
+    text: &str,
+) -> impl Iterator<Item = Result<serde_yaml::Value, serde_yaml::Error>> + '_ {
+    load::documents(text)
 }
 
 /// Converts a parsed YAML value into the JSON model.
@@ -82,25 +97,38 @@ fn key_to_string(key: serde_yaml::Value) -> String {
         serde_yaml::Value::String(s) => s,
         serde_yaml::Value::Null => "null".to_string(),
         serde_yaml::Value::Bool(b) => b.to_string(),
-        serde_yaml::Value::Number(n) => n.to_string(),
+        serde_yaml::Value::Number(n) => number_key(&n),
         other => serde_yaml::to_string(&other)
             .map(|s| s.trim_end().to_string())
             .unwrap_or_default(),
     }
 }
 
-/// Serialises a value as YAML without the trailing newline (Helm's `toYaml`).
-pub fn to_string(value: &Value) -> Result<String, serde_yaml::Error> {
-    let mut text = to_document(value)?;
-    text.truncate(text.trim_end_matches('\n').len());
-    Ok(text)
+/// A number map key as `sigs.k8s.io/yaml` makes it a JSON key: integers in decimal, floats as
+/// Go's `%g` at `float32` precision (`1e3:` is `"1000"`).
+pub fn number_key(number: &serde_yaml::Number) -> String {
+    if number.is_f64() {
+        number::go_float_key(number.as_f64().unwrap_or(f64::NAN))
+    } else {
+        number.to_string()
+    }
 }
 
-/// Appends [`to_string`]'s text for any value the fast writer knows (`tera::Value` for
-/// `toYaml`) to `out`; `None`, with `out` as it was, when the value needs `serde_yaml`.
+/// Serialises a value as Helm's `toYaml` does, without the trailing newline: keys in go-yaml's
+/// order, numbers as Helm prints them (see [`emit::Style::Helm`]).
+pub fn to_string(value: &Value) -> String {
+    let mut text = String::new();
+    // A JSON value always has a YAML form.
+    let _ = push_string_fast(&mut text, value);
+    text
+}
+
+/// Appends [`to_string`]'s text for any value the writer knows (`tera::Value` for `toYaml`,
+/// which so skips a conversion) to `out`; `None`, with `out` as it was, for values with no
+/// JSON form (Tera's undefined, bytes).
 pub fn push_string_fast<N: emit::Node>(out: &mut String, value: &N) -> Option<()> {
     let start = out.len();
-    if emit::write_document(out, value).is_none() {
+    if emit::write_document(out, value, emit::Style::Helm).is_none() {
         out.truncate(start);
         return None;
     }
@@ -109,22 +137,35 @@ pub fn push_string_fast<N: emit::Node>(out: &mut String, value: &N) -> Option<()
     Some(())
 }
 
-/// Serialises a value as a YAML document, exactly as `serde_yaml::to_string` does (a fast
-/// writer handles the usual shapes, `serde_yaml` the rest).
+/// Serialises a value as a YAML document: keys in their order, and the text
+/// `serde_yaml::to_string` writes except that strings YAML 1.1 would misread are quoted (see
+/// [`emit`]).
 pub fn to_document(value: &Value) -> Result<String, serde_yaml::Error> {
     let mut text = String::new();
     push_document(&mut text, value)?;
     Ok(text)
 }
 
-/// Appends [`to_document`]'s text to `out`.
+/// Appends [`to_document`]'s text to `out`. Never fails today; the `Result` is kept for the
+/// callers that handle a writer's errors.
 pub fn push_document(out: &mut String, value: &Value) -> Result<(), serde_yaml::Error> {
-    let start = out.len();
-    if emit::write_document(out, value).is_none() {
-        out.truncate(start);
-        out.push_str(&serde_yaml::to_string(value)?);
-    }
+    // A JSON value always has a YAML form.
+    let _ = emit::write_document(out, value, emit::Style::Document);
     Ok(())
+}
+
+/// Serialises a typed value (Chart.yaml, Chart.lock, index.yaml, repositories.yaml) as a YAML
+/// document through the JSON model, so that it gets [`to_document`]'s YAML 1.1-safe quoting,
+/// which `serde_yaml::to_string` lacks (it writes the string `yes` unquoted).
+pub fn to_document_of<T: serde::Serialize>(value: &T) -> Result<String, serde_json::Error> {
+    let mut text = String::new();
+    // A JSON value always has a YAML form.
+    let _ = emit::write_document(
+        &mut text,
+        &serde_json::to_value(value)?,
+        emit::Style::Document,
+    );
+    Ok(text)
 }
 
 /// Appends `count` spaces (indentation) without going character by character.
@@ -135,6 +176,11 @@ pub fn push_spaces(out: &mut String, mut count: usize) {
         out.push_str(&SPACES[..chunk]);
         count -= chunk;
     }
+}
+
+/// Appends `count` zeros.
+fn push_zeros(out: &mut String, count: usize) {
+    out.extend(std::iter::repeat_n('0', count));
 }
 
 /// How deep `serde_yaml` lets collections nest: deeper documents are refused (deeper nesting

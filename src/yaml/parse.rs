@@ -1,5 +1,5 @@
-//! A fast reader for the block YAML that templates render, giving the same values as
-//! `serde_yaml` followed by [`super::to_json`].
+//! A fast reader for the block YAML that templates render, giving the same values as the
+//! `serde_yaml` reader with YAML 1.1 scalars ([`super::load`]) followed by [`super::to_json`].
 //!
 //! It reads one document of block mappings and sequences (compact `- key: value` items and
 //! indentless sequences included), plain and single-line quoted scalars, single-line flow
@@ -293,9 +293,16 @@ fn split_key(text: &str) -> KeySplit<'_> {
                 return Ok(None);
             };
             let key = text[..index].trim_end_matches(' ');
-            if key.len() > 1024 || scalar::resolve(key) != Plain::String {
+            if key.len() > 1024 {
                 return Err(());
             }
+            // As `sigs.k8s.io/yaml` turns YAML 1.1 keys into JSON ones: `on:` is `"true"`.
+            let key = match scalar::resolve(key) {
+                Plain::String | Plain::Timestamp => key,
+                Plain::Bool(true) => "true",
+                Plain::Bool(false) => "false",
+                _ => return Err(()),
+            };
             (Cow::Borrowed(key), &text[index + 1..])
         }
     };
@@ -636,8 +643,7 @@ fn inline_value(content: &str, keep: Keep) -> Option<Value> {
         _ if plain_start(content) => {
             let text = block_plain(content)?;
             if keep == Keep::Nothing {
-                // Integers wider than 64 bits are errors to `serde_yaml`.
-                return (scalar::resolve(text) != Plain::Wide).then_some(Value::Null);
+                return Some(Value::Null);
             }
             plain_value(text)?
         }
@@ -669,7 +675,7 @@ fn block_plain(text: &str) -> Option<&str> {
     Some(text[..end].trim_end_matches(' '))
 }
 
-/// What a plain scalar means, as `serde_yaml` + `to_json` read it.
+/// What a plain scalar means, as YAML 1.1 ([`scalar::resolve`]) and `to_json` read it.
 fn plain_value(text: &str) -> Option<Value> {
     Some(match scalar::resolve(text) {
         Plain::Null => Value::Null,
@@ -677,8 +683,7 @@ fn plain_value(text: &str) -> Option<Value> {
         Plain::Unsigned(number) => Value::from(number),
         Plain::Signed(number) => Value::from(number),
         Plain::Float(float) => Value::Number(Number::from_f64(float)?),
-        Plain::Wide => return None,
-        Plain::String => Value::String(text.to_string()),
+        Plain::Timestamp | Plain::String => Value::String(text.to_string()),
     })
 }
 
@@ -833,6 +838,8 @@ impl Flow<'_> {
                     self.skip_spaces();
                     let key = match self.node()? {
                         Value::String(key) if key != "<<" => key,
+                        // YAML 1.1's `{n: 1}` has the key `"false"`, as for block keys.
+                        Value::Bool(boolean) => boolean.to_string(),
                         _ => return None,
                     };
                     if !self.text[self.position..].starts_with(": ") {

@@ -1,35 +1,30 @@
-//! The fast reader and writer are checked against `serde_yaml` itself: on hand-picked edge cases
-//! and on thousands of generated values and (mutated, often invalid) documents. Whenever a fast
-//! path answers, its answer must be `serde_yaml`'s, byte for byte; and the usual shapes must not
-//! fall back.
+//! The reader and writer are checked against `serde_yaml` itself, on hand-picked edge cases and
+//! on thousands of generated values and (mutated, often invalid) documents:
+//! - whenever the fast reader answers, its answer is the one of `serde_yaml` read with YAML 1.1
+//!   scalars ([`super::load`]), and the usual shapes do not fall back;
+//! - everything the writer writes reads back to the same value under YAML 1.2 (`serde_yaml`
+//!   as it is) and YAML 1.1 (both readers), and where no string needs YAML 1.1's quotes the
+//!   text is `serde_yaml::to_string`'s, byte for byte.
 
 use serde_json::{Map, Value, json};
 
+use super::emit::Style;
 use super::{emit, parse};
 
+mod writer;
+
 /// JSON text keeps the key order, which `Value`'s `==` ignores.
-fn exact(value: &Value) -> String {
+pub(super) fn exact(value: &Value) -> String {
     serde_json::to_string(value).unwrap()
 }
 
-fn serde_document(value: &Value) -> String {
+pub(super) fn serde_document(value: &Value) -> String {
     serde_yaml::to_string(value).unwrap()
-}
-
-/// Asserts the fast writer agrees with `serde_yaml`; returns whether it answered.
-fn check_emit(value: &Value) -> bool {
-    match emit::to_string(value) {
-        Some(fast) => {
-            assert_eq!(fast, serde_document(value), "writing {}", exact(value));
-            true
-        }
-        None => false,
-    }
 }
 
 /// Asserts the fast reader agrees with `serde_yaml` (or leaves the text to it); returns
 /// whether it answered. Checks the head reader on the same text.
-fn check_parse(text: &str) -> bool {
+pub(super) fn check_parse(text: &str) -> bool {
     check_head(text);
     let slow = super::from_str_with_serde_yaml(text);
     match (parse::from_str(text), slow) {
@@ -116,181 +111,8 @@ fn check_head(text: &str) {
     );
 }
 
-const TRICKY_STRINGS: &[&str] = &[
-    "",
-    " ",
-    "plain",
-    "two words",
-    "true",
-    "True",
-    "FALSE",
-    "yes",
-    "no",
-    "on",
-    "off",
-    "y",
-    "null",
-    "Null",
-    "~",
-    "1",
-    "-1",
-    "+1",
-    "007",
-    "-007",
-    "0",
-    "1.0",
-    "1.5e3",
-    "1e400",
-    ".5",
-    "5.",
-    "0x1F",
-    "0x",
-    "-0x10",
-    "0o17",
-    "0b101",
-    "1_000",
-    ".inf",
-    "-.Inf",
-    ".nan",
-    "nan",
-    "inf",
-    "99999999999999999999",
-    "340282366920938463463374607431768211456",
-    "1.2.3",
-    "v1.35.0",
-    "a: b",
-    "a:b",
-    "a:",
-    ":a",
-    ": a",
-    "a #b",
-    "a#b",
-    "#a",
-    "- a",
-    "-a",
-    "-",
-    "--",
-    "---",
-    "--- a",
-    "...",
-    "? a",
-    "?a",
-    "@a",
-    "`a",
-    "%a",
-    "&a",
-    "*a",
-    "!a",
-    "|a",
-    ">a",
-    "'a'",
-    "\"a\"",
-    "it's",
-    "say \"hi\"",
-    "back\\slash",
-    "a,b",
-    "[a]",
-    "{a}",
-    "a[0]",
-    "x{y}",
-    " leading",
-    "trailing ",
-    "tab\there",
-    "\ttab first",
-    "line\nbreak",
-    "line\n",
-    "line\n\n",
-    "\nfirst",
-    "\n",
-    "\n\n",
-    "a\n b",
-    "a \nb",
-    "a\nb ",
-    "a\n\nb\n",
-    "  indented\nlines\n",
-    "a\n#not a comment\n- nor an item\n",
-    "a\tb\nc",
-    "café",
-    "日本語",
-    "emoji 🎉",
-    "nbsp\u{a0}here",
-    "\u{7f}",
-    "\u{1}",
-    "\u{0}",
-    "\u{1b}[0m",
-    "bom\u{feff}",
-    "\u{fffe}",
-    "nel\u{85}",
-    "ls\u{2028}",
-    "cr\r",
-    "cr\r\nlf",
-    "http://example.com:8080/path?q=1#frag",
-    "registry.example.com/team/app:1.2.3",
-    "100m",
-    "128Mi",
-    "*.example.com",
-    "key=value",
-    "%{x}",
-    "${VAR}",
-    "{{ template }}",
-    "C:\\path",
-];
-
-#[test]
-fn writer_matches_serde_yaml_on_tricky_strings() {
-    let mut answered = 0;
-    for &text in TRICKY_STRINGS {
-        let string = Value::String(text.to_string());
-        let mut keyed = Map::new();
-        keyed.insert(text.to_string(), json!(1));
-        let shapes = [
-            string.clone(),
-            json!({ "k": string }),
-            json!([string]),
-            json!({ "outer": { "inner": [string, { "k": string }] } }),
-            json!([[string], { "a": { "b": string } }]),
-            Value::Object(keyed),
-        ];
-        for shape in &shapes {
-            if check_emit(shape) {
-                answered += 1;
-            }
-        }
-    }
-    // Only CR/NEL/LS/PS, multi-line documents and multi-line keys are left to serde_yaml.
-    assert!(answered > TRICKY_STRINGS.len() * 5, "answered {answered}");
-}
-
-#[test]
-fn writer_matches_serde_yaml_on_structures() {
-    for value in [
-        json!(null),
-        json!(true),
-        json!(0),
-        json!(-12),
-        json!(18446744073709551615u64),
-        json!(1.5),
-        json!(1e21),
-        json!(0.1),
-        json!(-0.0),
-        json!({}),
-        json!([]),
-        json!({"a": {}, "b": [], "c": null, "d": [{}, [], null]}),
-        json!([[[1]], [[]], [{}], [{"a": [1, 2]}]]),
-        json!({"a": [{"b": [{"c": "x\ny\n"}]}], "e": "multi\nline"}),
-        json!({"list": ["a\nb", "c\n", "\nd", "e\n\n"]}),
-        json!({"k".repeat(128): 1}),
-        json!({"spec": {"containers": [{"name": "app", "ports": [{"containerPort": 80}]}]}}),
-    ] {
-        assert!(check_emit(&value), "left to serde_yaml: {value}");
-    }
-    // Keys libyaml writes as complex keys stay with serde_yaml, which gets them right.
-    assert!(!check_emit(&json!({"k".repeat(129): 1})));
-    assert!(!check_emit(&json!({"a\nb": 1})));
-}
-
 /// A small deterministic generator (xorshift), so failures reproduce.
-struct Random(u64);
+pub(super) struct Random(pub(super) u64);
 
 impl Random {
     fn next(&mut self) -> u64 {
@@ -317,7 +139,7 @@ impl Random {
         (0..count).map(|_| self.pick(PIECES)).collect()
     }
 
-    fn value(&mut self, depth: usize) -> Value {
+    pub(super) fn value(&mut self, depth: usize) -> Value {
         let kind = if depth >= 4 {
             self.below(5)
         } else {
@@ -346,18 +168,6 @@ impl Random {
             _ => Value::Array((0..self.below(4)).map(|_| self.value(depth + 1)).collect()),
         }
     }
-}
-
-#[test]
-fn writer_matches_serde_yaml_on_generated_values() {
-    let mut random = Random(0x5eed_1234_abcd_0001);
-    let mut answered = 0;
-    for _ in 0..3000 {
-        if check_emit(&random.value(0)) {
-            answered += 1;
-        }
-    }
-    assert!(answered > 2000, "answered {answered} of 3000");
 }
 
 /// Documents in the shapes charts render, each of which the fast reader must take.
@@ -393,6 +203,9 @@ const DOCUMENTS: &[&str] = &[
     "kind: ConfigMap\nmetadata:\nspec:\n  scope: Cluster\n  names:\n    kind: Widget\n    plural: widgets\n  versions: []\n",
     "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: widgets.example.com\nspec:\n  names: {kind: Widget}\n  scope: Namespaced\n",
     "metadata:\n  namespace: set\n  name: x\n",
+    "true: bool key\nOff: [a]\n",
+    "a: 340282366920938463463374607431768211455\nb: 99999999999999999999\n",
+    "yaml11:\n  a: y\n  b: No\n  c: ON\n  d: 0777\n  e: 1_000\n  f: 0X1F\n  g: 08\n  h: 2021-01-01\n  i: 12:30\n  j: 0o17\n  k: [y, n, '0777', \"on\"]\n",
 ];
 
 /// Documents the fast reader must leave to `serde_yaml` (features it does not read, or errors).
@@ -408,7 +221,7 @@ const LEFT_TO_SERDE_YAML: &[&str] = &[
     "a: [multi,\n  line flow]\n",
     "a: 1\na: 2\n",
     "1: integer key\n",
-    "true: bool key\n",
+    "on: 1\nyes: 2\n",
     "a:\tb\n",
     "a: b\r\n",
     "- a\nb: c\n",
@@ -426,7 +239,6 @@ const LEFT_TO_SERDE_YAML: &[&str] = &[
     "%YAML 1.2\n",
     "a: |\nnot indented\n",
     "a: \"\\q\"\n",
-    "a: 340282366920938463463374607431768211455\n",
     "a: .nan\n",
 ];
 
@@ -435,6 +247,64 @@ fn reader_takes_what_charts_render_and_agrees() {
     for &text in DOCUMENTS {
         assert!(check_parse(text), "left to serde_yaml: {text:?}");
     }
+}
+
+/// Every plain scalar YAML 1.1 and 1.2 read differently, and their neighbours.
+const YAML_1_1_SCALARS: &str = "\
+    y Y yes Yes YES n N no No NO true True TRUE false False FALSE on On ON off Off OFF yEs oN nO \
+    ~ null Null NULL 0777 -0777 00 08 09.5 0o17 0O17 0x1F 0X1F +0x1F -0x10 0b101 0B101 -0b101 \
+    1_000 1__0 0x_1F 0.1_5 1e1_0 +1 -0 1e3 1E3 .5 -.5e1 5. 1. .inf .Inf +.inf -.INF .nan .NaN \
+    1:20 190:20:30 12:30 2021-01-01 2021-1-1 2001-12-14t21:59:43.10-05:00 99999999999999999999 \
+    18446744073709551615 -9223372036854775809 1e400 = << inf nan 0x 1.2.3 _1";
+
+#[test]
+fn reader_paths_agree_on_every_yaml_1_1_scalar() {
+    for scalar in YAML_1_1_SCALARS.split_whitespace() {
+        for text in [
+            format!("k: {scalar}\n"),
+            format!("- {scalar}\n"),
+            format!("{scalar}: 1\n"),
+            format!("a:\n  b: [{scalar}, x]\n"),
+            format!("a: {{k: {scalar}}}\n"),
+            format!("a: &x {scalar}\nb: *x\n"),
+            format!("a: >\n  {scalar}\n"),
+            format!("a: \"{scalar}\"\nb: '{scalar}'\n"),
+            format!("a: !!str {scalar}\nb: !custom {scalar}\n"),
+        ] {
+            check_parse(&text);
+        }
+    }
+}
+
+#[test]
+fn both_readers_give_yaml_1_1_meanings() {
+    let text = "a: yes\nb: 'no'\nc: Off\nd: 0777\ne: 1_000\nf: 99999999999999999999\n\
+                g: 2021-01-01\nh: \"y\"\non: 1\ni: 12:30\nj: [n, \"n\"]\n";
+    let expected = json!({
+        "a": true, "b": "no", "c": false, "d": 511, "e": 1000, "f": 1e20,
+        "g": "2021-01-01", "h": "y", "true": 1, "i": "12:30", "j": [false, "n"]
+    });
+    assert_eq!(exact(&parse::from_str(text).unwrap()), exact(&expected));
+    assert_eq!(
+        exact(&super::from_str_with_serde_yaml(text).unwrap()),
+        exact(&expected)
+    );
+    // What the fast reader leaves: anchors, tags, folded scalars, several documents.
+    let text = "a: &x on\nb: *x\nc: !!str on\nd: !custom on\ne: >\n  on\n";
+    assert_eq!(
+        exact(&super::from_str_with_serde_yaml(text).unwrap()),
+        exact(&json!({"a": true, "b": true, "c": "on", "d": "on", "e": "on\n"}))
+    );
+    let documents: Vec<serde_yaml::Value> = super::documents("a: y\n---\nb: \"n\"\n")
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(
+        documents
+            .into_iter()
+            .map(super::to_json)
+            .collect::<Vec<_>>(),
+        [json!({"a": true}), json!({"b": "n"})]
+    );
 }
 
 #[test]
@@ -450,7 +320,7 @@ fn reader_reads_what_the_writer_writes() {
     let mut answered = 0;
     for _ in 0..2000 {
         let value = random.value(0);
-        let text = emit::to_string(&value).unwrap_or_else(|| serde_document(&value));
+        let text = emit::to_string(&value, Style::Document).unwrap();
         if check_parse(&text) {
             answered += 1;
         }
@@ -491,21 +361,6 @@ fn reader_agrees_with_serde_yaml_on_mutated_documents() {
             }
         }
         check_parse(&text);
-    }
-}
-
-#[test]
-fn writer_gives_tera_values_the_same_text() {
-    let mut random = Random(0xabad_1dea_0000_0001);
-    for _ in 0..2000 {
-        let value = random.value(0);
-        let tera = tera::Value::from_serializable(&value);
-        assert_eq!(
-            emit::to_string(&tera),
-            emit::to_string(&value),
-            "writing {}",
-            exact(&value)
-        );
     }
 }
 

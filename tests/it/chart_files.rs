@@ -5,15 +5,10 @@ use std::io::Write;
 
 use crate::common::{TestChart, TestEnv, stderr, stdout};
 
+/// testdata/charts/packaged (a chart `web` with a `.chartsignore`, files it ignores, a README
+/// and a CRD), copied to `<env>/web` so tests can change it.
 fn web(env: &TestEnv) -> TestChart {
-    TestChart::new(env, "web")
-        .values("replicas: 2\n")
-        .file(".chartsignore", "*.bak\nsecrets/\n")
-        .file("notes.bak", "ignored")
-        .file("secrets/key", "ignored")
-        .file("README.md", "# web\nA web chart.\n")
-        .file("crds/crd.yaml", "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: things.example.com\n")
-        .template("cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ Release.Name }}\ndata:\n  replicas: {{ Values.replicas | quote }}\n")
+    TestChart::fixture_at(env.path().join("web"), "packaged")
 }
 
 fn package(env: &TestEnv, chart: &TestChart, dest: &str, extra: &[&str]) -> std::path::PathBuf {

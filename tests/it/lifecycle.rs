@@ -2,145 +2,46 @@
 //! runs no containers): install, upgrade, rollback, uninstall and status, with kubectl as an
 //! independent client to check what landed in the cluster.
 
-use std::process::Output;
-
-use charts_sandbox::{Fault, Sandbox};
+use charts_sandbox::{DiscoveryMode, Fault, Options};
 use serde_json::Value;
 
 use crate::common::{TestChart, TestEnv, stderr, stdout};
 
-/// A sandbox, a hermetic environment whose kubeconfig points at it, and kubectl.
+/// The suite's harness: a `TestEnv` with the sandbox running and a kubeconfig whose context
+/// namespace is `default`. It derefs to the `TestEnv`, which runs `charts` and kubectl.
 struct Lab {
     env: TestEnv,
-    sandbox: Sandbox,
 }
 
 impl Lab {
-    fn new() -> Lab {
-        let env = TestEnv::new();
-        let sandbox = Sandbox::start_blocking().expect("sandbox starts");
-        sandbox
-            .write_kubeconfig(&env.path().join("kubeconfig"), Some("default"))
-            .unwrap();
-        Lab { env, sandbox }
-    }
-
-    /// Runs `charts ARGS`; returns the output whatever the exit code.
-    fn run(&self, args: &[&str]) -> Output {
-        self.env.command().args(args).output().expect("charts runs")
-    }
-
-    /// Runs `charts ARGS` and insists on success.
-    fn ok(&self, args: &[&str]) -> String {
-        let output = self.run(args);
-        assert!(
-            output.status.success(),
-            "charts {args:?} failed:\n{}\n{}",
-            stdout(&output),
-            stderr(&output)
-        );
-        stdout(&output)
-    }
-
-    /// Runs `charts ARGS`, insists on exit code 1, returns stderr.
-    fn fails(&self, args: &[&str]) -> String {
-        let output = self.run(args);
-        assert_eq!(
-            output.status.code(),
-            Some(1),
-            "charts {args:?} should fail:\n{}\n{}",
-            stdout(&output),
-            stderr(&output)
-        );
-        stderr(&output)
-    }
-
-    fn kubectl(&self, args: &[&str]) -> Output {
-        std::process::Command::new("kubectl")
-            .env_clear()
-            .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("HOME", self.env.path().join("kubectl-home"))
-            .env("KUBECONFIG", self.env.path().join("kubeconfig"))
-            .args(args)
-            .output()
-            .expect("kubectl runs")
-    }
-
-    /// `kubectl get ... -o json`, parsed; `None` when it is not found.
-    fn get(&self, args: &[&str]) -> Option<Value> {
-        let mut all = vec!["get"];
-        all.extend_from_slice(args);
-        all.extend_from_slice(&["-o", "json"]);
-        let output = self.kubectl(&all);
-        if !output.status.success() {
-            assert!(
-                stderr(&output).contains("NotFound"),
-                "kubectl {all:?}: {}",
-                stderr(&output)
-            );
-            return None;
-        }
-        Some(serde_json::from_slice(&output.stdout).expect("kubectl JSON"))
-    }
-
-    fn configmap(&self, namespace: &str, name: &str) -> Option<Value> {
-        self.get(&["configmap", name, "-n", namespace])
-    }
-
-    /// The release records (`owner=charts` Secrets) in a namespace, by name.
-    fn records(&self, namespace: &str) -> Vec<(String, String)> {
-        let list = self
-            .get(&["secrets", "-l", "owner=charts", "-n", namespace])
-            .unwrap();
-        let mut records: Vec<(String, String)> = list["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|s| {
-                (
-                    s["metadata"]["name"].as_str().unwrap().to_string(),
-                    s["metadata"]["labels"]["status"]
-                        .as_str()
-                        .unwrap()
-                        .to_string(),
-                )
-            })
-            .collect();
-        records.sort();
-        records
-    }
-
-    fn status_json(&self, name: &str, namespace: &str) -> Value {
-        serde_json::from_str(&self.ok(&["status", name, "-n", namespace, "-o", "json"])).unwrap()
+    /// `discovery`: whether the sandbox serves aggregated discovery (every test runs both ways).
+    fn new(discovery: DiscoveryMode) -> Lab {
+        let env = TestEnv::builder()
+            .sandbox(Options::default().discovery(discovery))
+            .context_namespace("default")
+            .build();
+        Lab { env }
     }
 }
 
-/// `web`: a ConfigMap showing `greeting` and `replicas`, a Deployment, a Service, and NOTES.
+impl std::ops::Deref for Lab {
+    type Target = TestEnv;
+
+    fn deref(&self) -> &TestEnv {
+        &self.env
+    }
+}
+
+/// `web` (testdata/charts/web): a ConfigMap showing `greeting` and `replicas`, a Deployment,
+/// a Service, and NOTES, copied into the environment so tests can add templates.
 fn web_chart(env: &TestEnv) -> TestChart {
-    TestChart::new(env, "web")
-        .values("greeting: hello\nreplicas: 1\nextra: false\n")
-        .template(
-            "configmap.yaml",
-            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ Release.Name }}-config\ndata:\n  greeting: {{ Values.greeting | quote }}\n  replicas: \"{{ Values.replicas }}\"\n",
-        )
-        .template(
-            "deployment.yaml",
-            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ Release.Name }}\nspec:\n  replicas: {{ Values.replicas }}\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n      - name: web\n        image: nginx:1.27\n",
-        )
-        .template(
-            "service.yaml",
-            "apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ Release.Name }}\nspec:\n  selector: {app: web}\n  ports:\n  - port: 80\n",
-        )
-        .template(
-            "extra.yaml",
-            "{% if Values.extra %}apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ Release.Name }}-extra\ndata: {a: b}\n{% endif %}",
-        )
-        .template("NOTES.txt", "{{ Release.Name }} says {{ Values.greeting }}\n")
+    TestChart::fixture(env, "web")
 }
 
-#[test]
-fn install_applies_marked_objects_records_revision_one_and_refuses_a_second_install() {
-    let lab = Lab::new();
+fn install_applies_marked_objects_records_revision_one_and_refuses_a_second_install(
+    discovery: DiscoveryMode,
+) {
+    let lab = Lab::new(discovery);
     let chart = web_chart(&lab.env).arg();
     let output = lab.run(&[
         "install",
@@ -255,9 +156,10 @@ fn install_applies_marked_objects_records_revision_one_and_refuses_a_second_inst
     );
 }
 
-#[test]
-fn upgrade_uses_defaults_plus_this_command_and_prunes_objects_that_left_the_chart() {
-    let lab = Lab::new();
+fn upgrade_uses_defaults_plus_this_command_and_prunes_objects_that_left_the_chart(
+    discovery: DiscoveryMode,
+) {
+    let lab = Lab::new(discovery);
     let chart = web_chart(&lab.env).arg();
     lab.ok(&[
         "install",
@@ -339,9 +241,8 @@ fn upgrade_uses_defaults_plus_this_command_and_prunes_objects_that_left_the_char
     );
 }
 
-#[test]
-fn objects_marked_keep_survive_pruning_and_uninstall() {
-    let lab = Lab::new();
+fn objects_marked_keep_survive_pruning_and_uninstall(discovery: DiscoveryMode) {
+    let lab = Lab::new(discovery);
     let chart = web_chart(&lab.env).template(
         "keep.yaml",
         "{% if Values.extra %}apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: kept\n  annotations:\n    charts.dev/resource-policy: keep\n{% endif %}",
@@ -367,9 +268,10 @@ fn objects_marked_keep_survive_pruning_and_uninstall() {
     assert!(lab.records("default").is_empty(), "history deleted");
 }
 
-#[test]
-fn an_object_rejected_halfway_fails_the_release_and_the_next_upgrade_recovers() {
-    let lab = Lab::new();
+fn an_object_rejected_halfway_fails_the_release_and_the_next_upgrade_recovers(
+    discovery: DiscoveryMode,
+) {
+    let lab = Lab::new(discovery);
     let chart = web_chart(&lab.env).template(
         "bad.yaml",
         "{% if Values.broken %}apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: broken\nspec:\n  replicas: not-a-number\n  selector: {matchLabels: {app: b}}\n  template:\n    metadata: {labels: {app: b}}\n    spec: {containers: [{name: b, image: b}]}\n{% endif %}",
@@ -422,9 +324,8 @@ fn an_object_rejected_halfway_fails_the_release_and_the_next_upgrade_recovers() 
     );
 }
 
-#[test]
-fn rollback_goes_to_the_last_good_revision_without_the_chart() {
-    let lab = Lab::new();
+fn rollback_goes_to_the_last_good_revision_without_the_chart(discovery: DiscoveryMode) {
+    let lab = Lab::new(discovery);
     let chart_dir = web_chart(&lab.env);
     let chart = chart_dir.arg();
     lab.ok(&[
@@ -485,9 +386,8 @@ fn rollback_goes_to_the_last_good_revision_without_the_chart() {
     );
 }
 
-#[test]
-fn objects_owned_by_others_are_refused_unless_take_ownership() {
-    let lab = Lab::new();
+fn objects_owned_by_others_are_refused_unless_take_ownership(discovery: DiscoveryMode) {
+    let lab = Lab::new(discovery);
     let chart = web_chart(&lab.env).arg();
     // Someone created `web-config` by hand.
     let stray = lab.env.write(
@@ -529,9 +429,8 @@ fn objects_owned_by_others_are_refused_unless_take_ownership() {
     );
 }
 
-#[test]
-fn field_conflicts_name_the_manager_and_force_conflicts_takes_them() {
-    let lab = Lab::new();
+fn field_conflicts_name_the_manager_and_force_conflicts_takes_them(discovery: DiscoveryMode) {
+    let lab = Lab::new(discovery);
     let chart = web_chart(&lab.env).arg();
     lab.ok(&["install", "web", &chart]);
     // Another manager takes `data.greeting` by force.
@@ -572,9 +471,8 @@ fn field_conflicts_name_the_manager_and_force_conflicts_takes_them() {
     );
 }
 
-#[test]
-fn transient_errors_are_retried_and_lasting_ones_are_not() {
-    let lab = Lab::new();
+fn transient_errors_are_retried_and_lasting_ones_are_not(discovery: DiscoveryMode) {
+    let lab = Lab::new(discovery);
     let chart = web_chart(&lab.env).arg();
     let faults = lab.sandbox.faults();
     faults.add(
@@ -634,9 +532,8 @@ fn transient_errors_are_retried_and_lasting_ones_are_not() {
     );
 }
 
-#[test]
-fn dry_runs_change_nothing() {
-    let lab = Lab::new();
+fn dry_runs_change_nothing(discovery: DiscoveryMode) {
+    let lab = Lab::new(discovery);
     let chart = web_chart(&lab.env).arg();
     let output = lab.run(&["install", "web", &chart, "--dry-run"]);
     assert!(output.status.success(), "{}", stderr(&output));
@@ -675,9 +572,10 @@ fn dry_runs_change_nothing() {
     assert!(lab.records("default").is_empty());
 }
 
-#[test]
-fn uninstall_keeps_history_on_request_and_deletes_the_namespace_it_created() {
-    let lab = Lab::new();
+fn uninstall_keeps_history_on_request_and_deletes_the_namespace_it_created(
+    discovery: DiscoveryMode,
+) {
+    let lab = Lab::new(discovery);
     let chart = web_chart(&lab.env).arg();
     lab.ok(&["install", "web", &chart, "-n", "team", "--create-namespace"]);
     let output = lab.run(&["uninstall", "web", "-n", "team", "--keep-history", "--wait"]);
@@ -728,9 +626,8 @@ fn uninstall_keeps_history_on_request_and_deletes_the_namespace_it_created() {
     lab.ok(&["uninstall", "nothing", "--ignore-not-found"]);
 }
 
-#[test]
-fn a_namespace_the_release_did_not_create_is_kept() {
-    let lab = Lab::new();
+fn a_namespace_the_release_did_not_create_is_kept(discovery: DiscoveryMode) {
+    let lab = Lab::new(discovery);
     let chart = web_chart(&lab.env).arg();
     lab.ok(&["install", "web", &chart]);
     let output = lab.run(&["uninstall", "web", "--delete-namespace"]);
@@ -743,9 +640,8 @@ fn a_namespace_the_release_did_not_create_is_kept() {
     assert!(lab.get(&["namespace", "default"]).is_some());
 }
 
-#[test]
-fn a_release_bigger_than_a_secret_is_stored_in_chunks() {
-    let lab = Lab::new();
+fn a_release_bigger_than_a_secret_is_stored_in_chunks(discovery: DiscoveryMode) {
+    let lab = Lab::new(discovery);
     let big = crate::release::incompressible(1_800_000);
     let mut chart = TestChart::new(&lab.env, "big");
     for (index, part) in ["a", "b", "c"].iter().enumerate() {
@@ -800,9 +696,8 @@ fn unreachable_cluster_names_the_server_and_verb() {
     assert!(error.contains("hint:"), "{error}");
 }
 
-#[test]
-fn a_live_lock_refuses_and_an_interrupted_operation_is_recovered() {
-    let lab = Lab::new();
+fn a_live_lock_refuses_and_an_interrupted_operation_is_recovered(discovery: DiscoveryMode) {
+    let lab = Lab::new(discovery);
     let chart = web_chart(&lab.env).arg();
     lab.ok(&["install", "web", &chart]);
     let lease = |renewed: &str, seconds: u64| {
@@ -811,9 +706,13 @@ fn a_live_lock_refuses_and_an_interrupted_operation_is_recovered() {
         )
     };
     // A pipeline job is upgrading the release right now.
-    let live = lab
-        .env
-        .write("live.yaml", lease(&charts::repo::now_rfc3339(), 600));
+    let live = lab.env.write(
+        "live.yaml",
+        lease(
+            &charts::support::clock::rfc3339(charts::support::clock::system_now()),
+            600,
+        ),
+    );
     assert!(
         lab.kubectl(&["apply", "-f", live.to_str().unwrap()])
             .status
@@ -877,9 +776,8 @@ fn a_live_lock_refuses_and_an_interrupted_operation_is_recovered() {
     );
 }
 
-#[test]
-fn an_interrupted_install_is_marked_failed_and_unlocked_at_once() {
-    let lab = Lab::new();
+fn an_interrupted_install_is_marked_failed_and_unlocked_at_once(discovery: DiscoveryMode) {
+    let lab = Lab::new(discovery);
     let chart = web_chart(&lab.env).arg();
     // Deployments take a long time to apply: the install is caught half-way.
     lab.sandbox.faults().add(
@@ -937,9 +835,8 @@ fn an_interrupted_install_is_marked_failed_and_unlocked_at_once() {
     assert_eq!(lab.status_json("web", "default")["revision"], 2);
 }
 
-#[test]
-fn wait_waits_for_readiness_and_fails_on_a_workload_that_cannot_start() {
-    let lab = Lab::new();
+fn wait_waits_for_readiness_and_fails_on_a_workload_that_cannot_start(discovery: DiscoveryMode) {
+    let lab = Lab::new(discovery);
     let chart = web_chart(&lab.env).template(
         "worker.yaml",
         "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: worker\nspec:\n  replicas: 2\n  progressDeadlineSeconds: 2\n  selector:\n    matchLabels: {app: worker}\n  template:\n    metadata:\n      labels: {app: worker}\n{% if Values.broken %}      annotations:\n        sandbox.charts.dev/fail: image-pull\n{% endif %}    spec:\n      containers:\n      - name: worker\n        image: worker:1\n",
@@ -984,9 +881,8 @@ fn wait_waits_for_readiness_and_fails_on_a_workload_that_cannot_start() {
 
 const WIDGET_CRD: &str = "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: widgets.example.com\nspec:\n  group: example.com\n  scope: Namespaced\n  names: {plural: widgets, singular: widget, kind: Widget}\n  versions:\n  - name: v1\n    served: true\n    storage: true\n    schema:\n      openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}\n";
 
-#[test]
-fn crds_are_created_first_and_their_kinds_are_usable_in_the_same_install() {
-    let lab = Lab::new();
+fn crds_are_created_first_and_their_kinds_are_usable_in_the_same_install(discovery: DiscoveryMode) {
+    let lab = Lab::new(discovery);
     let chart = TestChart::new(&lab.env, "gadgets")
         .file("crds/widget.yaml", WIDGET_CRD)
         .template(
@@ -1009,9 +905,8 @@ fn crds_are_created_first_and_their_kinds_are_usable_in_the_same_install() {
     assert!(lab.get(&["widgets", "gadgets-widget"]).is_none());
 }
 
-#[test]
-fn a_kind_the_cluster_does_not_know_fails_before_anything_is_applied() {
-    let lab = Lab::new();
+fn a_kind_the_cluster_does_not_know_fails_before_anything_is_applied(discovery: DiscoveryMode) {
+    let lab = Lab::new(discovery);
     let chart = TestChart::new(&lab.env, "gadgets")
         .template(
             "widget.yaml",
@@ -1035,9 +930,8 @@ fn a_kind_the_cluster_does_not_know_fails_before_anything_is_applied() {
     );
 }
 
-#[test]
-fn pipeline_labels_show_in_history_and_select_in_list() {
-    let lab = Lab::new();
+fn pipeline_labels_show_in_history_and_select_in_list(discovery: DiscoveryMode) {
+    let lab = Lab::new(discovery);
     let chart = web_chart(&lab.env).arg();
     lab.ok(&[
         "install",
@@ -1110,9 +1004,10 @@ fn pipeline_labels_show_in_history_and_select_in_list() {
 /// renderer for kinds it does not know are cluster-scoped, or written by the template) with
 /// keys of the applied objects (no namespace), so every upgrade deleted the release's own
 /// cluster-scoped objects right after applying them.
-#[test]
-fn upgrades_keep_cluster_scoped_objects_even_when_the_template_gives_a_namespace() {
-    let lab = Lab::new();
+fn upgrades_keep_cluster_scoped_objects_even_when_the_template_gives_a_namespace(
+    discovery: DiscoveryMode,
+) {
+    let lab = Lab::new(discovery);
     let chart = TestChart::new(&lab.env, "rbac")
         .file("crds/widget.yaml", &WIDGET_CRD.replace("Namespaced", "Cluster"))
         .template(
@@ -1151,9 +1046,8 @@ fn upgrades_keep_cluster_scoped_objects_even_when_the_template_gives_a_namespace
 
 /// Regression: a failed install's manifest counted as the release's own inventory, so running
 /// the same install again adopted the object that had made it fail.
-#[test]
-fn retrying_a_refused_install_still_refuses_the_other_releases_object() {
-    let lab = Lab::new();
+fn retrying_a_refused_install_still_refuses_the_other_releases_object(discovery: DiscoveryMode) {
+    let lab = Lab::new(discovery);
     let chart = web_chart(&lab.env).arg();
     lab.ok(&["install", "web", &chart]);
     let other = TestChart::new(&lab.env, "other").template(
@@ -1169,9 +1063,10 @@ fn retrying_a_refused_install_still_refuses_the_other_releases_object() {
     assert_eq!(owner, "web");
 }
 
-#[test]
-fn install_is_refused_while_a_revision_is_deployed_even_after_a_failed_upgrade() {
-    let lab = Lab::new();
+fn install_is_refused_while_a_revision_is_deployed_even_after_a_failed_upgrade(
+    discovery: DiscoveryMode,
+) {
+    let lab = Lab::new(discovery);
     let chart = web_chart(&lab.env).arg();
     lab.ok(&["install", "web", &chart]);
     let bad = web_chart(&lab.env).template(
@@ -1196,9 +1091,8 @@ fn install_is_refused_while_a_revision_is_deployed_even_after_a_failed_upgrade()
 
 /// Two pipelines upgrade the same release at once: one wins the lock, the other is told who
 /// holds it, and the history stays consistent (one new deployed revision).
-#[test]
-fn concurrent_upgrades_one_wins_the_other_is_told_who_holds_the_release() {
-    let lab = Lab::new();
+fn concurrent_upgrades_one_wins_the_other_is_told_who_holds_the_release(discovery: DiscoveryMode) {
+    let lab = Lab::new(discovery);
     let chart = web_chart(&lab.env).arg();
     lab.ok(&["install", "web", &chart]);
     // Applies are slow, so the first upgrade still holds the lock when the second starts.
@@ -1261,9 +1155,8 @@ fn concurrent_upgrades_one_wins_the_other_is_told_who_holds_the_release() {
     );
 }
 
-#[test]
-fn history_max_prunes_old_revisions_but_never_the_deployed_one() {
-    let lab = Lab::new();
+fn history_max_prunes_old_revisions_but_never_the_deployed_one(discovery: DiscoveryMode) {
+    let lab = Lab::new(discovery);
     let chart = web_chart(&lab.env).arg();
     lab.ok(&["install", "web", &chart]);
     for greeting in ["two", "three", "four"] {
@@ -1319,9 +1212,8 @@ fn history_max_prunes_old_revisions_but_never_the_deployed_one() {
     assert_eq!(lab.records("default").len(), 3);
 }
 
-#[test]
-fn charts_with_hooks_need_no_hooks_until_hooks_are_supported() {
-    let lab = Lab::new();
+fn charts_with_hooks_need_no_hooks_until_hooks_are_supported(discovery: DiscoveryMode) {
+    let lab = Lab::new(discovery);
     let chart = web_chart(&lab.env)
         .template(
             "migrate.yaml",
@@ -1355,9 +1247,8 @@ fn charts_with_hooks_need_no_hooks_until_hooks_are_supported() {
     );
 }
 
-#[test]
-fn a_missing_namespace_is_named_with_a_hint() {
-    let lab = Lab::new();
+fn a_missing_namespace_is_named_with_a_hint(discovery: DiscoveryMode) {
+    let lab = Lab::new(discovery);
     let chart = web_chart(&lab.env).arg();
     let error = lab.fails(&["install", "web", &chart, "-n", "nowhere"]);
     assert!(
@@ -1371,3 +1262,112 @@ fn a_missing_namespace_is_named_with_a_hint() {
         "{error}"
     );
 }
+
+// Bug: against a server without aggregated discovery (Kubernetes before 1.26, proxies that drop
+// the `Accept` profile) `charts install` failed with `the cluster has no kind ConfigMap in v1`.
+#[test]
+fn install_works_against_a_server_without_aggregated_discovery() {
+    let lab = Lab::new(DiscoveryMode::Legacy);
+    let chart = web_chart(&lab.env).arg();
+    lab.sandbox.reset_counters();
+    let out = lab.ok(&["install", "web", &chart]);
+    assert!(out.contains("STATUS: deployed\n"), "{out}");
+    let counters = lab.sandbox.counters();
+    assert!(
+        counters.get("discovery", "/api/v1") >= 1
+            && counters.get("discovery", "/apis/apps/v1") >= 1,
+        "asked group by group: {counters:?}"
+    );
+    assert!(lab.configmap("default", "web-config").is_some());
+    assert!(lab.get(&["deployment", "web", "-n", "default"]).is_some());
+}
+
+// Bug: counts of one were printed in the plural (`applied 1 objects`).
+#[test]
+fn counts_of_one_object_are_singular() {
+    let lab = Lab::new(DiscoveryMode::Aggregated);
+    let chart = TestChart::new(&lab.env, "one")
+        .values("greeting: hi\n")
+        .template(
+            "configmap.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: one\ndata:\n  greeting: {{ Values.greeting }}\n",
+        )
+        .arg();
+    let dry_run = lab.run(&["install", "one", &chart, "--dry-run=server"]);
+    assert!(
+        stderr(&dry_run).contains("the API server accepted 1 object; nothing was stored\n"),
+        "{}",
+        stderr(&dry_run)
+    );
+    let install = lab.run(&["install", "one", &chart]);
+    assert!(
+        stderr(&install).contains("applied 1 object\n"),
+        "{}",
+        stderr(&install)
+    );
+    lab.ok(&["upgrade", "one", &chart, "--set", "greeting=hello"]);
+    let dry_run = lab.run(&["rollback", "one", "1", "--dry-run"]);
+    assert!(
+        stderr(&dry_run).contains("the API server accepted the 1 object of revision 1;"),
+        "{}",
+        stderr(&dry_run)
+    );
+    let rollback = lab.run(&["rollback", "one", "1"]);
+    assert!(
+        stderr(&rollback).contains("rolled back `one` to revision 1: applied 1 object\n"),
+        "{}",
+        stderr(&rollback)
+    );
+    let uninstall = lab.ok(&["uninstall", "one"]);
+    assert_eq!(
+        uninstall,
+        "release \"one\" uninstalled (1 object deleted)\n"
+    );
+}
+
+/// Runs each lifecycle test against a sandbox with aggregated discovery and one without (like a
+/// server before Kubernetes 1.26, or a proxy that drops the `Accept` profile).
+macro_rules! in_both_discovery_modes {
+    ($($test:ident),* $(,)?) => {
+        mod aggregated_discovery {
+            $(#[test]
+            fn $test() {
+                super::$test(charts_sandbox::DiscoveryMode::Aggregated)
+            })*
+        }
+        mod legacy_discovery {
+            $(#[test]
+            fn $test() {
+                super::$test(charts_sandbox::DiscoveryMode::Legacy)
+            })*
+        }
+    };
+}
+
+in_both_discovery_modes!(
+    install_applies_marked_objects_records_revision_one_and_refuses_a_second_install,
+    upgrade_uses_defaults_plus_this_command_and_prunes_objects_that_left_the_chart,
+    objects_marked_keep_survive_pruning_and_uninstall,
+    an_object_rejected_halfway_fails_the_release_and_the_next_upgrade_recovers,
+    rollback_goes_to_the_last_good_revision_without_the_chart,
+    objects_owned_by_others_are_refused_unless_take_ownership,
+    field_conflicts_name_the_manager_and_force_conflicts_takes_them,
+    transient_errors_are_retried_and_lasting_ones_are_not,
+    dry_runs_change_nothing,
+    uninstall_keeps_history_on_request_and_deletes_the_namespace_it_created,
+    a_namespace_the_release_did_not_create_is_kept,
+    a_release_bigger_than_a_secret_is_stored_in_chunks,
+    a_live_lock_refuses_and_an_interrupted_operation_is_recovered,
+    an_interrupted_install_is_marked_failed_and_unlocked_at_once,
+    wait_waits_for_readiness_and_fails_on_a_workload_that_cannot_start,
+    crds_are_created_first_and_their_kinds_are_usable_in_the_same_install,
+    a_kind_the_cluster_does_not_know_fails_before_anything_is_applied,
+    pipeline_labels_show_in_history_and_select_in_list,
+    upgrades_keep_cluster_scoped_objects_even_when_the_template_gives_a_namespace,
+    retrying_a_refused_install_still_refuses_the_other_releases_object,
+    install_is_refused_while_a_revision_is_deployed_even_after_a_failed_upgrade,
+    concurrent_upgrades_one_wins_the_other_is_told_who_holds_the_release,
+    history_max_prunes_old_revisions_but_never_the_deployed_one,
+    charts_with_hooks_need_no_hooks_until_hooks_are_supported,
+    a_missing_namespace_is_named_with_a_hint,
+);

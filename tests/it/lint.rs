@@ -60,9 +60,8 @@ fn create_scaffold_lints_clean_and_renders() {
 #[test]
 fn lint_reports_problems_and_fails() {
     let env = TestEnv::new();
-    let chart = TestChart::new(&env, "web")
-        .template("svc.yaml", "apiVersion: v1\nkind: Service\nmetadata:\n  name: My_Service\n  labels:\n    port: {{ 80 }}\n")
-        .template("dup.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n");
+    // A Service with an invalid name and a non-string label, and one ConfigMap defined twice.
+    let chart = TestChart::fixture_at(env.path().join("web"), "lint-errors");
     let output = env.charts().args(["lint", &chart.arg()]).output().unwrap();
     assert_eq!(output.status.code(), Some(1));
     let out = stdout(&output);

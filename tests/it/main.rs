@@ -4,10 +4,14 @@
 mod chart_files;
 mod cli;
 mod common;
+mod discovery;
 mod hostile;
 mod lifecycle;
 mod lint;
+mod namespace;
 mod release;
+mod release_times;
 mod render;
 mod repo;
 mod sandbox;
+mod yaml11;

@@ -3,7 +3,9 @@
 
 use serde_json::json;
 
-use crate::common::{TestChart, TestEnv, configmap, configmap_data, objects, stderr, stdout};
+use crate::common::{
+    TestChart, TestEnv, configmap, configmap_data, objects, stderr, stdout, testdata_chart,
+};
 
 fn template(env: &TestEnv, args: &[&str]) -> std::process::Output {
     env.charts().arg("template").args(args).output().unwrap()
@@ -352,39 +354,10 @@ fn invalid_rendered_yaml_names_the_template_and_line() {
 #[test]
 fn context_objects_and_filters() {
     let env = TestEnv::new();
-    let chart = TestChart::new(&env, "web")
-        .values("name: My_Service.Name\nsecret: hunter2\nextra: \"{{ Release.Name }}-x\"\nlabels:\n  a: b\n")
-        .file("files/motd.txt", "hello\n")
-        .template(
-            "cm.yaml",
-            r#"apiVersion: v1
-kind: ConfigMap
-metadata:
-  name: {{ Release.Name }}
-  labels:
-    {{- Values.labels | toYaml | nindent(width=4) }}
-data:
-  release: {{ Release | toJson | quote }}
-  chart: {{ (Chart.Name ~ "-" ~ Chart.Version ~ "-" ~ Chart.AppVersion) | quote }}
-  kube: {{ Capabilities.KubeVersion.Version | quote }}
-  policy: {{ ("policy/v1" in Capabilities.APIVersions) | quote }}
-  template: {{ (Template.Name ~ " " ~ Template.BasePath) | quote }}
-  dns: {{ Values.name | dns1123 }}
-  b64: {{ Values.secret | b64enc }}
-  back: {{ Values.secret | b64enc | b64dec }}
-  sum: {{ "abc" | sha256sum }}
-  tpl: {{ tpl(template=Values.extra) }}
-  file: {{ file(path="files/motd.txt") | trim | quote }}
-  trunc: {{ "abcdef" | trunc(length=3) }}-{{ "abcdef" | trunc(length=-2) }}
-  squote: {{ "it's" | squote }}
-  semver: {{ semverCompare(constraint=">=1.30.0-0", version=Capabilities.KubeVersion.Version) | quote }}
-  fallback: {{ Values.nothing | default(value="dflt") }}
-  keepfalse: {{ false | default(value=true) | quote }}
-"#,
-        );
+    let chart = testdata_chart("context").display().to_string();
     let out = ok(
         &env,
-        &["rel", &chart.arg(), "--kube-version", "1.31.2", "-n", "ns1"],
+        &["rel", &chart, "--kube-version", "1.31.2", "-n", "ns1"],
     );
     let cm = objects(&out)
         .into_iter()
@@ -421,16 +394,9 @@ data:
 #[test]
 fn helper_components_pipe_into_filters_and_include_renders_other_templates() {
     let env = TestEnv::new();
-    let chart = TestChart::new(&env, "web")
-        .values("port: 8080\n")
-        .template("_helpers.tera", "{% component labels(@Chart, @Release) -%}\napp: {{ Chart.Name }}\ninstance: {{ Release.Name }}\n{%- endcomponent labels %}")
-        .template("configmap.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg\ndata:\n  port: {{ Values.port | quote }}\n")
-        .template(
-            "deploy.yaml",
-            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\n  labels:\n    {{- <labels /> | nindent(width=4) }}\nspec:\n  template:\n    metadata:\n      annotations:\n        checksum/config: {{ include(template=\"templates/configmap.yaml\") | sha256sum }}\n",
-        );
-    let out1 = ok(&env, &["r", &chart.arg()]);
-    let out2 = ok(&env, &["r", &chart.arg(), "--set", "port=9090"]);
+    let chart = testdata_chart("checksum").display().to_string();
+    let out1 = ok(&env, &["r", &chart]);
+    let out2 = ok(&env, &["r", &chart, "--set", "port=9090"]);
     let checksum = |out: &str| {
         objects(out)
             .into_iter()
@@ -461,21 +427,17 @@ fn helper_components_pipe_into_filters_and_include_renders_other_templates() {
 #[test]
 fn show_only_output_dir_and_crds() {
     let env = TestEnv::new();
-    let chart = TestChart::new(&env, "web")
-        .template("a.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n")
-        .template("b.yaml", "apiVersion: v1\nkind: Secret\nmetadata:\n  name: b\n")
-        .file("crds/widget.yaml", "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: widgets.example.com\nspec:\n  group: example.com\n  scope: Cluster\n  names: {kind: Widget, plural: widgets}\n  versions: [{name: v1, served: true, storage: true}]\n")
-        .template("w.yaml", "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\n");
-    let out = ok(&env, &[&chart.arg(), "--show-only", "templates/a.yaml"]);
+    let chart = testdata_chart("widgets").display().to_string();
+    let out = ok(&env, &[&chart, "--show-only", "templates/a.yaml"]);
     assert_eq!(objects(&out).len(), 1);
     assert!(out.contains("name: a"));
-    let err = fails(&env, &[&chart.arg(), "--show-only", "templates/nope.yaml"]);
+    let err = fails(&env, &[&chart, "--show-only", "templates/nope.yaml"]);
     assert!(
         err.contains("could not find template `templates/nope.yaml`"),
         "{err}"
     );
 
-    let plain = ok(&env, &[&chart.arg()]);
+    let plain = ok(&env, &[&chart]);
     assert!(!plain.contains("CustomResourceDefinition"));
     let widget = objects(&plain)
         .into_iter()
@@ -485,14 +447,14 @@ fn show_only_output_dir_and_crds() {
         widget["metadata"].get("namespace").is_none(),
         "the chart's CRD says Widget is cluster-scoped"
     );
-    let with_crds = ok(&env, &[&chart.arg(), "--include-crds"]);
+    let with_crds = ok(&env, &[&chart, "--include-crds"]);
     assert!(
         with_crds.starts_with("---\n# Source: web/crds/widget.yaml\n"),
         "{with_crds}"
     );
 
     let dir = env.path().join("out");
-    let listing = ok(&env, &[&chart.arg(), "--output-dir", dir.to_str().unwrap()]);
+    let listing = ok(&env, &[&chart, "--output-dir", dir.to_str().unwrap()]);
     assert!(listing.contains("wrote "));
     let written = std::fs::read_to_string(dir.join("web/templates/b.yaml")).unwrap();
     assert!(written.contains("kind: Secret"));
@@ -552,62 +514,15 @@ fn hooks_and_tests_come_last_and_can_be_skipped() {
     assert_eq!(objects(&ok(&env, &[&chart.arg(), "--skip-tests"])).len(), 1);
 }
 
-/// An umbrella with a library, an aliased subchart used twice, conditions, tags, globals and
-/// both forms of import-values.
-fn umbrella(env: &TestEnv) -> TestChart {
-    let top = TestChart::new(env, "shop")
-        .file(
-            "Chart.yaml",
-            r#"apiVersion: v2
-name: shop
-version: 1.0.0
-dependencies:
-  - name: api
-    version: 1.0.0
-    repository: file://charts/api
-    import-values:
-      - data
-      - child: service
-        parent: apiService
-  - name: worker
-    version: 1.0.0
-    alias: worker-a
-  - name: worker
-    version: 1.0.0
-    alias: worker-b
-    condition: worker-b.enabled
-  - name: ui
-    version: 1.0.0
-    tags: [frontend]
-  - name: common
-    version: 1.0.0
-"#,
-        )
-        .values("global:\n  env: staging\n  registry: r.example.com\napiService:\n  port: 1\nworker-a:\n  queue: a\nworker-b:\n  enabled: false\n  queue: b\ntags:\n  frontend: true\n")
-        .template("_helpers.tera", "")
-        .template("top.yaml", &configmap("top", &[("port", "Values.apiService.port"), ("exported", "Values.fromApi"), ("apiReplicas", "Values.api.replicas"), ("lib", "\"x\"")]))
-        .template("lib-user.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: lib-user\n  labels:\n    {{- <common_labels /> | nindent(width=4) }}\n");
-    top.subchart("api")
-        .values("replicas: 1\nservice:\n  port: 8080\n  name: api\nexports:\n  data:\n    fromApi: hello\n")
-        .template("cm.yaml", &configmap("api", &[("replicas", "Values.replicas"), ("global", "Values.global"), ("chart", "Chart.Name"), ("root", "Chart.IsRoot")]));
-    top.subchart("worker")
-        .values("queue: default\n")
-        .template("cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ Chart.Name }}\ndata:\n  queue: {{ Values.queue }}\n  env: {{ Values.global.env }}\n");
-    top.subchart("ui")
-        .template("cm.yaml", &configmap("ui", &[("env", "Values.global.env")]));
-    top.subchart("common")
-        .file("Chart.yaml", "apiVersion: v2\nname: common\nversion: 1.0.0\ntype: library\n")
-        .template("_labels.tera", "{% component common_labels(@Chart) -%}\nlib: common\nchart: {{ Chart.Name }}\n{%- endcomponent common_labels %}");
-    top
-}
-
 #[test]
 fn umbrella_scopes_values_globals_aliases_conditions_tags_imports_and_libraries() {
     let env = TestEnv::new();
-    let chart = umbrella(&env);
+    // An umbrella with a library, an aliased subchart used twice, conditions, tags, globals
+    // and both forms of import-values.
+    let chart = testdata_chart("umbrella").display().to_string();
     let out = ok(
         &env,
-        &["r", &chart.arg(), "--set", "api.replicas=3,global.env=prod"],
+        &["r", &chart, "--set", "api.replicas=3,global.env=prod"],
     );
     let api = configmap_data(&out, "api");
     assert_eq!(
@@ -674,7 +589,7 @@ fn umbrella_scopes_values_globals_aliases_conditions_tags_imports_and_libraries(
         &env,
         &[
             "r",
-            &chart.arg(),
+            &chart,
             "--set",
             "worker-b.enabled=true,tags.frontend=false",
         ],
@@ -827,21 +742,8 @@ fn parallel_render_keeps_tree_order_and_reports_the_first_error() {
 #[test]
 fn subcharts_with_identical_templates_render_their_own_values_and_errors() {
     let env = TestEnv::new();
-    let top = TestChart::new(&env, "shop").file(
-        "Chart.yaml",
-        "apiVersion: v2\nname: shop\nversion: 1.0.0\ndependencies:\n  - name: worker\n    version: 1.0.0\n    alias: worker-a\n  - name: worker\n    version: 1.0.0\n    alias: worker-b\n  - name: twin\n    version: 1.0.0\n",
-    );
-    let helpers = "{% component queue(@Values) -%}\n{{ Values.queue | required(message=\"queue is required\") }}\n{%- endcomponent queue %}";
-    let template = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ Chart.Name }}\ndata:\n  queue: {{ <queue /> }}\n  template: {{ Template.Name }}\n  included: {{ include(template=\"templates/_part.tera\") }}\n  file: {{ file(path=\"files/id.txt\") | trim }}\n";
-    for (chart, queue) in [("worker", "default"), ("twin", "twin")] {
-        top.subchart(chart)
-            .values(&format!("queue: {queue}\n"))
-            .file("files/id.txt", &format!("{chart}\n"))
-            .template("_helpers.tera", helpers)
-            .template("cm.yaml", template)
-            .template("_part.tera", "{{ Template.Name }}");
-    }
-    let out = ok(&env, &["r", &top.arg(), "--set", "worker-b.queue=b"]);
+    let top = testdata_chart("twin-workers").display().to_string();
+    let out = ok(&env, &["r", &top, "--set", "worker-b.queue=b"]);
     for (name, queue, file) in [
         ("worker-a", "default", "worker"),
         ("worker-b", "b", "worker"),
@@ -862,7 +764,7 @@ fn subcharts_with_identical_templates_render_their_own_values_and_errors() {
         );
     }
 
-    let error = fails(&env, &["r", &top.arg(), "--set", "worker-b.queue="]);
+    let error = fails(&env, &["r", &top, "--set", "worker-b.queue="]);
     assert!(
         error.contains("template error in `shop/charts/worker-b/templates/_helpers.tera`")
             && error.contains("--> shop/charts/worker-b/templates/_helpers.tera:")
@@ -880,15 +782,8 @@ fn subcharts_with_identical_templates_render_their_own_values_and_errors() {
 #[test]
 fn subcharts_from_one_starter_render_as_themselves_and_errors_name_their_own_files() {
     let env = TestEnv::new();
-    let helpers = "{% component fullname(@Chart, @Release) -%}\n{{ Release.Name }}-{{ Chart.Name }}\n{%- endcomponent fullname %}";
-    let template = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ <fullname /> }}\ndata:\n  color: {{ Values.color }}\n";
-    let top = TestChart::new(&env, "twins");
-    for (name, color) in [("a", "red"), ("b", "blue")] {
-        top.subchart(name)
-            .values(&format!("color: {color}\n"))
-            .template("_helpers.tera", helpers)
-            .template("cm.yaml", template);
-    }
+    // Subcharts `a` and `b` with the same helpers and template, and a color each.
+    let top = TestChart::fixture_at(env.path().join("twins"), "starter-twins");
     let out = ok(&env, &["rel", &top.arg()]);
     assert_eq!(configmap_data_raw(&out, "rel-a")["color"], "red", "{out}");
     assert_eq!(configmap_data_raw(&out, "rel-b")["color"], "blue", "{out}");

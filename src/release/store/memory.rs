@@ -182,7 +182,7 @@ mod tests {
     }
 
     fn run<F: std::future::Future>(future: F) -> F::Output {
-        crate::repo::block_on(future)
+        crate::support::block_on(future)
     }
 
     #[test]

@@ -1,28 +1,16 @@
 //! `charts list`, `history` and `get` against records seeded in the sandbox through the
 //! Secret store (install is not needed to have something to read).
 
-use charts::release::store::{SecretStore, Store};
 use charts::release::{Release, Status};
-use charts_sandbox::Sandbox;
 use pretty_assertions::assert_eq;
 use serde_json::Value;
 
-use super::{cluster, create_namespaces, incompressible, record};
+use super::{incompressible, record};
 use crate::common::{TestEnv, stderr, stdout};
 
 /// A sandbox with releases in `dev` and `prod`, and a kubeconfig whose context namespace is
 /// `dev`.
-struct Seeded {
-    env: TestEnv,
-    sandbox: Sandbox,
-}
-
-fn seeded(extra: &[Release]) -> Seeded {
-    let env = TestEnv::new();
-    let sandbox = Sandbox::start_blocking().unwrap();
-    sandbox
-        .write_kubeconfig(&env.path().join("kubeconfig"), Some("dev"))
-        .unwrap();
+fn seeded(extra: &[Release]) -> TestEnv {
     let mut web3 = record("dev", "web", 3, Status::Deployed);
     web3.labels.insert("team".into(), "shop".into());
     let mut old = record("prod", "old", 1, Status::Uninstalled);
@@ -37,39 +25,19 @@ fn seeded(extra: &[Release]) -> Seeded {
         old,
     ];
     records.extend_from_slice(extra);
-    charts::repo::block_on(async {
-        let cluster = cluster(&sandbox);
-        create_namespaces(&cluster, &["dev", "prod"]).await;
-        let store = SecretStore::new(cluster);
-        for release in &records {
-            store.create(release).await.unwrap();
-        }
-    });
-    Seeded { env, sandbox }
+    TestEnv::builder()
+        .context_namespace("dev")
+        .namespaces(&["dev", "prod"])
+        .releases(&records)
+        .build()
 }
 
-impl Seeded {
-    fn run(&self, args: &[&str]) -> std::process::Output {
-        self.env.command().args(args).output().unwrap()
-    }
+/// Release names (namespace/name:revision) of a `list -o json`.
+trait Listed {
+    fn listed(&self, args: &[&str]) -> Vec<String>;
+}
 
-    /// stdout of a command that must succeed.
-    fn ok(&self, args: &[&str]) -> String {
-        let output = self.run(args);
-        assert!(
-            output.status.success(),
-            "charts {args:?} failed:\n{}",
-            stderr(&output)
-        );
-        stdout(&output)
-    }
-
-    fn json(&self, args: &[&str]) -> Value {
-        let text = self.ok(args);
-        serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}):\n{text}"))
-    }
-
-    /// Release names (namespace/name:revision) of a `list -o json`.
+impl Listed for TestEnv {
     fn listed(&self, args: &[&str]) -> Vec<String> {
         let mut full = vec!["list", "-o", "json"];
         full.extend_from_slice(args);
@@ -348,23 +316,16 @@ fn a_chunked_record_over_one_mebibyte_reads_back_whole() {
 #[test]
 fn kubectl_sees_the_records_as_labelled_secrets() {
     let seeded = seeded(&[]);
-    let output = std::process::Command::new("kubectl")
-        .arg("--kubeconfig")
-        .arg(seeded.env.path().join("kubeconfig"))
-        .args([
-            "get",
-            "secrets",
-            "-l",
-            "owner=charts",
-            "-n",
-            "dev",
-            "-o",
-            "name",
-        ])
-        .env("HOME", seeded.env.path())
-        .env_remove("KUBECONFIG")
-        .output()
-        .expect("kubectl is installed (tests/sandbox/README.md)");
+    let output = seeded.kubectl(&[
+        "get",
+        "secrets",
+        "-l",
+        "owner=charts",
+        "-n",
+        "dev",
+        "-o",
+        "name",
+    ]);
     assert!(output.status.success(), "{}", stderr(&output));
     assert_eq!(
         stdout(&output),

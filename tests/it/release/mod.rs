@@ -6,32 +6,10 @@ mod cli;
 mod lock;
 mod store;
 
-use charts::cluster::Cluster;
 use charts::release::{ChartInfo, Release, Status};
-use charts_sandbox::Sandbox;
 use indexmap::IndexMap;
-use k8s_openapi::api::core::v1::Namespace;
-use kube::api::{Api, PostParams};
 
-/// A `Cluster` for the sandbox, default namespace `default`.
-pub fn cluster(sandbox: &Sandbox) -> Cluster {
-    Cluster {
-        client: crate::sandbox::client(sandbox),
-        namespace: "default".into(),
-        server: sandbox.url(),
-    }
-}
-
-pub async fn create_namespaces(cluster: &Cluster, names: &[&str]) {
-    let api: Api<Namespace> = Api::all(cluster.client.clone());
-    for name in names {
-        let namespace: Namespace =
-            serde_json::from_value(serde_json::json!({"metadata": {"name": name}})).unwrap();
-        api.create(&PostParams::default(), &namespace)
-            .await
-            .unwrap();
-    }
-}
+pub use crate::common::{cluster, create_namespaces};
 
 /// A release record with a small manifest; `updated` is 2026-01-<revision>.
 pub fn record(namespace: &str, name: &str, revision: u64, status: Status) -> Release {

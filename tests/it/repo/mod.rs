@@ -1,33 +1,60 @@
 //! Chart repositories, OCI registries and dependencies, against real servers on 127.0.0.1.
 
-mod support;
+use std::path::Path;
 
-use support::{Env, Registry, StaticServer, closed_port, write_chart};
+use crate::common::servers::{Registry, StaticServer, TokenFront, closed_port};
+use crate::common::{TestEnv, copy_dir};
+
+/// A hermetic environment whose packages and indexes carry a fixed time
+/// (`SOURCE_DATE_EPOCH=1700000000`, 2023-11-14T22:13:20Z).
+fn repo_env() -> TestEnv {
+    // Index and lock times come from the clock, not `SOURCE_DATE_EPOCH` (as in Helm).
+    TestEnv::builder()
+        .source_date_epoch("1700000000")
+        .now("2023-11-14T22:13:20Z")
+        .build()
+}
+
+/// Writes a small chart: one ConfigMap naming the chart and its version.
+fn write_chart(dir: &Path, name: &str, version: &str, dependencies: &str) {
+    std::fs::create_dir_all(dir.join("templates")).unwrap();
+    std::fs::write(
+        dir.join("Chart.yaml"),
+        format!("apiVersion: v2\nname: {name}\nversion: {version}\ndescription: The {name} chart\nkeywords: [demo]\n{dependencies}"),
+    )
+    .unwrap();
+    std::fs::write(dir.join("values.yaml"), "greeting: hello\n").unwrap();
+    std::fs::write(
+        dir.join("templates/configmap.yaml"),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ Release.Name }}-{{ Chart.Name }}\ndata:\n  version: \"{{ Chart.Version }}\"\n  greeting: {{ Values.greeting }}\n",
+    )
+    .unwrap();
+}
 
 /// Packages `web` 1.0.0 and 1.1.0 into `<env>/served/` and indexes them.
-fn served_repository(env: &Env) -> StaticServer {
+fn served_repository(env: &TestEnv) -> StaticServer {
     for version in ["1.0.0", "1.1.0"] {
-        let dir = env.path(&format!("src/web-{version}"));
+        let dir = env.join(&format!("src/web-{version}"));
         write_chart(&dir, "web", version, "");
         env.ok(&["package", dir.to_str().unwrap(), "-d", "served"]);
     }
-    let server = StaticServer::start(&env.path("served"), None);
+    let server = StaticServer::start(&env.join("served"), None);
     env.ok(&["repo", "index", "served", "--url", &server.url]);
     server
 }
 
 #[test]
 fn repo_index_is_helm_shaped() {
-    let env = Env::new();
+    let env = repo_env();
     let server = served_repository(&env);
     let index: serde_json::Value =
-        serde_yaml::from_str(&std::fs::read_to_string(env.path("served/index.yaml")).unwrap())
+        serde_yaml::from_str(&std::fs::read_to_string(env.join("served/index.yaml")).unwrap())
             .unwrap();
     assert_eq!(index["apiVersion"], "v1");
     let versions = index["entries"]["web"].as_array().unwrap();
     assert_eq!(versions[0]["version"], "1.1.0", "newest first");
     assert_eq!(versions[1]["version"], "1.0.0");
-    let bytes = std::fs::read(env.path("served/web-1.0.0.tgz")).unwrap();
+    let bytes = std::fs::read(env.join("served/web-1.0.0.tgz")).unwrap();
     use sha2::Digest as _;
     assert_eq!(
         versions[1]["digest"],
@@ -40,8 +67,8 @@ fn repo_index_is_helm_shaped() {
     assert_eq!(versions[1]["created"], "2023-11-14T22:13:20Z");
 
     // --merge keeps entries the directory no longer has.
-    std::fs::create_dir_all(env.path("other")).unwrap();
-    write_chart(&env.path("src/db"), "db", "2.0.0", "");
+    std::fs::create_dir_all(env.join("other")).unwrap();
+    write_chart(&env.join("src/db"), "db", "2.0.0", "");
     env.ok(&["package", "src/db", "-d", "other"]);
     env.ok(&[
         "repo",
@@ -53,7 +80,7 @@ fn repo_index_is_helm_shaped() {
         "served/index.yaml",
     ]);
     let merged: serde_json::Value =
-        serde_yaml::from_str(&std::fs::read_to_string(env.path("other/index.yaml")).unwrap())
+        serde_yaml::from_str(&std::fs::read_to_string(env.join("other/index.yaml")).unwrap())
             .unwrap();
     assert_eq!(merged["entries"]["db"][0]["version"], "2.0.0");
     assert_eq!(merged["entries"]["web"].as_array().unwrap().len(), 2);
@@ -61,11 +88,11 @@ fn repo_index_is_helm_shaped() {
 
 #[test]
 fn add_search_pull_and_template_from_an_http_repository() {
-    let env = Env::new();
+    let env = repo_env();
     let server = served_repository(&env);
     let out = env.ok(&["repo", "add", "stable", &server.url]);
     assert_eq!(out, "\"stable\" has been added to your repositories\n");
-    assert!(env.path("cache/repository/stable-index.yaml").is_file());
+    assert!(env.join("cache/repository/stable-index.yaml").is_file());
     assert_eq!(
         env.ok(&["repo", "list"]),
         format!("NAME  \tURL\nstable\t{}\n", server.url)
@@ -81,12 +108,12 @@ fn add_search_pull_and_template_from_an_http_repository() {
 
     env.ok(&["pull", "stable/web", "--version", "1.0.0", "-d", "pulled"]);
     assert_eq!(
-        std::fs::read(env.path("pulled/web-1.0.0.tgz")).unwrap(),
-        std::fs::read(env.path("served/web-1.0.0.tgz")).unwrap()
+        std::fs::read(env.join("pulled/web-1.0.0.tgz")).unwrap(),
+        std::fs::read(env.join("served/web-1.0.0.tgz")).unwrap()
     );
     env.ok(&["pull", "stable/web", "--untar", "-d", "pulled"]);
     assert!(
-        std::fs::read_to_string(env.path("pulled/web/Chart.yaml"))
+        std::fs::read_to_string(env.join("pulled/web/Chart.yaml"))
             .unwrap()
             .contains("version: 1.1.0")
     );
@@ -97,7 +124,7 @@ fn add_search_pull_and_template_from_an_http_repository() {
         "-d",
         "by-url",
     ]);
-    assert!(env.path("by-url/web-1.0.0.tgz").is_file());
+    assert!(env.join("by-url/web-1.0.0.tgz").is_file());
 
     let rendered = env.ok(&["template", "demo", "stable/web", "--version", "^1.0"]);
     assert!(rendered.contains("name: demo-web"), "{rendered}");
@@ -109,7 +136,7 @@ fn add_search_pull_and_template_from_an_http_repository() {
     assert!(offline.contains("version: \"1.1.0\""));
 
     env.ok(&["repo", "remove", "stable"]);
-    assert!(!env.path("cache/repository/stable-index.yaml").exists());
+    assert!(!env.join("cache/repository/stable-index.yaml").exists());
     let error = env.fails(&["pull", "stable/web"]);
     assert!(
         error.contains("repository `stable` is not known"),
@@ -119,25 +146,25 @@ fn add_search_pull_and_template_from_an_http_repository() {
 
 #[test]
 fn tampered_package_is_refused_and_nothing_is_written() {
-    let env = Env::new();
+    let env = repo_env();
     let server = served_repository(&env);
     env.ok(&["repo", "add", "stable", &server.url]);
     // Replace the served 1.1.0 package with another chart's bytes after indexing.
     write_chart(
-        &env.path("src/evil"),
+        &env.join("src/evil"),
         "web",
         "1.1.0",
         "home: https://evil.example\n",
     );
-    std::fs::write(env.path("src/evil/values.yaml"), "greeting: pwned\n").unwrap();
+    std::fs::write(env.join("src/evil/values.yaml"), "greeting: pwned\n").unwrap();
     env.ok(&["package", "src/evil", "-d", "evil"]);
     std::fs::copy(
-        env.path("evil/web-1.1.0.tgz"),
-        env.path("served/web-1.1.0.tgz"),
+        env.join("evil/web-1.1.0.tgz"),
+        env.join("served/web-1.1.0.tgz"),
     )
     .unwrap();
 
-    std::fs::create_dir_all(env.path("pulled")).unwrap();
+    std::fs::create_dir_all(env.join("pulled")).unwrap();
     let error = env.fails(&["pull", "stable/web", "-d", "pulled"]);
     assert!(
         error.contains(
@@ -146,13 +173,13 @@ fn tampered_package_is_refused_and_nothing_is_written() {
         "{error}"
     );
     assert!(error.contains("hint:"), "{error}");
-    assert_eq!(std::fs::read_dir(env.path("pulled")).unwrap().count(), 0);
+    assert_eq!(std::fs::read_dir(env.join("pulled")).unwrap().count(), 0);
     let error = env.fails(&["template", "stable/web"]);
     assert!(error.contains("digest mismatch"), "{error}");
     assert!(
-        !env.path("cache/content").exists() || {
+        !env.join("cache/content").exists() || {
             // Only verified packages may be in the cache.
-            walk(&env.path("cache/content")).iter().all(|p| {
+            walk(&env.join("cache/content")).iter().all(|p| {
                 let bytes = std::fs::read(p).unwrap();
                 use sha2::Digest as _;
                 p.file_stem().unwrap().to_string_lossy()
@@ -176,7 +203,7 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
 
 #[test]
 fn missing_version_and_unreachable_repository_are_clear_errors() {
-    let env = Env::new();
+    let env = repo_env();
     let server = served_repository(&env);
     env.ok(&["repo", "add", "stable", &server.url]);
     let error = env.fails(&["pull", "stable/web", "--version", "9.9.9", "-d", "out"]);
@@ -185,7 +212,7 @@ fn missing_version_and_unreachable_repository_are_clear_errors() {
         "{error}"
     );
     assert!(error.contains("hint: run `charts repo update`"), "{error}");
-    assert!(!env.path("out").exists());
+    assert!(!env.join("out").exists());
     let error = env.fails(&["pull", "stable/nope"]);
     assert!(
         error.contains("chart `nope` not found in repository `stable`"),
@@ -208,21 +235,21 @@ fn missing_version_and_unreachable_repository_are_clear_errors() {
         error.contains("failed to update repositories: stable"),
         "{error}"
     );
-    assert!(env.path("cache/repository/stable-index.yaml").is_file());
+    assert!(env.join("cache/repository/stable-index.yaml").is_file());
 }
 
 #[test]
 fn credentials_are_stored_privately_and_never_printed() {
-    let env = Env::new();
-    write_chart(&env.path("src/web"), "web", "1.0.0", "");
+    let env = repo_env();
+    write_chart(&env.join("src/web"), "web", "1.0.0", "");
     env.ok(&["package", "src/web", "-d", "served"]);
-    let server = StaticServer::start(&env.path("served"), Some(("alice", "s3cret-pw")));
+    let server = StaticServer::start(&env.join("served"), Some(("alice", "s3cret-pw")));
     env.ok(&["repo", "index", "served", "--url", &server.url]);
 
     let error = env.fails(&["repo", "add", "private", &server.url]);
     assert!(error.contains("401"), "{error}");
     let error = env
-        .cmd()
+        .charts()
         .args([
             "repo",
             "add",
@@ -237,7 +264,7 @@ fn credentials_are_stored_privately_and_never_printed() {
         .unwrap();
     assert_eq!(error.status.code(), Some(1));
     let output = env
-        .cmd()
+        .charts()
         .args([
             "repo",
             "add",
@@ -256,7 +283,7 @@ fn credentials_are_stored_privately_and_never_printed() {
         String::from_utf8_lossy(&output.stderr)
     );
     use std::os::unix::fs::PermissionsExt;
-    let mode = std::fs::metadata(env.path("config/repositories.yaml"))
+    let mode = std::fs::metadata(env.join("config/repositories.yaml"))
         .unwrap()
         .permissions()
         .mode();
@@ -269,13 +296,13 @@ fn credentials_are_stored_privately_and_never_printed() {
         );
     }
     env.ok(&["pull", "private/web", "-d", "out"]);
-    assert!(env.path("out/web-1.0.0.tgz").is_file());
+    assert!(env.join("out/web-1.0.0.tgz").is_file());
 }
 
 /// An umbrella chart with a `file://` dependency and an HTTP-repository dependency.
-fn umbrella(env: &Env, repository_url: &str) -> std::path::PathBuf {
-    write_chart(&env.path("src/db"), "db", "3.2.1", "");
-    let dir = env.path("umbrella");
+fn umbrella(env: &TestEnv, repository_url: &str) -> std::path::PathBuf {
+    write_chart(&env.join("src/db"), "db", "3.2.1", "");
+    let dir = env.join("umbrella");
     write_chart(
         &dir,
         "umbrella",
@@ -294,7 +321,7 @@ fn umbrella(env: &Env, repository_url: &str) -> std::path::PathBuf {
 
 #[test]
 fn dependency_update_build_and_list() {
-    let env = Env::new();
+    let env = repo_env();
     let server = served_repository(&env);
     let dir = umbrella(&env, &server.url);
 
@@ -342,7 +369,7 @@ fn dependency_update_build_and_list() {
         "{error}"
     );
     let listed = env
-        .cmd()
+        .charts()
         .args(["dependency", "list", "umbrella"])
         .output()
         .unwrap();
@@ -360,8 +387,8 @@ fn dependency_update_build_and_list() {
 #[test]
 fn oci_push_pull_by_tag_and_digest_and_template() {
     let registry = Registry::start(None);
-    let env = Env::new();
-    write_chart(&env.path("src/web"), "web", "1.2.0+build.7", "");
+    let env = repo_env();
+    write_chart(&env.join("src/web"), "web", "1.2.0+build.7", "");
     env.ok(&["package", "src/web", "-d", "pkg"]);
     let pushed = env.ok(&[
         "push",
@@ -400,13 +427,13 @@ fn oci_push_pull_by_tag_and_digest_and_template() {
         "-d",
         "b",
     ]);
-    let original = std::fs::read(env.path("pkg/web-1.2.0+build.7.tgz")).unwrap();
+    let original = std::fs::read(env.join("pkg/web-1.2.0+build.7.tgz")).unwrap();
     assert_eq!(
-        std::fs::read(env.path("a/web-1.2.0+build.7.tgz")).unwrap(),
+        std::fs::read(env.join("a/web-1.2.0+build.7.tgz")).unwrap(),
         original
     );
     assert_eq!(
-        std::fs::read(env.path("b/web-1.2.0+build.7.tgz")).unwrap(),
+        std::fs::read(env.join("b/web-1.2.0+build.7.tgz")).unwrap(),
         original
     );
     // A constraint resolves against the registry's tags.
@@ -419,7 +446,7 @@ fn oci_push_pull_by_tag_and_digest_and_template() {
         "-d",
         "c",
     ]);
-    assert!(env.path("c/web-1.2.0+build.7.tgz").is_file());
+    assert!(env.join("c/web-1.2.0+build.7.tgz").is_file());
 
     let rendered = env.ok(&["template", &format!("{reference}@{digest}"), "--plain-http"]);
     assert!(
@@ -449,14 +476,14 @@ fn oci_push_pull_by_tag_and_digest_and_template() {
         "d",
     ]);
     assert!(error.contains(&wrong_digest), "{error}");
-    assert!(!env.path("d").exists());
+    assert!(!env.join("d").exists());
 }
 
 #[test]
 fn oci_basic_auth_login_push_and_failures() {
     let registry = Registry::start(Some(("bob", "hunter2")));
-    let env = Env::new();
-    write_chart(&env.path("src/web"), "web", "0.3.0", "");
+    let env = repo_env();
+    write_chart(&env.join("src/web"), "web", "0.3.0", "");
     env.ok(&["package", "src/web", "-d", "pkg"]);
     let remote = format!("oci://{}/team", registry.host);
 
@@ -474,7 +501,7 @@ fn oci_basic_auth_login_push_and_failures() {
     );
 
     let bad = env
-        .cmd()
+        .charts()
         .args([
             "registry",
             "login",
@@ -489,10 +516,10 @@ fn oci_basic_auth_login_push_and_failures() {
         .unwrap();
     assert_eq!(bad.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("refused the credentials"));
-    assert!(!env.path("config/registry/config.json").exists());
+    assert!(!env.join("config/registry/config.json").exists());
 
     let good = env
-        .cmd()
+        .charts()
         .args([
             "registry",
             "login",
@@ -511,7 +538,7 @@ fn oci_basic_auth_login_push_and_failures() {
         String::from_utf8_lossy(&good.stderr)
     );
     use std::os::unix::fs::PermissionsExt;
-    let mode = std::fs::metadata(env.path("config/registry/config.json"))
+    let mode = std::fs::metadata(env.join("config/registry/config.json"))
         .unwrap()
         .permissions()
         .mode();
@@ -525,7 +552,7 @@ fn oci_basic_auth_login_push_and_failures() {
         "-d",
         "out",
     ]);
-    assert!(env.path("out/web-0.3.0.tgz").is_file());
+    assert!(env.join("out/web-0.3.0.tgz").is_file());
 
     env.ok(&["registry", "logout", &registry.host]);
     let error = env.fails(&[
@@ -536,7 +563,7 @@ fn oci_basic_auth_login_push_and_failures() {
         "out2",
     ]);
     assert!(error.contains("requires authentication"), "{error}");
-    assert!(!env.path("out2").exists());
+    assert!(!env.join("out2").exists());
 }
 
 /// Build once, promote the same artifact: an umbrella built from its lock, packaged, pushed,
@@ -544,7 +571,7 @@ fn oci_basic_auth_login_push_and_failures() {
 #[test]
 fn umbrella_from_lock_to_registry_and_back_renders_the_same() {
     let registry = Registry::start(None);
-    let env = Env::new();
+    let env = repo_env();
     let server = served_repository(&env);
     let dir = umbrella(&env, &server.url);
     env.ok(&["dependency", "update", "umbrella"]);
@@ -568,8 +595,8 @@ fn umbrella_from_lock_to_registry_and_back_renders_the_same() {
     let reference = format!("oci://{}/apps/umbrella@{digest}", registry.host);
     env.ok(&["pull", &reference, "--plain-http", "-d", "pulled"]);
     assert_eq!(
-        std::fs::read(env.path("pulled/umbrella-0.1.0.tgz")).unwrap(),
-        std::fs::read(env.path("pkg/umbrella-0.1.0.tgz")).unwrap()
+        std::fs::read(env.join("pulled/umbrella-0.1.0.tgz")).unwrap(),
+        std::fs::read(env.join("pkg/umbrella-0.1.0.tgz")).unwrap()
     );
     let remote = env.ok(&["template", "rel", &reference, "--plain-http"]);
     assert_eq!(remote, local);
@@ -579,9 +606,9 @@ fn umbrella_from_lock_to_registry_and_back_renders_the_same() {
 #[test]
 fn dependencies_from_an_oci_registry_and_offline_rebuilds() {
     let registry = Registry::start(None);
-    let env = Env::new();
+    let env = repo_env();
     for version in ["2.0.0", "2.1.0", "3.0.0"] {
-        let dir = env.path(&format!("src/cache-{version}"));
+        let dir = env.join(&format!("src/cache-{version}"));
         write_chart(&dir, "cache", version, "");
         env.ok(&["package", dir.to_str().unwrap(), "-d", "pkg"]);
         env.ok(&[
@@ -591,7 +618,7 @@ fn dependencies_from_an_oci_registry_and_offline_rebuilds() {
             "--plain-http",
         ]);
     }
-    let dir = env.path("app");
+    let dir = env.join("app");
     write_chart(
         &dir,
         "app",
@@ -619,7 +646,7 @@ fn dependencies_from_an_oci_registry_and_offline_rebuilds() {
 
 #[test]
 fn offline_dependency_build_uses_the_cache() {
-    let env = Env::new();
+    let env = repo_env();
     let server = served_repository(&env);
     let dir = umbrella(&env, &server.url);
     env.ok(&["dependency", "update", "umbrella"]);
@@ -638,9 +665,9 @@ fn offline_dependency_build_uses_the_cache() {
 #[test]
 fn oci_bearer_token_auth() {
     let registry = Registry::start(None);
-    let front = support::TokenFront::start(&registry.host, "carol", "tok-pass");
-    let env = Env::new();
-    write_chart(&env.path("src/web"), "web", "4.0.0", "");
+    let front = TokenFront::start(&registry.host, "carol", "tok-pass");
+    let env = repo_env();
+    write_chart(&env.join("src/web"), "web", "4.0.0", "");
     env.ok(&["package", "src/web", "-d", "pkg"]);
     let remote = format!("oci://{}/secure", front.host);
 
@@ -649,7 +676,7 @@ fn oci_bearer_token_auth() {
     assert!(error.contains("requires authentication"), "{error}");
 
     let login = env
-        .cmd()
+        .charts()
         .args([
             "registry",
             "login",
@@ -678,22 +705,9 @@ fn oci_bearer_token_auth() {
         "out",
     ]);
     assert_eq!(
-        std::fs::read(env.path("out/web-4.0.0.tgz")).unwrap(),
-        std::fs::read(env.path("pkg/web-4.0.0.tgz")).unwrap()
+        std::fs::read(env.join("out/web-4.0.0.tgz")).unwrap(),
+        std::fs::read(env.join("pkg/web-4.0.0.tgz")).unwrap()
     );
-}
-
-fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }
 
 /// The shipped `charts/catalog` umbrella: its `charts/` is rebuilt from `Chart.lock` byte for
@@ -701,12 +715,12 @@ fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
 #[test]
 fn catalog_builds_from_its_lock_and_round_trips_through_a_registry() {
     let registry = Registry::start(None);
-    let env = Env::new();
+    let env = repo_env();
     let repo_charts = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("charts");
     for chart in ["catalog", "catalog-api", "catalog-ui", "catalog-common"] {
-        copy_dir(&repo_charts.join(chart), &env.path(chart));
+        copy_dir(&repo_charts.join(chart), &env.join(chart));
     }
-    std::fs::remove_dir_all(env.path("catalog/charts")).unwrap();
+    std::fs::remove_dir_all(env.join("catalog/charts")).unwrap();
     env.ok(&["dependency", "build", "catalog"]);
     for package in [
         "catalog-api-1.4.0.tgz",
@@ -714,7 +728,7 @@ fn catalog_builds_from_its_lock_and_round_trips_through_a_registry() {
         "catalog-common-0.2.0.tgz",
     ] {
         assert_eq!(
-            std::fs::read(env.path(&format!("catalog/charts/{package}"))).unwrap(),
+            std::fs::read(env.join(&format!("catalog/charts/{package}"))).unwrap(),
             std::fs::read(repo_charts.join(format!("catalog/charts/{package}"))).unwrap(),
             "{package} rebuilt from the lock differs from the committed one"
         );
@@ -748,8 +762,8 @@ fn catalog_builds_from_its_lock_and_round_trips_through_a_registry() {
         .unwrap()
         .to_string();
     assert_eq!(
-        std::fs::read(env.path(&format!("pulled/{file_name}"))).unwrap(),
-        std::fs::read(env.path(&package)).unwrap()
+        std::fs::read(env.join(&format!("pulled/{file_name}"))).unwrap(),
+        std::fs::read(env.join(&package)).unwrap()
     );
     let remote = env.ok(&[
         &["template", "catalog", &reference, "--plain-http"][..],

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use charts_sandbox::Sandbox;
+use charts_sandbox::{DiscoveryMode, Options, Sandbox};
 use futures_util::StreamExt;
 use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::core::v1::{ConfigMap, Namespace, Pod, Secret};
@@ -135,6 +135,32 @@ async fn discovery_lists_the_kinds_with_scopes_and_verbs() {
     assert_eq!(short_names(&deployments, "deployments"), json!(["deploy"]));
     let version = raw_get(&sandbox, "/version", &[]).await.json();
     assert_eq!(version["major"], "1");
+}
+
+#[tokio::test]
+async fn without_aggregated_discovery_the_plain_documents_answer_any_accept() {
+    let accept = [(
+        "Accept",
+        kube::core::discovery::v2::ACCEPT_AGGREGATED_DISCOVERY_V2,
+    )];
+    let sandbox = Sandbox::start().await.unwrap();
+    let response = raw_get(&sandbox, "/apis", &accept).await;
+    assert_eq!(response.json()["kind"], "APIGroupDiscoveryList");
+
+    let sandbox = Sandbox::start_with(Options::default().discovery(DiscoveryMode::Legacy))
+        .await
+        .unwrap();
+    for (path, kind) in [("/api", "APIVersions"), ("/apis", "APIGroupList")] {
+        let response = raw_get(&sandbox, path, &accept).await;
+        assert_eq!(response.status, 200);
+        assert_eq!(
+            response.header("Content-Type").as_deref(),
+            Some("application/json"),
+            "{path}"
+        );
+        assert_eq!(response.json()["kind"], kind, "{path}");
+    }
+    check_discovery(&Discovery::new(client(&sandbox)).run().await.unwrap());
 }
 
 #[tokio::test]

@@ -188,6 +188,31 @@ async fn the_admin_endpoint_adds_faults_and_reports_counters() {
     assert_eq!(sandbox.counters().total(), 0);
 }
 
+// Bug: the admin endpoint documented `retryAfterSeconds` but only accepted `retry_after_seconds`.
+#[tokio::test]
+async fn the_admin_endpoint_takes_too_many_requests_with_retry_after_seconds() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let fault =
+        json!({"verb": "list", "action": {"type": "tooManyRequests", "retryAfterSeconds": 3}});
+    let added = raw_request(
+        &sandbox,
+        "POST",
+        "/sandbox.charts.dev/faults",
+        &[("Content-Type", "application/json")],
+        &fault.to_string(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(added.status, 201, "{}", added.body);
+    assert_eq!(added.json()["action"]["retryAfterSeconds"], 3);
+    let listed = raw_get(&sandbox, "/sandbox.charts.dev/faults", &[]).await;
+    assert_eq!(listed.json()["faults"][0]["action"], fault["action"]);
+    let response = raw_get(&sandbox, "/api/v1/namespaces/default/configmaps", &[]).await;
+    assert_eq!(response.status, 429);
+    assert_eq!(response.header("Retry-After").as_deref(), Some("3"));
+    assert_eq!(response.json()["details"]["retryAfterSeconds"], 3);
+}
+
 /// Code that is not async (a test driving the `charts` binary) starts a sandbox on its own thread.
 #[test]
 fn start_blocking_serves_without_a_runtime_and_stops_on_drop() {

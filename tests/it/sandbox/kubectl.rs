@@ -6,7 +6,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-use charts_sandbox::Sandbox;
+use charts_sandbox::{DiscoveryMode, Options, Sandbox};
 use serde_json::Value;
 
 fn kubectl_binary() -> PathBuf {
@@ -152,9 +152,23 @@ fn words(line: &str) -> Vec<&str> {
     line.split_whitespace().collect()
 }
 
+/// A sandbox with or without aggregated discovery.
+fn sandbox_in(mode: DiscoveryMode) -> Sandbox {
+    Sandbox::start_blocking_with(Options::default().discovery(mode)).unwrap()
+}
+
 #[test]
 fn kubectl_api_resources_shows_kinds_short_names_and_scopes() {
-    let sandbox = Sandbox::start_blocking().unwrap();
+    api_resources_show_kinds_short_names_and_scopes(DiscoveryMode::Aggregated);
+}
+
+#[test]
+fn kubectl_api_resources_works_without_aggregated_discovery() {
+    api_resources_show_kinds_short_names_and_scopes(DiscoveryMode::Legacy);
+}
+
+fn api_resources_show_kinds_short_names_and_scopes(mode: DiscoveryMode) {
+    let sandbox = sandbox_in(mode);
     let kubectl = Kubectl::new(&sandbox);
     let output = kubectl.ok(&["api-resources"]);
     let rows: Vec<Vec<&str>> = output.lines().map(words).collect();
@@ -186,7 +200,16 @@ fn kubectl_api_resources_shows_kinds_short_names_and_scopes() {
 
 #[test]
 fn kubectl_applies_gets_patches_and_deletes() {
-    let sandbox = Sandbox::start_blocking().unwrap();
+    applies_gets_patches_and_deletes(DiscoveryMode::Aggregated);
+}
+
+#[test]
+fn kubectl_applies_without_aggregated_discovery() {
+    applies_gets_patches_and_deletes(DiscoveryMode::Legacy);
+}
+
+fn applies_gets_patches_and_deletes(mode: DiscoveryMode) {
+    let sandbox = sandbox_in(mode);
     let kubectl = Kubectl::new(&sandbox);
     assert_eq!(
         kubectl.ok(&["create", "namespace", "shop"]).trim(),
@@ -629,7 +652,14 @@ fn the_binary_serves_kubectl_until_sigterm() {
     let directory = tempfile::tempdir().unwrap();
     let kubeconfig = directory.path().join("kubeconfig");
     let mut server = Command::new(&binary)
-        .args(["serve", "--port", "0", "--kubeconfig"])
+        .args([
+            "serve",
+            "--port",
+            "0",
+            "--discovery",
+            "legacy",
+            "--kubeconfig",
+        ])
         .arg(&kubeconfig)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -662,6 +692,19 @@ fn the_binary_serves_kubectl_until_sigterm() {
             "namespace/kube-system"
         ]
     );
+    // `--discovery legacy`: the plain document, whatever the client asks for.
+    let mut stream =
+        std::net::TcpStream::connect(line.trim().trim_start_matches("http://")).unwrap();
+    write!(
+        stream,
+        "GET /api HTTP/1.1\r\nHost: sandbox\r\nAccept: {}\r\nConnection: close\r\n\r\n",
+        kube::core::discovery::v2::ACCEPT_AGGREGATED_DISCOVERY_V2
+    )
+    .unwrap();
+    let mut answer = String::new();
+    std::io::Read::read_to_string(&mut stream, &mut answer).unwrap();
+    assert!(answer.contains(r#""kind":"APIVersions""#), "{answer}");
+    kubectl.ok(&["api-resources"]);
     let stopped = Command::new("kill")
         .args(["-TERM", &server.id().to_string()])
         .status()

@@ -17,7 +17,10 @@ pub enum FaultAction {
     /// Answer with this HTTP status (500, 503, ...) and an `InternalError`/`ServiceUnavailable` Status.
     Status { code: u16 },
     /// Answer 429 TooManyRequests with `Retry-After: seconds`.
-    TooManyRequests { retry_after_seconds: u64 },
+    TooManyRequests {
+        #[serde(rename = "retryAfterSeconds")]
+        retry_after_seconds: u64,
+    },
     /// Wait this long, then serve the request normally.
     Latency { milliseconds: u64 },
     /// Close the connection without any response.

@@ -51,6 +51,20 @@ pub struct Options {
     /// How many past events a watch can resume from (a real server keeps about five minutes);
     /// watching from an older resourceVersion gets 410 Gone.
     pub watch_history: usize,
+    /// Whether `/api` and `/apis` serve aggregated discovery to clients that ask for it.
+    pub discovery: DiscoveryMode,
+}
+
+/// How the server answers discovery on `/api` and `/apis`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum DiscoveryMode {
+    /// Aggregated discovery v2 to clients that ask for it (Kubernetes 1.30+), plain otherwise.
+    #[default]
+    Aggregated,
+    /// Like a server before Kubernetes 1.26, or a proxy that drops the `Accept` profile: always
+    /// the plain `APIVersions` and `APIGroupList` with `Content-Type: application/json`, so
+    /// clients ask group by group.
+    Legacy,
 }
 
 impl Default for Options {
@@ -59,6 +73,7 @@ impl Default for Options {
             controller_delay: Duration::from_millis(50),
             port: 0,
             watch_history: 10_000,
+            discovery: DiscoveryMode::Aggregated,
         }
     }
 }
@@ -76,6 +91,11 @@ impl Options {
 
     pub fn watch_history(mut self, events: usize) -> Options {
         self.watch_history = events;
+        self
+    }
+
+    pub fn discovery(mut self, mode: DiscoveryMode) -> Options {
+        self.discovery = mode;
         self
     }
 }
@@ -265,13 +285,15 @@ pub struct ServeSettings {
     pub kubeconfig: Option<std::path::PathBuf>,
     pub namespace: Option<String>,
     pub controller_delay: Duration,
+    pub discovery: DiscoveryMode,
 }
 
 /// Runs a sandbox until SIGINT or SIGTERM: writes the kubeconfig, prints the address.
 pub async fn serve_until_signal(settings: ServeSettings) -> std::io::Result<()> {
     let options = Options::default()
         .controller_delay(settings.controller_delay)
-        .port(settings.port);
+        .port(settings.port)
+        .discovery(settings.discovery);
     let sandbox = Sandbox::start_with(options).await?;
     if let Some(path) = &settings.kubeconfig {
         sandbox.write_kubeconfig(path, settings.namespace.as_deref())?;

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
 
 #[derive(Parser)]
 #[command(
@@ -33,7 +33,18 @@ enum Command {
         /// Delay of the simulated controllers, in milliseconds
         #[arg(long, default_value_t = 50)]
         controller_delay_ms: u64,
+        /// How `/api` and `/apis` answer discovery
+        #[arg(long, value_enum, default_value_t = Discovery::Aggregated)]
+        discovery: Discovery,
     },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Discovery {
+    /// Aggregated discovery to clients that ask for it (Kubernetes 1.30+)
+    Aggregated,
+    /// Only the plain documents, whatever the client asks (Kubernetes before 1.26, some proxies)
+    Legacy,
 }
 
 #[tokio::main]
@@ -43,12 +54,17 @@ async fn main() -> std::process::ExitCode {
         kubeconfig,
         namespace,
         controller_delay_ms,
+        discovery,
     } = Cli::parse().command;
     let settings = charts_sandbox::ServeSettings {
         port,
         kubeconfig,
         namespace,
         controller_delay: Duration::from_millis(controller_delay_ms),
+        discovery: match discovery {
+            Discovery::Aggregated => charts_sandbox::DiscoveryMode::Aggregated,
+            Discovery::Legacy => charts_sandbox::DiscoveryMode::Legacy,
+        },
     };
     match charts_sandbox::serve_until_signal(settings).await {
         Ok(()) => std::process::ExitCode::SUCCESS,

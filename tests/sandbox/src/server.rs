@@ -17,7 +17,6 @@ use serde_json::{Value, json};
 use tokio::net::TcpListener;
 use tokio::sync::{Notify, mpsc, watch};
 
-use crate::Options;
 use crate::decode::FieldValidation;
 use crate::discovery;
 use crate::error::{ApiError, ApiResult, group_resource};
@@ -28,6 +27,7 @@ use crate::store::{
     DeleteOptions, EventType, Ownership, PatchType, Propagation, Store, WatchEvent, WriteOptions,
 };
 use crate::validate::MAX_BODY_BYTES;
+use crate::{DiscoveryMode, Options};
 
 /// The admin endpoint's path prefix: a path no real API server serves.
 pub const ADMIN_PREFIX: &str = "/sandbox.charts.dev/";
@@ -371,11 +371,12 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
             ));
         }
     };
-    let aggregated = parts
-        .headers
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(discovery::wants_aggregated);
+    let aggregated = shared.options.discovery == DiscoveryMode::Aggregated
+        && parts
+            .headers
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(discovery::wants_aggregated);
     let result = match route {
         Route::Version => Ok(json_response(StatusCode::OK, &discovery::version())),
         Route::CoreVersions if aggregated => Ok(aggregated_response(&discovery::aggregated(

@@ -1,5 +1,5 @@
-//! Test support: a hermetic environment, chart fixtures, a static HTTP server and the reference
-//! OCI registry (Debian's `docker-registry`), all on 127.0.0.1.
+//! Local servers for chart repositories, all on 127.0.0.1: a static HTTP server, the reference
+//! OCI registry (Debian's `docker-registry`) and a bearer-token front for it.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -7,80 +7,6 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
-
-use assert_cmd::Command;
-
-/// A temp dir with its own HOME, config and cache.
-pub struct Env {
-    pub dir: tempfile::TempDir,
-}
-
-impl Env {
-    pub fn new() -> Env {
-        Env {
-            dir: tempfile::tempdir().unwrap(),
-        }
-    }
-
-    pub fn path(&self, relative: &str) -> PathBuf {
-        self.dir.path().join(relative)
-    }
-
-    pub fn cmd(&self) -> Command {
-        let mut command = Command::cargo_bin("charts").unwrap();
-        command
-            .current_dir(self.dir.path())
-            .env_clear()
-            .env("HOME", self.path("home"))
-            .env("CHARTS_CONFIG_HOME", self.path("config"))
-            .env("CHARTS_CACHE_HOME", self.path("cache"))
-            .env("SOURCE_DATE_EPOCH", "1700000000")
-            .env("NO_COLOR", "1");
-        command
-    }
-
-    /// Runs and returns stdout, asserting success.
-    pub fn ok(&self, args: &[&str]) -> String {
-        let output = self.cmd().args(args).output().unwrap();
-        assert!(
-            output.status.success(),
-            "`charts {}` failed:\n{}",
-            args.join(" "),
-            String::from_utf8_lossy(&output.stderr)
-        );
-        String::from_utf8(output.stdout).unwrap()
-    }
-
-    /// Runs and returns stderr, asserting exit code 1.
-    pub fn fails(&self, args: &[&str]) -> String {
-        let output = self.cmd().args(args).output().unwrap();
-        assert_eq!(
-            output.status.code(),
-            Some(1),
-            "`charts {}` should fail; stdout:\n{}\nstderr:\n{}",
-            args.join(" "),
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        );
-        String::from_utf8(output.stderr).unwrap()
-    }
-}
-
-/// Writes a small chart: one ConfigMap naming the chart and its version.
-pub fn write_chart(dir: &Path, name: &str, version: &str, dependencies: &str) {
-    std::fs::create_dir_all(dir.join("templates")).unwrap();
-    std::fs::write(
-        dir.join("Chart.yaml"),
-        format!("apiVersion: v2\nname: {name}\nversion: {version}\ndescription: The {name} chart\nkeywords: [demo]\n{dependencies}"),
-    )
-    .unwrap();
-    std::fs::write(dir.join("values.yaml"), "greeting: hello\n").unwrap();
-    std::fs::write(
-        dir.join("templates/configmap.yaml"),
-        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ Release.Name }}-{{ Chart.Name }}\ndata:\n  version: \"{{ Chart.Version }}\"\n  greeting: {{ Values.greeting }}\n",
-    )
-    .unwrap();
-}
 
 /// A static file server on 127.0.0.1 (GET only, optional basic auth), stopped on drop.
 pub struct StaticServer {

@@ -1,0 +1,627 @@
+//! `install` and `upgrade`: find the chart, decide from the release's history what to do, render
+//! the next revision, and take it into the cluster with the shared step of
+//! [`super::operation`]. A failure leaves a `failed` revision that says what went wrong and that
+//! the next upgrade or rollback recovers from.
+
+pub mod decision;
+
+use std::time::Duration;
+
+use indexmap::IndexMap;
+use serde_json::Value;
+
+use super::chart::{self, ChartSettings, LoadedChart};
+use super::operation::{self, ApplySettings, Locking, Operation, Revision, with_lock};
+use crate::cluster::Cluster;
+use crate::cluster::apply::{DeleteReport, Progress};
+use crate::error::{Error, Result};
+use crate::release::store::Store;
+use crate::release::{ChartInfo, Release, Status};
+use crate::render::{self, RenderOptions, Rendered};
+use crate::repo::ResolvedChart;
+use crate::values::{self, SourceReader, UserValueOptions};
+use decision::{Decision, Request};
+
+/// `--dry-run[=client|server]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DryRun {
+    #[default]
+    None,
+    /// Render only; the cluster is not asked to write anything.
+    Client,
+    /// Every object is sent with `dryRun=All`: the API server validates, nothing is stored.
+    Server,
+}
+
+/// What install and upgrade share.
+#[derive(Debug, Clone, Default)]
+pub struct DeploySettings {
+    pub release: String,
+    /// Name the release after the chart plus a timestamp (`release` is not used).
+    pub generate_name: bool,
+    pub chart: ChartSettings,
+    pub values: UserValueOptions,
+    pub description: Option<String>,
+    pub labels: IndexMap<String, String>,
+    pub create_namespace: bool,
+    pub dry_run: DryRun,
+    pub take_ownership: bool,
+    pub force_conflicts: bool,
+    pub skip_crds: bool,
+    /// Deploy although the chart has hooks, which this version does not run.
+    pub no_hooks: bool,
+    pub skip_schema_validation: bool,
+    /// Wait until every object is ready, at most this long.
+    pub wait: Option<Duration>,
+    /// Revisions to keep (0 = all).
+    pub history_max: usize,
+    /// Upgrade: lay the previous revision's user values under this command's.
+    pub reuse_values: bool,
+    /// Upgrade: install when the release does not exist.
+    pub install: bool,
+    pub kube_version: Option<String>,
+    pub progress: Option<Progress>,
+}
+
+/// What install or upgrade did.
+#[derive(Debug)]
+pub struct DeployOutcome {
+    pub release: Release,
+    /// Which values were used, in words.
+    pub values_used: String,
+    pub applied: usize,
+    pub pruned: DeleteReport,
+    /// `--dry-run`: nothing was recorded.
+    pub dry_run: DryRun,
+    /// The namespace was created by this operation.
+    pub created_namespace: bool,
+    /// Hooks the chart has, which this version does not run: `<source> (<events>)`.
+    pub skipped_hooks: Vec<String>,
+    /// Things that went wrong after the revision was recorded deployed.
+    pub warnings: Vec<String>,
+}
+
+/// The chart found, and the release it goes into named.
+struct Prepared {
+    name: String,
+    resolved: ResolvedChart,
+    /// Loaded already when the release is named after the chart.
+    loaded: Option<LoadedChart>,
+}
+
+/// Finds the chart and settles the release name (`--generate-name` needs the chart's name, so
+/// the chart is loaded first then).
+async fn prepare(settings: &DeploySettings) -> Result<Prepared> {
+    let resolved = chart::resolve(&settings.chart).await?;
+    let (name, loaded) = if settings.generate_name {
+        let loaded = chart::load(&resolved)?;
+        let seconds = crate::support::clock::now().as_second();
+        (format!("{}-{seconds}", loaded.chart.name()), Some(loaded))
+    } else {
+        (settings.release.clone(), None)
+    };
+    crate::release::validate_name(&name).map_err(Error::Usage)?;
+    Ok(Prepared {
+        name,
+        resolved,
+        loaded,
+    })
+}
+
+impl Prepared {
+    fn load(self) -> Result<LoadedChart> {
+        match self.loaded {
+            Some(loaded) => Ok(loaded),
+            None => chart::load(&self.resolved),
+        }
+    }
+}
+
+/// Renders revision 1 of an install without touching the cluster (`--dry-run=client`).
+pub async fn render_offline(
+    settings: &DeploySettings,
+    namespace: &str,
+    reader: &dyn SourceReader,
+) -> Result<DeployOutcome> {
+    let prepared = prepare(settings).await?;
+    let name = prepared.name.clone();
+    let chart = prepared.load()?;
+    let user_values = values::compose_user_values(&settings.values, reader)?;
+    let target = Target {
+        name: &name,
+        namespace,
+        decision: Decision {
+            upgrade: false,
+            revision: 1,
+            base: None,
+        },
+    };
+    let rendered = render_for(settings, &target, &chart, user_values.clone())?;
+    let release = new_record(settings, &target, &chart, &rendered, user_values)?;
+    Ok(DeployOutcome {
+        release,
+        values_used: describe_values(&settings.values, None),
+        applied: 0,
+        pruned: DeleteReport::default(),
+        dry_run: DryRun::Client,
+        created_namespace: false,
+        skipped_hooks: hook_names(&rendered),
+        warnings: Vec::new(),
+    })
+}
+
+/// `install`, and `upgrade` (with `--install` when the release is new).
+pub async fn deploy(
+    cluster: &Cluster,
+    store: &impl Store,
+    settings: &DeploySettings,
+    upgrade: bool,
+    reader: &dyn SourceReader,
+) -> Result<DeployOutcome> {
+    let prepared = prepare(settings).await?;
+    let namespace = cluster.namespace.clone();
+    let name = prepared.name.clone();
+    // The lock lives in the namespace, so the namespace comes first.
+    let created_namespace = settings.create_namespace
+        && settings.dry_run == DryRun::None
+        && crate::cluster::namespace::ensure(cluster, &namespace, &name).await?;
+    let locking = match settings.dry_run {
+        DryRun::None => Locking::Deploy,
+        DryRun::Client | DryRun::Server => Locking::None,
+    };
+    let request = if upgrade {
+        Request::Upgrade {
+            install: settings.install,
+        }
+    } else {
+        Request::Install
+    };
+    with_lock(
+        cluster,
+        store,
+        &namespace,
+        &name,
+        locking,
+        async |operation| {
+            let locked = Locked {
+                request,
+                prepared,
+                created_namespace,
+            };
+            deploy_locked(operation, settings, locked, reader).await
+        },
+    )
+    .await
+}
+
+/// What a deploy knows when it has the lock.
+struct Locked {
+    request: Request,
+    prepared: Prepared,
+    /// This command created the namespace (`--create-namespace`).
+    created_namespace: bool,
+}
+
+async fn deploy_locked(
+    operation: &Operation<'_, impl Store>,
+    settings: &DeploySettings,
+    locked: Locked,
+    reader: &dyn SourceReader,
+) -> Result<DeployOutcome> {
+    let Locked {
+        request,
+        prepared,
+        created_namespace,
+    } = locked;
+    let revisions = operation.history().await?;
+    let decision = decision::decide(operation.name, operation.namespace, &revisions, request)?;
+    if let Some(latest) = revisions
+        .last()
+        .filter(|_| settings.dry_run == DryRun::None)
+    {
+        operation.settle_interrupted(latest).await?;
+    }
+    let base = match decision.base {
+        Some(revision) => Some(operation.record(revision).await?),
+        None => None,
+    };
+
+    let chart = prepared.load()?;
+    let (user_values, reused) = user_values(settings, reader, base.as_ref())?;
+    let target = Target {
+        name: operation.name,
+        namespace: operation.namespace,
+        decision,
+    };
+    let rendered = render_for(settings, &target, &chart, user_values.clone())?;
+    let mut record = new_record(settings, &target, &chart, &rendered, user_values)?;
+    if let Some(base) = &base {
+        inherit(&mut record, base, &settings.labels);
+    }
+    let values_used = describe_values(&settings.values, reused);
+    let skipped_hooks = hook_names(&rendered);
+    if settings.dry_run == DryRun::Client {
+        // Read the history, render as the real command would, change nothing.
+        return Ok(DeployOutcome {
+            release: record,
+            values_used,
+            applied: 0,
+            pruned: DeleteReport::default(),
+            dry_run: DryRun::Client,
+            created_namespace: false,
+            skipped_hooks,
+            warnings: Vec::new(),
+        });
+    }
+    refuse_hooks(settings, &chart, &skipped_hooks)?;
+
+    // A namespace this command created is the release's; one an earlier revision created stays
+    // so.
+    record.created_namespace |= created_namespace;
+    let applied = operation
+        .apply_revision(
+            &settings.apply_settings(),
+            &revisions,
+            base.as_ref(),
+            settings.revision(record, &rendered, decision),
+        )
+        .await?;
+    Ok(DeployOutcome {
+        release: applied.release,
+        values_used,
+        applied: applied.applied,
+        pruned: applied.pruned,
+        dry_run: settings.dry_run,
+        created_namespace,
+        skipped_hooks,
+        warnings: applied.warnings,
+    })
+}
+
+impl DeploySettings {
+    /// How the objects go to the cluster.
+    fn apply_settings(&self) -> ApplySettings {
+        ApplySettings {
+            dry_run: self.dry_run == DryRun::Server,
+            force_conflicts: self.force_conflicts,
+            take_ownership: self.take_ownership,
+            wait: self.wait,
+            history_max: self.history_max,
+            progress: self.progress.clone(),
+        }
+    }
+
+    /// The pending revision to take into the cluster: the rendered objects, and the CRDs unless
+    /// `--skip-crds`.
+    fn revision<'a>(
+        &self,
+        record: Release,
+        rendered: &'a Rendered,
+        decision: Decision,
+    ) -> Revision<'a> {
+        let verb = if decision.upgrade {
+            "Upgrade"
+        } else {
+            "Install"
+        };
+        Revision {
+            record,
+            crds: if self.skip_crds { &[] } else { &rendered.crds },
+            objects: &rendered.objects,
+            completed: self
+                .description
+                .is_none()
+                .then(|| format!("{verb} complete")),
+            failed: format!("{verb} failed"),
+        }
+    }
+}
+
+/// What an upgrade keeps from the revision it builds on: its labels (this command's win), when
+/// the release was first deployed, and whether the release created its namespace.
+fn inherit(record: &mut Release, base: &Release, labels: &IndexMap<String, String>) {
+    let mut inherited = base.labels.clone();
+    inherited.extend(labels.clone());
+    record.labels = inherited;
+    record.first_deployed = base.first_deployed.clone();
+    record.created_namespace = base.created_namespace;
+}
+
+/// The user's values for this revision: this command's, laid over the base revision's with
+/// `--reuse-values` (then also the revision they came from).
+fn user_values(
+    settings: &DeploySettings,
+    reader: &dyn SourceReader,
+    base: Option<&Release>,
+) -> Result<(Value, Option<u64>)> {
+    let user_values = values::compose_user_values(&settings.values, reader)?;
+    match base.filter(|_| settings.reuse_values) {
+        Some(base) => {
+            let mut previous = base.config.clone();
+            values::merge(&mut previous, user_values);
+            Ok((previous, Some(base.revision)))
+        }
+        None => Ok((user_values, None)),
+    }
+}
+
+/// A chart ported from Helm may rely on a pre-upgrade migration Job: deploying without its hooks
+/// must be a decision (`--no-hooks`), not a surprise.
+fn refuse_hooks(settings: &DeploySettings, chart: &LoadedChart, hooks: &[String]) -> Result<()> {
+    if hooks.is_empty() || settings.no_hooks {
+        return Ok(());
+    }
+    Err(Error::with_hint(
+        format!(
+            "chart `{}` has hooks, which this version of charts does not run: {}",
+            chart.chart.name(),
+            hooks.join(", ")
+        ),
+        "pass `--no-hooks` to deploy without them, or run their work another way first",
+    ))
+}
+
+/// The revision a deploy renders: which release, and what the decision made of it.
+struct Target<'a> {
+    name: &'a str,
+    namespace: &'a str,
+    decision: Decision,
+}
+
+fn render_for(
+    settings: &DeploySettings,
+    target: &Target,
+    chart: &LoadedChart,
+    user_values: Value,
+) -> Result<Rendered> {
+    Ok(render::render(
+        &chart.chart,
+        user_values,
+        &RenderOptions {
+            release_name: target.name.to_string(),
+            namespace: target.namespace.to_string(),
+            revision: target.decision.revision,
+            is_upgrade: target.decision.upgrade,
+            kube_version: settings
+                .kube_version
+                .clone()
+                .unwrap_or_else(|| render::DEFAULT_KUBE_VERSION.to_string()),
+            api_versions: Vec::new(),
+            skip_schema_validation: settings.skip_schema_validation,
+            verbatim: false,
+        },
+    )?)
+}
+
+/// The pending record of the rendered revision.
+fn new_record(
+    settings: &DeploySettings,
+    target: &Target,
+    chart: &LoadedChart,
+    rendered: &Rendered,
+    config: Value,
+) -> Result<Release> {
+    let now = operation::now();
+    let metadata = &chart.chart.metadata;
+    Ok(Release {
+        name: target.name.to_string(),
+        namespace: target.namespace.to_string(),
+        revision: target.decision.revision,
+        status: if target.decision.upgrade {
+            Status::PendingUpgrade
+        } else {
+            Status::PendingInstall
+        },
+        chart: ChartInfo {
+            name: metadata.name.clone(),
+            version: metadata.version.clone(),
+            app_version: metadata.app_version.clone().unwrap_or_default(),
+            digest: chart.digest.clone(),
+        },
+        config,
+        computed_values: rendered.values.clone(),
+        manifest: operation::manifest_text(&rendered.objects)?,
+        notes: rendered.notes.clone().unwrap_or_default(),
+        description: settings.description.clone().unwrap_or_default(),
+        first_deployed: now.clone(),
+        last_deployed: now,
+        deleted: None,
+        labels: settings.labels.clone(),
+        created_namespace: false,
+    })
+}
+
+/// The non-test hooks a render produced (tests run with `charts test`, not here).
+fn hook_names(rendered: &Rendered) -> Vec<String> {
+    rendered
+        .hooks
+        .iter()
+        .filter(|hook| {
+            hook.hook_events()
+                .iter()
+                .any(|e| e != "test" && e != "test-success")
+        })
+        .map(|hook| format!("{} ({})", hook.display_name(), hook.hook_events().join(",")))
+        .collect()
+}
+
+fn describe_values(options: &UserValueOptions, reused: Option<u64>) -> String {
+    let mut parts = vec!["the chart's defaults".to_string()];
+    if let Some(revision) = reused {
+        parts.push(format!(
+            "the user values of revision {revision} (--reuse-values)"
+        ));
+    }
+    for file in &options.values_files {
+        parts.push(format!("-f {file}"));
+    }
+    for (flag, list) in [
+        ("--set-json", &options.set_json),
+        ("--set", &options.set),
+        ("--set-string", &options.set_string),
+        ("--set-file", &options.set_file),
+        ("--set-literal", &options.set_literal),
+    ] {
+        for item in list {
+            parts.push(format!("{flag} {item}"));
+        }
+    }
+    parts.join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::action::operation::tests::record;
+    use crate::values::MapReader;
+
+    fn base_record() -> Release {
+        Release {
+            config: serde_json::json!({"image": {"tag": "1.0", "pull": "always"}, "replicas": 2}),
+            labels: [("commit", "abc"), ("team", "shop")]
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            created_namespace: true,
+            ..record(3, Status::Deployed, &[])
+        }
+    }
+
+    fn settings_with(set: &[&str], reuse_values: bool) -> DeploySettings {
+        DeploySettings {
+            values: UserValueOptions {
+                values_files: vec!["prod.yaml".into()],
+                set: set.iter().map(|s| s.to_string()).collect(),
+                ..UserValueOptions::default()
+            },
+            reuse_values,
+            ..DeploySettings::default()
+        }
+    }
+
+    #[test]
+    fn reuse_values_lays_this_commands_values_over_the_base_revisions() {
+        let reader = MapReader::new().with_file("prod.yaml", "replicas: 3\n");
+        let base = base_record();
+        let settings = settings_with(&["image.tag=2.0"], true);
+        let (values, reused) = user_values(&settings, &reader, Some(&base)).unwrap();
+        assert_eq!(
+            values,
+            serde_json::json!({"image": {"tag": "2.0", "pull": "always"}, "replicas": 3})
+        );
+        assert_eq!(reused, Some(3));
+        assert_eq!(
+            describe_values(&settings.values, reused),
+            "the chart's defaults, the user values of revision 3 (--reuse-values), -f prod.yaml, \
+             --set image.tag=2.0"
+        );
+        // Without the flag, only this command's values count.
+        let settings = settings_with(&["image.tag=2.0"], false);
+        let (values, reused) = user_values(&settings, &reader, Some(&base)).unwrap();
+        assert_eq!(
+            values,
+            serde_json::json!({"replicas": 3, "image": {"tag": "2.0"}})
+        );
+        assert_eq!(reused, None);
+    }
+
+    #[test]
+    fn an_upgrade_keeps_labels_first_deployment_and_namespace_ownership() {
+        let base = base_record();
+        let mut record = Release {
+            labels: IndexMap::new(),
+            first_deployed: "2026-02-01T00:00:00Z".into(),
+            created_namespace: false,
+            ..base.clone()
+        };
+        let labels = [("commit".to_string(), "def".to_string())].into();
+        inherit(&mut record, &base, &labels);
+        assert_eq!(record.labels["commit"], "def", "this command's label wins");
+        assert_eq!(record.labels["team"], "shop");
+        assert_eq!(record.first_deployed, "2026-01-01T00:00:00Z");
+        assert!(record.created_namespace);
+    }
+
+    /// A chart directory with one ConfigMap template and a hook.
+    fn chart(root: &std::path::Path) -> std::path::PathBuf {
+        let dir = root.join("web");
+        std::fs::create_dir_all(dir.join("templates")).unwrap();
+        std::fs::write(
+            dir.join("Chart.yaml"),
+            "apiVersion: v2\nname: web\nversion: 1.2.0\nappVersion: \"2.0\"\n",
+        )
+        .unwrap();
+        std::fs::write(dir.join("values.yaml"), "greeting: hi\n").unwrap();
+        std::fs::write(
+            dir.join("templates/cm.yaml"),
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ Release.Name }}\ndata:\n  greeting: {{ Values.greeting }}\n",
+        )
+        .unwrap();
+        std::fs::write(
+            dir.join("templates/job.yaml"),
+            "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: migrate\n  annotations:\n    helm.sh/hook: pre-upgrade\n",
+        )
+        .unwrap();
+        dir
+    }
+
+    #[test]
+    fn a_client_dry_run_renders_revision_one_without_a_cluster() {
+        let root = tempfile::tempdir().unwrap();
+        let dir = chart(root.path());
+        let settings = DeploySettings {
+            release: "web".into(),
+            chart: ChartSettings::local(&dir),
+            ..settings_with(&["greeting=hello"], false)
+        };
+        let reader = MapReader::new().with_file("prod.yaml", "{}\n");
+        let outcome = crate::support::block_on(render_offline(&settings, "dev", &reader)).unwrap();
+        let record = &outcome.release;
+        assert_eq!(
+            (record.revision, record.status, record.namespace.as_str()),
+            (1, Status::PendingInstall, "dev")
+        );
+        assert_eq!(record.chart.version, "1.2.0");
+        assert_eq!(
+            record.chart.digest,
+            chart::load(&ResolvedChart {
+                path: dir.clone(),
+                package: None
+            })
+            .unwrap()
+            .digest
+        );
+        assert_eq!(
+            record.manifest,
+            "---\n# Source: web/templates/cm.yaml\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  \
+             name: web\n  namespace: dev\ndata:\n  greeting: hello\n"
+        );
+        assert_eq!(outcome.skipped_hooks, ["Job/dev/migrate (pre-upgrade)"]);
+        assert_eq!(outcome.dry_run, DryRun::Client);
+    }
+
+    #[test]
+    fn generate_name_names_the_release_after_the_chart() {
+        let root = tempfile::tempdir().unwrap();
+        let settings = DeploySettings {
+            generate_name: true,
+            chart: ChartSettings::local(&chart(root.path())),
+            ..DeploySettings::default()
+        };
+        let prepared = crate::support::block_on(prepare(&settings)).unwrap();
+        let suffix = prepared.name.strip_prefix("web-").unwrap();
+        assert!(
+            suffix.chars().all(|c| c.is_ascii_digit()),
+            "{}",
+            prepared.name
+        );
+        assert!(prepared.loaded.is_some(), "the chart is loaded once");
+        // A name given by the user is checked before anything else happens.
+        let bad = DeploySettings {
+            release: "Web".into(),
+            generate_name: false,
+            ..settings
+        };
+        assert!(crate::support::block_on(prepare(&bad)).is_err());
+    }
+}

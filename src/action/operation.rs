@@ -1,0 +1,677 @@
+//! What every operation on a release shares: its lock, stopping cleanly when the process is asked
+//! to stop, the inventory of what the release may have in the cluster, and the one step that
+//! takes a pending revision into the cluster: apply → (hooks, when they run) → prune → wait →
+//! record. Deploy and rollback differ only in where the revision comes from (a render, a stored
+//! revision); everything after that is [`Operation::apply_revision`].
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use crate::cluster::Cluster;
+use crate::cluster::apply::{Applier, ApplyOptions, DeleteReport, ObjectKey, Progress};
+use crate::error::{Error, Result};
+use crate::release::store::Store;
+use crate::release::{Release, ReleaseSummary, Status, history, lock};
+use crate::render::{self, Object};
+
+/// How long an operation's lock lives without renewal: a crashed operation frees the release
+/// after this long.
+pub const LOCK_TTL: Duration = Duration::from_secs(60);
+/// How long to wait for CRDs from `crds/` to become Established.
+pub const CRD_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Now, as release records write times.
+pub(super) fn now() -> String {
+    crate::support::clock::now_rfc3339()
+}
+
+/// The rendered objects as a stored manifest: Helm's `---` + `# Source:` documents.
+pub fn manifest_text(objects: &[Object]) -> Result<String> {
+    render::manifest::write_documents(objects)
+        .map_err(|e| Error::message(format!("cannot write YAML: {e}")))
+}
+
+/// The objects of a stored manifest, in the order they were stored (install order).
+pub fn manifest_objects(release: &Release) -> Result<Vec<Object>> {
+    let source = format!("release `{}` revision {}", release.name, release.revision);
+    Ok(render::manifest::parse_documents(
+        &source,
+        &release.manifest,
+    )?)
+}
+
+/// Summaries of one release's revisions, oldest first; none for a release that does not exist.
+pub(super) async fn history_of(
+    store: &impl Store,
+    namespace: &str,
+    name: &str,
+) -> Result<Vec<ReleaseSummary>> {
+    match store.history(namespace, name).await {
+        Err(crate::release::store::Error::ReleaseNotFound { .. }) => Ok(Vec::new()),
+        other => Ok(other?),
+    }
+}
+
+/// One line for a release description.
+pub(super) fn error_summary(error: &Error) -> String {
+    let text = error.to_string();
+    text.lines().next().unwrap_or_default().to_string()
+}
+
+/// How an operation holds the release.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Locking {
+    /// A dry run changes nothing and takes no lock.
+    None,
+    /// Install or upgrade: a missing namespace can be created with `--create-namespace`.
+    Deploy,
+    /// Rollback or uninstall of a release that must exist already.
+    Change,
+}
+
+/// A locked operation on one release: where it runs and the lock it holds (none for a dry run).
+pub(super) struct Operation<'a, S> {
+    pub cluster: &'a Cluster,
+    pub store: &'a S,
+    pub namespace: &'a str,
+    pub name: &'a str,
+    guard: Option<&'a lock::LockGuard>,
+}
+
+/// How objects go to the cluster: the flags deploy and rollback share.
+#[derive(Debug, Clone, Default)]
+pub(super) struct ApplySettings {
+    /// `dryRun=All` on every request: the API server validates, nothing is stored or recorded.
+    pub dry_run: bool,
+    pub force_conflicts: bool,
+    pub take_ownership: bool,
+    /// Wait until every object is ready, at most this long.
+    pub wait: Option<Duration>,
+    /// Revisions to keep (0 = all).
+    pub history_max: usize,
+    pub progress: Option<Progress>,
+}
+
+/// A pending revision on its way to the cluster.
+pub(super) struct Revision<'a> {
+    /// The record to store as pending, then as deployed or failed.
+    pub record: Release,
+    /// CRDs from `crds/`, created before everything else.
+    pub crds: &'a [Object],
+    /// The objects, in install order.
+    pub objects: &'a [Object],
+    /// The description once it is deployed; `None` keeps the record's.
+    pub completed: Option<String>,
+    /// What the description says before the error when it fails: `Upgrade failed`.
+    pub failed: String,
+}
+
+/// What [`Operation::apply_revision`] did.
+pub(super) struct Applied {
+    /// The record as stored last (as it would have been stored, for a dry run).
+    pub release: Release,
+    pub applied: usize,
+    pub pruned: DeleteReport,
+    /// Things that went wrong after the revision was recorded deployed.
+    pub warnings: Vec<String>,
+}
+
+/// Runs `operation` holding the release's lock (none for a dry run, which changes nothing):
+/// takes the lock, runs the operation until it ends or the process is asked to stop (see
+/// [`until_stopped`]), and releases the lock either way.
+pub(super) async fn with_lock<S: Store, T>(
+    cluster: &Cluster,
+    store: &S,
+    namespace: &str,
+    name: &str,
+    locking: Locking,
+    operation: impl AsyncFnOnce(&Operation<'_, S>) -> Result<T>,
+) -> Result<T> {
+    let guard = match locking {
+        Locking::None => None,
+        Locking::Deploy | Locking::Change => {
+            Some(take_lock(cluster, namespace, name, locking == Locking::Deploy).await?)
+        }
+    };
+    let result = until_stopped(store, namespace, name, guard.is_some(), async {
+        let operation_context = Operation {
+            cluster,
+            store,
+            namespace,
+            name,
+            guard: guard.as_ref(),
+        };
+        operation(&operation_context).await
+    })
+    .await;
+    unlock(guard, result).await
+}
+
+/// Takes the release's lock; a namespace that does not exist is said plainly (the Lease lives
+/// there, so this is the first request that notices).
+async fn take_lock(
+    cluster: &Cluster,
+    namespace: &str,
+    name: &str,
+    deploying: bool,
+) -> Result<lock::LockGuard> {
+    match lock::acquire(cluster, namespace, name, &lock::default_holder(), LOCK_TTL).await {
+        Ok(guard) => Ok(guard),
+        Err(lock::Error::Cluster(error))
+            if matches!(
+                error.kind(),
+                crate::cluster::ErrorKind::Api { code: 404, reason, .. } if reason == "NotFound"
+            ) =>
+        {
+            let hint = if deploying {
+                "pass `--create-namespace` to create it, or check `-n` and `--kube-context`"
+                    .to_string()
+            } else {
+                format!("release `{name}` cannot be there; `charts list -A` shows every namespace")
+            };
+            Err(Error::with_hint(
+                format!(
+                    "namespace `{namespace}` does not exist on `{}`",
+                    cluster.server
+                ),
+                hint,
+            ))
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// Releases the lock after an operation. The operation's own error comes first; a lease that
+/// could not be deleted expires anyway.
+async fn unlock<T>(guard: Option<lock::LockGuard>, result: Result<T>) -> Result<T> {
+    let released = match guard {
+        Some(guard) => guard.release().await,
+        None => Ok(()),
+    };
+    let value = result?;
+    released?;
+    Ok(value)
+}
+
+/// Resolves when the process is asked to stop: Ctrl-C, or SIGTERM (a cancelled CI job).
+async fn stop_requested() -> &'static str {
+    let mut terminate =
+        tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => "SIGINT",
+        _ = async {
+            match terminate.as_mut() {
+                Some(signal) => { signal.recv().await; }
+                None => std::future::pending::<()>().await,
+            }
+        } => "SIGTERM",
+    }
+}
+
+/// Runs a locked operation; if the process is asked to stop first, the operation is dropped
+/// (requests in flight are abandoned; server-side apply makes re-sending them harmless), the
+/// revision it left pending is marked failed, and the caller releases the lock, so the next
+/// command can go on at once instead of waiting for the lease to expire.
+async fn until_stopped<T>(
+    store: &impl Store,
+    namespace: &str,
+    name: &str,
+    locked: bool,
+    operation: impl std::future::Future<Output = Result<T>>,
+) -> Result<T> {
+    let signal = tokio::select! {
+        result = operation => return result,
+        signal = stop_requested() => signal,
+    };
+    let mut recorded = String::new();
+    // Without the lock (a dry run), a pending revision belongs to someone else's operation.
+    if locked
+        && let Ok(revisions) = history_of(store, namespace, name).await
+        && let Some(latest) = revisions
+            .last()
+            .filter(|r| r.status.is_pending() || r.status == Status::Uninstalling)
+        && mark_interrupted(store, latest, &format!("interrupted by {signal}"))
+            .await
+            .is_ok()
+    {
+        recorded = format!("; revision {} is marked failed", latest.revision);
+    }
+    Err(Error::with_hint(
+        format!(
+            "interrupted by {signal}: release `{name}` in namespace `{namespace}` was left part-way{recorded}"
+        ),
+        format!(
+            "run the upgrade again, or `charts rollback {name}` to go back to the last good revision"
+        ),
+    ))
+}
+
+/// Marks a revision that an operation left part-way as failed, saying why.
+async fn mark_interrupted(store: &impl Store, summary: &ReleaseSummary, why: &str) -> Result<()> {
+    let mut record = store
+        .get(&summary.namespace, &summary.name, summary.revision)
+        .await?;
+    record.status = Status::Failed;
+    record.description = if record.description.is_empty() {
+        let mut why = why.to_string();
+        if let Some(first) = why.get_mut(..1) {
+            first.make_ascii_uppercase();
+        }
+        why
+    } else {
+        format!("{} ({why})", record.description)
+    };
+    store.update(&record).await?;
+    Ok(())
+}
+
+/// A revision left `pending-*` by an operation that died: the lock was free, so nobody is
+/// working on it. Marks it failed so that history tells the truth; any other revision is left
+/// alone.
+async fn settle_interrupted(store: &impl Store, summary: &ReleaseSummary) -> Result<()> {
+    if !summary.status.is_pending() {
+        return Ok(());
+    }
+    mark_interrupted(
+        store,
+        summary,
+        "interrupted: the operation stopped before it finished",
+    )
+    .await
+}
+
+/// The objects the release may have in the cluster: those of the deployed revision and of every
+/// newer revision that failed or was interrupted part-way (they may have applied some objects).
+/// `known` is a record the caller has read already; it is not fetched again.
+pub(super) async fn inventory(
+    store: &impl Store,
+    revisions: &[ReleaseSummary],
+    known: Option<&Release>,
+) -> Result<Inventory> {
+    let deployed = revisions
+        .iter()
+        .rev()
+        .find(|r| r.status == Status::Deployed)
+        .map(|r| r.revision)
+        .unwrap_or(0);
+    let mut objects: Vec<Object> = Vec::new();
+    let mut deployed_objects: Vec<Object> = Vec::new();
+    let mut keys = HashSet::new();
+    for summary in revisions.iter().rev() {
+        let partial = summary.revision > deployed
+            && (summary.status == Status::Failed || summary.status.is_pending());
+        if summary.revision != deployed && !partial {
+            continue;
+        }
+        let record_objects = match known.filter(|k| k.revision == summary.revision) {
+            Some(record) => manifest_objects(record)?,
+            None => manifest_objects(
+                &store
+                    .get(&summary.namespace, &summary.name, summary.revision)
+                    .await?,
+            )?,
+        };
+        if summary.revision == deployed {
+            deployed_objects = record_objects.clone();
+        }
+        for object in record_objects {
+            if keys.insert(ObjectKey::of(&object)) {
+                objects.push(object);
+            }
+        }
+    }
+    render::manifest::sort_install_order(&mut objects);
+    Ok(Inventory {
+        objects,
+        deployed: deployed_objects,
+    })
+}
+
+/// After a revision deployed: marks every other deployed revision superseded and prunes history
+/// beyond `history_max`.
+async fn finish_history(
+    store: &impl Store,
+    namespace: &str,
+    name: &str,
+    current: u64,
+    history_max: usize,
+) -> Result<()> {
+    let mut revisions = history_of(store, namespace, name).await?;
+    for summary in &mut revisions {
+        if summary.revision != current && summary.status == Status::Deployed {
+            let mut record = store.get(namespace, name, summary.revision).await?;
+            record.status = Status::Superseded;
+            store.update(&record).await?;
+            summary.status = Status::Superseded;
+        }
+    }
+    for revision in history::revisions_to_prune(&revisions, history_max) {
+        store.delete(namespace, name, revision).await?;
+    }
+    Ok(())
+}
+
+impl<S: Store> Operation<'_, S> {
+    /// Before each irreversible step: stop if another operation has taken the release over.
+    pub fn still_locked(&self) -> Result<()> {
+        Ok(self.guard.map_or(Ok(()), lock::LockGuard::check)?)
+    }
+
+    /// The release's revisions, oldest first; none when it does not exist.
+    pub async fn history(&self) -> Result<Vec<ReleaseSummary>> {
+        history_of(self.store, self.namespace, self.name).await
+    }
+
+    /// One stored revision.
+    pub async fn record(&self, revision: u64) -> Result<Release> {
+        Ok(self.store.get(self.namespace, self.name, revision).await?)
+    }
+
+    /// A revision left `pending-*` by an operation that died is marked failed (see
+    /// [`settle_interrupted`]).
+    pub async fn settle_interrupted(&self, summary: &ReleaseSummary) -> Result<()> {
+        settle_interrupted(self.store, summary).await
+    }
+
+    /// An applier for this release (two discovery requests).
+    pub async fn applier(&self, settings: &ApplySettings) -> Result<Applier> {
+        Ok(Applier::new(
+            self.cluster,
+            ApplyOptions {
+                dry_run: settings.dry_run,
+                force_conflicts: settings.force_conflicts,
+                take_ownership: settings.take_ownership,
+                progress: settings.progress.clone(),
+                ..ApplyOptions::new(self.name, self.namespace)
+            },
+        )
+        .await?)
+    }
+
+    /// What the release may have in the cluster (see [`inventory`]).
+    pub async fn inventory(
+        &self,
+        revisions: &[ReleaseSummary],
+        known: Option<&Release>,
+    ) -> Result<Inventory> {
+        inventory(self.store, revisions, known).await
+    }
+
+    /// Takes a pending revision into the cluster, the one step deploy and rollback share:
+    /// records it pending, creates the CRDs, applies the objects, deletes what the release had
+    /// and the revision does not, waits until everything is ready, and records it deployed (the
+    /// other deployed revision superseded, history pruned) or failed with the reason. A dry run
+    /// only has the API server validate the CRDs and objects, and records nothing.
+    ///
+    /// `revisions` is the release's history before this revision; `known` a record of it read
+    /// already (see [`Operation::inventory`]).
+    pub async fn apply_revision(
+        &self,
+        settings: &ApplySettings,
+        revisions: &[ReleaseSummary],
+        known: Option<&Release>,
+        revision: Revision<'_>,
+    ) -> Result<Applied> {
+        let mut applier = self.applier(settings).await?;
+        let inventory = self.inventory(revisions, known).await?;
+        let previous = inventory.deployed_keys(&applier);
+        let Revision {
+            mut record,
+            crds,
+            objects,
+            completed,
+            failed,
+        } = revision;
+        if settings.dry_run {
+            applier.install_crds(crds, CRD_TIMEOUT).await?;
+            let applied = applier.apply(objects, &previous, CRD_TIMEOUT).await?;
+            return Ok(Applied {
+                release: record,
+                applied: applied.len(),
+                pruned: DeleteReport::default(),
+                warnings: Vec::new(),
+            });
+        }
+        self.still_locked()?;
+        self.store.create(&record).await?;
+        let outcome: Result<(usize, DeleteReport)> = async {
+            applier.install_crds(crds, CRD_TIMEOUT).await?;
+            let applied = applier.apply(objects, &previous, CRD_TIMEOUT).await?;
+            self.still_locked()?;
+            let leftovers = inventory.leftovers(&applier, &applied);
+            let pruned = applier.delete(&leftovers, None).await?;
+            if let Some(timeout) = settings.wait {
+                let refs: Vec<&Object> = objects.iter().collect();
+                applier.wait_ready(&refs, timeout).await?;
+            }
+            self.still_locked()?;
+            Ok((applied.len(), pruned))
+        }
+        .await;
+        record.last_deployed = now();
+        let (applied, pruned) = match outcome {
+            Ok(done) => done,
+            Err(error) => {
+                record.status = Status::Failed;
+                record.description = format!("{failed}: {}", error_summary(&error));
+                // If even this fails, the revision stays pending and the next operation marks it
+                // failed; the user needs the original error more.
+                let _ = self.store.update(&record).await;
+                return Err(error);
+            }
+        };
+        record.status = Status::Deployed;
+        if let Some(description) = completed {
+            record.description = description;
+        }
+        self.store.update(&record).await?;
+        // The revision is deployed: bookkeeping of older ones is worth a warning, not a
+        // failure.
+        let warnings = finish_history(
+            self.store,
+            self.namespace,
+            self.name,
+            record.revision,
+            settings.history_max,
+        )
+        .await
+        .err()
+        .map(|e| {
+            format!(
+                "revision {} is deployed, but tidying the history failed: {e}",
+                record.revision
+            )
+        })
+        .into_iter()
+        .collect();
+        Ok(Applied {
+            release: record,
+            applied,
+            pruned,
+            warnings,
+        })
+    }
+}
+
+/// What a release may have in the cluster.
+pub(super) struct Inventory {
+    /// Objects of the deployed revision and of newer failed or interrupted ones: what pruning
+    /// considers (it only ever deletes objects still marked as this release's).
+    pub objects: Vec<Object>,
+    /// Objects of the deployed revision: the release's own even if their marks were lost.
+    deployed: Vec<Object>,
+}
+
+impl Inventory {
+    fn deployed_keys(&self, applier: &Applier) -> HashSet<ObjectKey> {
+        self.deployed.iter().map(|o| applier.key_of(o)).collect()
+    }
+
+    /// Objects not among `kept` (the keys just applied), to delete.
+    fn leftovers(self, applier: &Applier, kept: &[ObjectKey]) -> Vec<Object> {
+        let kept: HashSet<&ObjectKey> = kept.iter().collect();
+        self.objects
+            .into_iter()
+            .filter(|o| !kept.contains(&applier.key_of(o)))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+pub(super) mod tests {
+    use indexmap::IndexMap;
+
+    use super::*;
+    use crate::release::ChartInfo;
+    use crate::release::store::MemoryStore;
+    use crate::support::block_on;
+
+    /// Revision `revision` of release `web` in `dev`, whose manifest holds these `Kind/name`
+    /// objects (all in `v1`). For the tests of the release use cases.
+    pub(in crate::action) fn record(revision: u64, status: Status, objects: &[&str]) -> Release {
+        let manifest = objects
+            .iter()
+            .map(|object| {
+                let (kind, name) = object.split_once('/').expect("Kind/name");
+                format!("---\napiVersion: v1\nkind: {kind}\nmetadata:\n  name: {name}\n")
+            })
+            .collect();
+        Release {
+            name: "web".into(),
+            namespace: "dev".into(),
+            revision,
+            status,
+            chart: ChartInfo::default(),
+            config: serde_json::Value::Null,
+            computed_values: serde_json::Value::Null,
+            manifest,
+            notes: String::new(),
+            description: String::new(),
+            first_deployed: "2026-01-01T00:00:00Z".into(),
+            last_deployed: "2026-01-01T00:00:00Z".into(),
+            deleted: None,
+            labels: IndexMap::new(),
+            created_namespace: false,
+        }
+    }
+
+    /// An in-memory store holding `records`.
+    pub(in crate::action) fn seeded(records: &[Release]) -> MemoryStore {
+        let store = MemoryStore::new();
+        block_on(async {
+            for record in records {
+                store.create(record).await.unwrap();
+            }
+        });
+        store
+    }
+
+    fn names(objects: &[Object]) -> Vec<&str> {
+        objects.iter().map(Object::name).collect()
+    }
+
+    fn statuses(store: &MemoryStore) -> Vec<(u64, Status)> {
+        block_on(history_of(store, "dev", "web"))
+            .unwrap()
+            .iter()
+            .map(|r| (r.revision, r.status))
+            .collect()
+    }
+
+    #[test]
+    fn the_inventory_is_the_deployed_revision_and_newer_failed_or_interrupted_ones() {
+        let store = seeded(&[
+            record(1, Status::Superseded, &["ConfigMap/old"]),
+            record(2, Status::Deployed, &["ConfigMap/a", "ConfigMap/b"]),
+            record(3, Status::Failed, &["ConfigMap/b", "ConfigMap/c"]),
+            record(4, Status::PendingUpgrade, &["ConfigMap/d"]),
+        ]);
+        let revisions = block_on(history_of(&store, "dev", "web")).unwrap();
+        let found = block_on(inventory(&store, &revisions, None)).unwrap();
+        let mut all = names(&found.objects);
+        all.sort_unstable();
+        assert_eq!(
+            all,
+            ["a", "b", "c", "d"],
+            "each object once; superseded ones left out"
+        );
+        assert_eq!(names(&found.deployed), ["a", "b"]);
+        // A record the caller has read already is used as it is, not fetched again.
+        let known = record(2, Status::Deployed, &["ConfigMap/known"]);
+        let found = block_on(inventory(&store, &revisions, Some(&known))).unwrap();
+        assert_eq!(names(&found.deployed), ["known"]);
+    }
+
+    #[test]
+    fn a_release_with_nothing_deployed_has_the_failed_revisions_in_its_inventory() {
+        let store = seeded(&[
+            record(1, Status::Failed, &["ConfigMap/a"]),
+            record(2, Status::Failed, &["ConfigMap/b"]),
+        ]);
+        let revisions = block_on(history_of(&store, "dev", "web")).unwrap();
+        let found = block_on(inventory(&store, &revisions, None)).unwrap();
+        assert_eq!(names(&found.objects), ["b", "a"]);
+        assert!(found.deployed.is_empty());
+    }
+
+    #[test]
+    fn a_deployed_revision_supersedes_the_others_and_history_is_pruned_to_its_maximum() {
+        let store = seeded(&[
+            record(1, Status::Superseded, &[]),
+            record(2, Status::Deployed, &[]),
+            record(3, Status::Failed, &[]),
+            record(4, Status::Deployed, &[]),
+        ]);
+        block_on(finish_history(&store, "dev", "web", 4, 3)).unwrap();
+        assert_eq!(
+            statuses(&store),
+            [
+                (2, Status::Superseded),
+                (3, Status::Failed),
+                (4, Status::Deployed)
+            ]
+        );
+        block_on(finish_history(&store, "dev", "web", 4, 0)).unwrap();
+        assert_eq!(statuses(&store).len(), 3, "0 keeps every revision");
+    }
+
+    #[test]
+    fn a_revision_left_pending_is_marked_failed_and_says_why() {
+        let mut upgrade = record(2, Status::PendingUpgrade, &[]);
+        upgrade.description = "nightly".into();
+        let store = seeded(&[record(1, Status::PendingInstall, &[]), upgrade]);
+        for summary in block_on(history_of(&store, "dev", "web")).unwrap() {
+            block_on(settle_interrupted(&store, &summary)).unwrap();
+        }
+        assert_eq!(statuses(&store), [(1, Status::Failed), (2, Status::Failed)]);
+        let description = |revision| {
+            block_on(store.get("dev", "web", revision))
+                .unwrap()
+                .description
+        };
+        assert_eq!(
+            description(1),
+            "Interrupted: the operation stopped before it finished"
+        );
+        assert_eq!(
+            description(2),
+            "nightly (interrupted: the operation stopped before it finished)"
+        );
+        // A revision that finished is not touched.
+        let store = seeded(&[record(1, Status::Deployed, &[])]);
+        let summary = block_on(history_of(&store, "dev", "web"))
+            .unwrap()
+            .remove(0);
+        block_on(settle_interrupted(&store, &summary)).unwrap();
+        assert_eq!(statuses(&store), [(1, Status::Deployed)]);
+    }
+
+    #[test]
+    fn a_release_that_does_not_exist_has_no_history() {
+        assert!(
+            block_on(history_of(&MemoryStore::new(), "dev", "web"))
+                .unwrap()
+                .is_empty()
+        );
+    }
+}

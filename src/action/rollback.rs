@@ -1,0 +1,166 @@
+//! `rollback NAME [REVISION]`: re-apply a stored revision's manifest (no chart, no repository, no
+//! render) as a new revision, and remove what that revision did not have.
+
+use std::time::Duration;
+
+use super::operation::{self, ApplySettings, Locking, Operation, Revision, with_lock};
+use crate::cluster::Cluster;
+use crate::cluster::apply::{DeleteReport, Progress};
+use crate::error::{Error, Result};
+use crate::release::store::Store;
+use crate::release::{Release, Status, history};
+
+/// `rollback NAME [REVISION]`.
+#[derive(Debug, Clone, Default)]
+pub struct RollbackSettings {
+    pub release: String,
+    /// `None`: the newest good revision before the current one.
+    pub revision: Option<u64>,
+    pub description: Option<String>,
+    pub wait: Option<Duration>,
+    pub history_max: usize,
+    pub force_conflicts: bool,
+    pub take_ownership: bool,
+    pub dry_run: bool,
+    pub progress: Option<Progress>,
+}
+
+#[derive(Debug)]
+pub struct RollbackOutcome {
+    pub release: Release,
+    pub target: u64,
+    pub applied: usize,
+    pub pruned: DeleteReport,
+    /// Things that went wrong after the revision was recorded deployed.
+    pub warnings: Vec<String>,
+}
+
+/// Re-applies a stored revision as a new revision.
+pub async fn rollback(
+    cluster: &Cluster,
+    store: &impl Store,
+    settings: &RollbackSettings,
+) -> Result<RollbackOutcome> {
+    let locking = if settings.dry_run {
+        Locking::None
+    } else {
+        Locking::Change
+    };
+    with_lock(
+        cluster,
+        store,
+        &cluster.namespace,
+        &settings.release,
+        locking,
+        async |operation| rollback_locked(operation, settings).await,
+    )
+    .await
+}
+
+async fn rollback_locked(
+    operation: &Operation<'_, impl Store>,
+    settings: &RollbackSettings,
+) -> Result<RollbackOutcome> {
+    let name = operation.name;
+    let revisions = operation.store.history(operation.namespace, name).await?;
+    let latest = revisions.last().cloned().expect("history is never empty");
+    let target = match settings.revision {
+        Some(revision) => revision,
+        None => history::rollback_target(&revisions).ok_or_else(|| {
+            Error::with_hint(
+                format!("release `{name}` has no earlier good revision to roll back to"),
+                format!("`charts history {name}` lists its revisions; pass one explicitly"),
+            )
+        })?,
+    };
+    let target_record = operation.record(target).await?;
+    if !settings.dry_run {
+        operation.settle_interrupted(&latest).await?;
+    }
+    let objects = operation::manifest_objects(&target_record)?;
+    let record = copy_of(
+        &target_record,
+        latest.revision + 1,
+        settings.description.as_deref(),
+    );
+
+    let applied = operation
+        .apply_revision(
+            &ApplySettings {
+                dry_run: settings.dry_run,
+                force_conflicts: settings.force_conflicts,
+                take_ownership: settings.take_ownership,
+                wait: settings.wait,
+                history_max: settings.history_max,
+                progress: settings.progress.clone(),
+            },
+            &revisions,
+            Some(&target_record),
+            Revision {
+                record,
+                crds: &[],
+                objects: &objects,
+                completed: None,
+                failed: format!("Rollback to {target} failed"),
+            },
+        )
+        .await?;
+    Ok(RollbackOutcome {
+        release: applied.release,
+        target,
+        applied: applied.applied,
+        pruned: applied.pruned,
+        warnings: applied.warnings,
+    })
+}
+
+/// The revision a rollback records: a pending copy of the target revision (its chart, values and
+/// manifest), numbered after the latest.
+fn copy_of(target: &Release, revision: u64, description: Option<&str>) -> Release {
+    Release {
+        revision,
+        status: Status::PendingRollback,
+        description: description
+            .map(str::to_string)
+            .unwrap_or_else(|| format!("Rollback to {}", target.revision)),
+        last_deployed: operation::now(),
+        deleted: None,
+        ..target.clone()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::action::operation::tests::record;
+
+    #[test]
+    fn a_rollback_records_a_pending_copy_of_the_target_numbered_after_the_latest() {
+        let target = Release {
+            config: serde_json::json!({"replicas": 3}),
+            notes: "hello".into(),
+            description: "Upgrade complete".into(),
+            deleted: Some("2026-01-03T00:00:00Z".into()),
+            labels: [("commit".to_string(), "abc".to_string())].into(),
+            created_namespace: true,
+            ..record(2, Status::Uninstalled, &["ConfigMap/a"])
+        };
+        let copy = copy_of(&target, 5, None);
+        assert_eq!(
+            (copy.revision, copy.status, copy.description.as_str()),
+            (5, Status::PendingRollback, "Rollback to 2")
+        );
+        assert_eq!(copy.deleted, None);
+        assert_eq!(
+            (&copy.manifest, &copy.config, &copy.labels, &copy.notes),
+            (
+                &target.manifest,
+                &target.config,
+                &target.labels,
+                &target.notes
+            )
+        );
+        assert_eq!(copy.first_deployed, target.first_deployed);
+        assert_eq!(copy_of(&target, 5, Some("hotfix")).description, "hotfix");
+    }
+}

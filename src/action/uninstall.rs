@@ -1,0 +1,307 @@
+//! `uninstall NAME`: delete everything the release may have in the cluster in reverse install
+//! order, then its history (or mark it `uninstalled` with `--keep-history`), and with
+//! `--delete-namespace` the namespace it created.
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use super::operation::{self, ApplySettings, Locking, Operation, with_lock};
+use crate::cluster::Cluster;
+use crate::cluster::apply::{DeleteReport, ObjectKey, Progress};
+use crate::error::{Error, Result};
+use crate::release::store::{ListQuery, Store};
+use crate::release::{Release, ReleaseSummary, Status};
+use crate::render::Object;
+
+/// `uninstall NAME`.
+#[derive(Debug, Clone, Default)]
+pub struct UninstallSettings {
+    pub release: String,
+    pub keep_history: bool,
+    pub dry_run: bool,
+    pub ignore_not_found: bool,
+    pub wait: Option<Duration>,
+    pub delete_namespace: bool,
+    pub description: Option<String>,
+    pub progress: Option<Progress>,
+}
+
+#[derive(Debug, Default)]
+pub struct UninstallOutcome {
+    pub found: bool,
+    pub deleted: DeleteReport,
+    /// The namespace was deleted too, or why not.
+    pub namespace_deleted: bool,
+    pub namespace_note: Option<String>,
+}
+
+pub async fn uninstall(
+    cluster: &Cluster,
+    store: &impl Store,
+    settings: &UninstallSettings,
+) -> Result<UninstallOutcome> {
+    let namespace = cluster.namespace.as_str();
+    let name = settings.release.as_str();
+    let locking = if settings.dry_run {
+        Locking::None
+    } else {
+        Locking::Change
+    };
+    let mut outcome = with_lock(
+        cluster,
+        store,
+        namespace,
+        name,
+        locking,
+        async |operation| uninstall_locked(operation, settings).await,
+    )
+    .await?;
+    if settings.delete_namespace && outcome.found && !settings.dry_run {
+        delete_namespace_if_ours(cluster, store, namespace, name, &mut outcome).await?;
+    }
+    Ok(outcome)
+}
+
+async fn uninstall_locked(
+    operation: &Operation<'_, impl Store>,
+    settings: &UninstallSettings,
+) -> Result<UninstallOutcome> {
+    let (namespace, name) = (operation.namespace, operation.name);
+    let store = operation.store;
+    let revisions = operation.history().await?;
+    let Some(latest) = revisions.last().cloned() else {
+        if settings.ignore_not_found {
+            return Ok(UninstallOutcome::default());
+        }
+        return Err(crate::release::store::Error::ReleaseNotFound {
+            name: name.to_string(),
+            namespace: namespace.to_string(),
+        }
+        .into());
+    };
+    if latest.status == Status::Uninstalled && settings.keep_history {
+        if settings.ignore_not_found {
+            return Ok(UninstallOutcome::default());
+        }
+        return Err(Error::with_hint(
+            format!("release `{name}` in namespace `{namespace}` is already uninstalled"),
+            "its history is kept; `charts uninstall` without `--keep-history` removes it",
+        ));
+    }
+    let mut record = operation.record(latest.revision).await?;
+    let objects = objects_to_delete(store, &revisions, &record).await?;
+    let applier = operation
+        .applier(&ApplySettings {
+            dry_run: settings.dry_run,
+            progress: settings.progress.clone(),
+            ..ApplySettings::default()
+        })
+        .await?;
+    if settings.dry_run {
+        let deleted = applier.delete(&objects, None).await?;
+        return Ok(UninstallOutcome {
+            found: true,
+            deleted,
+            ..Default::default()
+        });
+    }
+    let previous_status = record.status;
+    let previous_description = record.description.clone();
+    operation.still_locked()?;
+    if latest.status != Status::Uninstalled {
+        record.status = Status::Uninstalling;
+        store.update(&record).await?;
+    }
+    let deleted = match applier.delete(&objects, settings.wait).await {
+        Ok(report) => report,
+        Err(error) => {
+            // Put the status back (a deployed revision stays what rollback means by "the last
+            // good one") and keep the reason in the description.
+            record.status = previous_status;
+            record.description = format!(
+                "{previous_description} (uninstall failed: {})",
+                error.to_string().lines().next().unwrap_or_default()
+            );
+            let _ = store.update(&record).await;
+            return Err(error.into());
+        }
+    };
+    operation.still_locked()?;
+    if settings.keep_history {
+        record_uninstalled(operation, settings, record, &revisions).await?;
+    } else {
+        for summary in &revisions {
+            store.delete(namespace, name, summary.revision).await?;
+        }
+    }
+    Ok(UninstallOutcome {
+        found: true,
+        deleted,
+        namespace_deleted: false,
+        namespace_note: None,
+    })
+}
+
+/// Everything the release may have in the cluster: its inventory, and the latest revision's
+/// objects unless that revision was uninstalled already, in install order.
+async fn objects_to_delete(
+    store: &impl Store,
+    revisions: &[ReleaseSummary],
+    latest: &Release,
+) -> Result<Vec<Object>> {
+    let mut objects = operation::inventory(store, revisions, Some(latest))
+        .await?
+        .objects;
+    if latest.status != Status::Uninstalled {
+        let known: HashSet<ObjectKey> = objects.iter().map(ObjectKey::of).collect();
+        for object in operation::manifest_objects(latest)? {
+            if !known.contains(&ObjectKey::of(&object)) {
+                objects.push(object);
+            }
+        }
+        crate::render::manifest::sort_install_order(&mut objects);
+    }
+    Ok(objects)
+}
+
+/// `--keep-history`: the latest revision is recorded uninstalled, and no revision stays
+/// deployed.
+async fn record_uninstalled(
+    operation: &Operation<'_, impl Store>,
+    settings: &UninstallSettings,
+    mut record: Release,
+    revisions: &[ReleaseSummary],
+) -> Result<()> {
+    record.status = Status::Uninstalled;
+    record.deleted = Some(operation::now());
+    record.description = settings
+        .description
+        .clone()
+        .unwrap_or_else(|| "Uninstallation complete".to_string());
+    operation.store.update(&record).await?;
+    for summary in revisions {
+        if summary.revision != record.revision && summary.status == Status::Deployed {
+            let mut old = operation.record(summary.revision).await?;
+            old.status = Status::Superseded;
+            operation.store.update(&old).await?;
+        }
+    }
+    Ok(())
+}
+
+/// `--delete-namespace`: deletes the namespace only if this release created it and nothing
+/// else lives there any more (no other release, no object beyond what Kubernetes puts in every
+/// namespace).
+async fn delete_namespace_if_ours(
+    cluster: &Cluster,
+    store: &impl Store,
+    namespace: &str,
+    name: &str,
+    outcome: &mut UninstallOutcome,
+) -> Result<()> {
+    use k8s_openapi::api::core::v1::Namespace;
+    let api: kube::Api<Namespace> = kube::Api::all(cluster.client.clone());
+    let Some(live) = crate::cluster::retry::retry(|| api.get_metadata_opt(namespace))
+        .await
+        .map_err(|e| {
+            crate::cluster::Error::from_kube(e, cluster, "get", "namespaces", namespace)
+        })?
+    else {
+        outcome.namespace_note = Some(format!("namespace `{namespace}` is already gone"));
+        return Ok(());
+    };
+    let marker = live
+        .metadata
+        .annotations
+        .as_ref()
+        .and_then(|a| a.get(crate::cluster::namespace::CREATED_FOR_ANNOTATION))
+        .cloned();
+    if marker.as_deref() != Some(&format!("{namespace}/{name}")) {
+        outcome.namespace_note = Some(format!(
+            "kept namespace `{namespace}`: release `{name}` did not create it"
+        ));
+        return Ok(());
+    }
+    let others = store
+        .list(&ListQuery {
+            namespace: Some(namespace.to_string()),
+            ..ListQuery::default()
+        })
+        .await?;
+    if let Some(other) = others.iter().find(|r| r.name != name) {
+        outcome.namespace_note = Some(format!(
+            "kept namespace `{namespace}`: release `{}` still lives there",
+            other.name
+        ));
+        return Ok(());
+    }
+    if let Some(what) = crate::cluster::namespace::contents(cluster, namespace).await? {
+        outcome.namespace_note = Some(format!(
+            "kept namespace `{namespace}`: it still holds {what}"
+        ));
+        return Ok(());
+    }
+    let params = kube::api::DeleteParams::default();
+    crate::cluster::retry::retry(|| api.delete(namespace, &params))
+        .await
+        .map_err(|e| {
+            crate::cluster::Error::from_kube(e, cluster, "delete", "namespaces", namespace)
+        })?;
+    outcome.namespace_deleted = true;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::action::operation::tests::{record, seeded};
+    use crate::support::block_on;
+
+    fn to_delete(records: &[Release]) -> Vec<String> {
+        let store = seeded(records);
+        block_on(async {
+            let revisions = store.history("dev", "web").await.unwrap();
+            let latest = records.last().unwrap();
+            objects_to_delete(&store, &revisions, latest)
+                .await
+                .unwrap()
+                .iter()
+                .map(|o| format!("{}/{}", o.kind(), o.name()))
+                .collect()
+        })
+    }
+
+    #[test]
+    fn uninstall_deletes_the_inventory_and_the_latest_revision_in_install_order() {
+        assert_eq!(
+            to_delete(&[
+                record(1, Status::Deployed, &["Service/web", "ConfigMap/a"]),
+                record(2, Status::PendingUpgrade, &["ConfigMap/b"]),
+            ]),
+            ["ConfigMap/b", "ConfigMap/a", "Service/web"]
+        );
+        // The latest revision's objects count even when it is superseded (a deployed revision
+        // was rolled away from by hand, say).
+        assert_eq!(
+            to_delete(&[record(1, Status::Superseded, &["ConfigMap/a"])]),
+            ["ConfigMap/a"]
+        );
+    }
+
+    #[test]
+    fn an_uninstalled_revision_adds_nothing_of_its_own() {
+        // Uninstalled with `--keep-history`, then uninstalled for good: its objects are gone.
+        assert_eq!(
+            to_delete(&[record(1, Status::Uninstalled, &["ConfigMap/a"])]),
+            Vec::<String>::new()
+        );
+        // A failed revision may have applied some of its objects; it still counts.
+        assert_eq!(
+            to_delete(&[
+                record(1, Status::Failed, &["ConfigMap/a"]),
+                record(2, Status::Uninstalled, &["ConfigMap/b"]),
+            ]),
+            ["ConfigMap/a"]
+        );
+    }
+}
