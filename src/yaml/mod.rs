@@ -9,6 +9,7 @@
 
 mod depth;
 pub mod emit;
+mod inline;
 pub mod json;
 pub mod lint;
 mod load;
