@@ -155,3 +155,111 @@ impl From<crate::cluster::apply::Error> for Error {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// `text` as it may be quoted back in an error message: whole when it has at most `limit`
+/// characters, else its first `limit` followed by `…(N more characters)`. A 6,000-character
+/// `--set-json` or a minified values file on one line would otherwise bury the message.
+pub fn truncate_for_message(text: &str, limit: usize) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(limit) {
+        None => std::borrow::Cow::Borrowed(text),
+        Some((end, _)) => {
+            let more = text[end..].chars().count();
+            std::borrow::Cow::Owned(format!("{}…({more} more characters)", &text[..end]))
+        }
+    }
+}
+
+/// `message` (a parser's, such as serde's `invalid type: string "…"` or `unknown variant `…``)
+/// with each piece in double quotes or backticks cut as [`quoted`] cuts input.
+pub fn shorten_quoted(message: &str) -> String {
+    let mut out = String::with_capacity(message.len().min(1024));
+    let mut rest = message;
+    while let Some(open) = rest.find(['"', '`']) {
+        let quote = rest.as_bytes()[open];
+        out.push_str(&rest[..=open]);
+        let inside = &rest[open + 1..];
+        // A quote escaped with a backslash does not close the piece.
+        let mut close = None;
+        let mut escaped = false;
+        for (index, byte) in inside.bytes().enumerate() {
+            match byte {
+                b'\\' if !escaped => escaped = true,
+                byte if byte == quote && !escaped => {
+                    close = Some(index);
+                    break;
+                }
+                _ => escaped = false,
+            }
+        }
+        let Some(close) = close else {
+            out.push_str(&quoted(inside));
+            return out;
+        };
+        out.push_str(&quoted(&inside[..close]));
+        out.push(quote as char);
+        rest = &inside[close + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// `text` with each line cut to `limit` characters, for reports that quote source lines (a
+/// template line can be thousands of characters long).
+pub fn truncate_lines(text: &str, limit: usize) -> String {
+    let mut out = String::with_capacity(text.len().min(4096));
+    for (index, line) in text.split('\n').enumerate() {
+        if index > 0 {
+            out.push('\n');
+        }
+        out.push_str(&truncate_for_message(line, limit));
+    }
+    out
+}
+
+/// How many characters of a user's input an error message quotes back.
+pub const QUOTED_INPUT_LIMIT: usize = 80;
+
+/// A user's input (a flag's value, a field of a file) as an error message quotes it: cut to
+/// [`QUOTED_INPUT_LIMIT`] characters.
+pub fn quoted(text: &str) -> std::borrow::Cow<'_, str> {
+    truncate_for_message(text, QUOTED_INPUT_LIMIT)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::truncate_for_message;
+
+    #[test]
+    fn short_text_is_quoted_whole() {
+        assert_eq!(truncate_for_message("a=1", 80), "a=1");
+        assert_eq!(truncate_for_message(&"x".repeat(80), 80), "x".repeat(80));
+    }
+
+    #[test]
+    fn quoted_pieces_of_parser_messages_are_cut() {
+        let long = "w ".repeat(3_000);
+        let message = format!("entries: invalid type: string \"{long}\", expected a map");
+        let short = super::shorten_quoted(&message);
+        assert_eq!(
+            short,
+            format!(
+                "entries: invalid type: string \"{}…(5920 more characters)\", expected a map",
+                &long[..80]
+            )
+        );
+        let message = format!("unknown variant `{long}`, expected `a` or `b`");
+        assert!(super::shorten_quoted(&message).ends_with("characters)`, expected `a` or `b`"));
+        let escaped = r#"duplicate entry with key "a\"b" at line 2"#;
+        assert_eq!(super::shorten_quoted(escaped), escaped);
+        assert_eq!(super::shorten_quoted("open \"abc"), "open \"abc");
+    }
+
+    #[test]
+    fn long_text_is_cut_and_says_how_much_is_left() {
+        let text = format!("{}{}", "é".repeat(80), "z".repeat(5920));
+        assert_eq!(
+            truncate_for_message(&text, 80),
+            format!("{}…(5920 more characters)", "é".repeat(80))
+        );
+    }
+}

@@ -8,6 +8,8 @@ pub mod chart;
 pub mod cli;
 pub mod cluster;
 pub mod error;
+#[cfg(test)]
+mod fuzz;
 pub mod names;
 pub mod release;
 pub mod render;

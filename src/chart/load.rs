@@ -24,28 +24,42 @@ pub fn load_observed(path: &Path, observe: &mut dyn FnMut(&Chart)) -> Result<Cha
     })?;
     if metadata.is_dir() {
         let files = read_dir_files(path)?;
-        build(files, path.to_path_buf(), observe)
+        build(files, path.to_path_buf(), observe, &mut 0)
     } else {
         let bytes = std::fs::read(path).map_err(|source| Error::Io {
             path: path.to_path_buf(),
             source,
         })?;
-        archive_chart(&bytes, &path.display().to_string(), observe)
+        archive_chart(&bytes, &path.display().to_string(), observe, &mut 0)
     }
 }
 
 /// Loads a chart from the bytes of a `.tgz`.
 pub fn load_archive_bytes(bytes: &[u8], archive_name: &str) -> Result<Chart, Error> {
-    archive_chart(bytes, archive_name, &mut |_| {})
+    archive_chart(bytes, archive_name, &mut |_| {}, &mut 0)
 }
 
+/// A chart from a `.tgz`; `unpacked` counts the bytes every archive of the chart's tree has
+/// unpacked to so far. Each archive is capped on its own, and the tree in all: subchart
+/// archives, nested or side by side, could otherwise each unpack to the cap and exhaust memory.
 fn archive_chart(
     bytes: &[u8],
     archive_name: &str,
     observe: &mut dyn FnMut(&Chart),
+    unpacked: &mut u64,
 ) -> Result<Chart, Error> {
     let (_top, files) = archive::read_tgz(bytes, archive_name)?;
-    build(files, PathBuf::from(archive_name), observe)
+    *unpacked += files.iter().map(|file| file.data.len() as u64).sum::<u64>();
+    if *unpacked > archive::MAX_UNPACKED_BYTES {
+        return Err(Error::Invalid {
+            file: crate::error::quoted(archive_name).into_owned(),
+            message: format!(
+                "the chart and its subchart archives unpack to more than {} MiB in all",
+                archive::MAX_UNPACKED_BYTES / (1024 * 1024)
+            ),
+        });
+    }
+    build(files, PathBuf::from(archive_name), observe, unpacked)
 }
 
 /// Every file under `root`, sorted by path, honouring `.chartsignore` files at the root.
@@ -211,12 +225,28 @@ fn is_hidden_template(name: &str) -> bool {
         .is_some_and(|hidden| !hidden.is_empty())
 }
 
+/// Deepest nesting of subcharts (`charts/` directories or archives inside one another), counted
+/// in the chart's origin. Loading and rendering recurse once per level, so an archive nesting
+/// itself thousands of times would overflow the stack; real charts nest two or three levels.
+pub const MAX_SUBCHART_DEPTH: usize = 64;
+
 /// Turns the flat file list of one chart (its `charts/` subtree included) into a `Chart`.
 fn build(
     files: Vec<ChartFile>,
     origin: PathBuf,
     observe: &mut dyn FnMut(&Chart),
+    unpacked: &mut u64,
 ) -> Result<Chart, Error> {
+    let depth = origin
+        .components()
+        .filter(|component| component.as_os_str() == "charts")
+        .count();
+    if depth > MAX_SUBCHART_DEPTH {
+        return Err(Error::Invalid {
+            file: crate::error::quoted(&origin.display().to_string()).into_owned(),
+            message: format!("subcharts nest more than {MAX_SUBCHART_DEPTH} levels deep"),
+        });
+    }
     let rules = ignore_rules(&files, &origin)?;
     let mut own = Vec::new();
     let mut subchart_dirs: indexmap::IndexMap<String, Vec<ChartFile>> = indexmap::IndexMap::new();
@@ -258,7 +288,7 @@ fn build(
             })?;
     let chart_file_label = format!("{}/Chart.yaml", origin.display());
     let metadata: ChartMetadata =
-        serde_yaml::from_slice(&chart_yaml.data).map_err(|e| yaml_error(&chart_file_label, &e))?;
+        crate::yaml::from_slice(&chart_yaml.data).map_err(|e| yaml_error(&chart_file_label, &e))?;
     let problems = metadata.validate();
     if !problems.is_empty() {
         return Err(Error::Invalid {
@@ -279,7 +309,10 @@ fn build(
         Some(file) => Some(
             serde_json::from_slice(&file.data).map_err(|e| Error::Invalid {
                 file: format!("{}/values.schema.json", origin.display()),
-                message: format!("not valid JSON: {e}"),
+                message: format!(
+                    "not valid JSON: {}",
+                    crate::error::shorten_quoted(&e.to_string())
+                ),
             })?,
         ),
         None => None,
@@ -288,7 +321,7 @@ fn build(
         Some(file) => {
             let label = format!("{}/Chart.lock", origin.display());
             Some(
-                serde_yaml::from_slice::<ChartLock>(&file.data)
+                crate::yaml::from_slice::<ChartLock>(&file.data)
                     .map_err(|e| yaml_error(&label, &e))?,
             )
         }
@@ -297,11 +330,16 @@ fn build(
 
     let mut subcharts = Vec::new();
     for (dir, files) in subchart_dirs {
-        subcharts.push(build(files, origin.join("charts").join(dir), observe)?);
+        subcharts.push(build(
+            files,
+            origin.join("charts").join(dir),
+            observe,
+            unpacked,
+        )?);
     }
     for archive in subchart_archives {
         let label = format!("{}/{}", origin.display(), archive.name);
-        subcharts.push(archive_chart(&archive.data, &label, observe)?);
+        subcharts.push(archive_chart(&archive.data, &label, observe, unpacked)?);
     }
 
     // Two copies of one subchart (say `charts/api/` and `charts/api-1.0.0.tgz` after a

@@ -3,6 +3,8 @@
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
+use crate::error::quoted;
+
 /// The parsed Chart.yaml. Field names and meanings follow Helm's `Metadata`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -92,7 +94,8 @@ impl ChartMetadata {
             "v2" => {}
             "" => problems.push("`apiVersion` is required (use `v2`)".to_string()),
             other => problems.push(format!(
-                "`apiVersion` `{other}` is not supported (use `v2`)"
+                "`apiVersion` `{}` is not supported (use `v2`)",
+                quoted(other)
             )),
         }
         if self.name.is_empty() {
@@ -100,25 +103,32 @@ impl ChartMetadata {
         } else if self.name.contains(['/', '\\']) || self.name.contains("..") {
             problems.push(format!(
                 "`name` `{}` must not contain path characters",
-                self.name
+                quoted(&self.name)
             ));
         }
         if self.version.is_empty() {
             problems.push("`version` is required".to_string());
         } else if let Err(e) = semver::Version::parse(&self.version) {
-            problems.push(format!("`version` `{}` is not SemVer 2: {e}", self.version));
+            problems.push(format!(
+                "`version` `{}` is not SemVer 2: {e}",
+                quoted(&self.version)
+            ));
         }
         if let Some(t) = &self.chart_type
             && t != "application"
             && t != "library"
         {
-            problems.push(format!("`type` `{t}` must be `application` or `library`"));
+            problems.push(format!(
+                "`type` `{}` must be `application` or `library`",
+                quoted(t)
+            ));
         }
         if let Some(range) = &self.kube_version
             && let Err(e) = crate::chart::constraint::parse(range)
         {
             problems.push(format!(
-                "`kubeVersion` `{range}` is not a version range: {e}"
+                "`kubeVersion` `{}` is not a version range: {e}",
+                quoted(range)
             ));
         }
         for dependency in &self.dependencies {
@@ -130,7 +140,8 @@ impl ChartMetadata {
             {
                 problems.push(format!(
                     "dependency `{}`: `version` `{}` is not a version range: {e}",
-                    dependency.name, dependency.version
+                    quoted(&dependency.name),
+                    quoted(&dependency.version)
                 ));
             }
         }

@@ -145,14 +145,16 @@ pub enum Error {
 
 /// Parses YAML into JSON-model data, mapping serde_yaml errors to one naming file, line and column.
 pub(crate) fn yaml_error(file: &str, error: &serde_yaml::Error) -> Error {
-    let (line, column) = error
-        .location()
-        .map(|l| (l.line(), l.column()))
-        .unwrap_or((0, 0));
+    let Some((line, column)) = error.location().map(|l| (l.line(), l.column())) else {
+        return Error::Invalid {
+            file: file.to_string(),
+            message: crate::yaml::describe(error),
+        };
+    };
     Error::Yaml {
         file: file.to_string(),
         line,
         column,
-        message: crate::yaml::strip_location(&error.to_string()),
+        message: crate::yaml::describe(error),
     }
 }

@@ -29,6 +29,13 @@ pub const ANNOTATION_CHUNKS: &str = "charts.dev/chunks";
 pub const RESERVED_LABELS: &[&str] = &["owner", "name", "status", "version"];
 /// Payload bytes per Secret: under the 1 MiB cap with room for metadata.
 pub const CHUNK_BYTES: usize = 900 * 1024;
+/// Most Secrets one record may span (225 MiB of gzip'd record). Records are read back from the
+/// cluster, where anyone who can write Secrets can write one: a record that claims more parts
+/// is refused rather than listed, fetched or allocated for.
+pub const MAX_CHUNKS: usize = 256;
+/// Most bytes a record may decompress to: charts unpack to at most 100 MiB, so a record past
+/// this is a gzip bomb, not a release.
+pub const MAX_RECORD_BYTES: u64 = 512 * 1024 * 1024;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -139,8 +146,13 @@ pub fn encode(release: &Release) -> Result<Vec<Secret>, Error> {
     Ok(secrets)
 }
 
-/// How many Secrets hold this revision (1 unless it was chunked).
+/// How many Secrets hold this revision (1 unless it was chunked), at most [`MAX_CHUNKS`].
 pub fn chunk_count(secret: &Secret) -> usize {
+    claimed_chunks(secret).clamp(1, MAX_CHUNKS)
+}
+
+/// The number of Secrets the record's annotation claims, unchecked.
+fn claimed_chunks(secret: &Secret) -> usize {
     secret
         .metadata
         .annotations
@@ -159,12 +171,22 @@ pub fn chunk_names(release: &str, revision: u64, secret: &Secret) -> Vec<String>
 
 /// Decodes a record from its Secret and (in order) its chunk Secrets.
 pub fn decode(secret: &Secret, chunks: &[Secret]) -> Result<Release, Error> {
+    decode_at_most(secret, chunks, MAX_RECORD_BYTES)
+}
+
+/// [`decode`] of a record that decompresses to at most `limit` bytes.
+fn decode_at_most(secret: &Secret, chunks: &[Secret], limit: u64) -> Result<Release, Error> {
     let name = secret.metadata.name.clone().unwrap_or_default();
     let decode_error = |message: String| Error::Decode {
         secret: name.clone(),
         message,
     };
-    let expected = chunk_count(secret);
+    let expected = claimed_chunks(secret);
+    if expected > MAX_CHUNKS {
+        return Err(decode_error(format!(
+            "the record claims {expected} parts, more than the {MAX_CHUNKS} a record may have"
+        )));
+    }
     if chunks.len() + 1 != expected {
         return Err(decode_error(format!(
             "the record has {expected} parts but {} were found",
@@ -182,9 +204,20 @@ pub fn decode(secret: &Secret, chunks: &[Secret]) -> Result<Release, Error> {
     }
     let mut json = Vec::new();
     flate2::read::GzDecoder::new(payload.as_slice())
+        .take(limit + 1)
         .read_to_end(&mut json)
         .map_err(|e| decode_error(format!("not gzip: {e}")))?;
-    serde_json::from_slice(&json).map_err(|e| decode_error(format!("not a release record: {e}")))
+    if json.len() as u64 > limit {
+        return Err(decode_error(format!(
+            "the record decompresses to more than {limit} bytes"
+        )));
+    }
+    serde_json::from_slice(&json).map_err(|e| {
+        decode_error(format!(
+            "not a release record: {}",
+            crate::error::shorten_quoted(&e.to_string())
+        ))
+    })
 }
 
 /// What `list` and `history` need, from metadata only.
@@ -298,6 +331,39 @@ mod tests {
         assert_eq!(decode(&secrets[0], &secrets[1..]).unwrap(), record);
         let missing = decode(&secrets[0], &secrets[1..secrets.len() - 1]).unwrap_err();
         assert!(missing.to_string().contains("parts"), "{missing}");
+    }
+
+    /// A record read back from the cluster claiming a billion parts once made `get` allocate
+    /// a name for each.
+    #[test]
+    fn a_record_claiming_too_many_parts_is_refused() {
+        let mut secret = encode(&release(String::new())).unwrap().remove(0);
+        secret
+            .metadata
+            .annotations
+            .get_or_insert_default()
+            .insert(ANNOTATION_CHUNKS.into(), "1000000000".into());
+        assert_eq!(chunk_count(&secret), MAX_CHUNKS);
+        assert_eq!(chunk_names("web", 3, &secret).len(), MAX_CHUNKS - 1);
+        assert_eq!(
+            decode(&secret, &[]).unwrap_err().to_string(),
+            "cannot decode release record `charts.release.v1.web.v3`: the record claims \
+             1000000000 parts, more than the 256 a record may have"
+        );
+    }
+
+    #[test]
+    fn a_record_that_decompresses_past_the_limit_is_refused() {
+        let record = release("x".repeat(100_000));
+        let secret = encode(&record).unwrap().remove(0);
+        let error = decode_at_most(&secret, &[], 50_000).unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .ends_with("decompresses to more than 50000 bytes"),
+            "{error}"
+        );
+        assert_eq!(decode_at_most(&secret, &[], 1 << 20).unwrap(), record);
     }
 
     #[test]

@@ -10,7 +10,7 @@
 //! chart-specific functions find their chart through the chart being rendered on this thread.
 //! Errors get the chart's prefix back in [`ChartEngine::error`].
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -103,9 +103,17 @@ type Current = (Arc<Tera>, Arc<ChartScope>);
 
 thread_local! {
     static CURRENT: RefCell<Option<Current>> = const { RefCell::new(None) };
-    static INCLUDE_DEPTH: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+    static NESTED_CALLS: Cell<usize> = const { Cell::new(0) };
+    /// The message of the nesting limit once hit, handed up unchanged by every call around it.
+    static TOO_DEEP: RefCell<Option<String>> = const { RefCell::new(None) };
 }
-const MAX_INCLUDE_DEPTH: usize = 64;
+
+/// Deepest nesting of `include` and `tpl` calls inside one another. Each level renders a
+/// template on the stack of the one around it, so a template or value that renders itself
+/// would overflow the stack and abort the process: it gets an error at this depth instead.
+/// Helm has no explicit limit (Go grows its stacks); charts nest a few levels, and Tera itself
+/// stops components calling themselves at 20.
+pub const MAX_NESTED_CALLS: usize = 64;
 
 /// Makes a chart the current one of this thread until dropped, then restores the previous one.
 struct Entered(Option<Current>);
@@ -196,25 +204,88 @@ fn include(kwargs: Kwargs, _: &State) -> TeraResult<String> {
             scope.prefix
         )));
     }
-    let depth = INCLUDE_DEPTH.with(|d| d.get());
-    if depth >= MAX_INCLUDE_DEPTH {
-        return Err(tera::Error::message(format!(
-            "include: more than {MAX_INCLUDE_DEPTH} nested includes (does `{}{relative}` include itself?)",
+    let too_deep = || {
+        format!(
+            "include: more than {MAX_NESTED_CALLS} nested `include` and `tpl` calls (does `{}{relative}` include itself?)",
             scope.prefix
-        )));
-    }
-    let mut context = (*scope.base_context).clone();
-    context.insert_value("Template", template_object(relative, &scope.prefix));
-    INCLUDE_DEPTH.with(|d| d.set(depth + 1));
-    let result = tera.render(&name, &context);
-    INCLUDE_DEPTH.with(|d| d.set(depth));
-    result
+        )
+    };
+    nested(too_deep, || {
+        let mut context = (*scope.base_context).clone();
+        context.insert_value("Template", template_object(relative, &scope.prefix));
+        tera.render(&name, &context)
+    })
 }
 
 fn tpl(kwargs: Kwargs, _: &State) -> TeraResult<String> {
     let template: String = kwargs.must_get("template")?;
     let (tera, scope) = current()?;
-    tera.render_str(&template, &scope.base_context, false)
+    let too_deep = || {
+        let culprit = match scope
+            .base_context
+            .get("Values")
+            .and_then(|values| path_of_string(values, &template, "Values"))
+        {
+            Some(path) => format!("the value `{path}`"),
+            None => format!("the template `{}`", crate::error::quoted(&template)),
+        };
+        format!(
+            "tpl: more than {MAX_NESTED_CALLS} nested `include` and `tpl` calls (does {culprit} render itself?)"
+        )
+    };
+    nested(too_deep, || {
+        tera.render_str(&template, &scope.base_context, false)
+    })
+}
+
+/// Runs one `include` or `tpl` call one level deeper, or fails with `too_deep()` past
+/// [`MAX_NESTED_CALLS`]. That error reaches the user once, from the outermost call, rather
+/// than wrapped in every one of the 64 calls around it.
+fn nested(
+    too_deep: impl FnOnce() -> String,
+    render: impl FnOnce() -> TeraResult<String>,
+) -> TeraResult<String> {
+    struct Level(usize);
+    impl Drop for Level {
+        fn drop(&mut self) {
+            NESTED_CALLS.with(|calls| calls.set(self.0));
+        }
+    }
+    let depth = NESTED_CALLS.with(Cell::get);
+    if depth >= MAX_NESTED_CALLS {
+        let message = too_deep();
+        TOO_DEEP.with(|slot| *slot.borrow_mut() = Some(message.clone()));
+        return Err(tera::Error::message(message));
+    }
+    NESTED_CALLS.with(|calls| calls.set(depth + 1));
+    let _level = Level(depth);
+    let result = render();
+    let passed_up = TOO_DEEP.with(|slot| match depth {
+        0 => slot.borrow_mut().take(),
+        _ => slot.borrow().clone(),
+    });
+    match (result, passed_up) {
+        (Err(_), Some(message)) => Err(tera::Error::message(message)),
+        (result, _) => result,
+    }
+}
+
+/// The path (`Values.a.b[0]`) of a string in `value` equal to `text`, if any: which value a
+/// `tpl` call was rendering.
+fn path_of_string(value: &Value, text: &str, path: &str) -> Option<String> {
+    if let Some(string) = value.as_str() {
+        return (string == text).then(|| path.to_string());
+    }
+    if let Some(map) = value.as_map() {
+        return map
+            .iter()
+            .find_map(|(key, item)| path_of_string(item, text, &format!("{path}.{key}")));
+    }
+    value
+        .as_array()?
+        .iter()
+        .enumerate()
+        .find_map(|(index, item)| path_of_string(item, text, &format!("{path}[{index}]")))
 }
 
 fn file(kwargs: Kwargs, _: &State) -> TeraResult<String> {

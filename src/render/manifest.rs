@@ -105,7 +105,11 @@ pub fn parse_documents_as(source: &str, text: &str, verbatim: bool) -> Result<Ve
             return Ok(());
         }
         let value = crate::yaml::from_str(doc).map_err(|e| {
-            let line = e.location().map(|l| l.line()).unwrap_or(1);
+            let line = e
+                .location()
+                .map(|l| l.line())
+                .or_else(|| crate::yaml::too_deep(doc).map(|(line, _)| line))
+                .unwrap_or(1);
             let doc_start = 1 + memchr::memchr_iter(b'\n', &text.as_bytes()[..doc_offset]).count();
             let absolute = doc_start + line - 1;
             let snippet = text

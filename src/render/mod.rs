@@ -106,7 +106,8 @@ pub enum Error {
     #[error("template error: {0}")]
     TemplateOther(String),
     #[error(
-        "`{source_file}` rendered invalid YAML at rendered line {line}: {message}\n  | {snippet}"
+        "`{source_file}` rendered invalid YAML at rendered line {line}: {message}\n  | {}",
+        crate::error::quoted(snippet)
     )]
     InvalidYaml {
         source_file: String,
@@ -142,7 +143,10 @@ impl Error {
     /// A Tera error of a chart's engine, whose template names start with
     /// [`engine::CHART_ROOT`]: `prefix` (the chart's) takes its place.
     fn from_tera(error: tera::Error, prefix: &str) -> Error {
-        let qualify = |text: &str| text.replace(engine::CHART_ROOT, prefix);
+        // Tera's reports quote the template's lines, which can be thousands of characters long.
+        let qualify = |text: &str| {
+            crate::error::truncate_lines(&text.replace(engine::CHART_ROOT, prefix), 200)
+        };
         match error.kind() {
             tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
                 Error::Template {
@@ -525,6 +529,9 @@ struct NodeOutput {
     notes: Option<String>,
 }
 
+/// The stack of each render worker thread (see [`render_nodes`]).
+const RENDER_STACK_BYTES: usize = 16 * 1024 * 1024;
+
 /// Renders the charts on up to as many threads as there are cores, at most 4 (each thread holds
 /// a compiled chart engine, so more threads mostly cost memory). Charts are independent: each
 /// has its own values and context, and its own engine unless another chart has the same
@@ -562,7 +569,17 @@ fn render_nodes(
     };
     // This thread is one of the workers.
     let mut results: Vec<(usize, Result<NodeOutput, Error>)> = std::thread::scope(|scope| {
-        let workers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
+        // Nested `include` and `tpl` calls render on the stack (up to
+        // `engine::MAX_NESTED_CALLS` deep, ~80 KiB each in a debug build): workers get more
+        // than the 2 MiB a spawned thread has by default. Only the pages used are committed.
+        let workers: Vec<_> = (1..threads)
+            .filter_map(|_| {
+                std::thread::Builder::new()
+                    .stack_size(RENDER_STACK_BYTES)
+                    .spawn_scoped(scope, work)
+                    .ok()
+            })
+            .collect();
         let mut results = work();
         for worker in workers {
             results.extend(

@@ -71,14 +71,14 @@ pub fn lock_digest(requested: &[Dependency], locked: &[LockedDependency]) -> Str
 fn read_metadata(chart_dir: &Path) -> Result<ChartMetadata> {
     let path = chart_dir.join("Chart.yaml");
     let bytes = std::fs::read(&path).map_err(|e| Error::read(&path, e))?;
-    serde_yaml::from_slice(&bytes)
+    crate::yaml::from_slice(&bytes)
         .map_err(|e| crate::chart::yaml_error(&path.display().to_string(), &e).into())
 }
 
 fn read_lock(chart_dir: &Path) -> Result<Option<ChartLock>> {
     let path = chart_dir.join("Chart.lock");
     match std::fs::read(&path) {
-        Ok(bytes) => serde_yaml::from_slice(&bytes)
+        Ok(bytes) => crate::yaml::from_slice(&bytes)
             .map(Some)
             .map_err(|e| crate::chart::yaml_error(&path.display().to_string(), &e).into()),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),

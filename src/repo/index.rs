@@ -41,9 +41,9 @@ pub struct ChartVersion {
 impl IndexFile {
     /// Parses an index (YAML or JSON, as Helm accepts both).
     pub fn parse(bytes: &[u8], source: &str) -> Result<IndexFile> {
-        let index: IndexFile = serde_yaml::from_slice(bytes).map_err(|e| Error::InvalidIndex {
+        let index: IndexFile = crate::yaml::from_slice(bytes).map_err(|e| Error::InvalidIndex {
             source_name: source.to_string(),
-            message: e.to_string(),
+            message: crate::error::shorten_quoted(&e.to_string()),
         })?;
         if index.api_version.is_empty() {
             return Err(Error::NotAnIndex {

@@ -492,7 +492,8 @@ impl Client {
         }
         let manifest: Manifest = serde_json::from_slice(&manifest_bytes).map_err(|e| {
             Error::Protocol(format!(
-                "`{display}:{reference}` has an invalid manifest: {e}"
+                "`{display}:{reference}` has an invalid manifest: {}",
+                crate::error::shorten_quoted(&e.to_string())
             ))
         })?;
         if manifest.config.media_type != CONFIG_MEDIA_TYPE {

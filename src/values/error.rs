@@ -2,6 +2,8 @@
 
 use std::io;
 
+use crate::error::quoted;
+
 /// Everything that can go wrong while building a chart's values.
 ///
 /// Each variant names what the user typed or which file was involved, so the message can be
@@ -36,7 +38,7 @@ pub enum Error {
     },
 
     /// A `--set`-style expression does not follow the grammar.
-    #[error("invalid {flag} expression `{expression}`: {reason}")]
+    #[error("invalid {flag} expression `{}`: {reason}", quoted(expression))]
     SetSyntax {
         /// The flag the expression came from, like `--set` or `--set-json`.
         flag: &'static str,
@@ -45,7 +47,11 @@ pub enum Error {
     },
 
     /// A `--set-file` expression names a file that could not be read.
-    #[error("cannot read file `{path}` for --set-file expression `{expression}`")]
+    #[error(
+        "cannot read file `{}` for --set-file expression `{}`",
+        quoted(path),
+        quoted(expression)
+    )]
     ReadSetFile {
         expression: String,
         path: String,
@@ -86,6 +92,6 @@ fn at_path(path: &str) -> String {
     if path.is_empty() {
         String::new()
     } else {
-        format!(" at `{path}`")
+        format!(" at `{}`", quoted(path))
     }
 }

@@ -27,6 +27,14 @@ pub fn parse_yaml(text: &str, origin: &str) -> Result<Value, Error> {
         }
         _ => {}
     }
+    if let Some((line, column)) = crate::yaml::too_deep(text) {
+        return Err(Error::YamlSyntax {
+            origin: origin.to_owned(),
+            line,
+            column,
+            message: crate::yaml::too_deep_message(),
+        });
+    }
     let mut result = Value::Object(Map::new());
     // YAML 1.1 scalars, as Helm reads values files: `enabled: no` is `false`.
     for document in crate::yaml::documents(text) {
@@ -88,7 +96,10 @@ fn syntax_error(error: &serde_yaml::Error, origin: &str) -> Error {
         origin: origin.to_owned(),
         line: location.line(),
         column: location.column(),
-        message: message.replacen(&suffix, "", 1),
+        message: match message.replacen(&suffix, "", 1) {
+            recursion if recursion == "recursion limit exceeded" => crate::yaml::describe(error),
+            message => crate::error::shorten_quoted(&message),
+        },
     }
 }
 

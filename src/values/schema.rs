@@ -23,7 +23,7 @@ pub fn validate_schema(schema: &Value, values: &Value, chart: &str) -> Result<()
                 } else {
                     path.to_owned()
                 },
-                message: error.to_string(),
+                message: schema_message(&error),
             }
         })
         .collect();
@@ -41,11 +41,21 @@ fn describe_schema_error(error: &jsonschema::ValidationError<'_>) -> String {
     // When the schema breaks its meta-schema, the instance path points into the schema itself,
     // which is exactly where the author has to look.
     let path = error.instance_path().as_str();
+    let message = schema_message(error);
     if path.is_empty() {
-        error.to_string()
+        message
     } else {
-        format!("{path}: {error}")
+        format!("{path}: {message}")
     }
+}
+
+/// Longest message of one schema error: they quote the value they judge (a whole map, or a
+/// string of any length) and the schema's own text.
+const SCHEMA_MESSAGE_LIMIT: usize = 300;
+
+fn schema_message(error: &jsonschema::ValidationError<'_>) -> String {
+    let message = crate::error::shorten_quoted(&error.to_string());
+    crate::error::truncate_for_message(&message, SCHEMA_MESSAGE_LIMIT).into_owned()
 }
 
 #[cfg(test)]

@@ -7,7 +7,9 @@
 //! the usual block YAML goes through a fast reader ([`parse`]), which hands anything else (and
 //! every error) to `serde_yaml` with the same scalar rules ([`load`]), and a writer ([`emit`]).
 
+mod depth;
 pub mod emit;
+mod inline;
 pub mod json;
 pub mod lint;
 mod load;
@@ -46,6 +48,7 @@ pub fn head(text: &str) -> Option<Head> {
 
 /// [`from_str`] without the fast reader.
 pub fn from_str_with_serde_yaml(text: &str) -> Result<Value, serde_yaml::Error> {
+    check_depth(text)?;
     let mut yaml = load::from_str(text)?;
     yaml.apply_merge()?;
     Ok(to_json(yaml))
@@ -181,12 +184,61 @@ fn push_zeros(out: &mut String, count: usize) {
     out.extend(std::iter::repeat_n('0', count));
 }
 
-/// serde_yaml appends " at line L column C" to messages; callers print the location themselves.
-pub fn strip_location(message: &str) -> String {
-    match message.find(" at line ") {
-        Some(index) => message[..index].to_string(),
-        None => message.to_string(),
+/// How deep `serde_yaml` lets collections nest: deeper documents are refused (deeper nesting
+/// would risk the stack of every recursive reader and writer after it, and no real chart or
+/// values file comes close).
+pub const MAX_DEPTH: usize = 128;
+
+/// Where (line and column) a flow collection of `text` opens more than [`MAX_DEPTH`] levels
+/// deep, found before `serde_yaml`'s scanner spends a time growing with the square of the depth
+/// on it (see [`depth`]).
+pub fn too_deep(text: &str) -> Option<(usize, usize)> {
+    depth::flow_too_deep(text, MAX_DEPTH)
+}
+
+/// The message for a document [`too_deep`] finds too deep.
+pub fn too_deep_message() -> String {
+    format!("collections nest more than {MAX_DEPTH} levels deep")
+}
+
+/// [`too_deep`] as a `serde_yaml` error, for readers that report those. It has no location of
+/// its own: the message carries it.
+fn check_depth(text: &str) -> Result<(), serde_yaml::Error> {
+    match too_deep(text) {
+        None => Ok(()),
+        Some((line, column)) => Err(serde::de::Error::custom(format!(
+            "{} (line {line}, column {column})",
+            too_deep_message()
+        ))),
     }
+}
+
+/// `serde_yaml::from_slice`, refusing documents nested deeper than [`MAX_DEPTH`] first.
+pub fn from_slice<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, serde_yaml::Error> {
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        check_depth(text)?;
+    }
+    serde_yaml::from_slice(bytes)
+}
+
+/// The message of a `serde_yaml` error without its location (callers print it themselves),
+/// saying what its recursion limit is.
+pub fn describe(error: &serde_yaml::Error) -> String {
+    let message = strip_location(&error.to_string());
+    match message.as_str() {
+        "recursion limit exceeded" => format!("{} (recursion limit exceeded)", too_deep_message()),
+        _ => message,
+    }
+}
+
+/// serde_yaml appends " at line L column C" to messages; callers print the location themselves.
+/// Quoted input in the message is cut (see [`crate::error::shorten_quoted`]).
+pub fn strip_location(message: &str) -> String {
+    let message = match message.find(" at line ") {
+        Some(index) => &message[..index],
+        None => message,
+    };
+    crate::error::shorten_quoted(message)
 }
 
 #[cfg(test)]

@@ -14,7 +14,15 @@ use std::borrow::Cow;
 
 use serde_json::{Map, Number, Value};
 
+use super::inline::{Flow, quoted, skip_quoted};
 use super::scalar::{self, Plain};
+
+/// Deepest nesting of block collections this reader follows: it reads recursively, so a
+/// document nested 100,000 levels deep would overflow the stack. Deeper documents go to
+/// `serde_yaml`, which refuses more than 128 levels with an error; with the flow limit
+/// (`inline::MAX_FLOW_DEPTH`) this stays below that, so this reader never takes what
+/// `serde_yaml` refuses.
+const MAX_BLOCK_DEPTH: usize = 64;
 
 /// The document's value, or `None` when the text should go to `serde_yaml`.
 pub fn from_str(text: &str) -> Option<Value> {
@@ -202,6 +210,8 @@ struct Parser<'a> {
     metadata_keys: Option<(usize, usize)>,
     /// For [`head`]: the line after `metadata.name` when its value took one line.
     after_name: Option<usize>,
+    /// Block collections being read, to stop at [`MAX_BLOCK_DEPTH`].
+    depth: usize,
 }
 
 fn indent_of(line: &str) -> usize {
@@ -209,7 +219,7 @@ fn indent_of(line: &str) -> usize {
 }
 
 /// Text that can start a plain scalar in block context without any doubt.
-fn plain_start(text: &str) -> bool {
+pub(super) fn plain_start(text: &str) -> bool {
     let Some(first) = text.bytes().next() else {
         return false;
     };
@@ -243,7 +253,7 @@ fn is_sequence_item(text: &str) -> bool {
 }
 
 /// Whether what follows a scalar on its line is nothing or a comment.
-fn only_comment(rest: &str) -> bool {
+pub(super) fn only_comment(rest: &str) -> bool {
     let trimmed = rest.trim_start_matches(' ');
     trimmed.is_empty() || (trimmed.starts_with('#') && trimmed.len() < rest.len())
 }
@@ -321,6 +331,7 @@ impl<'a> Parser<'a> {
             keys: Vec::new(),
             metadata_keys: None,
             after_name: None,
+            depth: 0,
         })
     }
 
@@ -350,6 +361,27 @@ impl<'a> Parser<'a> {
     /// A block mapping with keys at column `indent`, whose first key (read from the current
     /// line) is `key`, followed by `rest`.
     fn mapping(
+        &mut self,
+        indent: usize,
+        key: Cow<'a, str>,
+        rest: &'a str,
+        keep: Keep,
+    ) -> Option<Value> {
+        self.deeper(|parser| parser.mapping_entries(indent, key, rest, keep))
+    }
+
+    /// `read` one block collection deeper, or `None` past [`MAX_BLOCK_DEPTH`].
+    fn deeper(&mut self, read: impl FnOnce(&mut Self) -> Option<Value>) -> Option<Value> {
+        if self.depth >= MAX_BLOCK_DEPTH {
+            return None;
+        }
+        self.depth += 1;
+        let value = read(self);
+        self.depth -= 1;
+        value
+    }
+
+    fn mapping_entries(
         &mut self,
         indent: usize,
         mut key: Cow<'a, str>,
@@ -430,6 +462,10 @@ impl<'a> Parser<'a> {
 
     /// A block sequence with its `-` at column `indent`; `first` is its first item's text.
     fn sequence(&mut self, indent: usize, first: &'a str, keep: Keep) -> Option<Value> {
+        self.deeper(|parser| parser.sequence_items(indent, first, keep))
+    }
+
+    fn sequence_items(&mut self, indent: usize, first: &'a str, keep: Keep) -> Option<Value> {
         let start = self.items.len();
         let mut item = first;
         loop {
@@ -594,10 +630,7 @@ fn inline_value(content: &str, keep: Keep) -> Option<Value> {
             Value::String(text)
         }
         b'[' | b'{' => {
-            let mut flow = Flow {
-                text: content,
-                position: 0,
-            };
+            let mut flow = Flow::new(content);
             let value = flow.node()?;
             if !only_comment(&content[flow.position..]) {
                 return None;
@@ -640,7 +673,7 @@ fn block_plain(text: &str) -> Option<&str> {
 }
 
 /// What a plain scalar means, as YAML 1.1 ([`scalar::resolve`]) and `to_json` read it.
-fn plain_value(text: &str) -> Option<Value> {
+pub(super) fn plain_value(text: &str) -> Option<Value> {
     Some(match scalar::resolve(text) {
         Plain::Null => Value::Null,
         Plain::Bool(boolean) => Value::Bool(boolean),
@@ -649,207 +682,4 @@ fn plain_value(text: &str) -> Option<Value> {
         Plain::Float(float) => Value::Number(Number::from_f64(float)?),
         Plain::Timestamp | Plain::String => Value::String(text.to_string()),
     })
-}
-
-/// [`quoted`] without building the value: the text after the closing quote. Without escapes
-/// (most quoted scalars) that is one search for the closing quote.
-fn skip_quoted(text: &str) -> Option<&str> {
-    let quote = text.as_bytes()[0];
-    let body = &text.as_bytes()[1..];
-    match memchr::memchr2(quote, b'\\', body) {
-        Some(index)
-            if body[index] == quote && (quote == b'"' || body.get(index + 1) != Some(&b'\'')) =>
-        {
-            Some(&text[index + 2..])
-        }
-        _ => quoted(text).map(|(_, rest)| rest),
-    }
-}
-
-/// A quoted scalar that closes on this line: its value and the text after the closing quote.
-fn quoted(text: &str) -> Option<(String, &str)> {
-    let quote = text.as_bytes()[0];
-    let body = &text[1..];
-    let mut value = String::new();
-    if quote == b'\'' {
-        let mut rest = body;
-        loop {
-            let close = rest.find('\'')?;
-            value.push_str(&rest[..close]);
-            rest = &rest[close + 1..];
-            match rest.strip_prefix('\'') {
-                Some(after) => {
-                    value.push('\'');
-                    rest = after;
-                }
-                None => return Some((value, rest)),
-            }
-        }
-    }
-    let mut chars = body.char_indices();
-    while let Some((index, ch)) = chars.next() {
-        match ch {
-            '"' => return Some((value, &body[index + 1..])),
-            '\\' => {
-                let (_, escape) = chars.next()?;
-                let code_length = match escape {
-                    'x' => 2,
-                    'u' => 4,
-                    'U' => 8,
-                    _ => 0,
-                };
-                if code_length > 0 {
-                    let start = index + 2;
-                    let digits = body.get(start..start + code_length)?;
-                    if !digits.bytes().all(|b| b.is_ascii_hexdigit()) {
-                        return None;
-                    }
-                    value.push(char::from_u32(u32::from_str_radix(digits, 16).ok()?)?);
-                    for _ in 0..code_length {
-                        chars.next();
-                    }
-                    continue;
-                }
-                value.push(match escape {
-                    '0' => '\0',
-                    'a' => '\u{7}',
-                    'b' => '\u{8}',
-                    't' => '\t',
-                    'n' => '\n',
-                    'v' => '\u{b}',
-                    'f' => '\u{c}',
-                    'r' => '\r',
-                    'e' => '\u{1b}',
-                    ' ' => ' ',
-                    '"' => '"',
-                    '/' => '/',
-                    '\\' => '\\',
-                    'N' => '\u{85}',
-                    '_' => '\u{a0}',
-                    'L' => '\u{2028}',
-                    'P' => '\u{2029}',
-                    _ => return None,
-                });
-            }
-            other => value.push(other),
-        }
-    }
-    None
-}
-
-/// A flow collection (`[a, b]`, `{k: v}`) that closes on its line.
-struct Flow<'a> {
-    text: &'a str,
-    position: usize,
-}
-
-impl Flow<'_> {
-    fn skip_spaces(&mut self) {
-        while self.text.as_bytes().get(self.position) == Some(&b' ') {
-            self.position += 1;
-        }
-    }
-
-    fn peek(&self) -> Option<u8> {
-        self.text.as_bytes().get(self.position).copied()
-    }
-
-    fn node(&mut self) -> Option<Value> {
-        self.skip_spaces();
-        match self.peek()? {
-            b'[' => {
-                self.position += 1;
-                let mut items = Vec::new();
-                self.skip_spaces();
-                if self.peek()? == b']' {
-                    self.position += 1;
-                    return Some(Value::Array(items));
-                }
-                loop {
-                    items.push(self.node()?);
-                    self.skip_spaces();
-                    match self.peek()? {
-                        b',' => self.position += 1,
-                        b']' => {
-                            self.position += 1;
-                            return Some(Value::Array(items));
-                        }
-                        _ => return None,
-                    }
-                }
-            }
-            b'{' => {
-                self.position += 1;
-                let mut map = Map::new();
-                self.skip_spaces();
-                if self.peek()? == b'}' {
-                    self.position += 1;
-                    return Some(Value::Object(map));
-                }
-                loop {
-                    self.skip_spaces();
-                    let key = match self.node()? {
-                        Value::String(key) if key != "<<" => key,
-                        // YAML 1.1's `{n: 1}` has the key `"false"`, as for block keys.
-                        Value::Bool(boolean) => boolean.to_string(),
-                        _ => return None,
-                    };
-                    if !self.text[self.position..].starts_with(": ") {
-                        return None;
-                    }
-                    self.position += 2;
-                    let value = self.node()?;
-                    if map.insert(key, value).is_some() {
-                        return None;
-                    }
-                    self.skip_spaces();
-                    match self.peek()? {
-                        b',' => self.position += 1,
-                        b'}' => {
-                            self.position += 1;
-                            return Some(Value::Object(map));
-                        }
-                        _ => return None,
-                    }
-                }
-            }
-            b'"' | b'\'' => {
-                let (value, rest) = quoted(&self.text[self.position..])?;
-                self.position = self.text.len() - rest.len();
-                Some(Value::String(value))
-            }
-            _ => {
-                let rest = &self.text[self.position..];
-                if !plain_start(rest) {
-                    return None;
-                }
-                let bytes = rest.as_bytes();
-                let mut end = bytes.len();
-                for (index, &byte) in bytes.iter().enumerate() {
-                    match byte {
-                        b',' | b'[' | b']' | b'{' | b'}' => {
-                            end = index;
-                            break;
-                        }
-                        b':' => match bytes.get(index + 1) {
-                            None | Some(b' ') => {
-                                end = index;
-                                break;
-                            }
-                            Some(b',' | b'?' | b'[' | b']' | b'{' | b'}') => return None,
-                            _ => {}
-                        },
-                        b'#' if bytes[index - 1] == b' ' => return None,
-                        _ => {}
-                    }
-                }
-                let text = rest[..end].trim_end_matches(' ');
-                if text.is_empty() {
-                    return None;
-                }
-                self.position += end;
-                plain_value(text)
-            }
-        }
-    }
 }
