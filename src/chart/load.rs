@@ -230,61 +230,68 @@ fn is_hidden_template(name: &str) -> bool {
 /// itself thousands of times would overflow the stack; real charts nest two or three levels.
 pub const MAX_SUBCHART_DEPTH: usize = 64;
 
-/// Turns the flat file list of one chart (its `charts/` subtree included) into a `Chart`.
-fn build(
-    files: Vec<ChartFile>,
-    origin: PathBuf,
-    observe: &mut dyn FnMut(&Chart),
-    unpacked: &mut u64,
-) -> Result<Chart, Error> {
-    let depth = origin
-        .components()
-        .filter(|component| component.as_os_str() == "charts")
-        .count();
-    if depth > MAX_SUBCHART_DEPTH {
-        return Err(Error::Invalid {
-            file: crate::error::quoted(&origin.display().to_string()).into_owned(),
-            message: format!("subcharts nest more than {MAX_SUBCHART_DEPTH} levels deep"),
-        });
-    }
-    let rules = ignore_rules(&files, &origin)?;
-    let mut own = Vec::new();
-    let mut subchart_dirs: indexmap::IndexMap<String, Vec<ChartFile>> = indexmap::IndexMap::new();
-    let mut subchart_archives = Vec::new();
-    for file in files {
-        if is_ignored(&rules, &file.name) {
-            continue;
-        }
-        if let Some(rest) = file.name.strip_prefix("charts/") {
-            match rest.split_once('/') {
-                Some((dir, inner)) => {
-                    if dir.starts_with(['_', '.']) {
-                        continue;
-                    }
-                    subchart_dirs
-                        .entry(dir.to_string())
-                        .or_default()
-                        .push(ChartFile {
-                            name: inner.to_string(),
-                            data: file.data,
-                        });
-                }
-                None if rest.ends_with(".tgz") && !rest.starts_with(['_', '.']) => {
-                    subchart_archives.push(file)
-                }
-                // Loose files directly in charts/ are not charts; Helm ignores them too.
-                None => {}
-            }
-            continue;
-        }
-        own.push(file);
-    }
+/// The files of one chart, sorted into its own, those of each subchart directory under
+/// `charts/`, and its subchart archives; ignored files are dropped.
+struct SortedFiles {
+    own: Vec<ChartFile>,
+    subchart_dirs: indexmap::IndexMap<String, Vec<ChartFile>>,
+    subchart_archives: Vec<ChartFile>,
+}
 
+fn sort_files(files: Vec<ChartFile>, rules: &IgnoreRules) -> SortedFiles {
+    let mut sorted = SortedFiles {
+        own: Vec::new(),
+        subchart_dirs: indexmap::IndexMap::new(),
+        subchart_archives: Vec::new(),
+    };
+    for file in files {
+        if is_ignored(rules, &file.name) {
+            continue;
+        }
+        let Some(rest) = file.name.strip_prefix("charts/") else {
+            sorted.own.push(file);
+            continue;
+        };
+        match rest.split_once('/') {
+            Some((dir, inner)) => {
+                if dir.starts_with(['_', '.']) {
+                    continue;
+                }
+                sorted
+                    .subchart_dirs
+                    .entry(dir.to_string())
+                    .or_default()
+                    .push(ChartFile {
+                        name: inner.to_string(),
+                        data: file.data,
+                    });
+            }
+            None if rest.ends_with(".tgz") && !rest.starts_with(['_', '.']) => {
+                sorted.subchart_archives.push(file)
+            }
+            // Loose files directly in charts/ are not charts; Helm ignores them too.
+            None => {}
+        }
+    }
+    sorted
+}
+
+/// What a chart's own files declare: Chart.yaml (checked), values.yaml, values.schema.json and
+/// Chart.lock.
+struct Declared {
+    metadata: ChartMetadata,
+    chart_yaml: Vec<u8>,
+    values: serde_json::Value,
+    schema: Option<serde_json::Value>,
+    lock: Option<ChartLock>,
+}
+
+fn read_declared(own: &[ChartFile], origin: &Path) -> Result<Declared, Error> {
     let chart_yaml =
         own.iter()
             .find(|f| f.name == "Chart.yaml")
             .ok_or_else(|| Error::NoChartYaml {
-                path: origin.clone(),
+                path: origin.to_path_buf(),
             })?;
     let chart_file_label = format!("{}/Chart.yaml", origin.display());
     let metadata: ChartMetadata =
@@ -296,8 +303,6 @@ fn build(
             message: problems.join("; "),
         });
     }
-    let chart_yaml = chart_yaml.data.clone();
-
     let values = match own.iter().find(|f| f.name == "values.yaml") {
         Some(file) => {
             let label = format!("{}/values.yaml", origin.display());
@@ -327,23 +332,18 @@ fn build(
         }
         None => None,
     };
+    Ok(Declared {
+        metadata,
+        chart_yaml: chart_yaml.data.clone(),
+        values,
+        schema,
+        lock,
+    })
+}
 
-    let mut subcharts = Vec::new();
-    for (dir, files) in subchart_dirs {
-        subcharts.push(build(
-            files,
-            origin.join("charts").join(dir),
-            observe,
-            unpacked,
-        )?);
-    }
-    for archive in subchart_archives {
-        let label = format!("{}/{}", origin.display(), archive.name);
-        subcharts.push(archive_chart(&archive.data, &label, observe, unpacked)?);
-    }
-
-    // Two copies of one subchart (say `charts/api/` and `charts/api-1.0.0.tgz` after a
-    // `dependency update`) would make the rendered version a matter of file order.
+/// Two copies of one subchart (say `charts/api/` and `charts/api-1.0.0.tgz` after a
+/// `dependency update`) would make the rendered version a matter of file order.
+fn refuse_twins(subcharts: &[Chart], origin: &Path) -> Result<(), Error> {
     for (index, sub) in subcharts.iter().enumerate() {
         if let Some(other) = subcharts[..index].iter().find(|s| s.name() == sub.name()) {
             return Err(Error::Invalid {
@@ -357,14 +357,52 @@ fn build(
             });
         }
     }
+    Ok(())
+}
+
+/// Turns the flat file list of one chart (its `charts/` subtree included) into a `Chart`.
+fn build(
+    files: Vec<ChartFile>,
+    origin: PathBuf,
+    observe: &mut dyn FnMut(&Chart),
+    unpacked: &mut u64,
+) -> Result<Chart, Error> {
+    let depth = origin
+        .components()
+        .filter(|component| component.as_os_str() == "charts")
+        .count();
+    if depth > MAX_SUBCHART_DEPTH {
+        return Err(Error::Invalid {
+            file: crate::error::quoted(&origin.display().to_string()).into_owned(),
+            message: format!("subcharts nest more than {MAX_SUBCHART_DEPTH} levels deep"),
+        });
+    }
+    let rules = ignore_rules(&files, &origin)?;
+    let sorted = sort_files(files, &rules);
+    let declared = read_declared(&sorted.own, &origin)?;
+
+    let mut subcharts = Vec::new();
+    for (dir, files) in sorted.subchart_dirs {
+        subcharts.push(build(
+            files,
+            origin.join("charts").join(dir),
+            observe,
+            unpacked,
+        )?);
+    }
+    for archive in sorted.subchart_archives {
+        let label = format!("{}/{}", origin.display(), archive.name);
+        subcharts.push(archive_chart(&archive.data, &label, observe, unpacked)?);
+    }
+    refuse_twins(&subcharts, &origin)?;
 
     let chart = Chart {
-        metadata,
-        chart_yaml,
-        values,
-        schema,
-        lock,
-        files: own,
+        metadata: declared.metadata,
+        chart_yaml: declared.chart_yaml,
+        values: declared.values,
+        schema: declared.schema,
+        lock: declared.lock,
+        files: sorted.own,
         subcharts,
         origin,
     };
