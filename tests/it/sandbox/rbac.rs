@@ -274,6 +274,24 @@ async fn admin_create(sandbox: &Sandbox, path: &str, body: Value) {
     assert_eq!(response.status, 201, "{path}: {}", response.body);
 }
 
+/// Creates a Role in `team` with these rules and binds it to the user `ci`.
+async fn grant_ci_in_team(sandbox: &Sandbox, role: &str, rules: Value) {
+    admin_create(
+        sandbox,
+        "/apis/rbac.authorization.k8s.io/v1/namespaces/team/roles",
+        json!({"metadata": {"name": role}, "rules": rules}),
+    )
+    .await;
+    admin_create(
+        sandbox,
+        "/apis/rbac.authorization.k8s.io/v1/namespaces/team/rolebindings",
+        json!({"metadata": {"name": format!("ci-{role}")},
+               "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": role},
+               "subjects": [{"kind": "User", "apiGroup": "rbac.authorization.k8s.io", "name": "ci"}]}),
+    )
+    .await;
+}
+
 #[tokio::test]
 async fn unknown_tokens_get_401_and_forbidden_requests_a_403_status() {
     let sandbox = Sandbox::start_with(options()).await.unwrap();
@@ -387,22 +405,14 @@ async fn rbac_rules_match_verbs_resources_subresources_names_and_groups() {
         json!({"metadata": {"name": "team"}}),
     )
     .await;
-    admin_create(
+    grant_ci_in_team(
         &sandbox,
-        "/apis/rbac.authorization.k8s.io/v1/namespaces/team/roles",
-        json!({"metadata": {"name": "narrow"}, "rules": [
+        "narrow",
+        json!([
             {"apiGroups": [""], "resources": ["configmaps"], "resourceNames": ["settings"], "verbs": ["get", "update"]},
             {"apiGroups": ["apps"], "resources": ["*/scale"], "verbs": ["update"]},
             {"apiGroups": [""], "resources": ["pods"], "verbs": ["*"]},
-        ]}),
-    )
-    .await;
-    admin_create(
-        &sandbox,
-        "/apis/rbac.authorization.k8s.io/v1/namespaces/team/rolebindings",
-        json!({"metadata": {"name": "ci-narrow"},
-               "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": "narrow"},
-               "subjects": [{"kind": "User", "apiGroup": "rbac.authorization.k8s.io", "name": "ci"}]}),
+        ]),
     )
     .await;
     let ns = "team";
@@ -650,20 +660,12 @@ async fn a_patch_that_would_create_an_object_also_needs_create() {
         json!({"metadata": {"name": "old"}, "data": {"a": "1"}}),
     )
     .await;
-    admin_create(
+    grant_ci_in_team(
         &sandbox,
-        "/apis/rbac.authorization.k8s.io/v1/namespaces/team/roles",
-        json!({"metadata": {"name": "patcher"}, "rules": [
+        "patcher",
+        json!([
             {"apiGroups": [""], "resources": ["configmaps"], "verbs": ["patch"]},
-        ]}),
-    )
-    .await;
-    admin_create(
-        &sandbox,
-        "/apis/rbac.authorization.k8s.io/v1/namespaces/team/rolebindings",
-        json!({"metadata": {"name": "ci-patcher"},
-               "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": "patcher"},
-               "subjects": [{"kind": "User", "apiGroup": "rbac.authorization.k8s.io", "name": "ci"}]}),
+        ]),
     )
     .await;
     let apply = |name: &str| {
