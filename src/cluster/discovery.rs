@@ -3,12 +3,13 @@
 //! `/api` and `/apis` are asked for aggregated discovery (every group in two requests), and the
 //! answer is checked rather than trusted: a server without aggregated discovery (Kubernetes
 //! before 1.26, API proxies that drop the `Accept` profile) answers with the plain `APIVersions`
-//! and `APIGroupList`, which then name the group versions to ask one by one, as client-go does.
+//! and `APIGroupList`, which then name the group versions to ask one by one, as client-go does
+//! (a named group version that fails is left out, as client-go leaves it out).
 //! An answer that lists no core kinds is refused: no cluster works without them.
 
 use std::collections::HashMap;
 
-use futures_util::stream::{self, StreamExt, TryStreamExt};
+use futures_util::stream::{self, StreamExt};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{APIGroup, APIResourceList};
 use kube::api::GroupVersionKind;
 use kube::core::discovery::v2::{
@@ -154,26 +155,37 @@ pub async fn discover(cluster: &Cluster) -> Result<Discovery, Error> {
         }
         other => return Err(unusable(cluster, "/apis", "APIGroupList", other)),
     }
-    let lists: Vec<(String, APIResourceList)> = stream::iter(plain)
+    let answers: Vec<(String, Result<APIResourceList, Error>)> = stream::iter(plain)
         .map(|(group, version)| async move {
             let path = if group.is_empty() {
                 format!("/api/{version}")
             } else {
                 format!("/apis/{group}/{version}")
             };
-            let text = request(cluster, &path, "application/json").await?;
-            let list: APIResourceList = serde_json::from_str(&text).map_err(|e| {
-                unusable_because(
-                    cluster,
-                    format!("`{path}` is not an `APIResourceList`: {e}"),
-                )
-            })?;
-            Ok::<_, Error>((group, list))
+            let list = async {
+                let text = request(cluster, &path, "application/json").await?;
+                serde_json::from_str::<APIResourceList>(&text).map_err(|e| {
+                    unusable_because(
+                        cluster,
+                        format!("`{path}` is not an `APIResourceList`: {e}"),
+                    )
+                })
+            }
+            .await;
+            (group, list)
         })
         .buffered(CONCURRENT_REQUESTS)
-        .try_collect()
-        .await?;
-    for (group, list) in lists {
+        .collect()
+        .await;
+    for (group, list) in answers {
+        // As client-go does, a named group version that fails (an aggregated API whose backend
+        // is down, say metrics-server answering 503) is left out rather than failing every
+        // command; the core group is needed, so its failure is the answer.
+        let list = match list {
+            Ok(list) => list,
+            Err(error) if group.is_empty() => return Err(error),
+            Err(_) => continue,
+        };
         let entry = discovery
             .groups
             .entry(group.clone())

@@ -3,7 +3,7 @@
 
 use charts::cluster::discovery::{Discovery, discover};
 use charts::cluster::{Cluster, ClusterSettings, connect};
-use charts_sandbox::{DiscoveryMode, Options, Sandbox};
+use charts_sandbox::{DiscoveryMode, Fault, FaultAction, Options, Sandbox};
 use kube::discovery::Scope;
 
 async fn start(mode: DiscoveryMode) -> (Sandbox, Cluster) {
@@ -146,4 +146,43 @@ async fn a_new_kind_is_found_in_both_forms() {
             ("widgets", Scope::Namespaced)
         );
     }
+}
+
+/// A fault that answers 500 to every discovery request for `path`.
+fn unavailable(path: &str) -> Fault {
+    Fault {
+        verb: Some("discovery".into()),
+        resource: Some(path.into()),
+        times: 0,
+        ..Fault::new(FaultAction::Status { code: 500 })
+    }
+}
+
+// Bug: on a server without aggregated discovery, one group version that kept failing (an
+// aggregated API whose backend is down, like metrics-server answering 503) failed the whole
+// discovery, and with it every install, upgrade, rollback and status. client-go leaves it out.
+#[tokio::test]
+async fn a_failing_named_group_is_left_out_and_a_failing_core_group_is_an_error() {
+    let (sandbox, cluster) = start(DiscoveryMode::Legacy).await;
+    sandbox.faults().add(unavailable("/apis/autoscaling/v2"));
+    let discovery = discover(&cluster).await.unwrap();
+    let table = table(&discovery);
+    assert!(
+        table.iter().any(|row| row.starts_with(" v1 ConfigMap")),
+        "{table:#?}"
+    );
+    assert!(
+        !table
+            .iter()
+            .any(|row| row.starts_with("autoscaling autoscaling/v2 ")),
+        "{table:#?}"
+    );
+
+    let (sandbox, cluster) = start(DiscoveryMode::Legacy).await;
+    sandbox.faults().add(unavailable("/api/v1"));
+    let error = discover(&cluster).await.unwrap_err();
+    assert!(
+        error.to_string().contains("discover API resources"),
+        "{error}"
+    );
 }
