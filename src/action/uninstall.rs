@@ -47,7 +47,7 @@ pub async fn uninstall(
     } else {
         Locking::Change
     };
-    let mut outcome = with_lock(
+    let result = with_lock(
         cluster,
         store,
         namespace,
@@ -55,7 +55,18 @@ pub async fn uninstall(
         locking,
         async |operation| uninstall_locked(operation, settings).await,
     )
-    .await?;
+    .await;
+    let mut outcome = match result {
+        // The lock lives in the release's namespace, so a namespace that does not exist fails
+        // before the history is read: with `--ignore-not-found` that is nothing to do too.
+        Err(_)
+            if settings.ignore_not_found
+                && !crate::cluster::namespace::exists(cluster, namespace).await? =>
+        {
+            return Ok(UninstallOutcome::default());
+        }
+        other => other?,
+    };
     if settings.delete_namespace && outcome.found && !settings.dry_run {
         delete_namespace_if_ours(cluster, store, namespace, name, &mut outcome).await?;
     }

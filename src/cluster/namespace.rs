@@ -3,16 +3,23 @@
 
 use super::{Cluster, Error};
 
-/// Creates the namespace if it does not exist; returns whether it was created here.
-pub async fn ensure(cluster: &Cluster, namespace: &str, release: &str) -> Result<bool, Error> {
+/// Whether the namespace exists.
+pub async fn exists(cluster: &Cluster, namespace: &str) -> Result<bool, Error> {
     use k8s_openapi::api::core::v1::Namespace;
     let api: kube::Api<Namespace> = kube::Api::all(cluster.client.clone());
     let existing = super::retry::retry(|| api.get_metadata_opt(namespace))
         .await
         .map_err(|e| Error::from_kube(e, cluster, "get", "namespaces", namespace))?;
-    if existing.is_some() {
+    Ok(existing.is_some())
+}
+
+/// Creates the namespace if it does not exist; returns whether it was created here.
+pub async fn ensure(cluster: &Cluster, namespace: &str, release: &str) -> Result<bool, Error> {
+    use k8s_openapi::api::core::v1::Namespace;
+    if exists(cluster, namespace).await? {
         return Ok(false);
     }
+    let api: kube::Api<Namespace> = kube::Api::all(cluster.client.clone());
     let object = serde_json::json!({
         "apiVersion": "v1",
         "kind": "Namespace",

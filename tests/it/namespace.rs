@@ -134,3 +134,33 @@ fn install_dry_run_and_install_agree_on_the_context_namespace() {
         "{dry}"
     );
 }
+
+// Bug: `uninstall --ignore-not-found` in a namespace that does not exist exited 1 ("namespace
+// `nowhere` does not exist"), because the lock, which lives in that namespace, was taken before
+// the history was read; idempotent clean-up steps in pipelines broke on it.
+#[test]
+fn uninstall_ignore_not_found_in_a_missing_namespace_is_nothing_to_do() {
+    let env = TestEnv::builder().context_namespace("default").build();
+    let output = env
+        .command()
+        .args(["uninstall", "web", "-n", "nowhere", "--ignore-not-found"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("nothing to do") || stdout(&output).contains("nothing to do"),
+        "{}",
+        stderr(&output)
+    );
+    let output = env
+        .command()
+        .args(["uninstall", "web", "-n", "nowhere"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("namespace `nowhere` does not exist"),
+        "{}",
+        stderr(&output)
+    );
+}
