@@ -53,7 +53,7 @@ pub(super) async fn history_of(
 }
 
 /// One line for a release description.
-pub(super) fn error_summary(error: &Error) -> String {
+pub(super) fn error_summary(error: &impl std::fmt::Display) -> String {
     let text = error.to_string();
     text.lines().next().unwrap_or_default().to_string()
 }
@@ -337,16 +337,29 @@ async fn finish_history(
     history_max: usize,
 ) -> Result<()> {
     let mut revisions = history_of(store, namespace, name).await?;
-    for summary in &mut revisions {
-        if summary.revision != current && summary.status == Status::Deployed {
-            let mut record = store.get(namespace, name, summary.revision).await?;
+    supersede_others(store, &mut revisions, current).await?;
+    for revision in history::revisions_to_prune(&revisions, history_max) {
+        store.delete(namespace, name, revision).await?;
+    }
+    Ok(())
+}
+
+/// Marks every deployed revision but `keep` superseded, in the store and in `revisions`: one
+/// revision of a release is deployed at a time.
+pub(super) async fn supersede_others(
+    store: &impl Store,
+    revisions: &mut [ReleaseSummary],
+    keep: u64,
+) -> Result<()> {
+    for summary in revisions {
+        if summary.revision != keep && summary.status == Status::Deployed {
+            let mut record = store
+                .get(&summary.namespace, &summary.name, summary.revision)
+                .await?;
             record.status = Status::Superseded;
             store.update(&record).await?;
             summary.status = Status::Superseded;
         }
-    }
-    for revision in history::revisions_to_prune(&revisions, history_max) {
-        store.delete(namespace, name, revision).await?;
     }
     Ok(())
 }

@@ -131,7 +131,7 @@ async fn uninstall_locked(
             record.status = previous_status;
             record.description = format!(
                 "{previous_description} (uninstall failed: {})",
-                error.to_string().lines().next().unwrap_or_default()
+                operation::error_summary(&error)
             );
             let _ = store.update(&record).await;
             return Err(error.into());
@@ -190,14 +190,7 @@ async fn record_uninstalled(
         .clone()
         .unwrap_or_else(|| "Uninstallation complete".to_string());
     operation.store.update(&record).await?;
-    for summary in revisions {
-        if summary.revision != record.revision && summary.status == Status::Deployed {
-            let mut old = operation.record(summary.revision).await?;
-            old.status = Status::Superseded;
-            operation.store.update(&old).await?;
-        }
-    }
-    Ok(())
+    operation::supersede_others(operation.store, &mut revisions.to_vec(), record.revision).await
 }
 
 /// `--delete-namespace`: deletes the namespace only if this release created it and nothing

@@ -63,7 +63,7 @@ pub enum Error {
     #[error(
         "release `{release}` is locked: an operation by `{}` has been in progress since {}",
         holder.identity,
-        seconds(holder.since)
+        clock::rfc3339(holder.since)
     )]
     Locked {
         release: String,
@@ -94,7 +94,7 @@ impl Error {
                 holder,
             } => Some(format!(
                 "wait for that operation to finish; if it died, its lock expires at {} and the next operation takes over (`kubectl delete lease {} -n {namespace}` frees it now)",
-                seconds(holder.expires),
+                clock::rfc3339(holder.expires),
                 lease_name(release),
             )),
             Error::Contended { .. } => Some("run the command again".to_string()),
@@ -106,11 +106,6 @@ impl Error {
             Error::Cluster(error) => error.hint(),
         }
     }
-}
-
-/// RFC 3339 to the second, for messages.
-fn seconds(time: Timestamp) -> Timestamp {
-    Timestamp::from_second(time.as_second()).unwrap_or(time)
 }
 
 /// The real time, for renewals and expiry: a lease is judged by other clients and the API
