@@ -8,6 +8,7 @@
 
 mod events;
 mod jobs;
+mod pod_status;
 mod pods;
 mod workloads;
 
@@ -180,20 +181,27 @@ fn controller_options() -> WriteOptions {
 enum Failure {
     ImagePull,
     Crash,
+    Unschedulable,
+}
+
+/// An annotation of `object`, or else of its Pod template.
+fn template_annotation<'a>(object: &'a Value, key: &str) -> Option<&'a str> {
+    annotation(object, key).or_else(|| {
+        object
+            .pointer("/spec/template/metadata/annotations")
+            .and_then(|a| a.get(key))
+            .and_then(Value::as_str)
+    })
 }
 
 fn failure(object: &Value) -> Option<Failure> {
-    let value = annotation(object, FAIL_ANNOTATION).or_else(|| {
-        object
-            .pointer("/spec/template/metadata/annotations")
-            .and_then(|a| a.get(FAIL_ANNOTATION))
-            .and_then(Value::as_str)
-    })?;
+    let value = template_annotation(object, FAIL_ANNOTATION)?;
     match value.to_ascii_lowercase().as_str() {
         "image-pull" | "imagepull" | "imagepullbackoff" | "errimagepull" => {
             Some(Failure::ImagePull)
         }
         "crash" | "crashloop" | "crashloopbackoff" => Some(Failure::Crash),
+        "unschedulable" => Some(Failure::Unschedulable),
         _ => None,
     }
 }
