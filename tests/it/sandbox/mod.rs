@@ -4,6 +4,7 @@
 mod admission;
 mod api;
 mod controllers;
+mod custom_status;
 mod faults;
 mod kubectl;
 mod pods;
