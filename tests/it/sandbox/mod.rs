@@ -7,6 +7,7 @@ mod controllers;
 mod custom_status;
 mod faults;
 mod kubectl;
+mod kubectl_pods;
 mod pods;
 mod rbac;
 
