@@ -530,3 +530,70 @@ async fn a_deployment_whose_template_is_unschedulable_has_pending_pods() {
             .starts_with("Scaled up replica set web-")
     );
 }
+
+#[tokio::test]
+async fn a_rollout_and_a_scale_down_are_told_in_controller_events() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let client = client(&sandbox);
+    let deployment = |image: &str, replicas: i64| {
+        json!({
+            "apiVersion": "apps/v1", "kind": "Deployment",
+            "metadata": {"name": "web", "namespace": "default"},
+            "spec": {
+                "replicas": replicas,
+                "selector": {"matchLabels": {"app": "web"}},
+                "template": {
+                    "metadata": {"labels": {"app": "web"}},
+                    "spec": {"containers": [{"name": "app", "image": image}]}
+                }
+            }
+        })
+    };
+    apply(&client, deployment("nginx:1.27", 2), "charts")
+        .await
+        .unwrap();
+    let scaling = |expected: usize| {
+        let client = client.clone();
+        async move {
+            eventually("scaling events", WAIT, || async {
+                let events = events_of(&client, "reason=ScalingReplicaSet").await;
+                (events.len() >= expected).then(|| {
+                    events
+                        .into_iter()
+                        .map(|e| e.message.unwrap())
+                        .collect::<Vec<_>>()
+                })
+            })
+            .await
+        }
+    };
+    let first = scaling(1).await;
+    let old = first[0]
+        .strip_prefix("Scaled up replica set ")
+        .and_then(|m| m.strip_suffix(" from 0 to 2"))
+        .unwrap_or_else(|| panic!("{first:?}"))
+        .to_string();
+    apply(&client, deployment("nginx:1.28", 2), "charts")
+        .await
+        .unwrap();
+    let messages = scaling(3).await;
+    assert!(
+        messages.contains(&format!("Scaled down replica set {old} from 2 to 0")),
+        "{messages:?}"
+    );
+    let deleted = eventually("pods deleted", WAIT, || async {
+        let events = events_of(
+            &client,
+            &format!("involvedObject.name={old},reason=SuccessfulDelete"),
+        )
+        .await;
+        (events.len() == 2).then_some(events)
+    })
+    .await;
+    assert!(deleted.iter().all(|e| {
+        e.message
+            .as_deref()
+            .unwrap()
+            .starts_with(&format!("Deleted pod: {old}-"))
+    }));
+}
