@@ -4,8 +4,11 @@
 mod admission;
 mod api;
 mod controllers;
+mod custom_status;
 mod faults;
 mod kubectl;
+mod kubectl_pods;
+mod pods;
 mod rbac;
 
 use std::future::Future;
