@@ -97,7 +97,11 @@ impl Error {
             }
             Error::Cluster(error) => error.hint(),
             Error::Apply(error) => error.hint(),
-            Error::Recovery(recovery) => Some(recovery.hint()),
+            // What to do about the failure itself first, then about the release.
+            Error::Recovery(recovery) => Some(match recovery.error.hint() {
+                Some(cause) => format!("{cause}\nhint: {}", recovery.hint()),
+                None => recovery.hint(),
+            }),
             Error::Store(crate::release::store::Error::Cluster(error)) => error.hint(),
             Error::Lock(error) => error.hint(),
             Error::Repo(crate::repo::Error::Chart(error)) => chart_hint(error),

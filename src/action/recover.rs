@@ -68,11 +68,12 @@ impl Recovery {
         match &self.outcome {
             Outcome::RolledBack { .. } => format!(
                 "`charts history {name} -n {namespace}` shows both revisions; fix the cause and run the {} again",
-                self.verb()
+                self.operation
             ),
             Outcome::Uninstalled { .. } => "fix the cause and install again".to_string(),
             Outcome::NothingToRestore => format!(
-                "fix the cause and upgrade again, or `charts uninstall {name} -n {namespace}` to remove what it applied"
+                "fix the cause and run the {} again, or `charts uninstall {name} -n {namespace}` to remove what it applied",
+                self.operation
             ),
             Outcome::Failed {
                 target: Some(target),
@@ -84,11 +85,6 @@ impl Recovery {
                 format!("`charts uninstall {name} -n {namespace}` deletes what is left")
             }
         }
-    }
-
-    /// The command to run again: `install`, `upgrade`, `rollback`.
-    fn verb(&self) -> &str {
-        self.operation
     }
 
     /// `upgrade of `web``, `rollback of `web` to revision 2`.
@@ -136,7 +132,7 @@ impl fmt::Display for Recovery {
                     f,
                     "{what} failed (revision {failed}), and {undo} failed too \
                      (--rollback-on-failure)\n{}: {}\n{}: {error}",
-                    self.verb(),
+                    self.operation,
                     self.error,
                     if target.is_some() {
                         "rollback"
