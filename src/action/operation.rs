@@ -732,6 +732,18 @@ pub(super) mod tests {
         assert_eq!(statuses(&store), [(1, Status::Deployed)]);
     }
 
+    /// Regression: the hint after an interrupt said "run the upgrade again" whatever was
+    /// interrupted.
+    #[test]
+    fn the_interrupt_hint_names_the_operation_that_was_interrupted() {
+        let hint = |status| interrupted_hint("web", status);
+        assert!(hint(Some(Status::PendingInstall)).starts_with("run the install again"));
+        assert!(hint(Some(Status::PendingUpgrade)).starts_with("run the upgrade again"));
+        assert!(hint(Some(Status::PendingRollback)).starts_with("run `charts rollback web` again"));
+        assert!(hint(Some(Status::Deployed)).starts_with("run `charts uninstall web` again"));
+        assert!(!hint(None).contains("upgrade"));
+    }
+
     #[test]
     fn a_release_that_does_not_exist_has_no_history() {
         assert!(
