@@ -107,6 +107,7 @@ complete -c charts -n "__fish_charts_using_subcommand install" -l skip-crds -d '
 complete -c charts -n "__fish_charts_using_subcommand install" -l no-hooks -d 'Deploy a chart that has hooks without running them (hooks are not supported yet)'
 complete -c charts -n "__fish_charts_using_subcommand install" -l skip-schema-validation -d 'Do not check the values against `values.schema.json`'
 complete -c charts -n "__fish_charts_using_subcommand install" -l wait -d 'Wait until every object is ready (Deployments available, Jobs complete, ...)'
+complete -c charts -n "__fish_charts_using_subcommand install" -l rollback-on-failure -l atomic -d 'If the new revision fails (apply, hook or wait), go back to the last good revision; a failed install uninstalls what it created (implies `--wait`)'
 complete -c charts -n "__fish_charts_using_subcommand install" -l hide-notes -d 'Do not print the chart\'s NOTES'
 complete -c charts -n "__fish_charts_using_subcommand install" -s h -l help -d 'Print help'
 complete -c charts -n "__fish_charts_using_subcommand upgrade" -s f -l values -d 'Values file (YAML); repeat for more, later files win; `-` reads stdin' -r
@@ -143,6 +144,7 @@ complete -c charts -n "__fish_charts_using_subcommand upgrade" -l skip-crds -d '
 complete -c charts -n "__fish_charts_using_subcommand upgrade" -l no-hooks -d 'Deploy a chart that has hooks without running them (hooks are not supported yet)'
 complete -c charts -n "__fish_charts_using_subcommand upgrade" -l skip-schema-validation -d 'Do not check the values against `values.schema.json`'
 complete -c charts -n "__fish_charts_using_subcommand upgrade" -l wait -d 'Wait until every object is ready (Deployments available, Jobs complete, ...)'
+complete -c charts -n "__fish_charts_using_subcommand upgrade" -l rollback-on-failure -l atomic -d 'If the new revision fails (apply, hook or wait), go back to the last good revision; a failed install uninstalls what it created (implies `--wait`)'
 complete -c charts -n "__fish_charts_using_subcommand upgrade" -l hide-notes -d 'Do not print the chart\'s NOTES'
 complete -c charts -n "__fish_charts_using_subcommand upgrade" -s h -l help -d 'Print help'
 complete -c charts -n "__fish_charts_using_subcommand rollback" -l description -d 'Description of the new revision [default: `Rollback to N`]' -r
@@ -156,6 +158,7 @@ complete -c charts -n "__fish_charts_using_subcommand rollback" -l kube-context 
 complete -c charts -n "__fish_charts_using_subcommand rollback" -l kubeconfig -d 'Path to the kubeconfig file [default: $KUBECONFIG, else ~/.kube/config]' -r -F
 complete -c charts -n "__fish_charts_using_subcommand rollback" -l dry-run -d 'Have the API server validate the objects without changing anything'
 complete -c charts -n "__fish_charts_using_subcommand rollback" -l wait -d 'Wait until every object is ready'
+complete -c charts -n "__fish_charts_using_subcommand rollback" -l rollback-on-failure -l atomic -d 'If the rollback fails, go back to the revision that was deployed before it (implies `--wait`)'
 complete -c charts -n "__fish_charts_using_subcommand rollback" -l force-conflicts -d 'Take over fields that other field managers own'
 complete -c charts -n "__fish_charts_using_subcommand rollback" -l take-ownership -d 'Adopt existing objects that belong to another release or to nobody'
 complete -c charts -n "__fish_charts_using_subcommand rollback" -s h -l help -d 'Print help'

@@ -21,6 +21,9 @@ pub enum Error {
     Repo(#[from] crate::repo::Error),
     #[error(transparent)]
     Apply(Box<crate::cluster::apply::Error>),
+    /// A revision failed and `--rollback-on-failure` went back (or tried to).
+    #[error(transparent)]
+    Recovery(Box<crate::action::recover::Recovery>),
     /// A mistake in how the command was called (exit code 2).
     #[error("{0}")]
     Usage(String),
@@ -94,6 +97,11 @@ impl Error {
             }
             Error::Cluster(error) => error.hint(),
             Error::Apply(error) => error.hint(),
+            // What to do about the failure itself first, then about the release.
+            Error::Recovery(recovery) => Some(match recovery.error.hint() {
+                Some(cause) => format!("{cause}\nhint: {}", recovery.hint()),
+                None => recovery.hint(),
+            }),
             Error::Store(crate::release::store::Error::Cluster(error)) => error.hint(),
             Error::Lock(error) => error.hint(),
             Error::Repo(crate::repo::Error::Chart(error)) => chart_hint(error),

@@ -12,6 +12,9 @@ use serde_json::Value;
 
 use super::chart::{self, ChartSettings, LoadedChart};
 use super::operation::{self, ApplySettings, Locking, Operation, Revision, with_lock};
+use super::recover;
+use super::rollback::RollbackSettings;
+use super::uninstall::UninstallSettings;
 use crate::cluster::Cluster;
 use crate::cluster::apply::{DeleteReport, Progress};
 use crate::error::{Error, Result};
@@ -53,6 +56,9 @@ pub struct DeploySettings {
     pub skip_schema_validation: bool,
     /// Wait until every object is ready, at most this long.
     pub wait: Option<Duration>,
+    /// `--rollback-on-failure`: if the new revision fails, go back to the last good one (an
+    /// install: uninstall what it created). See [`super::recover`].
+    pub rollback_on_failure: bool,
     /// Revisions to keep (0 = all).
     pub history_max: usize,
     /// Upgrade: lay the previous revision's user values under this command's.
@@ -176,7 +182,7 @@ pub async fn deploy(
     } else {
         Request::Install
     };
-    with_lock(
+    let result = with_lock(
         cluster,
         store,
         &namespace,
@@ -191,7 +197,21 @@ pub async fn deploy(
             deploy_locked(operation, settings, locked, reader).await
         },
     )
-    .await
+    .await;
+    match result {
+        // The Lease lived in the namespace: it is deleted now, and so may the namespace be.
+        Err(Error::Recovery(mut recovery)) if created_namespace => {
+            if let Err(error) =
+                recover::delete_created_namespace(cluster, store, &mut recovery).await
+            {
+                recovery.warnings.push(format!(
+                    "namespace `{namespace}`, created for the install, could not be deleted: {error}"
+                ));
+            }
+            Err(Error::Recovery(recovery))
+        }
+        other => other,
+    }
 }
 
 /// What a deploy knows when it has the lock.
@@ -258,14 +278,21 @@ async fn deploy_locked(
     // A namespace this command created is the release's; one an earlier revision created stays
     // so.
     record.created_namespace |= created_namespace;
-    let applied = operation
+    let applied = match operation
         .apply_revision(
             &settings.apply_settings(),
             &revisions,
             base.as_ref(),
             settings.revision(record, &rendered, decision),
         )
-        .await?;
+        .await
+    {
+        Ok(applied) => applied,
+        Err(error) if settings.rollback_on_failure && settings.dry_run == DryRun::None => {
+            return Err(recover_from(operation, settings, decision, error).await);
+        }
+        Err(error) => return Err(error),
+    };
     Ok(DeployOutcome {
         release: applied.release,
         values_used,
@@ -276,6 +303,47 @@ async fn deploy_locked(
         skipped_hooks,
         warnings: applied.warnings,
     })
+}
+
+/// `--rollback-on-failure` after the revision `decision` made failed: an upgrade goes back to the
+/// last good revision, an install uninstalls what it created.
+async fn recover_from(
+    operation: &Operation<'_, impl Store>,
+    settings: &DeploySettings,
+    decision: Decision,
+    error: Error,
+) -> Error {
+    let failure = recover::Failure {
+        operation: if decision.upgrade {
+            "upgrade"
+        } else {
+            "install"
+        },
+        restoring: None,
+        revision: decision.revision,
+        error,
+    };
+    let Some(revisions) = recover::recorded(operation, &failure).await else {
+        return failure.error;
+    };
+    if decision.upgrade {
+        let template = RollbackSettings {
+            wait: settings.wait,
+            history_max: settings.history_max,
+            force_conflicts: settings.force_conflicts,
+            take_ownership: settings.take_ownership,
+            progress: settings.progress.clone(),
+            ..RollbackSettings::default()
+        };
+        recover::roll_back(operation, &revisions, failure, &template).await
+    } else {
+        let template = UninstallSettings {
+            wait: settings.wait,
+            progress: settings.progress.clone(),
+            ..UninstallSettings::default()
+        };
+        recover::uninstall(operation, &revisions, failure, &template).await
+    }
 }
 
 impl DeploySettings {

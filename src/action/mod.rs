@@ -1,6 +1,6 @@
 //! The use cases, each composed from the modules below it, one file per use case: `deploy`
 //! (install and upgrade), `rollback`, `uninstall`, `status`, `records` (list, history, get),
-//! `lint`, and `render_chart` here for `template`; `operation` holds what the release use cases
+//! `lint`, and `render_chart` here for `template`; `recover` is `--rollback-on-failure`; `operation` holds what the release use cases
 //! share (the lock, interruption, the inventory, the apply → wait → record step), `chart` finds
 //! and loads the chart a command names. Actions never print: they return results for the CLI
 //! layer to show.
@@ -10,6 +10,7 @@ pub mod deploy;
 pub mod lint;
 pub mod operation;
 pub mod records;
+pub mod recover;
 pub mod repo;
 pub mod rollback;
 pub mod search;

@@ -76,6 +76,8 @@ pub(super) struct Operation<'a, S> {
     pub namespace: &'a str,
     pub name: &'a str,
     guard: Option<&'a lock::LockGuard>,
+    /// The record to store if the process is asked to stop now (see [`Operation::on_interrupt`]).
+    interrupted: &'a std::sync::Mutex<Option<Release>>,
 }
 
 /// How objects go to the cluster: the flags deploy and rollback share.
@@ -133,13 +135,19 @@ pub(super) async fn with_lock<S: Store, T>(
             Some(take_lock(cluster, namespace, name, locking == Locking::Deploy).await?)
         }
     };
-    let result = until_stopped(store, namespace, name, guard.is_some(), async {
+    let interrupted = std::sync::Mutex::new(None);
+    let stopped = Stopped {
+        locked: guard.is_some(),
+        restore: &interrupted,
+    };
+    let result = until_stopped(store, namespace, name, stopped, async {
         let operation_context = Operation {
             cluster,
             store,
             namespace,
             name,
             guard: guard.as_ref(),
+            interrupted: &interrupted,
         };
         operation(&operation_context).await
     })
@@ -208,42 +216,78 @@ async fn stop_requested() -> &'static str {
     }
 }
 
+/// What [`until_stopped`] knows about the operation it runs.
+struct Stopped<'a> {
+    /// The operation holds the lock (not a dry run).
+    locked: bool,
+    /// A record the operation asked to be stored as it is if it stops now.
+    restore: &'a std::sync::Mutex<Option<Release>>,
+}
+
 /// Runs a locked operation; if the process is asked to stop first, the operation is dropped
 /// (requests in flight are abandoned; server-side apply makes re-sending them harmless), the
-/// revision it left pending is marked failed, and the caller releases the lock, so the next
-/// command can go on at once instead of waiting for the lease to expire.
+/// revision it left part-way is settled, and the caller releases the lock, so the next command
+/// can go on at once instead of waiting for the lease to expire. A revision left pending
+/// (install, upgrade, rollback) is marked failed; one the operation registered with
+/// [`Operation::on_interrupt`] (an uninstall's) is put back as registered.
 async fn until_stopped<T>(
     store: &impl Store,
     namespace: &str,
     name: &str,
-    locked: bool,
+    stopped: Stopped<'_>,
     operation: impl std::future::Future<Output = Result<T>>,
 ) -> Result<T> {
     let signal = tokio::select! {
         result = operation => return result,
         signal = stop_requested() => signal,
     };
+    let why = format!("interrupted by {signal}");
+    let restore = stopped.restore.lock().ok().and_then(|mut r| r.take());
     let mut recorded = String::new();
+    let mut interrupted = None;
+    if let Some(mut record) = restore.filter(|_| stopped.locked) {
+        record.description = format!("{} ({why})", record.description);
+        interrupted = Some(record.status);
+        if store.update(&record).await.is_ok() {
+            recorded = format!(
+                "; revision {} is back to `{}`",
+                record.revision, record.status
+            );
+        }
     // Without the lock (a dry run), a pending revision belongs to someone else's operation.
-    if locked
+    } else if stopped.locked
         && let Ok(revisions) = history_of(store, namespace, name).await
-        && let Some(latest) = revisions
-            .last()
-            .filter(|r| r.status.is_pending() || r.status == Status::Uninstalling)
-        && mark_interrupted(store, latest, &format!("interrupted by {signal}"))
-            .await
-            .is_ok()
+        && let Some(latest) = revisions.last().filter(|r| r.status.is_pending())
     {
-        recorded = format!("; revision {} is marked failed", latest.revision);
+        interrupted = Some(latest.status);
+        if mark_interrupted(store, latest, &why).await.is_ok() {
+            recorded = format!("; revision {} is marked failed", latest.revision);
+        }
     }
     Err(Error::with_hint(
-        format!(
-            "interrupted by {signal}: release `{name}` in namespace `{namespace}` was left part-way{recorded}"
-        ),
-        format!(
+        format!("{why}: release `{name}` in namespace `{namespace}` was left part-way{recorded}"),
+        interrupted_hint(name, interrupted),
+    ))
+}
+
+/// What to do after an operation was interrupted, by the status of the revision it was working
+/// on (`None`: it had recorded nothing yet).
+fn interrupted_hint(name: &str, status: Option<Status>) -> String {
+    match status {
+        Some(Status::PendingInstall) => {
+            format!(
+                "run the install again (it may go over the failed revision), or `charts uninstall {name}` to remove what it applied"
+            )
+        }
+        Some(Status::PendingUpgrade) => format!(
             "run the upgrade again, or `charts rollback {name}` to go back to the last good revision"
         ),
-    ))
+        Some(Status::PendingRollback) => format!(
+            "run `charts rollback {name}` again: the revision that was deployed is still recorded as the last good one"
+        ),
+        Some(_) => format!("run `charts uninstall {name}` again to delete what is left"),
+        None => "nothing was recorded; run the command again".to_string(),
+    }
 }
 
 /// Marks a revision that an operation left part-way as failed, saying why.
@@ -368,6 +412,15 @@ impl<S: Store> Operation<'_, S> {
     /// Before each irreversible step: stop if another operation has taken the release over.
     pub fn still_locked(&self) -> Result<()> {
         Ok(self.guard.map_or(Ok(()), lock::LockGuard::check)?)
+    }
+
+    /// Registers the record to store if the process is asked to stop from now on (its
+    /// description gets `(interrupted by SIGINT)` added); `None` goes back to the default, a
+    /// pending revision marked failed.
+    pub fn on_interrupt(&self, record: Option<Release>) {
+        if let Ok(mut slot) = self.interrupted.lock() {
+            *slot = record;
+        }
     }
 
     /// The release's revisions, oldest first; none when it does not exist.
@@ -677,6 +730,18 @@ pub(super) mod tests {
             .remove(0);
         block_on(settle_interrupted(&store, &summary)).unwrap();
         assert_eq!(statuses(&store), [(1, Status::Deployed)]);
+    }
+
+    /// Regression: the hint after an interrupt said "run the upgrade again" whatever was
+    /// interrupted.
+    #[test]
+    fn the_interrupt_hint_names_the_operation_that_was_interrupted() {
+        let hint = |status| interrupted_hint("web", status);
+        assert!(hint(Some(Status::PendingInstall)).starts_with("run the install again"));
+        assert!(hint(Some(Status::PendingUpgrade)).starts_with("run the upgrade again"));
+        assert!(hint(Some(Status::PendingRollback)).starts_with("run `charts rollback web` again"));
+        assert!(hint(Some(Status::Deployed)).starts_with("run `charts uninstall web` again"));
+        assert!(!hint(None).contains("upgrade"));
     }
 
     #[test]

@@ -4,11 +4,12 @@
 use std::time::Duration;
 
 use super::operation::{self, ApplySettings, Locking, Operation, Revision, with_lock};
+use super::recover;
 use crate::cluster::Cluster;
 use crate::cluster::apply::{DeleteReport, Progress};
 use crate::error::{Error, Result};
 use crate::release::store::Store;
-use crate::release::{Release, Status, history};
+use crate::release::{Release, ReleaseSummary, Status, history};
 
 /// `rollback NAME [REVISION]`.
 #[derive(Debug, Clone, Default)]
@@ -22,6 +23,9 @@ pub struct RollbackSettings {
     pub force_conflicts: bool,
     pub take_ownership: bool,
     pub dry_run: bool,
+    /// `--rollback-on-failure`: if this rollback fails, go back to the revision that was
+    /// deployed before it (see [`super::recover`]).
+    pub rollback_on_failure: bool,
     pub progress: Option<Progress>,
 }
 
@@ -52,27 +56,64 @@ pub async fn rollback(
         &cluster.namespace,
         &settings.release,
         locking,
-        async |operation| rollback_locked(operation, settings).await,
+        async |operation| {
+            if !settings.rollback_on_failure || settings.dry_run {
+                return rollback_locked(operation, settings).await;
+            }
+            let before = operation.history().await?;
+            let error = match rollback_locked(operation, settings).await {
+                Ok(outcome) => return Ok(outcome),
+                Err(error) => error,
+            };
+            // The target is known: the rollback got as far as recording its revision.
+            let restoring = target_of(settings, &before).ok();
+            let failure = recover::Failure {
+                operation: "rollback",
+                restoring,
+                revision: before.last().map_or(1, |latest| latest.revision + 1),
+                error,
+            };
+            match recover::recorded(operation, &failure).await {
+                Some(revisions) => {
+                    Err(recover::roll_back(operation, &revisions, failure, settings).await)
+                }
+                None => Err(failure.error),
+            }
+        },
     )
     .await
 }
 
-async fn rollback_locked(
+/// The revision a rollback restores: the one asked for, else the newest good one before the
+/// latest.
+fn target_of(settings: &RollbackSettings, revisions: &[ReleaseSummary]) -> Result<u64> {
+    if let Some(revision) = settings.revision {
+        return Ok(revision);
+    }
+    let name = &settings.release;
+    history::rollback_target(revisions).ok_or_else(|| {
+        Error::with_hint(
+            format!("release `{name}` has no earlier good revision to roll back to"),
+            format!("`charts history {name}` lists its revisions; pass one explicitly"),
+        )
+    })
+}
+
+/// Rolls back holding the lock: the path `charts rollback` takes, and `--rollback-on-failure`
+/// of every command.
+pub(super) async fn rollback_locked(
     operation: &Operation<'_, impl Store>,
     settings: &RollbackSettings,
 ) -> Result<RollbackOutcome> {
-    let name = operation.name;
-    let revisions = operation.store.history(operation.namespace, name).await?;
-    let latest = revisions.last().cloned().expect("history is never empty");
-    let target = match settings.revision {
-        Some(revision) => revision,
-        None => history::rollback_target(&revisions).ok_or_else(|| {
-            Error::with_hint(
-                format!("release `{name}` has no earlier good revision to roll back to"),
-                format!("`charts history {name}` lists its revisions; pass one explicitly"),
-            )
-        })?,
+    let revisions = operation.history().await?;
+    let Some(latest) = revisions.last().cloned() else {
+        return Err(crate::release::store::Error::ReleaseNotFound {
+            name: operation.name.to_string(),
+            namespace: operation.namespace.to_string(),
+        }
+        .into());
     };
+    let target = target_of(settings, &revisions)?;
     let target_record = operation.record(target).await?;
     if !settings.dry_run {
         operation.settle_interrupted(&latest).await?;

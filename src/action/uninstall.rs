@@ -73,7 +73,7 @@ pub async fn uninstall(
     Ok(outcome)
 }
 
-async fn uninstall_locked(
+pub(super) async fn uninstall_locked(
     operation: &Operation<'_, impl Store>,
     settings: &UninstallSettings,
 ) -> Result<UninstallOutcome> {
@@ -116,27 +116,39 @@ async fn uninstall_locked(
             ..Default::default()
         });
     }
-    let previous_status = record.status;
-    let previous_description = record.description.clone();
+    // An uninstall that fails or is interrupted part-way puts the revision's status back, with
+    // the reason in its description, rather than marking it failed: a deployed revision must
+    // stay what `rollback`, `upgrade` (its base and the ownership of its objects) and `install`
+    // (which refuses to go over a deployed release) take as the last good one, and `uninstall`
+    // again deletes the rest either way.
+    let before = record.clone();
     operation.still_locked()?;
     if latest.status != Status::Uninstalled {
+        operation.on_interrupt(Some(before.clone()));
         record.status = Status::Uninstalling;
         store.update(&record).await?;
     }
     let deleted = match applier.delete(&objects, settings.wait).await {
         Ok(report) => report,
         Err(error) => {
-            // Put the status back (a deployed revision stays what rollback means by "the last
-            // good one") and keep the reason in the description.
-            record.status = previous_status;
-            record.description = format!(
-                "{previous_description} (uninstall failed: {})",
-                operation::error_summary(&error)
-            );
-            let _ = store.update(&record).await;
+            let restored = Release {
+                description: format!(
+                    "{} (uninstall failed: {})",
+                    before.description,
+                    operation::error_summary(&error)
+                ),
+                ..before
+            };
+            // If even this fails, the revision stays `uninstalling` and `uninstall` again
+            // finishes the work; the user needs the original error more.
+            let _ = store.update(&restored).await;
+            operation.on_interrupt(None);
             return Err(error.into());
         }
     };
+    // The objects are gone: from here on, an interrupted uninstall leaves the revision
+    // `uninstalling`, which `uninstall` again finishes.
+    operation.on_interrupt(None);
     operation.still_locked()?;
     if settings.keep_history {
         record_uninstalled(operation, settings, record, &revisions).await?;
@@ -196,7 +208,7 @@ async fn record_uninstalled(
 /// `--delete-namespace`: deletes the namespace only if this release created it and nothing
 /// else lives there any more (no other release, no object beyond what Kubernetes puts in every
 /// namespace).
-async fn delete_namespace_if_ours(
+pub(super) async fn delete_namespace_if_ours(
     cluster: &Cluster,
     store: &impl Store,
     namespace: &str,

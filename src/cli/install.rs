@@ -72,6 +72,10 @@ pub struct DeployArgs {
     /// Wait until every object is ready (Deployments available, Jobs complete, ...)
     #[arg(long)]
     pub wait: bool,
+    /// If the new revision fails (apply, hook or wait), go back to the last good revision; a
+    /// failed install uninstalls what it created (implies `--wait`)
+    #[arg(long, visible_alias = "atomic")]
+    pub rollback_on_failure: bool,
     /// How long `--wait` waits: `90s`, `5m`, `1h`
     #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = parse_duration)]
     pub timeout: Duration,
@@ -174,7 +178,8 @@ impl DeployArgs {
             skip_crds: self.skip_crds,
             no_hooks: self.no_hooks,
             skip_schema_validation: self.skip_schema_validation,
-            wait: self.wait.then_some(self.timeout),
+            wait: (self.wait || self.rollback_on_failure).then_some(self.timeout),
+            rollback_on_failure: self.rollback_on_failure,
             history_max: self.history_max,
             reuse_values: false,
             install: false,
@@ -231,7 +236,7 @@ pub fn run_deploy(
             deploy::deploy(&cluster, &store, &settings, upgrade, &reader).await
         });
         drop(spinner);
-        outcome?
+        crate::cli::recovery::show_failure(args.output, outcome)?
     };
     print_outcome(&outcome, args)
 }

@@ -12,6 +12,7 @@ pub mod output;
 pub mod package;
 pub mod pull;
 pub mod push;
+pub mod recovery;
 pub mod registry;
 pub mod repo;
 pub mod rollback;

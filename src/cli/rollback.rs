@@ -35,6 +35,10 @@ pub struct RollbackArgs {
         env = "CHARTS_MAX_HISTORY"
     )]
     pub history_max: usize,
+    /// If the rollback fails, go back to the revision that was deployed before it (implies
+    /// `--wait`)
+    #[arg(long, visible_alias = "atomic")]
+    pub rollback_on_failure: bool,
     /// Take over fields that other field managers own
     #[arg(long)]
     pub force_conflicts: bool,
@@ -51,11 +55,12 @@ pub fn rollback(global: &GlobalArgs, args: RollbackArgs) -> Result<()> {
         release: args.name.clone(),
         revision: args.revision,
         description: args.description.clone(),
-        wait: args.wait.then_some(args.timeout),
+        wait: (args.wait || args.rollback_on_failure).then_some(args.timeout),
         history_max: args.history_max,
         force_conflicts: args.force_conflicts,
         take_ownership: args.take_ownership,
         dry_run: args.dry_run,
+        rollback_on_failure: args.rollback_on_failure,
         progress: None,
     };
     let spinner = output::Spinner::start();
@@ -69,7 +74,7 @@ pub fn rollback(global: &GlobalArgs, args: RollbackArgs) -> Result<()> {
         action::rollback(&cluster, &store, &settings).await
     });
     drop(spinner);
-    let outcome = outcome?;
+    let outcome = crate::cli::recovery::show_failure(args.output, outcome)?;
     let record = &outcome.release;
     for warning in &outcome.warnings {
         output::note(&format!("warning: {warning}"));

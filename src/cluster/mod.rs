@@ -181,7 +181,7 @@ impl Error {
 
 /// Whether a 403 message is the authorizer's (`User "ci" cannot create resource ...`) or an
 /// RBAC escalation refusal, rather than an admission plugin's.
-fn denied_by_authorization(message: &str) -> bool {
+pub(crate) fn denied_by_authorization(message: &str) -> bool {
     let lower = message.to_ascii_lowercase();
     (lower.contains("user \"") && lower.contains(" cannot "))
         || lower.contains("is attempting to grant rbac permissions")

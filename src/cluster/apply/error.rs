@@ -104,6 +104,18 @@ fn conflicts_of(status: &kube::core::Status) -> Vec<(String, String)> {
         .collect()
 }
 
+/// Whether an API error is the server's answer about this object (invalid, conflicting, refused
+/// by admission such as a quota) rather than about our access to the cluster. A 403 is about
+/// access only when the authorizer wrote it: an admission plugin's 403 (`exceeded quota`, a
+/// terminating namespace) names the object and is what the user needs to read.
+fn is_about_the_object(status: &kube::core::Status) -> bool {
+    match status.code {
+        401 | 429 => false,
+        403 => !crate::cluster::denied_by_authorization(&status.message),
+        code => code < 500,
+    }
+}
+
 impl Applier {
     /// The reason an API call failed: a conflict or a rejection of the object itself, or a
     /// failure to reach the cluster (named by the verb, resource and namespace).
@@ -115,12 +127,7 @@ impl Applier {
         namespace: Option<&str>,
     ) -> Reason {
         match error {
-            kube::Error::Api(status)
-                if status.code != 401
-                    && status.code != 403
-                    && status.code < 500
-                    && status.code != 429 =>
-            {
+            kube::Error::Api(status) if is_about_the_object(&status) => {
                 let conflicts = conflicts_of(&status);
                 if status.code == 409 && !conflicts.is_empty() {
                     Reason::Conflict(conflicts)
@@ -180,6 +187,25 @@ mod tests {
             Reason::Conflict(conflicts).to_string(),
             "conflict with other field managers: `kubectl` owns .spec.replicas, .data.x"
         );
+    }
+
+    #[test]
+    fn an_admission_403_is_about_the_object_and_an_authorizer_403_about_access() {
+        let status = |code: u16, message: &str| {
+            kube::core::Status::failure(message, "Forbidden").with_code(code)
+        };
+        assert!(is_about_the_object(&status(
+            403,
+            "configmaps \"b\" is forbidden: exceeded quota: q, requested: configmaps=1, used: configmaps=1, limited: configmaps=1"
+        )));
+        assert!(!is_about_the_object(&status(
+            403,
+            "configmaps \"b\" is forbidden: User \"ci\" cannot patch resource \"configmaps\" in API group \"\" in the namespace \"x\""
+        )));
+        assert!(is_about_the_object(&status(422, "invalid")));
+        assert!(!is_about_the_object(&status(401, "Unauthorized")));
+        assert!(!is_about_the_object(&status(429, "slow down")));
+        assert!(!is_about_the_object(&status(503, "unavailable")));
     }
 
     #[test]
