@@ -11,10 +11,11 @@ use indexmap::IndexMap;
 use serde_json::Value;
 
 use super::chart::{self, ChartSettings, LoadedChart};
-use super::operation::{self, ApplySettings, Locking, Operation, Revision, with_lock};
+use super::operation::{self, ApplySettings, HookEvents, Locking, Operation, Revision, with_lock};
 use crate::cluster::Cluster;
 use crate::cluster::apply::{DeleteReport, Progress};
 use crate::error::{Error, Result};
+use crate::hooks::Event;
 use crate::release::store::Store;
 use crate::release::{ChartInfo, Release, Status};
 use crate::render::{self, RenderOptions, Rendered};
@@ -48,11 +49,13 @@ pub struct DeploySettings {
     pub take_ownership: bool,
     pub force_conflicts: bool,
     pub skip_crds: bool,
-    /// Deploy although the chart has hooks, which this version does not run.
+    /// Do not run the chart's hooks.
     pub no_hooks: bool,
     pub skip_schema_validation: bool,
     /// Wait until every object is ready, at most this long.
     pub wait: Option<Duration>,
+    /// How long each hook may take; `None`: 5 minutes.
+    pub timeout: Option<Duration>,
     /// Revisions to keep (0 = all).
     pub history_max: usize,
     /// Upgrade: lay the previous revision's user values under this command's.
@@ -75,7 +78,7 @@ pub struct DeployOutcome {
     pub dry_run: DryRun,
     /// The namespace was created by this operation.
     pub created_namespace: bool,
-    /// Hooks the chart has, which this version does not run: `<source> (<events>)`.
+    /// Hooks not run because of `--no-hooks`: `<object> (<events>)`.
     pub skipped_hooks: Vec<String>,
     /// Things that went wrong after the revision was recorded deployed.
     pub warnings: Vec<String>,
@@ -145,7 +148,7 @@ pub async fn render_offline(
         pruned: DeleteReport::default(),
         dry_run: DryRun::Client,
         created_namespace: false,
-        skipped_hooks: hook_names(&rendered),
+        skipped_hooks: skipped_hooks(settings, &rendered),
         warnings: Vec::new(),
     })
 }
@@ -239,7 +242,7 @@ async fn deploy_locked(
         inherit(&mut record, base, &settings.labels);
     }
     let values_used = describe_values(&settings.values, reused);
-    let skipped_hooks = hook_names(&rendered);
+    let skipped_hooks = skipped_hooks(settings, &rendered);
     if settings.dry_run == DryRun::Client {
         // Read the history, render as the real command would, change nothing.
         return Ok(DeployOutcome {
@@ -253,8 +256,6 @@ async fn deploy_locked(
             warnings: Vec::new(),
         });
     }
-    refuse_hooks(settings, &chart, &skipped_hooks)?;
-
     // A namespace this command created is the release's; one an earlier revision created stays
     // so.
     record.created_namespace |= created_namespace;
@@ -288,6 +289,7 @@ impl DeploySettings {
             wait: self.wait,
             history_max: self.history_max,
             progress: self.progress.clone(),
+            timeout: self.timeout,
         }
     }
 
@@ -299,10 +301,10 @@ impl DeploySettings {
         rendered: &'a Rendered,
         decision: Decision,
     ) -> Revision<'a> {
-        let verb = if decision.upgrade {
-            "Upgrade"
+        let (verb, pre, post) = if decision.upgrade {
+            ("Upgrade", Event::PreUpgrade, Event::PostUpgrade)
         } else {
-            "Install"
+            ("Install", Event::PreInstall, Event::PostInstall)
         };
         Revision {
             record,
@@ -313,6 +315,7 @@ impl DeploySettings {
                 .is_none()
                 .then(|| format!("{verb} complete")),
             failed: format!("{verb} failed"),
+            hooks: (!self.no_hooks).then_some(HookEvents { pre, post }),
         }
     }
 }
@@ -343,22 +346,6 @@ fn user_values(
         }
         None => Ok((user_values, None)),
     }
-}
-
-/// A chart ported from Helm may rely on a pre-upgrade migration Job: deploying without its hooks
-/// must be a decision (`--no-hooks`), not a surprise.
-fn refuse_hooks(settings: &DeploySettings, chart: &LoadedChart, hooks: &[String]) -> Result<()> {
-    if hooks.is_empty() || settings.no_hooks {
-        return Ok(());
-    }
-    Err(Error::with_hint(
-        format!(
-            "chart `{}` has hooks, which this version of charts does not run: {}",
-            chart.chart.name(),
-            hooks.join(", ")
-        ),
-        "pass `--no-hooks` to deploy without them, or run their work another way first",
-    ))
 }
 
 /// The revision a deploy renders: which release, and what the decision made of it.
@@ -428,11 +415,16 @@ fn new_record(
         deleted: None,
         labels: settings.labels.clone(),
         created_namespace: false,
+        hooks: crate::hooks::from_objects(&rendered.hooks)?,
     })
 }
 
-/// The non-test hooks a render produced (tests run with `charts test`, not here).
-fn hook_names(rendered: &Rendered) -> Vec<String> {
+/// With `--no-hooks`, the hooks a render produced that will not run (tests run with `charts
+/// test`, so they are not named).
+fn skipped_hooks(settings: &DeploySettings, rendered: &Rendered) -> Vec<String> {
+    if !settings.no_hooks {
+        return Vec::new();
+    }
     rendered
         .hooks
         .iter()
@@ -572,6 +564,7 @@ mod tests {
         let settings = DeploySettings {
             release: "web".into(),
             chart: ChartSettings::local(&dir),
+            no_hooks: true,
             ..settings_with(&["greeting=hello"], false)
         };
         let reader = MapReader::new().with_file("prod.yaml", "{}\n");

@@ -63,7 +63,7 @@ pub struct DeployArgs {
     /// Do not create the CRDs in the chart's `crds/` directories
     #[arg(long)]
     pub skip_crds: bool,
-    /// Deploy a chart that has hooks without running them (hooks are not supported yet)
+    /// Do not run the chart's hooks (test hooks run only with `charts test`)
     #[arg(long)]
     pub no_hooks: bool,
     /// Do not check the values against `values.schema.json`
@@ -72,7 +72,7 @@ pub struct DeployArgs {
     /// Wait until every object is ready (Deployments available, Jobs complete, ...)
     #[arg(long)]
     pub wait: bool,
-    /// How long `--wait` waits: `90s`, `5m`, `1h`
+    /// How long `--wait` waits, and each hook may take: `90s`, `5m`, `1h`
     #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = parse_duration)]
     pub timeout: Duration,
     /// Revisions to keep in the history (0 = all)
@@ -175,6 +175,7 @@ impl DeployArgs {
             no_hooks: self.no_hooks,
             skip_schema_validation: self.skip_schema_validation,
             wait: self.wait.then_some(self.timeout),
+            timeout: Some(self.timeout),
             history_max: self.history_max,
             reuse_values: false,
             install: false,

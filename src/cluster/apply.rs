@@ -15,6 +15,7 @@
 mod crds;
 mod delete;
 mod error;
+mod hook;
 mod ownership;
 mod wait;
 
@@ -32,6 +33,7 @@ use super::retry::retry;
 use crate::render::Object;
 use crds::crd_kind;
 pub use error::{Error, Reason};
+pub use hook::hook_readiness;
 
 pub const FIELD_MANAGER: &str = "charts";
 pub const MANAGED_BY_LABEL: &str = "app.kubernetes.io/managed-by";

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 pub mod apply;
 pub mod discovery;
 pub mod namespace;
+pub mod pods;
 pub mod ready;
 pub mod retry;
 
