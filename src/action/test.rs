@@ -158,7 +158,13 @@ async fn test_locked(
     for index in selected {
         operation.still_locked()?;
         let ran = runner
-            .run_one(&mut applier, &mut record.hooks, index, Event::Test, settings.logs)
+            .run_one(
+                &mut applier,
+                &mut record.hooks,
+                index,
+                Event::Test,
+                settings.logs,
+            )
             .await;
         let result = match ran {
             Ok(result) => result,
@@ -221,9 +227,19 @@ mod tests {
         assert!(parsed.keeps("a") && parsed.keeps("b"));
         assert!(!parsed.keeps("c") && !parsed.keeps("d"));
         let parsed = filter(&["!name=c,name=d,e"]).unwrap();
-        assert_eq!((parsed.include, parsed.exclude), (vec!["d".to_string(), "e".to_string()], vec!["c".to_string()]));
+        assert_eq!(
+            (parsed.include, parsed.exclude),
+            (
+                vec!["d".to_string(), "e".to_string()],
+                vec!["c".to_string()]
+            )
+        );
         assert!(filter(&[]).unwrap().keeps("anything"));
-        assert!(filter(&["kind=Pod"]).unwrap_err().contains("by `name` only"));
+        assert!(
+            filter(&["kind=Pod"])
+                .unwrap_err()
+                .contains("by `name` only")
+        );
         assert!(filter(&["a"]).unwrap_err().contains("expected `name=TEST`"));
         assert!(filter(&["name="]).unwrap_err().contains("empty"));
     }

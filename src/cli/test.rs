@@ -43,11 +43,7 @@ pub fn test(global: &GlobalArgs, args: TestArgs) -> Result<()> {
     });
     drop(spinner);
     let outcome = outcome?;
-    output::show(
-        args.output,
-        || Ok(json(&outcome)),
-        || Ok(text(&outcome)),
-    )?;
+    output::show(args.output, || Ok(json(&outcome)), || Ok(text(&outcome)))?;
     let failed = outcome.failed();
     if outcome.runs.is_empty() {
         output::note(&format!(
@@ -68,10 +64,7 @@ pub fn test(global: &GlobalArgs, args: TestArgs) -> Result<()> {
             if args.logs {
                 "`charts status` shows the suite's last run".to_string()
             } else {
-                format!(
-                    "`charts test {} --logs` prints the tests' logs",
-                    args.name
-                )
+                format!("`charts test {} --logs` prints the tests' logs", args.name)
             },
         )),
     }
@@ -107,7 +100,10 @@ fn text(outcome: &TestOutcome) -> String {
     text.push_str(&output::table(&["TEST", "KIND", "PHASE", "DURATION"], rows));
     for run in &outcome.runs {
         if let Some(failure) = &run.failure {
-            text.push_str(&format!("\n{} failed: {failure}\n", run.hook.display_name()));
+            text.push_str(&format!(
+                "\n{} failed: {failure}\n",
+                run.hook.display_name()
+            ));
         }
     }
     for run in &outcome.runs {

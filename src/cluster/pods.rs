@@ -76,7 +76,9 @@ pub fn failing_pod(pods: &[Pod]) -> Option<&Pod> {
             pods.iter().rev().find(|p| {
                 container_statuses(p).any(|c| {
                     c.state.as_ref().is_some_and(|s| s.waiting.is_some())
-                        || c.last_state.as_ref().is_some_and(|s| s.terminated.is_some())
+                        || c.last_state
+                            .as_ref()
+                            .is_some_and(|s| s.terminated.is_some())
                 })
             })
         })
@@ -136,7 +138,12 @@ fn started_containers(pod: &Pod) -> Vec<String> {
         })
         .map(|c| c.name.clone())
         .collect();
-    if started.is_empty() && pod.status.as_ref().is_none_or(|s| s.container_statuses.is_none()) {
+    if started.is_empty()
+        && pod
+            .status
+            .as_ref()
+            .is_none_or(|s| s.container_statuses.is_none())
+    {
         // No statuses reported at all: ask for every container and let the API say.
         return pod
             .spec
@@ -244,7 +251,9 @@ mod tests {
         }));
         assert_eq!(
             container_states(&pulling),
-            ["container `m` is waiting: ImagePullBackOff (image `db:nope`): Back-off pulling image \"db:nope\""]
+            [
+                "container `m` is waiting: ImagePullBackOff (image `db:nope`): Back-off pulling image \"db:nope\""
+            ]
         );
         let pods = [pulling, failed];
         assert_eq!(name_of(failing_pod(&pods).unwrap()), "migrate-abcde");

@@ -264,9 +264,7 @@ fn hook_of(object: &Object) -> Result<Hook, Error> {
 
 impl Hook {
     pub fn runs_at(&self, event: Event) -> bool {
-        self.events
-            .iter()
-            .any(|e| Event::parse(e) == Some(event))
+        self.events.iter().any(|e| Event::parse(e) == Some(event))
     }
 
     /// The delete policies; `before-hook-creation` when none is set.
@@ -305,7 +303,9 @@ pub fn order(hooks: &[Hook], event: Event) -> Vec<usize> {
         order
             .iter()
             .position(|k| *k == kind)
-            .map_or((order.len(), kind.to_string()), |rank| (rank, String::new()))
+            .map_or((order.len(), kind.to_string()), |rank| {
+                (rank, String::new())
+            })
     };
     indexes.sort_by_cached_key(|&i| {
         let hook = &hooks[i];
@@ -373,24 +373,40 @@ mod tests {
             "helm.sh/hook: test, charts.dev/hook-weight: high",
         )])
         .unwrap_err();
-        assert!(error.to_string().contains("charts.dev/hook-weight `high` is not a whole number"));
+        assert!(
+            error
+                .to_string()
+                .contains("charts.dev/hook-weight `high` is not a whole number")
+        );
         let error = from_objects(&[object(
             "Job",
             "m",
             "helm.sh/hook: test, helm.sh/hook-delete-policy: always",
         )])
         .unwrap_err();
-        assert!(error.to_string().contains("`always` is not a delete policy"));
+        assert!(
+            error
+                .to_string()
+                .contains("`always` is not a delete policy")
+        );
     }
 
     #[test]
     fn hooks_run_by_weight_then_name_then_kind() {
         let hooks = from_objects(&[
             object("Job", "b", "helm.sh/hook: pre-install"),
-            object("ConfigMap", "z", "helm.sh/hook: pre-install, helm.sh/hook-weight: '-1'"),
+            object(
+                "ConfigMap",
+                "z",
+                "helm.sh/hook: pre-install, helm.sh/hook-weight: '-1'",
+            ),
             object("Job", "a", "helm.sh/hook: pre-install"),
             object("Pod", "a", "helm.sh/hook: pre-install"),
-            object("Secret", "late", "helm.sh/hook: 'pre-install,post-install', helm.sh/hook-weight: '10'"),
+            object(
+                "Secret",
+                "late",
+                "helm.sh/hook: 'pre-install,post-install', helm.sh/hook-weight: '10'",
+            ),
             object("Pod", "test", "helm.sh/hook: test"),
         ])
         .unwrap();
