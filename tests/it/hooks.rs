@@ -489,3 +489,37 @@ fn no_hooks_skips_them_and_uninstall_runs_the_delete_hooks() {
     assert!(lab.configmap("default", "web-config").is_none());
     assert!(resource_version(&goodbye) < resource_version(&farewell));
 }
+
+#[test]
+fn the_demo_charts_migration_runs_on_install_and_its_test_passes() {
+    let lab = lab();
+    let demo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("charts/demo");
+    let output = lab.run(&[
+        "install",
+        "web",
+        demo.to_str().unwrap(),
+        "-n",
+        "demo",
+        "--create-namespace",
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    // `hook-succeeded`: the migration Job ran, and is gone.
+    let record = lab.json(&["get", "all", "web", "-n", "demo", "-o", "json"]);
+    let hooks = record["hooks"].as_array().expect("hooks in the record");
+    let migrate = hooks
+        .iter()
+        .find(|h| h["name"] == "web-demo-migrate")
+        .unwrap();
+    assert_eq!(migrate["lastRun"]["phase"], "Succeeded");
+    assert!(
+        lab.get(&["job", "web-demo-migrate", "-n", "demo"])
+            .is_none()
+    );
+    let output = lab.run(&["test", "web", "-n", "demo"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        stdout(&output).contains("web-demo-test-connection"),
+        "{}",
+        stdout(&output)
+    );
+}
