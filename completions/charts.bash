@@ -73,6 +73,9 @@ _charts() {
             charts,template)
                 cmd="charts__subcmd__template"
                 ;;
+            charts,test)
+                cmd="charts__subcmd__test"
+                ;;
             charts,uninstall)
                 cmd="charts__subcmd__uninstall"
                 ;;
@@ -198,6 +201,9 @@ _charts() {
                 ;;
             charts__subcmd__help,template)
                 cmd="charts__subcmd__help__subcmd__template"
+                ;;
+            charts__subcmd__help,test)
+                cmd="charts__subcmd__help__subcmd__test"
                 ;;
             charts__subcmd__help,uninstall)
                 cmd="charts__subcmd__help__subcmd__uninstall"
@@ -380,7 +386,7 @@ _charts() {
 
     case "${cmd}" in
         charts)
-            opts="-n -h -V --namespace --kube-context --kubeconfig --help --version template install upgrade rollback uninstall status lint show create package repo search pull push registry dependency list history get completion version help"
+            opts="-n -h -V --namespace --kube-context --kubeconfig --help --version template install upgrade rollback uninstall status test lint show create package repo search pull push registry dependency list history get completion version help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -998,7 +1004,7 @@ _charts() {
             return 0
             ;;
         charts__subcmd__help)
-            opts="template install upgrade rollback uninstall status lint show create package repo search pull push registry dependency list history get completion version help"
+            opts="template install upgrade rollback uninstall status test lint show create package repo search pull push registry dependency list history get completion version help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1558,6 +1564,20 @@ _charts() {
             return 0
             ;;
         charts__subcmd__help__subcmd__template)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        charts__subcmd__help__subcmd__test)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2472,7 +2492,7 @@ _charts() {
             return 0
             ;;
         charts__subcmd__rollback)
-            opts="-o -n -h -V --description --dry-run --wait --timeout --history-max --force-conflicts --take-ownership --output --namespace --kube-context --kubeconfig --help --version"
+            opts="-o -n -h -V --description --dry-run --wait --timeout --no-hooks --history-max --force-conflicts --take-ownership --output --namespace --kube-context --kubeconfig --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3045,8 +3065,54 @@ _charts() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        charts__subcmd__test)
+            opts="-o -n -h -V --logs --filter --timeout --output --namespace --kube-context --kubeconfig --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --filter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kube-context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         charts__subcmd__uninstall)
-            opts="-n -h -V --keep-history --dry-run --ignore-not-found --wait --timeout --delete-namespace --description --namespace --kube-context --kubeconfig --help --version"
+            opts="-n -h -V --keep-history --dry-run --ignore-not-found --wait --timeout --no-hooks --delete-namespace --description --namespace --kube-context --kubeconfig --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
