@@ -192,7 +192,7 @@ fn delete_policies_before_hook_creation_hook_succeeded_and_hook_failed() {
     );
 
     // A failed hook with `hook-failed` is deleted; one without it stays for inspection.
-    let failing = TestChart::fixture(&lab, "web").template(
+    let failing = TestChart::fixture_at(lab.join("failing"), "web").template(
         "hooks/gone.yaml",
         &job(
             "gone",
@@ -207,7 +207,7 @@ fn delete_policies_before_hook_creation_hook_succeeded_and_hook_failed() {
         lab.get(&["job", "gone"]).is_none(),
         "hook-failed: deleted after failure"
     );
-    let staying = TestChart::fixture(&lab, "web").template(
+    let staying = TestChart::fixture_at(lab.join("staying"), "web").template(
         "hooks/stays.yaml",
         &job("stays", "pre-upgrade", "", "1", "boom"),
     );
