@@ -506,7 +506,7 @@ fn kubectl_waits_for_available_and_rollout_status() {
     // No container runs: logs are empty, or say why the container never started.
     let refused = kubectl.fails(&["-n", "shop", "logs", waiting[0].0], "");
     assert!(
-        refused.contains("is waiting to start: ImagePullBackOff"),
+        refused.contains("is waiting to start: trying and failing to pull image"),
         "{refused}"
     );
     assert_eq!(kubectl.ok(&["-n", "shop", "logs", "deployment/web"]), "");

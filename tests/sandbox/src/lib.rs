@@ -19,6 +19,7 @@ mod decode;
 mod discovery;
 mod error;
 mod faults;
+mod logs;
 mod patch;
 mod protobuf;
 mod registry;
@@ -43,6 +44,12 @@ pub use server::ADMIN_PREFIX;
 
 /// The annotation that makes a workload fail; see the README for the values.
 pub const FAIL_ANNOTATION: &str = "sandbox.charts.dev/fail";
+
+/// The annotation that gives the exit code of a Pod's (first) container, e.g. `"3"`.
+pub const EXIT_CODE_ANNOTATION: &str = "sandbox.charts.dev/exit-code";
+
+/// The annotation whose text is what a Pod's containers "print": `GET pods/NAME/log` returns it.
+pub const LOG_ANNOTATION: &str = "sandbox.charts.dev/log";
 
 /// Settings for a sandbox server.
 #[derive(Debug, Clone)]

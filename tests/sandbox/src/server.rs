@@ -840,8 +840,7 @@ fn handle_resource(shared: &Arc<Shared>, request: ApiRequest) -> ApiResult<Respo
     }
 }
 
-/// `pods/<name>/log`: nothing runs, so there is no output; a container that never started is a
-/// 400 naming why, as the kubelet reports it.
+/// `pods/<name>/log`: the Pod's `sandbox.charts.dev/log` text (see `logs.rs`).
 fn pod_log(
     shared: &Arc<Shared>,
     resource: &ResourceType,
@@ -851,28 +850,10 @@ fn pod_log(
     let namespace = route.namespace.clone().unwrap_or_default();
     let name = route.name.clone().ok_or_else(ApiError::path_not_found)?;
     let pod = shared.store().get(resource, &namespace, &name)?;
-    let statuses = pod
-        .pointer("/status/containerStatuses")
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default();
-    let wanted = request.query.get("container").cloned();
-    let status = match &wanted {
-        Some(container) => statuses.iter().find(|s| s["name"] == container.as_str()),
-        None => statuses.first(),
-    };
-    if let Some(reason) = status
-        .and_then(|s| s.pointer("/state/waiting/reason"))
-        .and_then(Value::as_str)
-    {
-        let container = status.and_then(|s| s["name"].as_str()).unwrap_or("");
-        return Err(ApiError::bad_request(format!(
-            "container \"{container}\" in pod \"{name}\" is waiting to start: {reason}"
-        )));
-    }
+    let body = crate::logs::pod_log(&pod, &request.query)?;
     Ok(Response::builder()
         .header(header::CONTENT_TYPE, "text/plain")
-        .body(Body::empty())
+        .body(Body::from(body))
         .expect("valid response"))
 }
 
