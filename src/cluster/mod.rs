@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 pub mod apply;
 pub mod discovery;
+pub mod explain;
 pub mod namespace;
 pub mod pods;
 pub mod ready;

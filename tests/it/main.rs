@@ -15,4 +15,5 @@ mod release_times;
 mod render;
 mod repo;
 mod sandbox;
+mod waits;
 mod yaml11;
