@@ -142,11 +142,15 @@ impl Runner<'_> {
                     &hook.name,
                 )
                 .await;
-                let reason = reason.strip_prefix("it failed: ").unwrap_or(&reason);
-                Some(match why.split_once('\n') {
-                    _ if why.is_empty() => reason.to_string(),
-                    Some((state, log)) => format!("{reason}; {state}\n{log}"),
-                    None => format!("{reason}; {why}"),
+                // A failure's explanation says what the wait's reason says, and more; a
+                // timeout's adds why to how long it waited.
+                Some(match reason.strip_prefix("it failed: ") {
+                    _ if why.is_empty() => reason,
+                    Some(_) => why,
+                    None => match why.split_once('\n') {
+                        Some((state, log)) => format!("{reason}; {state}\n{log}"),
+                        None => format!("{reason}; {why}"),
+                    },
                 })
             }
         };

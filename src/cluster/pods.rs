@@ -85,46 +85,6 @@ pub fn failing_pod(pods: &[Pod]) -> Option<&Pod> {
         .or_else(|| pods.last())
 }
 
-/// What the Pod's containers say, one clause per container that is not fine: exit codes with
-/// their reason, a waiting reason with its message and, for image problems, the image.
-pub fn container_states(pod: &Pod) -> Vec<String> {
-    let mut states = Vec::new();
-    for status in container_statuses(pod) {
-        let container = &status.name;
-        let state = status.state.as_ref();
-        if let Some(terminated) = state.and_then(|s| s.terminated.as_ref()) {
-            if terminated.exit_code != 0 {
-                let reason = terminated.reason.as_deref().unwrap_or("Error");
-                states.push(format!(
-                    "container `{container}` exited with code {} ({reason})",
-                    terminated.exit_code
-                ));
-            }
-        } else if let Some(waiting) = state.and_then(|s| s.waiting.as_ref()) {
-            let reason = waiting.reason.as_deref().unwrap_or("Waiting");
-            let mut text = format!("container `{container}` is waiting: {reason}");
-            if reason.contains("Image") || reason.contains("Pull") {
-                text.push_str(&format!(" (image `{}`)", status.image));
-            }
-            if let Some(message) = waiting.message.as_deref().filter(|m| !m.is_empty()) {
-                text.push_str(&format!(": {message}"));
-            }
-            if let Some(last) = status
-                .last_state
-                .as_ref()
-                .and_then(|s| s.terminated.as_ref())
-            {
-                text.push_str(&format!(
-                    "; it last exited with code {} after {} restarts",
-                    last.exit_code, status.restart_count
-                ));
-            }
-            states.push(text);
-        }
-    }
-    states
-}
-
 /// The containers of a Pod that have started (and so may have a log).
 fn started_containers(pod: &Pod) -> Vec<String> {
     let started: Vec<String> = container_statuses(pod)
@@ -190,28 +150,60 @@ pub async fn logs(
     logs
 }
 
-/// Why a hook's Job or Pod failed, in words: the Pod, its containers' states and the last lines
-/// of their logs. Empty when there is no Pod to ask.
+/// Why a hook's Job or Pod failed, in words: what [`super::explain`] finds in its status, its
+/// Pods and their Events (the condition, the Pod, the container's exit code or waiting reason),
+/// then the last lines of the failing Pod's logs. Empty for other kinds, or when the object is
+/// gone.
 pub async fn explain_failure(cluster: &Cluster, namespace: &str, kind: &str, name: &str) -> String {
-    let Ok(pods) = pods_of(cluster, namespace, kind, name).await else {
+    let client = &cluster.client;
+    let live = match kind {
+        "Job" => {
+            let api: Api<k8s_openapi::api::batch::v1::Job> =
+                Api::namespaced(client.clone(), namespace);
+            retry(|| api.get_opt(name))
+                .await
+                .ok()
+                .flatten()
+                .and_then(|job| serde_json::to_value(job).ok())
+        }
+        "Pod" => {
+            let api: Api<Pod> = Api::namespaced(client.clone(), namespace);
+            retry(|| api.get_opt(name))
+                .await
+                .ok()
+                .flatten()
+                .and_then(|pod| serde_json::to_value(pod).ok())
+        }
+        _ => None,
+    };
+    let Some(live) = live else {
         return String::new();
     };
-    let Some(pod) = failing_pod(&pods) else {
-        return String::new();
+    let mut text = match kind {
+        "Job" => super::explain::job(client, &live).await,
+        _ => super::explain::pod(client, &live).await,
     };
-    let mut text = format!("pod `{}` is {}", name_of(pod), phase_of(pod));
-    let states = container_states(pod);
-    if !states.is_empty() {
-        text.push_str(": ");
-        text.push_str(&states.join("; "));
+    let pods = pods_of(cluster, namespace, kind, name)
+        .await
+        .unwrap_or_default();
+    if let Some(pod) = failing_pod(&pods) {
+        text.push_str(&log_tail_text(cluster, namespace, pod).await);
     }
+    text
+}
+
+/// The last lines of each started container's log, each line indented under a heading; empty
+/// when there is no log.
+async fn log_tail_text(cluster: &Cluster, namespace: &str, pod: &Pod) -> String {
+    let mut text = String::new();
     for (container, log) in logs(cluster, namespace, pod, Some(FAILURE_LOG_LINES)).await {
         let log = log.trim_end();
         if log.is_empty() {
             continue;
         }
         text.push_str(&format!(
-            "\nlast lines of the log of container `{container}`:"
+            "\nlast lines of the log of container `{container}` of pod `{}`:",
+            name_of(pod)
         ));
         for line in log.lines() {
             text.push_str("\n  | ");
@@ -230,32 +222,18 @@ mod tests {
     }
 
     #[test]
-    fn container_states_name_exit_codes_and_images() {
+    fn the_failing_pod_is_the_newest_failed_one() {
         let failed = pod(serde_json::json!({
             "metadata": {"name": "migrate-abcde"},
-            "status": {"phase": "Failed", "containerStatuses": [
-                {"name": "m", "image": "db:1", "imageID": "", "ready": false, "restartCount": 0,
-                 "state": {"terminated": {"exitCode": 3, "reason": "Error"}}},
-                {"name": "ok", "image": "x", "imageID": "", "ready": false, "restartCount": 0,
-                 "state": {"terminated": {"exitCode": 0, "reason": "Completed"}}}]}
+            "status": {"phase": "Failed"}
         }));
-        assert_eq!(
-            container_states(&failed),
-            ["container `m` exited with code 3 (Error)"]
-        );
-        let pulling = pod(serde_json::json!({
-            "metadata": {"name": "p"},
-            "status": {"phase": "Pending", "containerStatuses": [
-                {"name": "m", "image": "db:nope", "imageID": "", "ready": false, "restartCount": 0,
-                 "state": {"waiting": {"reason": "ImagePullBackOff", "message": "Back-off pulling image \"db:nope\""}}}]}
+        let running = pod(serde_json::json!({
+            "metadata": {"name": "migrate-fghij"},
+            "status": {"phase": "Running"}
         }));
-        assert_eq!(
-            container_states(&pulling),
-            [
-                "container `m` is waiting: ImagePullBackOff (image `db:nope`): Back-off pulling image \"db:nope\""
-            ]
-        );
-        let pods = [pulling, failed];
+        let pods = [failed, running];
         assert_eq!(name_of(failing_pod(&pods).unwrap()), "migrate-abcde");
+        assert_eq!(name_of(failing_pod(&pods[1..]).unwrap()), "migrate-fghij");
+        assert!(failing_pod(&[]).is_none());
     }
 }

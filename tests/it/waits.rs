@@ -61,7 +61,9 @@ fn a_deployment_that_cannot_pull_its_image_fails_at_its_progress_deadline_naming
         "ends at the progress deadline, not the 5m timeout: {took:?}"
     );
     assert!(
-        error.contains("cannot wait for Deployment `default/worker`: it failed: ProgressDeadlineExceeded"),
+        error.contains(
+            "cannot wait for Deployment `default/worker`: it failed: ProgressDeadlineExceeded"
+        ),
         "{error}"
     );
     assert!(
@@ -75,8 +77,8 @@ fn a_deployment_that_cannot_pull_its_image_fails_at_its_progress_deadline_naming
 #[test]
 fn a_crash_loop_names_the_exit_code_and_the_restarts_when_the_wait_times_out() {
     let env = env();
-    let chart = TestChart::new(&env, "app")
-        .template("api.yaml", &deployment("api", 1, Some("crash"), ""));
+    let chart =
+        TestChart::new(&env, "app").template("api.yaml", &deployment("api", 1, Some("crash"), ""));
     let (error, took, success) = timed(
         &env,
         &["install", "app", &chart.arg(), "--wait", "--timeout", "3s"],
@@ -127,8 +129,7 @@ fn a_deployment_whose_pods_a_quota_refuses_names_the_quota() {
     );
     let output = env.kubectl(&["apply", "-f", quota.to_str().unwrap()]);
     assert!(output.status.success(), "{}", stderr(&output));
-    let chart =
-        TestChart::new(&env, "app").template("web.yaml", &deployment("web", 1, None, ""));
+    let chart = TestChart::new(&env, "app").template("web.yaml", &deployment("web", 1, None, ""));
     let (error, _, success) = timed(
         &env,
         &["install", "app", &chart.arg(), "--wait", "--timeout", "3s"],
@@ -168,7 +169,9 @@ fn a_custom_resource_with_ready_false_is_waited_for_and_its_message_shown() {
         "{error}"
     );
     assert!(
-        error.contains("Database `default/orders` waiting: Ready=False: Provisioning: waiting for a volume"),
+        error.contains(
+            "Database `default/orders` waiting: Ready=False: Provisioning: waiting for a volume"
+        ),
         "the progress line says what it waits for: {error}"
     );
 
@@ -221,7 +224,10 @@ fn plain_progress_is_one_timestamped_line_per_change_and_nothing_repeated() {
         .lines()
         .filter_map(|line| line.strip_prefix("2026-01-02T00:00:00Z "))
         .collect();
-    assert!(lines.contains(&"waiting for 2 objects to be ready"), "{error}");
+    assert!(
+        lines.contains(&"waiting for 2 objects to be ready"),
+        "{error}"
+    );
     for name in ["a", "b"] {
         let waiting = format!("Deployment `default/{name}` waiting: ");
         assert!(
@@ -258,14 +264,29 @@ fn plain_progress_is_one_timestamped_line_per_change_and_nothing_repeated() {
 #[test]
 fn a_wait_ends_by_its_deadline_while_the_api_server_answers_503() {
     let env = env();
-    let chart =
-        TestChart::new(&env, "app").template("web.yaml", &deployment("web", 1, None, ""));
+    let chart = TestChart::new(&env, "app").template("web.yaml", &deployment("web", 1, None, ""));
     // From the wait's own list on (the first list is the ownership check before the apply),
     // every list, watch and get of Deployments answers 503 with `Retry-After: 1`.
     let faults = env.sandbox.faults();
-    faults.add(Fault::status(503).verb("list").resource("deployments").nth(2).times(0));
-    faults.add(Fault::status(503).verb("watch").resource("deployments").times(0));
-    faults.add(Fault::status(503).verb("get").resource("deployments").times(0));
+    faults.add(
+        Fault::status(503)
+            .verb("list")
+            .resource("deployments")
+            .nth(2)
+            .times(0),
+    );
+    faults.add(
+        Fault::status(503)
+            .verb("watch")
+            .resource("deployments")
+            .times(0),
+    );
+    faults.add(
+        Fault::status(503)
+            .verb("get")
+            .resource("deployments")
+            .times(0),
+    );
     let (error, took, success) = timed(
         &env,
         &["install", "app", &chart.arg(), "--wait", "--timeout", "3s"],
