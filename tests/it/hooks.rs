@@ -523,3 +523,35 @@ fn the_demo_charts_migration_runs_on_install_and_its_test_passes() {
         stdout(&output)
     );
 }
+
+#[test]
+fn a_hook_annotation_with_a_typo_is_an_error_in_lint_and_install() {
+    let lab = lab();
+    let chart = TestChart::fixture(&lab, "web").template(
+        "migrate.yaml",
+        &job("migrate", "pre-upgarde", "", "0", "ok"),
+    );
+    let output = lab.run(&["lint", &chart.arg()]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stdout(&output).contains(
+            "[ERROR] templates/migrate.yaml: hook Job/default/migrate (from `web/templates/migrate.yaml`): helm.sh/hook `pre-upgarde` is not a hook event"
+        ),
+        "{}",
+        stdout(&output)
+    );
+    let error = lab.fails(&["install", "web", &chart.arg()]);
+    assert!(
+        error.contains("helm.sh/hook `pre-upgarde` is not a hook event"),
+        "{error}"
+    );
+    assert!(
+        error.contains("hint: hook events are pre-install, post-install"),
+        "{error}"
+    );
+    assert!(lab.records("default").is_empty(), "nothing recorded");
+    assert!(
+        lab.configmap("default", "web-config").is_none(),
+        "nothing applied"
+    );
+}
