@@ -115,6 +115,9 @@ _charts() {
             charts__subcmd__get,help)
                 cmd="charts__subcmd__get__subcmd__help"
                 ;;
+            charts__subcmd__get,hooks)
+                cmd="charts__subcmd__get__subcmd__hooks"
+                ;;
             charts__subcmd__get,manifest)
                 cmd="charts__subcmd__get__subcmd__manifest"
                 ;;
@@ -132,6 +135,9 @@ _charts() {
                 ;;
             charts__subcmd__get__subcmd__help,help)
                 cmd="charts__subcmd__get__subcmd__help__subcmd__help"
+                ;;
+            charts__subcmd__get__subcmd__help,hooks)
+                cmd="charts__subcmd__get__subcmd__help__subcmd__hooks"
                 ;;
             charts__subcmd__get__subcmd__help,manifest)
                 cmd="charts__subcmd__get__subcmd__help__subcmd__manifest"
@@ -225,6 +231,9 @@ _charts() {
                 ;;
             charts__subcmd__help__subcmd__get,all)
                 cmd="charts__subcmd__help__subcmd__get__subcmd__all"
+                ;;
+            charts__subcmd__help__subcmd__get,hooks)
+                cmd="charts__subcmd__help__subcmd__get__subcmd__hooks"
                 ;;
             charts__subcmd__help__subcmd__get,manifest)
                 cmd="charts__subcmd__help__subcmd__get__subcmd__manifest"
@@ -682,7 +691,7 @@ _charts() {
             return 0
             ;;
         charts__subcmd__get)
-            opts="-n -h -V --namespace --kube-context --kubeconfig --help --version values manifest notes metadata all help"
+            opts="-n -h -V --namespace --kube-context --kubeconfig --help --version values manifest notes hooks metadata all help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -754,7 +763,7 @@ _charts() {
             return 0
             ;;
         charts__subcmd__get__subcmd__help)
-            opts="values manifest notes metadata all help"
+            opts="values manifest notes hooks metadata all help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -782,6 +791,20 @@ _charts() {
             return 0
             ;;
         charts__subcmd__get__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        charts__subcmd__get__subcmd__help__subcmd__hooks)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -844,6 +867,40 @@ _charts() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        charts__subcmd__get__subcmd__hooks)
+            opts="-n -h -V --revision --namespace --kube-context --kubeconfig --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --revision)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kube-context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1102,7 +1159,7 @@ _charts() {
             return 0
             ;;
         charts__subcmd__help__subcmd__get)
-            opts="values manifest notes metadata all"
+            opts="values manifest notes hooks metadata all"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1116,6 +1173,20 @@ _charts() {
             return 0
             ;;
         charts__subcmd__help__subcmd__get__subcmd__all)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        charts__subcmd__help__subcmd__get__subcmd__hooks)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

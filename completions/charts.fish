@@ -454,17 +454,18 @@ complete -c charts -n "__fish_charts_using_subcommand history" -l kube-context -
 complete -c charts -n "__fish_charts_using_subcommand history" -l kubeconfig -d 'Path to the kubeconfig file [default: $KUBECONFIG, else ~/.kube/config]' -r -F
 complete -c charts -n "__fish_charts_using_subcommand history" -s h -l help -d 'Print help'
 complete -c charts -n "__fish_charts_using_subcommand history" -s V -l version -d 'Print version'
-complete -c charts -n "__fish_charts_using_subcommand get; and not __fish_seen_subcommand_from values manifest notes metadata all help" -s n -l namespace -d 'Namespace to work in [default: from the kube context, else `default`]' -r
-complete -c charts -n "__fish_charts_using_subcommand get; and not __fish_seen_subcommand_from values manifest notes metadata all help" -l kube-context -d 'Kubeconfig context to use' -r
-complete -c charts -n "__fish_charts_using_subcommand get; and not __fish_seen_subcommand_from values manifest notes metadata all help" -l kubeconfig -d 'Path to the kubeconfig file [default: $KUBECONFIG, else ~/.kube/config]' -r -F
-complete -c charts -n "__fish_charts_using_subcommand get; and not __fish_seen_subcommand_from values manifest notes metadata all help" -s h -l help -d 'Print help'
-complete -c charts -n "__fish_charts_using_subcommand get; and not __fish_seen_subcommand_from values manifest notes metadata all help" -s V -l version -d 'Print version'
-complete -c charts -n "__fish_charts_using_subcommand get; and not __fish_seen_subcommand_from values manifest notes metadata all help" -f -a "values" -d 'The values the user supplied (`--all`: every value the templates saw)'
-complete -c charts -n "__fish_charts_using_subcommand get; and not __fish_seen_subcommand_from values manifest notes metadata all help" -f -a "manifest" -d 'The rendered objects, as stored'
-complete -c charts -n "__fish_charts_using_subcommand get; and not __fish_seen_subcommand_from values manifest notes metadata all help" -f -a "notes" -d 'The rendered NOTES.txt'
-complete -c charts -n "__fish_charts_using_subcommand get; and not __fish_seen_subcommand_from values manifest notes metadata all help" -f -a "metadata" -d 'Name, namespace, revision, status, chart, dates and labels'
-complete -c charts -n "__fish_charts_using_subcommand get; and not __fish_seen_subcommand_from values manifest notes metadata all help" -f -a "all" -d 'Everything: metadata, values, computed values, manifest and notes'
-complete -c charts -n "__fish_charts_using_subcommand get; and not __fish_seen_subcommand_from values manifest notes metadata all help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c charts -n "__fish_charts_using_subcommand get; and not __fish_seen_subcommand_from values manifest notes hooks metadata all help" -s n -l namespace -d 'Namespace to work in [default: from the kube context, else `default`]' -r
+complete -c charts -n "__fish_charts_using_subcommand get; and not __fish_seen_subcommand_from values manifest notes hooks metadata all help" -l kube-context -d 'Kubeconfig context to use' -r
+complete -c charts -n "__fish_charts_using_subcommand get; and not __fish_seen_subcommand_from values manifest notes hooks metadata all help" -l kubeconfig -d 'Path to the kubeconfig file [default: $KUBECONFIG, else ~/.kube/config]' -r -F
+complete -c charts -n "__fish_charts_using_subcommand get; and not __fish_seen_subcommand_from values manifest notes hooks metadata all help" -s h -l help -d 'Print help'
+complete -c charts -n "__fish_charts_using_subcommand get; and not __fish_seen_subcommand_from values manifest notes hooks metadata all help" -s V -l version -d 'Print version'
+complete -c charts -n "__fish_charts_using_subcommand get; and not __fish_seen_subcommand_from values manifest notes hooks metadata all help" -f -a "values" -d 'The values the user supplied (`--all`: every value the templates saw)'
+complete -c charts -n "__fish_charts_using_subcommand get; and not __fish_seen_subcommand_from values manifest notes hooks metadata all help" -f -a "manifest" -d 'The rendered objects, as stored'
+complete -c charts -n "__fish_charts_using_subcommand get; and not __fish_seen_subcommand_from values manifest notes hooks metadata all help" -f -a "notes" -d 'The rendered NOTES.txt'
+complete -c charts -n "__fish_charts_using_subcommand get; and not __fish_seen_subcommand_from values manifest notes hooks metadata all help" -f -a "hooks" -d 'The hooks (tests included), as stored: what rollback and `charts test` run'
+complete -c charts -n "__fish_charts_using_subcommand get; and not __fish_seen_subcommand_from values manifest notes hooks metadata all help" -f -a "metadata" -d 'Name, namespace, revision, status, chart, dates and labels'
+complete -c charts -n "__fish_charts_using_subcommand get; and not __fish_seen_subcommand_from values manifest notes hooks metadata all help" -f -a "all" -d 'Everything: metadata, values, computed values, manifest and notes'
+complete -c charts -n "__fish_charts_using_subcommand get; and not __fish_seen_subcommand_from values manifest notes hooks metadata all help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subcommand_from values" -l revision -d 'This revision instead of the newest' -r
 complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subcommand_from values" -s o -l output -r -f -a "table\t''
 json\t''
@@ -487,6 +488,12 @@ complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subco
 complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subcommand_from notes" -l kubeconfig -d 'Path to the kubeconfig file [default: $KUBECONFIG, else ~/.kube/config]' -r -F
 complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subcommand_from notes" -s h -l help -d 'Print help'
 complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subcommand_from notes" -s V -l version -d 'Print version'
+complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subcommand_from hooks" -l revision -d 'This revision instead of the newest' -r
+complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subcommand_from hooks" -s n -l namespace -d 'Namespace to work in [default: from the kube context, else `default`]' -r
+complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subcommand_from hooks" -l kube-context -d 'Kubeconfig context to use' -r
+complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subcommand_from hooks" -l kubeconfig -d 'Path to the kubeconfig file [default: $KUBECONFIG, else ~/.kube/config]' -r -F
+complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subcommand_from hooks" -s h -l help -d 'Print help'
+complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subcommand_from hooks" -s V -l version -d 'Print version'
 complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subcommand_from metadata" -l revision -d 'This revision instead of the newest' -r
 complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subcommand_from metadata" -s o -l output -r -f -a "table\t''
 json\t''
@@ -508,6 +515,7 @@ complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subco
 complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subcommand_from help" -f -a "values" -d 'The values the user supplied (`--all`: every value the templates saw)'
 complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subcommand_from help" -f -a "manifest" -d 'The rendered objects, as stored'
 complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subcommand_from help" -f -a "notes" -d 'The rendered NOTES.txt'
+complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subcommand_from help" -f -a "hooks" -d 'The hooks (tests included), as stored: what rollback and `charts test` run'
 complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subcommand_from help" -f -a "metadata" -d 'Name, namespace, revision, status, chart, dates and labels'
 complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subcommand_from help" -f -a "all" -d 'Everything: metadata, values, computed values, manifest and notes'
 complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -567,5 +575,6 @@ complete -c charts -n "__fish_charts_using_subcommand help; and __fish_seen_subc
 complete -c charts -n "__fish_charts_using_subcommand help; and __fish_seen_subcommand_from get" -f -a "values" -d 'The values the user supplied (`--all`: every value the templates saw)'
 complete -c charts -n "__fish_charts_using_subcommand help; and __fish_seen_subcommand_from get" -f -a "manifest" -d 'The rendered objects, as stored'
 complete -c charts -n "__fish_charts_using_subcommand help; and __fish_seen_subcommand_from get" -f -a "notes" -d 'The rendered NOTES.txt'
+complete -c charts -n "__fish_charts_using_subcommand help; and __fish_seen_subcommand_from get" -f -a "hooks" -d 'The hooks (tests included), as stored: what rollback and `charts test` run'
 complete -c charts -n "__fish_charts_using_subcommand help; and __fish_seen_subcommand_from get" -f -a "metadata" -d 'Name, namespace, revision, status, chart, dates and labels'
 complete -c charts -n "__fish_charts_using_subcommand help; and __fish_seen_subcommand_from get" -f -a "all" -d 'Everything: metadata, values, computed values, manifest and notes'

@@ -130,6 +130,16 @@ fn hooks_run_by_weight_then_name_then_kind_and_post_install_sees_the_ready_objec
     );
     let manifest = lab.ok(&["get", "manifest", "web"]);
     assert!(!manifest.contains("name: after"), "{manifest}");
+    let hooks = lab.ok(&["get", "hooks", "web"]);
+    assert!(
+        hooks.contains("---\n# Source: web/templates/hooks/after.yaml\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: after\n"),
+        "{hooks}"
+    );
+    assert_eq!(
+        hooks.matches("\n---\n").count() + 1,
+        5,
+        "five hooks: {hooks}"
+    );
     lab.ok(&["uninstall", "web"]);
     assert!(lab.configmap("default", "web-config").is_none());
     assert!(lab.configmap("default", "after").is_some(), "hooks stay");
