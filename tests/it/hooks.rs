@@ -565,3 +565,43 @@ fn a_hook_annotation_with_a_typo_is_an_error_in_lint_and_install() {
         "nothing applied"
     );
 }
+
+#[test]
+fn a_hook_never_deletes_or_takes_an_object_that_is_not_the_releases() {
+    let lab = lab();
+    let manifest = lab.write(
+        "theirs.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: stamp\n  namespace: default\ndata:\n  owner: someone-else\n",
+    );
+    let created = lab.kubectl(&["apply", "-f", manifest.to_str().unwrap()]);
+    assert!(created.status.success(), "{}", stderr(&created));
+    let chart = TestChart::fixture(&lab, "web").template(
+        "hooks/stamp.yaml",
+        &hook(
+            "ConfigMap",
+            "stamp",
+            "pre-install",
+            "",
+            "data:\n  owner: web\n",
+        ),
+    );
+    let error = lab.fails(&["install", "web", &chart.arg()]);
+    assert!(
+        error.contains(
+            "cannot apply ConfigMap `default/stamp`: it exists and was not created by charts"
+        ),
+        "{error}"
+    );
+    assert!(error.contains("--take-ownership"), "{error}");
+    let theirs = lab.configmap("default", "stamp").unwrap();
+    assert_eq!(
+        theirs["data"]["owner"], "someone-else",
+        "not deleted, not changed"
+    );
+    assert!(
+        lab.configmap("default", "web-config").is_none(),
+        "the install stopped before its objects"
+    );
+    let history = lab.json(&["history", "web", "-o", "json"]);
+    assert_eq!(history[0]["status"], "failed");
+}
