@@ -356,7 +356,8 @@ mod tests {
             pod_status(&failed).unwrap(),
             "container `migrate` exited with code 3 (Error)"
         );
-        let evicted = json!({"status": {"phase": "Failed", "reason": "Evicted", "message": "low on memory"}});
+        let evicted =
+            json!({"status": {"phase": "Failed", "reason": "Evicted", "message": "low on memory"}});
         assert_eq!(
             pod_status(&evicted).unwrap(),
             "the Pod failed: Evicted: low on memory"

@@ -197,7 +197,10 @@ pub fn readiness(object: &Value) -> Readiness {
             let total = int(object, "/status/replicas");
             // Pods the API refuses (quota, limits) show as `ReplicaFailure` on the Deployment.
             let failure = if condition_is(object, "ReplicaFailure", "True") {
-                format!(" (ReplicaFailure: {})", condition_message(object, "ReplicaFailure"))
+                format!(
+                    " (ReplicaFailure: {})",
+                    condition_message(object, "ReplicaFailure")
+                )
             } else {
                 String::new()
             };
@@ -393,8 +396,7 @@ mod tests {
             readiness(&database),
             Readiness::Pending("Ready=False: Provisioning: waiting for storage".into())
         );
-        database["status"]["conditions"] =
-            json!([{"type": "Available", "status": "True"}]);
+        database["status"]["conditions"] = json!([{"type": "Available", "status": "True"}]);
         assert!(readiness(&database).is_ready());
         database["status"]["conditions"] =
             json!([{"type": "Stalled", "status": "True", "message": "bad spec"}]);
@@ -402,6 +404,9 @@ mod tests {
             readiness(&database),
             Readiness::Failed("Stalled: bad spec".into())
         );
-        assert!(readiness(&json!({"kind": "Widget"})).is_ready(), "no conditions");
+        assert!(
+            readiness(&json!({"kind": "Widget"})).is_ready(),
+            "no conditions"
+        );
     }
 }

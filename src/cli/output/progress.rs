@@ -162,9 +162,15 @@ mod tests {
             name: "web".into(),
         };
         assert_eq!(
-            object_line(&key, &Readiness::Pending("0 of 2 replicas available".into())),
+            object_line(
+                &key,
+                &Readiness::Pending("0 of 2 replicas available".into())
+            ),
             "Deployment `dev/web` waiting: 0 of 2 replicas available"
         );
-        assert_eq!(object_line(&key, &Readiness::Ready), "Deployment `dev/web` ready");
+        assert_eq!(
+            object_line(&key, &Readiness::Ready),
+            "Deployment `dev/web` ready"
+        );
     }
 }

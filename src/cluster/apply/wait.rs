@@ -114,7 +114,11 @@ impl Applier {
             Outcome::Failed(index) => {
                 let object = &waited[index];
                 let reason = self.explained(object).await;
-                Err(Error::new("wait for", object.key.clone(), Reason::Failed(reason)))
+                Err(Error::new(
+                    "wait for",
+                    object.key.clone(),
+                    Reason::Failed(reason),
+                ))
             }
             Outcome::TimedOut => {
                 let still: Vec<&Waited> =
@@ -185,11 +189,7 @@ impl Applier {
     }
 
     /// Takes in one update; the wait's outcome once it is known.
-    fn apply_update(
-        &self,
-        waited: &mut [Waited],
-        update: Update,
-    ) -> Option<Outcome> {
+    fn apply_update(&self, waited: &mut [Waited], update: Update) -> Option<Outcome> {
         let group = match &update {
             Update::Listed { group, .. }
             | Update::Changed { group, .. }
@@ -206,7 +206,9 @@ impl Applier {
                 Update::Listed { objects, .. } => Some(
                     objects
                         .iter()
-                        .find(|o| o.pointer("/metadata/name") == Some(&Value::from(entry.name.as_str())))
+                        .find(|o| {
+                            o.pointer("/metadata/name") == Some(&Value::from(entry.name.as_str()))
+                        })
                         .cloned(),
                 ),
                 Update::Changed { object, .. }
@@ -225,11 +227,7 @@ impl Applier {
             };
             entry.live = live;
             if entry.reported.as_ref() != Some(&entry.readiness) {
-                Progress::object(
-                    self.options.progress.as_ref(),
-                    &entry.key,
-                    &entry.readiness,
-                );
+                Progress::object(self.options.progress.as_ref(), &entry.key, &entry.readiness);
                 entry.reported = Some(entry.readiness.clone());
             }
         }
@@ -251,13 +249,11 @@ impl Applier {
         let Some(live) = &object.live else {
             return reason;
         };
-        let explanation = tokio::time::timeout(
-            EXPLAIN_TIMEOUT,
-            explain::object(&self.cluster.client, live),
-        )
-        .await
-        .ok()
-        .flatten();
+        let explanation =
+            tokio::time::timeout(EXPLAIN_TIMEOUT, explain::object(&self.cluster.client, live))
+                .await
+                .ok()
+                .flatten();
         match explanation {
             Some(explanation) => merge(&reason, &explanation),
             None => reason,
@@ -303,13 +299,14 @@ impl Applier {
         let mut result = Vec::new();
         for (object, status) in refs.iter().zip(self.statuses(&refs).await) {
             match status {
-                Ok((key, Readiness::Pending(reason))) if reason == MISSING => result
-                    .push(ObjectStatus {
+                Ok((key, Readiness::Pending(reason))) if reason == MISSING => {
+                    result.push(ObjectStatus {
                         key,
                         exists: false,
                         state: "missing".into(),
                         reason: String::new(),
-                    }),
+                    })
+                }
                 Ok((key, readiness)) => result.push(ObjectStatus {
                     key,
                     exists: true,
@@ -332,5 +329,25 @@ impl Applier {
             }
         }
         Ok(result)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::merge;
+
+    #[test]
+    fn explanations_add_only_what_the_reason_does_not_say() {
+        assert_eq!(
+            merge(
+                "ProgressDeadlineExceeded: ReplicaSet \"w-1\" has timed out progressing.",
+                "Progressing: ProgressDeadlineExceeded: ReplicaSet \"w-1\" has timed out progressing.; Pod `w-1-a`: container `w`: ImagePullBackOff: cannot pull image `w:1`"
+            ),
+            "ProgressDeadlineExceeded: ReplicaSet \"w-1\" has timed out progressing.; Pod `w-1-a`: container `w`: ImagePullBackOff: cannot pull image `w:1`"
+        );
+        assert_eq!(
+            merge("0 of 1 replicas available", ""),
+            "0 of 1 replicas available"
+        );
     }
 }

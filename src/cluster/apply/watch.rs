@@ -28,11 +28,22 @@ pub(super) struct Group {
 /// What a group's feeder saw.
 pub(super) enum Update {
     /// Every object the group's selector matches now (a fresh listing).
-    Listed { group: usize, objects: Vec<Value> },
-    Changed { group: usize, object: Value },
-    Deleted { group: usize, name: String },
+    Listed {
+        group: usize,
+        objects: Vec<Value>,
+    },
+    Changed {
+        group: usize,
+        object: Value,
+    },
+    Deleted {
+        group: usize,
+        name: String,
+    },
     /// Reading failed for a lasting reason: the wait cannot go on.
-    Failed { error: Error },
+    Failed {
+        error: Error,
+    },
 }
 
 /// How long a watch request may stay open (the API server's limit is higher; kube asks < 295 s).
