@@ -214,7 +214,11 @@ fn plain_progress_is_one_timestamped_line_per_change_and_nothing_repeated() {
         .build();
     let chart = TestChart::new(&env, "app")
         .template("a.yaml", &deployment("a", 2, None, ""))
-        .template("b.yaml", &deployment("b", 1, None, ""));
+        .template("b.yaml", &deployment("b", 1, None, ""))
+        .template(
+            "config.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: config\ndata:\n  a: b\n",
+        );
     let (error, _, success) = timed(
         &env,
         &["install", "app", &chart.arg(), "--wait", "--timeout", "60s"],
@@ -225,8 +229,13 @@ fn plain_progress_is_one_timestamped_line_per_change_and_nothing_repeated() {
         .filter_map(|line| line.strip_prefix("2026-01-02T00:00:00Z "))
         .collect();
     assert!(
-        lines.contains(&"waiting for 2 objects to be ready"),
+        lines.contains(&"waiting for 3 objects to be ready"),
         "{error}"
+    );
+    assert_eq!(lines.last(), Some(&"3 objects ready"), "{error}");
+    assert!(
+        !lines.iter().any(|line| line.starts_with("ConfigMap")),
+        "an object ready when first seen has no line: {error}"
     );
     for name in ["a", "b"] {
         let waiting = format!("Deployment `default/{name}` waiting: ");
