@@ -89,12 +89,12 @@ fn a_crash_loop_names_the_exit_code_and_the_restarts_when_the_wait_times_out() {
         error.contains("cannot wait for Deployment `default/api`: it was not ready after 3s"),
         "{error}"
     );
-    assert!(
-        error.contains(
-            "container `api`: CrashLoopBackOff: last exit code 1 (Error), restarted 5 times"
-        ),
-        "{error}"
-    );
+    let crash = "container `api`: CrashLoopBackOff: last exit code 1 (Error), restarted ";
+    let restarts: u32 = error
+        .split_once(crash)
+        .and_then(|(_, rest)| rest.split(' ').next()?.parse().ok())
+        .unwrap_or_else(|| panic!("names the exit code and the restarts: {error}"));
+    assert!(restarts >= 1, "{error}");
 }
 
 #[test]
@@ -214,7 +214,11 @@ fn plain_progress_is_one_timestamped_line_per_change_and_nothing_repeated() {
         .build();
     let chart = TestChart::new(&env, "app")
         .template("a.yaml", &deployment("a", 2, None, ""))
-        .template("b.yaml", &deployment("b", 1, None, ""));
+        .template("b.yaml", &deployment("b", 1, None, ""))
+        .template(
+            "config.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: config\ndata:\n  a: b\n",
+        );
     let (error, _, success) = timed(
         &env,
         &["install", "app", &chart.arg(), "--wait", "--timeout", "60s"],
@@ -225,8 +229,13 @@ fn plain_progress_is_one_timestamped_line_per_change_and_nothing_repeated() {
         .filter_map(|line| line.strip_prefix("2026-01-02T00:00:00Z "))
         .collect();
     assert!(
-        lines.contains(&"waiting for 2 objects to be ready"),
+        lines.contains(&"waiting for 3 objects to be ready"),
         "{error}"
+    );
+    assert_eq!(lines.last(), Some(&"3 objects ready"), "{error}");
+    assert!(
+        !lines.iter().any(|line| line.starts_with("ConfigMap")),
+        "an object ready when first seen has no line: {error}"
     );
     for name in ["a", "b"] {
         let waiting = format!("Deployment `default/{name}` waiting: ");
@@ -325,4 +334,47 @@ fn the_requests_of_a_wait_do_not_grow_with_the_number_of_objects() {
     assert!(many_reads <= 4, "list+watch of Deployments: {many_reads}");
     assert!(few_reads <= 4, "list+watch of Deployments: {few_reads}");
     assert_eq!(few_gets, many_gets, "no GET per object");
+}
+
+#[test]
+fn an_unschedulable_pod_names_the_schedulers_message() {
+    let env = env();
+    let chart = TestChart::new(&env, "app")
+        .template("big.yaml", &deployment("big", 1, Some("unschedulable"), ""));
+    let (error, _, success) = timed(
+        &env,
+        &["install", "app", &chart.arg(), "--wait", "--timeout", "3s"],
+    );
+    assert!(!success, "{error}");
+    assert!(
+        error.contains("cannot wait for Deployment `default/big`: it was not ready after 3s"),
+        "{error}"
+    );
+    assert!(
+        error.contains("Unschedulable: 0/1 nodes are available"),
+        "names the scheduler's message: {error}"
+    );
+}
+
+#[test]
+fn a_job_past_its_backoff_limit_names_the_exit_code_of_its_pods() {
+    let env = env();
+    let chart = TestChart::new(&env, "app").template(
+        "migrate.yaml",
+        "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: migrate\nspec:\n  backoffLimit: 1\n  template:\n    metadata:\n      annotations:\n        sandbox.charts.dev/exit-code: \"3\"\n    spec:\n      restartPolicy: Never\n      containers:\n      - name: migrate\n        image: migrate:1\n",
+    );
+    let (error, took, success) = timed(
+        &env,
+        &["install", "app", &chart.arg(), "--wait", "--timeout", "5m"],
+    );
+    assert!(!success, "{error}");
+    assert!(took < Duration::from_secs(30), "{took:?}");
+    assert!(
+        error.contains("cannot wait for Job `default/migrate`: it failed: BackoffLimitExceeded"),
+        "{error}"
+    );
+    assert!(
+        error.contains("container `migrate` exited with code 3 (Error)"),
+        "{error}"
+    );
 }

@@ -109,7 +109,10 @@ impl Applier {
         .await
         .unwrap_or(Outcome::TimedOut);
         match outcome {
-            Outcome::Ready => Ok(()),
+            Outcome::Ready => {
+                self.report(&format!("{} ready", count(waited.len(), "object")));
+                Ok(())
+            }
             Outcome::Error(error) => Err(error),
             Outcome::Failed(index) => {
                 let object = &waited[index];
@@ -226,7 +229,10 @@ impl Applier {
                 None => Readiness::Pending(MISSING.into()),
             };
             entry.live = live;
-            if entry.reported.as_ref() != Some(&entry.readiness) {
+            // Objects ready when first seen (ConfigMaps, Services...) changed nothing to show.
+            if entry.reported.is_none() && entry.readiness.is_ready() {
+                entry.reported = Some(Readiness::Ready);
+            } else if entry.reported.as_ref() != Some(&entry.readiness) {
                 Progress::object(self.options.progress.as_ref(), &entry.key, &entry.readiness);
                 entry.reported = Some(entry.readiness.clone());
             }
@@ -329,5 +335,25 @@ impl Applier {
             }
         }
         Ok(result)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::merge;
+
+    #[test]
+    fn explanations_add_only_what_the_reason_does_not_say() {
+        assert_eq!(
+            merge(
+                "ProgressDeadlineExceeded: ReplicaSet \"w-1\" has timed out progressing.",
+                "Progressing: ProgressDeadlineExceeded: ReplicaSet \"w-1\" has timed out progressing.; Pod `w-1-a`: container `w`: ImagePullBackOff: cannot pull image `w:1`"
+            ),
+            "ProgressDeadlineExceeded: ReplicaSet \"w-1\" has timed out progressing.; Pod `w-1-a`: container `w`: ImagePullBackOff: cannot pull image `w:1`"
+        );
+        assert_eq!(
+            merge("0 of 1 replicas available", ""),
+            "0 of 1 replicas available"
+        );
     }
 }
