@@ -4,8 +4,10 @@
 mod admission;
 mod api;
 mod controllers;
+mod custom_status;
 mod faults;
 mod kubectl;
+mod kubectl_pods;
 mod pods;
 mod rbac;
 

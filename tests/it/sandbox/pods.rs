@@ -394,3 +394,206 @@ async fn an_image_that_cannot_be_pulled_is_named_in_events_and_logs_refuse() {
         )
     );
 }
+
+#[tokio::test]
+async fn pods_that_fit_no_node_stay_pending_with_the_scheduler_s_message() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let client = client(&sandbox);
+    let pods: Api<Pod> = Api::default_namespaced(client.clone());
+    let big: Pod = serde_json::from_value(json!({
+        "metadata": {"name": "big"},
+        "spec": {"containers": [
+            {"name": "a", "image": "app:1", "resources": {"requests": {"cpu": "1500m", "memory": "1Gi"}}},
+            {"name": "b", "image": "app:1", "resources": {"limits": {"cpu": "1", "memory": "1Gi"}}},
+        ]}
+    }))
+    .unwrap();
+    pods.create(&PostParams::default(), &big).await.unwrap();
+    let annotated: Pod = serde_json::from_value(json!({
+        "metadata": {"name": "nowhere", "annotations": {"sandbox.charts.dev/fail": "unschedulable"}},
+        "spec": {"containers": [{"name": "app", "image": "app:1"}]}
+    }))
+    .unwrap();
+    pods.create(&PostParams::default(), &annotated)
+        .await
+        .unwrap();
+    // Small enough: 2 cpu and 8Gi are allocatable.
+    let fits: Pod = serde_json::from_value(json!({
+        "metadata": {"name": "fits"},
+        "spec": {"containers": [{"name": "app", "image": "app:1", "resources": {"requests": {"cpu": "2", "memory": "8Gi"}}}]}
+    }))
+    .unwrap();
+    pods.create(&PostParams::default(), &fits).await.unwrap();
+    let insufficient = "0/1 nodes are available: 1 Insufficient cpu. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.";
+    let selector = "0/1 nodes are available: 1 node(s) didn't match Pod's node affinity/selector. preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.";
+    for (name, message) in [("big", insufficient), ("nowhere", selector)] {
+        let status = eventually("unschedulable", WAIT, || async {
+            let status = pods.get(name).await.unwrap().status?;
+            status.conditions.is_some().then_some(status)
+        })
+        .await;
+        assert_eq!(status.phase.as_deref(), Some("Pending"));
+        assert!(status.container_statuses.is_none());
+        let scheduled = &status.conditions.unwrap()[0];
+        assert_eq!(
+            (
+                scheduled.type_.as_str(),
+                scheduled.status.as_str(),
+                scheduled.reason.as_deref(),
+                scheduled.message.as_deref()
+            ),
+            (
+                "PodScheduled",
+                "False",
+                Some("Unschedulable"),
+                Some(message)
+            )
+        );
+        let pod = pods.get(name).await.unwrap();
+        assert!(pod.spec.unwrap().node_name.is_none());
+        let events = events_of(
+            &client,
+            &format!("involvedObject.name={name},reason=FailedScheduling"),
+        )
+        .await;
+        assert_eq!(events.len(), 1);
+        assert_eq!(events[0].type_.as_deref(), Some("Warning"));
+        assert_eq!(events[0].message.as_deref(), Some(message));
+        assert_eq!(
+            events[0].source.as_ref().unwrap().component.as_deref(),
+            Some("default-scheduler")
+        );
+        // Not scheduled: no node to ask, an empty log.
+        let container = if name == "big" { "a" } else { "app" };
+        let params = LogParams {
+            container: Some(container.into()),
+            ..LogParams::default()
+        };
+        assert_eq!(pods.logs(name, &params).await.unwrap(), "");
+    }
+    eventually("fits runs", WAIT, || async {
+        let status = pods.get("fits").await.unwrap().status?;
+        (status.phase.as_deref() == Some("Running")).then_some(())
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_deployment_whose_template_is_unschedulable_has_pending_pods() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let client = client(&sandbox);
+    let deployment = json!({
+        "apiVersion": "apps/v1", "kind": "Deployment",
+        "metadata": {"name": "web", "namespace": "default"},
+        "spec": {
+            "replicas": 2,
+            "selector": {"matchLabels": {"app": "web"}},
+            "template": {
+                "metadata": {"labels": {"app": "web"}, "annotations": {"sandbox.charts.dev/fail": "unschedulable"}},
+                "spec": {"containers": [{"name": "app", "image": "nginx:1.27"}]}
+            }
+        }
+    });
+    apply(&client, deployment, "charts").await.unwrap();
+    let pods: Api<Pod> = Api::default_namespaced(client.clone());
+    let listed = eventually("two pods", WAIT, || async {
+        let items = pods
+            .list(&ListParams::default().labels("app=web"))
+            .await
+            .unwrap()
+            .items;
+        (items.len() == 2).then_some(items)
+    })
+    .await;
+    for pod in listed {
+        let status = pod.status.unwrap();
+        assert_eq!(status.phase.as_deref(), Some("Pending"));
+        assert_eq!(
+            status.conditions.unwrap()[0].reason.as_deref(),
+            Some("Unschedulable")
+        );
+    }
+    // The ReplicaSet made them; the Deployment scaled it.
+    let created = events_of(
+        &client,
+        "reason=SuccessfulCreate,involvedObject.kind=ReplicaSet",
+    )
+    .await;
+    assert_eq!(created.len(), 2);
+    let scaled = events_of(&client, "reason=ScalingReplicaSet,involvedObject.name=web").await;
+    assert_eq!(scaled.len(), 1);
+    assert!(
+        scaled[0]
+            .message
+            .as_deref()
+            .unwrap()
+            .starts_with("Scaled up replica set web-")
+    );
+}
+
+#[tokio::test]
+async fn a_rollout_and_a_scale_down_are_told_in_controller_events() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let client = client(&sandbox);
+    let deployment = |image: &str, replicas: i64| {
+        json!({
+            "apiVersion": "apps/v1", "kind": "Deployment",
+            "metadata": {"name": "web", "namespace": "default"},
+            "spec": {
+                "replicas": replicas,
+                "selector": {"matchLabels": {"app": "web"}},
+                "template": {
+                    "metadata": {"labels": {"app": "web"}},
+                    "spec": {"containers": [{"name": "app", "image": image}]}
+                }
+            }
+        })
+    };
+    apply(&client, deployment("nginx:1.27", 2), "charts")
+        .await
+        .unwrap();
+    let scaling = |expected: usize| {
+        let client = client.clone();
+        async move {
+            eventually("scaling events", WAIT, || async {
+                let events = events_of(&client, "reason=ScalingReplicaSet").await;
+                (events.len() >= expected).then(|| {
+                    events
+                        .into_iter()
+                        .map(|e| e.message.unwrap())
+                        .collect::<Vec<_>>()
+                })
+            })
+            .await
+        }
+    };
+    let first = scaling(1).await;
+    let old = first[0]
+        .strip_prefix("Scaled up replica set ")
+        .and_then(|m| m.strip_suffix(" from 0 to 2"))
+        .unwrap_or_else(|| panic!("{first:?}"))
+        .to_string();
+    apply(&client, deployment("nginx:1.28", 2), "charts")
+        .await
+        .unwrap();
+    let messages = scaling(3).await;
+    assert!(
+        messages.contains(&format!("Scaled down replica set {old} from 2 to 0")),
+        "{messages:?}"
+    );
+    let deleted = eventually("pods deleted", WAIT, || async {
+        let events = events_of(
+            &client,
+            &format!("involvedObject.name={old},reason=SuccessfulDelete"),
+        )
+        .await;
+        (events.len() == 2).then_some(events)
+    })
+    .await;
+    assert!(deleted.iter().all(|e| {
+        e.message
+            .as_deref()
+            .unwrap()
+            .starts_with(&format!("Deleted pod: {old}-"))
+    }));
+}

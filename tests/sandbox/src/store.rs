@@ -310,6 +310,26 @@ impl Store {
         )
     }
 
+    /// Creates an object for the server without recording managedFields: Events, which the
+    /// controllers write by the thousand and nobody applies.
+    pub fn create_unmanaged(
+        &mut self,
+        group: &str,
+        plural: &str,
+        object: Value,
+    ) -> ApiResult<Value> {
+        let resource = self.resolve(group, plural);
+        let namespace = namespace_of(&object).to_string();
+        let namespace = resource.namespaced.then_some(namespace);
+        self.create(
+            &resource,
+            namespace.as_deref(),
+            object,
+            &WriteOptions::default(),
+            Ownership::AlreadyApplied,
+        )
+    }
+
     /// Replaces the status of an object (the status subresource, as a controller writes it).
     pub fn set_status(
         &mut self,

@@ -51,6 +51,7 @@ fn columns(kind: &str) -> &'static [&'static str] {
         "Namespace" => &["Name", "Status", "Age"],
         "Job" => &["Name", "Status", "Completions", "Age"],
         "Service" => &["Name", "Type", "Cluster-IP", "Age"],
+        "Event" => &["Last Seen", "Type", "Reason", "Object", "Message"],
         _ => &["Name", "Age"],
     }
 }
@@ -68,9 +69,11 @@ fn cells(kind: &str, object: &Value) -> Vec<Value> {
             let total = get_path(object, &["spec", "containers"])
                 .and_then(Value::as_array)
                 .map_or(0, Vec::len);
-            let waiting = statuses
-                .iter()
-                .find_map(|s| s.pointer("/state/waiting/reason").and_then(Value::as_str));
+            let waiting = statuses.iter().find_map(|s| {
+                s.pointer("/state/waiting/reason")
+                    .or_else(|| s.pointer("/state/terminated/reason"))
+                    .and_then(Value::as_str)
+            });
             let phase = get_path(object, &["status", "phase"])
                 .and_then(Value::as_str)
                 .unwrap_or("Pending");
@@ -149,6 +152,22 @@ fn cells(kind: &str, object: &Value) -> Vec<Value> {
             ),
             age,
         ],
+        "Event" => {
+            let seen = json!({"metadata": {"creationTimestamp": object.get("lastTimestamp")}});
+            let seen = self::age(&seen);
+            let involved = &object["involvedObject"];
+            vec![
+                json!(seen),
+                object["type"].clone(),
+                object["reason"].clone(),
+                json!(format!(
+                    "{}/{}",
+                    involved["kind"].as_str().unwrap_or("").to_ascii_lowercase(),
+                    involved["name"].as_str().unwrap_or("")
+                )),
+                object["message"].clone(),
+            ]
+        }
         _ => vec![name, age],
     }
 }

@@ -4,7 +4,6 @@
 
 use serde_json::{Value, json};
 
-use super::controller_options;
 use crate::store::{NODE_NAME, Store};
 use crate::util::{name_of, now_rfc3339, random_u64, uid_of};
 
@@ -128,5 +127,5 @@ fn write_event(
         "reportingComponent": component,
         "reportingInstance": instance,
     });
-    let _ = store.create_internal("", "events", event, &controller_options());
+    let _ = store.create_unmanaged("", "events", event);
 }

@@ -31,6 +31,14 @@ pub(super) fn reconcile_replicaset(store: &mut Store, replica_set: &Value) -> Op
     }
     for extra in pods.iter().skip(desired) {
         store.delete_internal("", "pods", namespace, name_of(extra));
+        record_event(
+            store,
+            replica_set,
+            "replicaset-controller",
+            "Normal",
+            "SuccessfulDelete",
+            &format!("Deleted pod: {}", name_of(extra)),
+        );
     }
     let pods = live(store.owned_by("", "pods", namespace, uid_of(replica_set)));
     let ready = pods.iter().filter(|p| is_ready(p)).count() as i64;
@@ -154,17 +162,13 @@ pub(super) fn reconcile_deployment(store: &mut Store, deployment: &Value) -> Opt
             }
         }
         Some(current) if int(current, &["spec", "replicas"], 1) != desired => {
-            let mut scaled = (**current).clone();
-            scaled["spec"]["replicas"] = json!(desired);
-            store.replace_internal("apps", "replicasets", scaled);
+            scale_replica_set(store, deployment, current, desired);
         }
         Some(_) => {}
     }
     for old in owned.iter().filter(|rs| name_of(rs) != new_name) {
         if int(old, &["spec", "replicas"], 1) != 0 {
-            let mut scaled = (**old).clone();
-            scaled["spec"]["replicas"] = json!(0);
-            store.replace_internal("apps", "replicasets", scaled);
+            scale_replica_set(store, deployment, old, 0);
         }
     }
 
@@ -332,6 +336,26 @@ pub(super) fn reconcile_deployment(store: &mut Store, deployment: &Value) -> Opt
         Value::Object(status),
     );
     requeue
+}
+
+/// Sets the replicas of a Deployment's ReplicaSet, with the deployment controller's event.
+fn scale_replica_set(store: &mut Store, deployment: &Value, replica_set: &Value, replicas: i64) {
+    let before = int(replica_set, &["spec", "replicas"], 1);
+    let mut scaled = replica_set.clone();
+    scaled["spec"]["replicas"] = json!(replicas);
+    store.replace_internal("apps", "replicasets", scaled);
+    let direction = if replicas > before { "up" } else { "down" };
+    record_event(
+        store,
+        deployment,
+        "deployment-controller",
+        "Normal",
+        "ScalingReplicaSet",
+        &format!(
+            "Scaled {direction} replica set {} from {before} to {replicas}",
+            name_of(replica_set)
+        ),
+    );
 }
 
 pub(super) fn reconcile_statefulset(store: &mut Store, set: &Value) -> Option<Duration> {
