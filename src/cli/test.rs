@@ -46,10 +46,14 @@ pub fn test(global: &GlobalArgs, args: TestArgs) -> Result<()> {
     output::show(args.output, || Ok(json(&outcome)), || Ok(text(&outcome)))?;
     let failed = outcome.failed();
     if outcome.runs.is_empty() {
-        output::note(&format!(
-            "release `{}` has no tests to run (hooks annotated `helm.sh/hook: test`)",
-            args.name
-        ));
+        output::note(&if args.filter.is_empty() {
+            format!(
+                "release `{}` has no tests to run (hooks annotated `helm.sh/hook: test`)",
+                args.name
+            )
+        } else {
+            format!("no test of release `{}` is left by --filter", args.name)
+        });
     }
     match failed.first() {
         None => Ok(()),

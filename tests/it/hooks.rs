@@ -389,6 +389,21 @@ fn charts_test_runs_the_tests_gates_on_them_and_status_shows_the_suite() {
     assert_eq!(result["tests"].as_array().unwrap().len(), 1);
     assert_eq!(result["tests"][0]["phase"], "Succeeded");
 
+    let output = lab.run(&[
+        "test",
+        "web",
+        "--filter",
+        "!name=web-test-bad",
+        "--filter",
+        "!name=web-test-ok",
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("no test of release `web` is left by --filter"),
+        "{}",
+        stderr(&output)
+    );
+
     let error = lab.fails(&["test", "web", "--filter", "name=nope"]);
     assert!(error.contains("--filter names test `nope`"), "{error}");
     assert!(
