@@ -10,6 +10,7 @@ pub mod cluster;
 pub mod error;
 #[cfg(test)]
 mod fuzz;
+pub mod hooks;
 pub mod names;
 pub mod release;
 pub mod render;

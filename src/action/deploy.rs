@@ -11,13 +11,14 @@ use indexmap::IndexMap;
 use serde_json::Value;
 
 use super::chart::{self, ChartSettings, LoadedChart};
-use super::operation::{self, ApplySettings, Locking, Operation, Revision, with_lock};
+use super::operation::{self, ApplySettings, HookEvents, Locking, Operation, Revision, with_lock};
 use super::recover;
 use super::rollback::RollbackSettings;
 use super::uninstall::UninstallSettings;
 use crate::cluster::Cluster;
 use crate::cluster::apply::{DeleteReport, Progress};
 use crate::error::{Error, Result};
+use crate::hooks::Event;
 use crate::release::store::Store;
 use crate::release::{ChartInfo, Release, Status};
 use crate::render::{self, RenderOptions, Rendered};
@@ -51,7 +52,7 @@ pub struct DeploySettings {
     pub take_ownership: bool,
     pub force_conflicts: bool,
     pub skip_crds: bool,
-    /// Deploy although the chart has hooks, which this version does not run.
+    /// Do not run the chart's hooks.
     pub no_hooks: bool,
     pub skip_schema_validation: bool,
     /// Wait until every object is ready, at most this long.
@@ -59,6 +60,8 @@ pub struct DeploySettings {
     /// `--rollback-on-failure`: if the new revision fails, go back to the last good one (an
     /// install: uninstall what it created). See [`super::recover`].
     pub rollback_on_failure: bool,
+    /// How long each hook may take; `None`: 5 minutes.
+    pub timeout: Option<Duration>,
     /// Revisions to keep (0 = all).
     pub history_max: usize,
     /// Upgrade: lay the previous revision's user values under this command's.
@@ -81,7 +84,7 @@ pub struct DeployOutcome {
     pub dry_run: DryRun,
     /// The namespace was created by this operation.
     pub created_namespace: bool,
-    /// Hooks the chart has, which this version does not run: `<source> (<events>)`.
+    /// Hooks not run because of `--no-hooks`: `<object> (<events>)`.
     pub skipped_hooks: Vec<String>,
     /// Things that went wrong after the revision was recorded deployed.
     pub warnings: Vec<String>,
@@ -151,7 +154,7 @@ pub async fn render_offline(
         pruned: DeleteReport::default(),
         dry_run: DryRun::Client,
         created_namespace: false,
-        skipped_hooks: hook_names(&rendered),
+        skipped_hooks: skipped_hooks(settings, &rendered),
         warnings: Vec::new(),
     })
 }
@@ -259,7 +262,7 @@ async fn deploy_locked(
         inherit(&mut record, base, &settings.labels);
     }
     let values_used = describe_values(&settings.values, reused);
-    let skipped_hooks = hook_names(&rendered);
+    let skipped_hooks = skipped_hooks(settings, &rendered);
     if settings.dry_run == DryRun::Client {
         // Read the history, render as the real command would, change nothing.
         return Ok(DeployOutcome {
@@ -273,8 +276,6 @@ async fn deploy_locked(
             warnings: Vec::new(),
         });
     }
-    refuse_hooks(settings, &chart, &skipped_hooks)?;
-
     // A namespace this command created is the release's; one an earlier revision created stays
     // so.
     record.created_namespace |= created_namespace;
@@ -333,6 +334,8 @@ async fn recover_from(
             force_conflicts: settings.force_conflicts,
             take_ownership: settings.take_ownership,
             progress: settings.progress.clone(),
+            no_hooks: settings.no_hooks,
+            timeout: settings.timeout,
             ..RollbackSettings::default()
         };
         recover::roll_back(operation, &revisions, failure, &template).await
@@ -340,6 +343,8 @@ async fn recover_from(
         let template = UninstallSettings {
             wait: settings.wait,
             progress: settings.progress.clone(),
+            no_hooks: settings.no_hooks,
+            timeout: settings.timeout,
             ..UninstallSettings::default()
         };
         recover::uninstall(operation, &revisions, failure, &template).await
@@ -356,6 +361,7 @@ impl DeploySettings {
             wait: self.wait,
             history_max: self.history_max,
             progress: self.progress.clone(),
+            timeout: self.timeout,
         }
     }
 
@@ -367,10 +373,10 @@ impl DeploySettings {
         rendered: &'a Rendered,
         decision: Decision,
     ) -> Revision<'a> {
-        let verb = if decision.upgrade {
-            "Upgrade"
+        let (verb, pre, post) = if decision.upgrade {
+            ("Upgrade", Event::PreUpgrade, Event::PostUpgrade)
         } else {
-            "Install"
+            ("Install", Event::PreInstall, Event::PostInstall)
         };
         Revision {
             record,
@@ -381,6 +387,7 @@ impl DeploySettings {
                 .is_none()
                 .then(|| format!("{verb} complete")),
             failed: format!("{verb} failed"),
+            hooks: (!self.no_hooks).then_some(HookEvents { pre, post }),
         }
     }
 }
@@ -411,22 +418,6 @@ fn user_values(
         }
         None => Ok((user_values, None)),
     }
-}
-
-/// A chart ported from Helm may rely on a pre-upgrade migration Job: deploying without its hooks
-/// must be a decision (`--no-hooks`), not a surprise.
-fn refuse_hooks(settings: &DeploySettings, chart: &LoadedChart, hooks: &[String]) -> Result<()> {
-    if hooks.is_empty() || settings.no_hooks {
-        return Ok(());
-    }
-    Err(Error::with_hint(
-        format!(
-            "chart `{}` has hooks, which this version of charts does not run: {}",
-            chart.chart.name(),
-            hooks.join(", ")
-        ),
-        "pass `--no-hooks` to deploy without them, or run their work another way first",
-    ))
 }
 
 /// The revision a deploy renders: which release, and what the decision made of it.
@@ -496,11 +487,16 @@ fn new_record(
         deleted: None,
         labels: settings.labels.clone(),
         created_namespace: false,
+        hooks: crate::hooks::from_objects(&rendered.hooks)?,
     })
 }
 
-/// The non-test hooks a render produced (tests run with `charts test`, not here).
-fn hook_names(rendered: &Rendered) -> Vec<String> {
+/// With `--no-hooks`, the hooks a render produced that will not run (tests run with `charts
+/// test`, so they are not named).
+fn skipped_hooks(settings: &DeploySettings, rendered: &Rendered) -> Vec<String> {
+    if !settings.no_hooks {
+        return Vec::new();
+    }
     rendered
         .hooks
         .iter()
@@ -640,6 +636,7 @@ mod tests {
         let settings = DeploySettings {
             release: "web".into(),
             chart: ChartSettings::local(&dir),
+            no_hooks: true,
             ..settings_with(&["greeting=hello"], false)
         };
         let reader = MapReader::new().with_file("prod.yaml", "{}\n");

@@ -190,6 +190,16 @@ fn object_findings(chart: &chart::Chart, rendered: &render::Rendered) -> Vec<Fin
         }
         findings.extend(label_findings(object, &source));
     }
+    // Hook annotations a deploy would refuse: an unknown event, weight or delete policy.
+    for object in &rendered.hooks {
+        if let Err(error) = crate::hooks::from_objects(std::slice::from_ref(object)) {
+            findings.push(finding(
+                Severity::Error,
+                strip_root(&object.source, &chart.metadata.name),
+                error.to_string(),
+            ));
+        }
+    }
     findings
 }
 

@@ -7,6 +7,7 @@
 
 pub mod chart;
 pub mod deploy;
+pub mod hooks;
 pub mod lint;
 pub mod operation;
 pub mod records;
@@ -15,6 +16,7 @@ pub mod repo;
 pub mod rollback;
 pub mod search;
 pub mod status;
+pub mod test;
 pub mod uninstall;
 
 use crate::chart::Chart;

@@ -1,6 +1,6 @@
 //! What every operation on a release shares: its lock, stopping cleanly when the process is asked
 //! to stop, the inventory of what the release may have in the cluster, and the one step that
-//! takes a pending revision into the cluster: apply → (hooks, when they run) → prune → wait →
+//! takes a pending revision into the cluster: pre hooks → apply → prune → wait → post hooks →
 //! record. Deploy and rollback differ only in where the revision comes from (a render, a stored
 //! revision); everything after that is [`Operation::apply_revision`].
 
@@ -10,6 +10,7 @@ use std::time::Duration;
 use crate::cluster::Cluster;
 use crate::cluster::apply::{Applier, ApplyOptions, DeleteReport, ObjectKey, Progress};
 use crate::error::{Error, Result};
+use crate::hooks::Event;
 use crate::release::store::Store;
 use crate::release::{Release, ReleaseSummary, Status, history, lock};
 use crate::render::{self, Object};
@@ -92,6 +93,22 @@ pub(super) struct ApplySettings {
     /// Revisions to keep (0 = all).
     pub history_max: usize,
     pub progress: Option<Progress>,
+    /// How long each hook may take; `None`: [`super::hooks::DEFAULT_TIMEOUT`].
+    pub timeout: Option<Duration>,
+}
+
+impl ApplySettings {
+    /// How long each hook may take.
+    pub fn hook_timeout(&self) -> Duration {
+        self.timeout.unwrap_or(super::hooks::DEFAULT_TIMEOUT)
+    }
+}
+
+/// The hooks a revision runs: `pre` before its objects apply, `post` after they are ready.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct HookEvents {
+    pub pre: Event,
+    pub post: Event,
 }
 
 /// A pending revision on its way to the cluster.
@@ -106,6 +123,8 @@ pub(super) struct Revision<'a> {
     pub completed: Option<String>,
     /// What the description says before the error when it fails: `Upgrade failed`.
     pub failed: String,
+    /// The record's hooks to run; `None` with `--no-hooks`.
+    pub hooks: Option<HookEvents>,
 }
 
 /// What [`Operation::apply_revision`] did.
@@ -454,6 +473,16 @@ impl<S: Store> Operation<'_, S> {
         .await?)
     }
 
+    /// Runs hooks for this release with the operation's timeout and progress.
+    pub fn hook_runner<'r>(&'r self, settings: &'r ApplySettings) -> super::hooks::Runner<'r> {
+        super::hooks::Runner {
+            cluster: self.cluster,
+            namespace: self.namespace,
+            timeout: settings.hook_timeout(),
+            progress: settings.progress.as_ref(),
+        }
+    }
+
     /// What the release may have in the cluster (see [`inventory`]).
     pub async fn inventory(
         &self,
@@ -487,6 +516,7 @@ impl<S: Store> Operation<'_, S> {
             objects,
             completed,
             failed,
+            hooks,
         } = revision;
         if settings.dry_run {
             applier.install_crds(crds, CRD_TIMEOUT).await?;
@@ -500,8 +530,15 @@ impl<S: Store> Operation<'_, S> {
         }
         self.still_locked()?;
         self.store.create(&record).await?;
+        let runner = self.hook_runner(settings);
         let outcome: Result<(usize, DeleteReport)> = async {
             applier.install_crds(crds, CRD_TIMEOUT).await?;
+            if let Some(events) = hooks {
+                runner
+                    .run_event(&mut applier, &mut record.hooks, events.pre)
+                    .await?;
+                self.still_locked()?;
+            }
             let applied = applier.apply(objects, &previous, CRD_TIMEOUT).await?;
             self.still_locked()?;
             let leftovers = inventory.leftovers(&applier, &applied);
@@ -511,6 +548,13 @@ impl<S: Store> Operation<'_, S> {
                 applier.wait_ready(&refs, timeout).await?;
             }
             self.still_locked()?;
+            // Helm's order: post hooks see the objects applied, and ready with `--wait`.
+            if let Some(events) = hooks {
+                runner
+                    .run_event(&mut applier, &mut record.hooks, events.post)
+                    .await?;
+                self.still_locked()?;
+            }
             Ok((applied.len(), pruned))
         }
         .await;
@@ -618,6 +662,7 @@ pub(super) mod tests {
             deleted: None,
             labels: IndexMap::new(),
             created_namespace: false,
+            hooks: Vec::new(),
         }
     }
 

@@ -1,13 +1,15 @@
 //! `rollback NAME [REVISION]`: re-apply a stored revision's manifest (no chart, no repository, no
-//! render) as a new revision, and remove what that revision did not have.
+//! render) as a new revision, run its pre/post-rollback hooks from its record, and remove what
+//! that revision did not have.
 
 use std::time::Duration;
 
-use super::operation::{self, ApplySettings, Locking, Operation, Revision, with_lock};
+use super::operation::{self, ApplySettings, HookEvents, Locking, Operation, Revision, with_lock};
 use super::recover;
 use crate::cluster::Cluster;
 use crate::cluster::apply::{DeleteReport, Progress};
 use crate::error::{Error, Result};
+use crate::hooks::Event;
 use crate::release::store::Store;
 use crate::release::{Release, ReleaseSummary, Status, history};
 
@@ -27,6 +29,10 @@ pub struct RollbackSettings {
     /// deployed before it (see [`super::recover`]).
     pub rollback_on_failure: bool,
     pub progress: Option<Progress>,
+    /// Do not run the restored revision's pre/post-rollback hooks.
+    pub no_hooks: bool,
+    /// How long each hook may take; `None`: 5 minutes.
+    pub timeout: Option<Duration>,
 }
 
 #[derive(Debug)]
@@ -134,6 +140,7 @@ pub(super) async fn rollback_locked(
                 wait: settings.wait,
                 history_max: settings.history_max,
                 progress: settings.progress.clone(),
+                timeout: settings.timeout,
             },
             &revisions,
             Some(&target_record),
@@ -143,6 +150,11 @@ pub(super) async fn rollback_locked(
                 objects: &objects,
                 completed: None,
                 failed: format!("Rollback to {target} failed"),
+                // The rollback hooks of the revision it restores, from its record: no chart.
+                hooks: (!settings.no_hooks).then_some(HookEvents {
+                    pre: Event::PreRollback,
+                    post: Event::PostRollback,
+                }),
             },
         )
         .await?;

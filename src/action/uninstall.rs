@@ -1,5 +1,5 @@
-//! `uninstall NAME`: delete everything the release may have in the cluster in reverse install
-//! order, then its history (or mark it `uninstalled` with `--keep-history`), and with
+//! `uninstall NAME`: run the pre-delete hooks, delete everything the release may have in the
+//! cluster in reverse install order, run the post-delete hooks, then its history (or mark it `uninstalled` with `--keep-history`), and with
 //! `--delete-namespace` the namespace it created.
 
 use std::collections::HashSet;
@@ -9,6 +9,7 @@ use super::operation::{self, ApplySettings, Locking, Operation, with_lock};
 use crate::cluster::Cluster;
 use crate::cluster::apply::{DeleteReport, ObjectKey, Progress};
 use crate::error::{Error, Result};
+use crate::hooks::Event;
 use crate::release::store::{ListQuery, Store};
 use crate::release::{Release, ReleaseSummary, Status};
 use crate::render::Object;
@@ -24,6 +25,10 @@ pub struct UninstallSettings {
     pub delete_namespace: bool,
     pub description: Option<String>,
     pub progress: Option<Progress>,
+    /// Do not run the release's pre/post-delete hooks.
+    pub no_hooks: bool,
+    /// How long each hook may take; `None`: 5 minutes.
+    pub timeout: Option<Duration>,
 }
 
 #[derive(Debug, Default)]
@@ -101,13 +106,13 @@ pub(super) async fn uninstall_locked(
     }
     let mut record = operation.record(latest.revision).await?;
     let objects = objects_to_delete(store, &revisions, &record).await?;
-    let applier = operation
-        .applier(&ApplySettings {
-            dry_run: settings.dry_run,
-            progress: settings.progress.clone(),
-            ..ApplySettings::default()
-        })
-        .await?;
+    let apply_settings = ApplySettings {
+        dry_run: settings.dry_run,
+        progress: settings.progress.clone(),
+        timeout: settings.timeout,
+        ..ApplySettings::default()
+    };
+    let mut applier = operation.applier(&apply_settings).await?;
     if settings.dry_run {
         let deleted = applier.delete(&objects, None).await?;
         return Ok(UninstallOutcome {
@@ -128,7 +133,27 @@ pub(super) async fn uninstall_locked(
         record.status = Status::Uninstalling;
         store.update(&record).await?;
     }
-    let deleted = match applier.delete(&objects, settings.wait).await {
+    // An uninstalled revision (`--keep-history`) ran its delete hooks already.
+    let run_hooks = !settings.no_hooks && latest.status != Status::Uninstalled;
+    let runner = operation.hook_runner(&apply_settings);
+    let deleted: Result<DeleteReport> = async {
+        if run_hooks {
+            runner
+                .run_event(&mut applier, &mut record.hooks, Event::PreDelete)
+                .await?;
+            operation.still_locked()?;
+        }
+        let deleted = applier.delete(&objects, settings.wait).await?;
+        if run_hooks {
+            operation.still_locked()?;
+            runner
+                .run_event(&mut applier, &mut record.hooks, Event::PostDelete)
+                .await?;
+        }
+        Ok(deleted)
+    }
+    .await;
+    let deleted = match deleted {
         Ok(report) => report,
         Err(error) => {
             let restored = Release {
@@ -137,13 +162,15 @@ pub(super) async fn uninstall_locked(
                     before.description,
                     operation::error_summary(&error)
                 ),
+                // The delete hooks that ran are recorded all the same.
+                hooks: record.hooks.clone(),
                 ..before
             };
             // If even this fails, the revision stays `uninstalling` and `uninstall` again
             // finishes the work; the user needs the original error more.
             let _ = store.update(&restored).await;
             operation.on_interrupt(None);
-            return Err(error.into());
+            return Err(error);
         }
     };
     // The objects are gone: from here on, an interrupted uninstall leaves the revision

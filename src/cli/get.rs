@@ -1,4 +1,4 @@
-//! `charts get values|manifest|notes|metadata|all NAME`: what one stored revision holds (the
+//! `charts get values|manifest|notes|hooks|metadata|all NAME`: what one stored revision holds (the
 //! newest unless `--revision` says otherwise).
 
 use crate::action::records;
@@ -16,6 +16,8 @@ pub enum GetCommand {
     Manifest(GetArgs),
     /// The rendered NOTES.txt
     Notes(GetArgs),
+    /// The hooks (tests included), as stored: what rollback and `charts test` run
+    Hooks(GetArgs),
     /// Name, namespace, revision, status, chart, dates and labels
     Metadata(GetFormatArgs),
     /// Everything: metadata, values, computed values, manifest and notes
@@ -53,7 +55,7 @@ pub struct GetValuesArgs {
 pub fn get(global: &GlobalArgs, command: GetCommand) -> Result<()> {
     let release_args = match &command {
         GetCommand::Values(args) => &args.release,
-        GetCommand::Manifest(args) | GetCommand::Notes(args) => args,
+        GetCommand::Manifest(args) | GetCommand::Notes(args) | GetCommand::Hooks(args) => args,
         GetCommand::Metadata(args) | GetCommand::All(args) => &args.release,
     };
     let name = records::checked_name(&release_args.name)?;
@@ -79,6 +81,7 @@ pub fn get(global: &GlobalArgs, command: GetCommand) -> Result<()> {
         }
         GetCommand::Manifest(_) => output::print(&with_newline(&release.manifest)),
         GetCommand::Notes(_) => output::print(&with_newline(&release.notes)),
+        GetCommand::Hooks(_) => output::print(&hooks_text(&release)),
         GetCommand::Metadata(args) => output::show(
             args.output,
             || Ok(metadata(&release)),
@@ -153,11 +156,23 @@ fn all_text(release: &Release) -> Result<String> {
         "\nCOMPUTED VALUES:\n{}",
         output::to_yaml(&non_null(&release.computed_values))?
     ));
+    if !release.hooks.is_empty() {
+        text.push_str(&format!("\nHOOKS:\n{}", hooks_text(release)));
+    }
     text.push_str(&format!("\nMANIFEST:\n{}", with_newline(&release.manifest)));
     if !release.notes.is_empty() {
         text.push_str(&format!("\nNOTES:\n{}", with_newline(&release.notes)));
     }
     Ok(text)
+}
+
+/// Each hook's stored document (`---`, `# Source:`, the object), as Helm's `get hooks` prints.
+fn hooks_text(release: &Release) -> String {
+    release
+        .hooks
+        .iter()
+        .map(|hook| with_newline(&hook.manifest))
+        .collect()
 }
 
 /// The whole record, for scripts.

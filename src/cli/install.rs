@@ -63,7 +63,7 @@ pub struct DeployArgs {
     /// Do not create the CRDs in the chart's `crds/` directories
     #[arg(long)]
     pub skip_crds: bool,
-    /// Deploy a chart that has hooks without running them (hooks are not supported yet)
+    /// Do not run the chart's hooks (test hooks run only with `charts test`)
     #[arg(long)]
     pub no_hooks: bool,
     /// Do not check the values against `values.schema.json`
@@ -76,7 +76,7 @@ pub struct DeployArgs {
     /// failed install uninstalls what it created (implies `--wait`)
     #[arg(long, visible_alias = "atomic")]
     pub rollback_on_failure: bool,
-    /// How long `--wait` waits: `90s`, `5m`, `1h`
+    /// How long `--wait` waits, and each hook may take: `90s`, `5m`, `1h`
     #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = parse_duration)]
     pub timeout: Duration,
     /// Revisions to keep in the history (0 = all)
@@ -180,6 +180,7 @@ impl DeployArgs {
             skip_schema_validation: self.skip_schema_validation,
             wait: (self.wait || self.rollback_on_failure).then_some(self.timeout),
             rollback_on_failure: self.rollback_on_failure,
+            timeout: Some(self.timeout),
             history_max: self.history_max,
             reuse_values: false,
             install: false,

@@ -20,6 +20,7 @@ pub mod search;
 pub mod show;
 pub mod status;
 pub mod template;
+pub mod test;
 pub mod uninstall;
 pub mod upgrade;
 pub mod values_flags;
@@ -86,6 +87,8 @@ pub enum Command {
     Uninstall(uninstall::UninstallArgs),
     /// Show a release and whether each of its objects exists and is ready
     Status(status::StatusArgs),
+    /// Run a release's tests (its `test` hooks); exit code 0 only when all pass
+    Test(test::TestArgs),
     /// Check charts for problems: metadata, rendering, object shape, names, values schema
     Lint(lint::LintArgs),
     /// Show a chart's metadata, values, README or CRDs
@@ -161,6 +164,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Rollback(args) => rollback::rollback(&cli.global, args),
         Command::Uninstall(args) => uninstall::uninstall(&cli.global, args),
         Command::Status(args) => status::status(&cli.global, args),
+        Command::Test(args) => test::test(&cli.global, args),
         Command::Lint(args) => lint::lint(&cli.global, args),
         Command::Show(command) => show::show(command),
         Command::Create(args) => create::create(args),

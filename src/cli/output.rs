@@ -5,6 +5,8 @@ use std::io::Write;
 
 use crate::error::{Error, Result};
 
+mod progress;
+
 /// Writes data to stdout; a broken pipe becomes `Error::BrokenPipe` (a quiet exit 0).
 pub fn print(text: &str) -> Result<()> {
     let mut stdout = std::io::stdout().lock();
@@ -61,36 +63,56 @@ pub fn to_json(value: &serde_json::Value) -> Result<String> {
         .map_err(|e| Error::message(format!("cannot write JSON: {e}")))
 }
 
-/// A spinner on stderr showing what a long operation is doing, only when stderr is a terminal;
-/// cleared when dropped, before any result is printed.
+/// How an operation's progress is shown on stderr: live on a terminal (a spinner for the
+/// operation, one line per object still not ready), as timestamped lines in a pipeline (no
+/// terminal, or `CHARTS_PROGRESS=plain`), or not at all (`CHARTS_PROGRESS=none`). Cleared when
+/// dropped, before any result is printed.
 pub struct Spinner {
-    bar: Option<indicatif::ProgressBar>,
+    sink: Option<std::sync::Arc<dyn crate::cluster::apply::ProgressSink>>,
+    live: Option<std::sync::Arc<progress::Live>>,
 }
+
+/// `CHARTS_PROGRESS`: `plain` or `none` override what stderr being a terminal decides.
+pub const PROGRESS_ENV: &str = "CHARTS_PROGRESS";
 
 impl Spinner {
     pub fn start() -> Spinner {
         use std::io::IsTerminal;
-        let bar = std::io::stderr().is_terminal().then(|| {
-            let bar = indicatif::ProgressBar::new_spinner();
-            bar.enable_steady_tick(std::time::Duration::from_millis(100));
-            bar
-        });
-        Spinner { bar }
+        let setting = std::env::var(PROGRESS_ENV).unwrap_or_default();
+        match setting.as_str() {
+            "none" | "off" => Spinner {
+                sink: None,
+                live: None,
+            },
+            "plain" => Spinner::plain(),
+            _ if std::io::stderr().is_terminal() => {
+                let live = std::sync::Arc::new(progress::Live::new());
+                Spinner {
+                    sink: Some(live.clone()),
+                    live: Some(live),
+                }
+            }
+            _ => Spinner::plain(),
+        }
+    }
+
+    fn plain() -> Spinner {
+        Spinner {
+            sink: Some(std::sync::Arc::new(progress::Plain::default())),
+            live: None,
+        }
     }
 
     /// The sink actions report to (`None` when nothing is shown).
     pub fn progress(&self) -> Option<crate::cluster::apply::Progress> {
-        let bar = self.bar.clone()?;
-        Some(crate::cluster::apply::Progress(std::sync::Arc::new(
-            move |message: &str| bar.set_message(message.to_string()),
-        )))
+        self.sink.clone().map(crate::cluster::apply::Progress)
     }
 }
 
 impl Drop for Spinner {
     fn drop(&mut self) {
-        if let Some(bar) = &self.bar {
-            bar.finish_and_clear();
+        if let Some(live) = &self.live {
+            live.clear();
         }
     }
 }

@@ -24,9 +24,12 @@ pub struct RollbackArgs {
     /// Wait until every object is ready
     #[arg(long)]
     pub wait: bool,
-    /// How long `--wait` waits: `90s`, `5m`, `1h`
+    /// How long `--wait` waits, and each hook may take: `90s`, `5m`, `1h`
     #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = parse_duration)]
     pub timeout: std::time::Duration,
+    /// Do not run the restored revision's pre-rollback and post-rollback hooks
+    #[arg(long)]
+    pub no_hooks: bool,
     /// Revisions to keep in the history (0 = all)
     #[arg(
         long,
@@ -62,6 +65,8 @@ pub fn rollback(global: &GlobalArgs, args: RollbackArgs) -> Result<()> {
         dry_run: args.dry_run,
         rollback_on_failure: args.rollback_on_failure,
         progress: None,
+        no_hooks: args.no_hooks,
+        timeout: Some(args.timeout),
     };
     let spinner = output::Spinner::start();
     let settings = RollbackSettings {

@@ -59,7 +59,23 @@ fn json(record: &Release, objects: &[ObjectStatus]) -> serde_json::Value {
             "reason": o.reason,
         })).collect::<Vec<_>>(),
         "ready": objects.len() == ready,
+        "testSuite": test_suite(record).map(|hook| serde_json::json!({
+            "name": hook.name,
+            "kind": hook.kind,
+            "phase": hook.last_run.phase,
+            "startedAt": hook.last_run.started_at,
+            "completedAt": hook.last_run.completed_at,
+            "reason": hook.last_run.reason,
+        })).collect::<Vec<_>>(),
     })
+}
+
+/// The release's tests that have run, in the order they run.
+fn test_suite(record: &Release) -> impl Iterator<Item = &crate::hooks::Hook> {
+    crate::hooks::order(&record.hooks, crate::hooks::Event::Test)
+        .into_iter()
+        .map(|index| &record.hooks[index])
+        .filter(|hook| !hook.last_run.started_at.is_empty())
 }
 
 /// `KEY: value` lines, a table of the objects, and the notes, for people.
@@ -106,6 +122,19 @@ fn text(record: &Release, objects: &[ObjectStatus]) -> String {
             })
             .collect();
         text.push_str(&output::table(&["KIND", "NAME", "STATE", "REASON"], rows));
+    }
+    // Helm's layout, one block per test that ran.
+    for hook in test_suite(record) {
+        text.push_str(&format!(
+            "\nTEST SUITE:     {}\nLast Started:   {}\nLast Completed: {}\nPhase:          {}\n",
+            hook.name,
+            hook.last_run.started_at,
+            hook.last_run.completed_at,
+            hook.last_run.phase.as_str(),
+        ));
+        if !hook.last_run.reason.is_empty() {
+            text.push_str(&format!("Reason:         {}\n", hook.last_run.reason));
+        }
     }
     if !record.notes.trim().is_empty() {
         text.push_str("\nNOTES:\n");

@@ -25,9 +25,12 @@ pub struct UninstallArgs {
     /// Wait until the deleted objects are gone
     #[arg(long)]
     pub wait: bool,
-    /// How long `--wait` waits: `90s`, `5m`, `1h`
+    /// How long `--wait` waits, and each hook may take: `90s`, `5m`, `1h`
     #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = parse_duration)]
     pub timeout: std::time::Duration,
+    /// Do not run the release's pre-delete and post-delete hooks
+    #[arg(long)]
+    pub no_hooks: bool,
     /// Also delete the namespace, if this release created it (`--create-namespace`) and nothing
     /// else lives there
     #[arg(long)]
@@ -51,6 +54,8 @@ pub fn uninstall(global: &GlobalArgs, args: UninstallArgs) -> Result<()> {
                 delete_namespace: args.delete_namespace,
                 description: args.description.clone(),
                 progress: None,
+                no_hooks: args.no_hooks,
+                timeout: Some(args.timeout),
             };
             let spinner = output::Spinner::start();
             let settings = UninstallSettings {

@@ -15,8 +15,10 @@
 mod crds;
 mod delete;
 mod error;
+mod hook;
 mod ownership;
 mod wait;
+mod watch;
 
 use std::collections::{HashMap, HashSet};
 use std::time::Duration;
@@ -32,6 +34,7 @@ use super::retry::retry;
 use crate::render::Object;
 use crds::crd_kind;
 pub use error::{Error, Reason};
+pub use hook::hook_readiness;
 
 pub const FIELD_MANAGER: &str = "charts";
 pub const MANAGED_BY_LABEL: &str = "app.kubernetes.io/managed-by";
@@ -86,10 +89,27 @@ pub struct Owner {
     pub namespace: String,
 }
 
-/// Where the applier says what it is doing, one short line at a time (the CLI shows it as a
-/// spinner on a terminal, and nowhere else).
+/// Where the applier says what it is doing: short lines about the operation, and the state of
+/// each object a wait is waiting for whenever it changes (the CLI shows them live on a terminal,
+/// as timestamped lines elsewhere).
+pub trait ProgressSink: Send + Sync {
+    fn message(&self, message: &str);
+
+    /// A waited object's readiness changed (`Ready` once it is done).
+    fn object(&self, key: &ObjectKey, state: &crate::cluster::ready::Readiness) {
+        let _ = (key, state);
+    }
+}
+
+/// Any `Fn(&str)` takes the operation's lines and ignores the objects' states.
+impl<F: Fn(&str) + Send + Sync> ProgressSink for F {
+    fn message(&self, message: &str) {
+        self(message)
+    }
+}
+
 #[derive(Clone)]
-pub struct Progress(pub std::sync::Arc<dyn Fn(&str) + Send + Sync>);
+pub struct Progress(pub std::sync::Arc<dyn ProgressSink>);
 
 impl std::fmt::Debug for Progress {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -100,7 +120,17 @@ impl std::fmt::Debug for Progress {
 impl Progress {
     pub fn report(progress: Option<&Progress>, message: &str) {
         if let Some(progress) = progress {
-            (progress.0)(message);
+            progress.0.message(message);
+        }
+    }
+
+    pub fn object(
+        progress: Option<&Progress>,
+        key: &ObjectKey,
+        state: &crate::cluster::ready::Readiness,
+    ) {
+        if let Some(progress) = progress {
+            progress.0.object(key, state);
         }
     }
 }

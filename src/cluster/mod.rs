@@ -5,7 +5,9 @@ use std::path::PathBuf;
 
 pub mod apply;
 pub mod discovery;
+pub mod explain;
 pub mod namespace;
+pub mod pods;
 pub mod ready;
 pub mod retry;
 
@@ -255,7 +257,7 @@ pub async fn connect(settings: &ClusterSettings) -> Result<Cluster, Error> {
         context: settings.context.clone(),
         ..KubeConfigOptions::default()
     };
-    let (config, from_context) = match read_kubeconfig(settings)? {
+    let (mut config, from_context) = match read_kubeconfig(settings)? {
         Some(kubeconfig) => {
             let from_context = context_namespace(&kubeconfig, settings.context.as_deref());
             let label = settings
@@ -277,6 +279,9 @@ pub async fn connect(settings: &ClusterSettings) -> Result<Cluster, Error> {
             (config, from_context)
         }
     };
+    // `retry::retry` is the one retry: kube's own layer would retry each of its attempts up to
+    // 15 times, sleeping as long as `Retry-After` says, so a lasting 503 held a call for minutes.
+    config.default_retry = false;
     let server = config
         .cluster_url
         .to_string()

@@ -107,9 +107,77 @@ fn pod_waiting_reason(pod: &Value) -> Option<String> {
     None
 }
 
+/// Why a failed pod's container ended: its terminated state's reason and exit code.
+fn pod_terminated_reason(pod: &Value) -> Option<String> {
+    for list in ["initContainerStatuses", "containerStatuses"] {
+        for status in pod
+            .pointer(&format!("/status/{list}"))
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let Some(terminated) = status.pointer("/state/terminated") else {
+                continue;
+            };
+            let code = terminated["exitCode"].as_i64().unwrap_or(0);
+            if code == 0 {
+                continue;
+            }
+            let container = status["name"].as_str().unwrap_or_default();
+            let reason = terminated["reason"].as_str().unwrap_or("Error");
+            return Some(format!(
+                "container `{container}` exited with code {code} ({reason})"
+            ));
+        }
+    }
+    None
+}
+
+/// Kinds without a rule of their own (custom resources among them), by the kstatus rules:
+/// `Stalled=True` fails, `Reconciling=True` is in progress, a `Ready` (else `Available`)
+/// condition must be `True`; without any of these, an object is ready once it exists.
+fn custom(object: &Value) -> Readiness {
+    if condition_is(object, "Stalled", "True") {
+        return Readiness::Failed(or_type(condition_message(object, "Stalled"), "Stalled"));
+    }
+    if condition_is(object, "Reconciling", "True") {
+        return Readiness::Pending(or_type(
+            condition_message(object, "Reconciling"),
+            "Reconciling",
+        ));
+    }
+    for kind in ["Ready", "Available"] {
+        if let Some(found) = condition(object, kind) {
+            return if found["status"] == "True" {
+                Readiness::Ready
+            } else {
+                let status = found["status"].as_str().unwrap_or("Unknown");
+                let message = condition_message(object, kind);
+                Readiness::Pending(if message.is_empty() {
+                    format!("{kind}={status}")
+                } else {
+                    format!("{kind}={status}: {message}")
+                })
+            };
+        }
+    }
+    Readiness::Ready
+}
+
+fn or_type(message: String, kind: &str) -> String {
+    if message.is_empty() {
+        kind.to_string()
+    } else {
+        format!("{kind}: {message}")
+    }
+}
+
 /// The readiness of `object` (a full live object with `kind` and `status`).
 pub fn readiness(object: &Value) -> Readiness {
     let kind = object["kind"].as_str().unwrap_or_default();
+    if object.pointer("/metadata/deletionTimestamp").is_some() {
+        return Readiness::Pending("being deleted".into());
+    }
     if let Some(stale) = stale(object) {
         return stale;
     }
@@ -127,15 +195,26 @@ pub fn readiness(object: &Value) -> Readiness {
             let updated = int(object, "/status/updatedReplicas");
             let available = int(object, "/status/availableReplicas");
             let total = int(object, "/status/replicas");
+            // Pods the API refuses (quota, limits) show as `ReplicaFailure` on the Deployment.
+            let failure = if condition_is(object, "ReplicaFailure", "True") {
+                format!(
+                    " (ReplicaFailure: {})",
+                    condition_message(object, "ReplicaFailure")
+                )
+            } else {
+                String::new()
+            };
             if updated < wanted {
-                Readiness::Pending(format!("{updated} of {wanted} replicas updated"))
+                Readiness::Pending(format!("{updated} of {wanted} replicas updated{failure}"))
             } else if total > updated {
                 Readiness::Pending(format!(
                     "{} old replicas pending termination",
                     total - updated
                 ))
             } else if available < wanted {
-                Readiness::Pending(format!("{available} of {wanted} replicas available"))
+                Readiness::Pending(format!(
+                    "{available} of {wanted} replicas available{failure}"
+                ))
             } else {
                 Readiness::Ready
             }
@@ -198,13 +277,20 @@ pub fn readiness(object: &Value) -> Readiness {
             if phase == "Succeeded" {
                 return Readiness::Ready;
             }
+            // A failed Pod is certain failure; a container in a back-off is not (the kubelet
+            // keeps trying, and so does Helm's waiter): it stays pending, with the reason.
             if phase == "Failed" {
                 return Readiness::Failed(
-                    pod_waiting_reason(object).unwrap_or_else(|| "the pod failed".into()),
+                    pod_terminated_reason(object)
+                        .or_else(|| pod_waiting_reason(object))
+                        .unwrap_or_else(|| "the pod failed".into()),
                 );
             }
             if let Some(reason) = pod_waiting_reason(object) {
-                return Readiness::Failed(reason);
+                return Readiness::Pending(reason);
+            }
+            if condition_is(object, "PodScheduled", "False") {
+                return Readiness::Pending(condition_message(object, "PodScheduled"));
             }
             if condition_is(object, "Ready", "True") {
                 Readiness::Ready
@@ -236,8 +322,7 @@ pub fn readiness(object: &Value) -> Readiness {
                 Readiness::Pending("not established yet".into())
             }
         }
-        // Everything else is ready once it exists, as in Helm's waiter.
-        _ => Readiness::Ready,
+        _ => custom(object),
     }
 }
 
@@ -281,7 +366,14 @@ mod tests {
         let pod = json!({"kind": "Pod", "status": {"phase": "Pending", "containerStatuses": [
             {"name": "web", "state": {"waiting": {"reason": "ImagePullBackOff", "message": "Back-off pulling image \"x\""}}}]}});
         assert!(
-            matches!(readiness(&pod), Readiness::Failed(m) if m.contains("`web`: ImagePullBackOff"))
+            matches!(readiness(&pod), Readiness::Pending(m) if m.contains("`web`: ImagePullBackOff")),
+            "a back-off is not certain failure"
+        );
+        let pod = json!({"kind": "Pod", "status": {"phase": "Failed", "containerStatuses": [
+            {"name": "main", "state": {"terminated": {"exitCode": 3, "reason": "Error"}}}]}});
+        assert_eq!(
+            readiness(&pod),
+            Readiness::Failed("container `main` exited with code 3 (Error)".into())
         );
         let claim = json!({"kind": "PersistentVolumeClaim", "status": {"phase": "Bound"}});
         assert!(readiness(&claim).is_ready());
@@ -289,5 +381,32 @@ mod tests {
         assert!(readiness(&config).is_ready());
         let service = json!({"kind": "Service", "spec": {"type": "LoadBalancer"}, "status": {}});
         assert!(!readiness(&service).is_ready());
+    }
+
+    #[test]
+    fn custom_resources_follow_kstatus() {
+        let mut database = json!({"kind": "Database", "metadata": {"generation": 2},
+            "status": {"observedGeneration": 1, "conditions": [{"type": "Ready", "status": "True"}]}});
+        assert!(!readiness(&database).is_ready(), "stale generation");
+        database["status"]["observedGeneration"] = json!(2);
+        assert!(readiness(&database).is_ready());
+        database["status"]["conditions"] = json!([{"type": "Ready", "status": "False",
+            "reason": "Provisioning", "message": "waiting for storage"}]);
+        assert_eq!(
+            readiness(&database),
+            Readiness::Pending("Ready=False: Provisioning: waiting for storage".into())
+        );
+        database["status"]["conditions"] = json!([{"type": "Available", "status": "True"}]);
+        assert!(readiness(&database).is_ready());
+        database["status"]["conditions"] =
+            json!([{"type": "Stalled", "status": "True", "message": "bad spec"}]);
+        assert_eq!(
+            readiness(&database),
+            Readiness::Failed("Stalled: bad spec".into())
+        );
+        assert!(
+            readiness(&json!({"kind": "Widget"})).is_ready(),
+            "no conditions"
+        );
     }
 }

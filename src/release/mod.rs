@@ -117,6 +117,10 @@ pub struct Release {
     /// The namespace was created for this release (`--create-namespace`).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub created_namespace: bool,
+    /// The revision's hooks: their manifests (so a rollback runs them without the chart) and
+    /// each one's last run. Not part of the inventory: never pruned as release objects.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub hooks: Vec<crate::hooks::Hook>,
 }
 
 /// What `list` and `history` show, read from Secret metadata alone (no payload decoded).

@@ -1212,41 +1212,6 @@ fn history_max_prunes_old_revisions_but_never_the_deployed_one(discovery: Discov
     assert_eq!(lab.records("default").len(), 3);
 }
 
-fn charts_with_hooks_need_no_hooks_until_hooks_are_supported(discovery: DiscoveryMode) {
-    let lab = Lab::new(discovery);
-    let chart = web_chart(&lab.env)
-        .template(
-            "migrate.yaml",
-            "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: migrate\n  annotations:\n    helm.sh/hook: pre-upgrade,pre-install\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers: [{name: m, image: m}]\n",
-        )
-        .template(
-            "tests/ping.yaml",
-            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: ping\n  annotations:\n    charts.dev/hook: test\nspec:\n  containers: [{name: p, image: p}]\n",
-        );
-    let error = lab.fails(&["install", "web", &chart.arg()]);
-    assert!(
-        error.contains("chart `web` has hooks, which this version of charts does not run: Job"),
-        "{error}"
-    );
-    assert!(error.contains("hint: pass `--no-hooks`"), "{error}");
-    assert!(lab.records("default").is_empty(), "nothing recorded");
-    let output = lab.run(&["install", "web", &chart.arg(), "--no-hooks"]);
-    assert!(output.status.success(), "{}", stderr(&output));
-    assert!(
-        stderr(&output).contains("warning: hooks not run (--no-hooks): Job"),
-        "{}",
-        stderr(&output)
-    );
-    assert!(
-        lab.get(&["job", "migrate"]).is_none(),
-        "hooks are not applied as objects"
-    );
-    assert!(
-        lab.get(&["pod", "ping"]).is_none(),
-        "test hooks wait for `charts test`"
-    );
-}
-
 fn a_missing_namespace_is_named_with_a_hint(discovery: DiscoveryMode) {
     let lab = Lab::new(discovery);
     let chart = web_chart(&lab.env).arg();
@@ -1368,6 +1333,5 @@ in_both_discovery_modes!(
     install_is_refused_while_a_revision_is_deployed_even_after_a_failed_upgrade,
     concurrent_upgrades_one_wins_the_other_is_told_who_holds_the_release,
     history_max_prunes_old_revisions_but_never_the_deployed_one,
-    charts_with_hooks_need_no_hooks_until_hooks_are_supported,
     a_missing_namespace_is_named_with_a_hint,
 );

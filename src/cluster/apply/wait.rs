@@ -4,60 +4,265 @@ use std::time::Duration;
 
 use futures_util::stream::{self, StreamExt};
 use serde_json::Value;
+use tokio::sync::mpsc;
+use tokio::time::Instant;
 
-use super::{Applier, Error, ObjectKey, ObjectStatus, Reason};
+use super::watch::{Group, Update};
+use super::{Applier, Error, ObjectKey, ObjectStatus, Progress, Reason};
+use crate::cluster::explain;
 use crate::cluster::ready::{Readiness, readiness};
 use crate::cluster::retry::retry;
 use crate::render::Object;
 
+/// How a wait ended.
+enum Outcome {
+    Ready,
+    /// The object at this index failed for certain.
+    Failed(usize),
+    TimedOut,
+    Error(Error),
+}
+
+/// `1 object`, `2 objects`.
+fn count(count: usize, noun: &str) -> String {
+    if count == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{count} {noun}s")
+    }
+}
+
+/// The readiness reason followed by the parts of the explanation it does not already say.
+fn merge(reason: &str, explanation: &str) -> String {
+    let mut merged = reason.to_string();
+    for part in explanation.split("; ") {
+        let core = ["Progressing: ", "ReplicaFailure: "]
+            .iter()
+            .find_map(|prefix| part.strip_prefix(prefix))
+            .unwrap_or(part);
+        if merged.contains(core) {
+            continue;
+        }
+        if !merged.is_empty() {
+            merged.push_str("; ");
+        }
+        merged.push_str(part);
+    }
+    merged
+}
+
+/// A waited object: where its updates come from and what it was last seen as.
+struct Waited {
+    group: usize,
+    name: String,
+    key: ObjectKey,
+    live: Option<Value>,
+    readiness: Readiness,
+    /// What the progress display was last told (nothing until its group was first listed).
+    reported: Option<Readiness>,
+}
+
+/// How long explaining a failure may take (a few reads), after the wait itself has ended.
+const EXPLAIN_TIMEOUT: Duration = Duration::from_secs(5);
+
+const MISSING: &str = "does not exist yet";
+
 impl Applier {
-    /// Reads each object back; waits until every one is ready (or one fails, or time runs out).
+    /// Waits until every object is ready, one fails for certain (a Deployment that stopped
+    /// progressing, a failed Job or Pod), or `timeout` passes; a failure or a timeout says why,
+    /// from the object's status, its Pods and their Events. The objects are followed with one
+    /// list and watch per kind and namespace (they must carry the labels `apply` gives them),
+    /// and the wait ends by its deadline whatever the API server does.
     pub async fn wait_ready(&self, objects: &[&Object], timeout: Duration) -> Result<(), Error> {
-        let deadline = tokio::time::Instant::now() + timeout;
-        let mut pending: Vec<&Object> = objects.to_vec();
-        let mut delay = Duration::from_millis(50);
-        loop {
-            let statuses = self.statuses(&pending).await;
-            let mut still = Vec::new();
-            let mut first_pending = None;
-            for (object, status) in pending.iter().zip(statuses) {
-                let status = status?;
-                match status.1 {
-                    Readiness::Ready => {}
-                    Readiness::Failed(reason) => {
-                        return Err(Error::new("wait for", status.0, Reason::Failed(reason)));
-                    }
-                    Readiness::Pending(reason) => {
-                        first_pending.get_or_insert((status.0, reason));
-                        still.push(*object);
-                    }
+        let deadline = Instant::now() + timeout;
+        let (groups, mut waited) = self.groups(objects)?;
+        if waited.is_empty() {
+            return Ok(());
+        }
+        self.report(&format!(
+            "waiting for {} to be ready",
+            count(waited.len(), "object")
+        ));
+        let (sender, mut updates) = mpsc::unbounded_channel();
+        let feeders = futures_util::future::join_all(
+            groups
+                .iter()
+                .enumerate()
+                .map(|(index, group)| self.feed(index, group, sender.clone(), deadline)),
+        );
+        drop(sender);
+        let follow = async {
+            while let Some(update) = updates.recv().await {
+                if let Some(end) = self.apply_update(&mut waited, update) {
+                    return end;
                 }
             }
-            let Some((key, reason)) = first_pending else {
-                return Ok(());
-            };
-            let others = match still.len() - 1 {
-                0 => String::new(),
-                1 => " and 1 more object".to_string(),
-                more => format!(" and {more} more objects"),
-            };
-            self.report(&format!("waiting for {key}: {reason}{others}"));
-            if tokio::time::Instant::now() >= deadline {
-                let statuses = self.statuses(&still[..1]).await;
-                let (key, readiness) = statuses.into_iter().next().expect("one")?;
-                return Err(Error {
+            // Every feeder stopped without a verdict (cannot happen while the wait runs).
+            Outcome::TimedOut
+        };
+        let outcome = tokio::time::timeout_at(deadline, async {
+            tokio::select! {
+                outcome = follow => outcome,
+                _ = feeders => Outcome::TimedOut,
+            }
+        })
+        .await
+        .unwrap_or(Outcome::TimedOut);
+        match outcome {
+            Outcome::Ready => {
+                self.report(&format!("{} ready", count(waited.len(), "object")));
+                Ok(())
+            }
+            Outcome::Error(error) => Err(error),
+            Outcome::Failed(index) => {
+                let object = &waited[index];
+                let reason = self.explained(object).await;
+                Err(Error::new(
+                    "wait for",
+                    object.key.clone(),
+                    Reason::Failed(reason),
+                ))
+            }
+            Outcome::TimedOut => {
+                let still: Vec<&Waited> =
+                    waited.iter().filter(|w| !w.readiness.is_ready()).collect();
+                let first = still.first().copied().unwrap_or(&waited[0]);
+                let reason = self.explained(first).await;
+                Err(Error {
                     verb: "wait for",
-                    object: Box::new(key),
+                    object: Box::new(first.key.clone()),
                     reason: Box::new(Reason::NotReady {
                         after: timeout,
-                        reason: readiness.reason().to_string(),
+                        reason,
                     }),
-                    others: still.len() - 1,
-                });
+                    others: still.len().saturating_sub(1),
+                })
             }
-            pending = still;
-            tokio::time::sleep(delay).await;
-            delay = (delay * 2).min(Duration::from_secs(1));
+        }
+    }
+
+    /// The objects grouped by kind and namespace, one group per watch.
+    fn groups(&self, objects: &[&Object]) -> Result<(Vec<Group>, Vec<Waited>), Error> {
+        let mut groups: Vec<Group> = Vec::new();
+        let mut waited: Vec<Waited> = Vec::new();
+        for object in objects {
+            let (resource, namespaced) = self
+                .resolve_any_version(object.api_version(), object.kind())
+                .ok_or_else(|| {
+                    Error::new(
+                        "wait for",
+                        ObjectKey::of(object),
+                        Reason::UnknownKind {
+                            api_version: object.api_version().to_string(),
+                            kind: object.kind().to_string(),
+                        },
+                    )
+                })?;
+            let key = self.scoped_key(object, namespaced);
+            if waited.iter().any(|w| w.key == key) {
+                continue;
+            }
+            let index = match groups
+                .iter()
+                .position(|g| g.resource == resource && g.namespace == key.namespace)
+            {
+                Some(index) => index,
+                None => {
+                    groups.push(Group {
+                        resource: resource.clone(),
+                        namespace: key.namespace.clone(),
+                        kind: object.kind().to_string(),
+                        names: Vec::new(),
+                        key: key.clone(),
+                    });
+                    groups.len() - 1
+                }
+            };
+            groups[index].names.push(key.name.clone());
+            waited.push(Waited {
+                group: index,
+                name: key.name.clone(),
+                key,
+                live: None,
+                readiness: Readiness::Pending(MISSING.into()),
+                reported: None,
+            });
+        }
+        Ok((groups, waited))
+    }
+
+    /// Takes in one update; the wait's outcome once it is known.
+    fn apply_update(&self, waited: &mut [Waited], update: Update) -> Option<Outcome> {
+        let group = match &update {
+            Update::Listed { group, .. }
+            | Update::Changed { group, .. }
+            | Update::Deleted { group, .. } => *group,
+            Update::Failed { .. } => {
+                let Update::Failed { error, .. } = update else {
+                    return None;
+                };
+                return Some(Outcome::Error(error));
+            }
+        };
+        for entry in waited.iter_mut().filter(|w| w.group == group) {
+            let seen = match &update {
+                Update::Listed { objects, .. } => Some(
+                    objects
+                        .iter()
+                        .find(|o| {
+                            o.pointer("/metadata/name") == Some(&Value::from(entry.name.as_str()))
+                        })
+                        .cloned(),
+                ),
+                Update::Changed { object, .. }
+                    if object.pointer("/metadata/name")
+                        == Some(&Value::from(entry.name.as_str())) =>
+                {
+                    Some(Some(object.clone()))
+                }
+                Update::Deleted { name, .. } if *name == entry.name => Some(None),
+                _ => None,
+            };
+            let Some(live) = seen else { continue };
+            entry.readiness = match &live {
+                Some(live) => readiness(live),
+                None => Readiness::Pending(MISSING.into()),
+            };
+            entry.live = live;
+            // Objects ready when first seen (ConfigMaps, Services...) changed nothing to show.
+            if entry.reported.is_none() && entry.readiness.is_ready() {
+                entry.reported = Some(Readiness::Ready);
+            } else if entry.reported.as_ref() != Some(&entry.readiness) {
+                Progress::object(self.options.progress.as_ref(), &entry.key, &entry.readiness);
+                entry.reported = Some(entry.readiness.clone());
+            }
+        }
+        if let Some(index) = waited
+            .iter()
+            .position(|w| matches!(w.readiness, Readiness::Failed(_)))
+        {
+            return Some(Outcome::Failed(index));
+        }
+        waited
+            .iter()
+            .all(|w| w.readiness.is_ready())
+            .then_some(Outcome::Ready)
+    }
+
+    /// The object's readiness with what its Pods and Events add, within `EXPLAIN_TIMEOUT`.
+    async fn explained(&self, object: &Waited) -> String {
+        let reason = object.readiness.reason().to_string();
+        let Some(live) = &object.live else {
+            return reason;
+        };
+        let explanation =
+            tokio::time::timeout(EXPLAIN_TIMEOUT, explain::object(&self.cluster.client, live))
+                .await
+                .ok()
+                .flatten();
+        match explanation {
+            Some(explanation) => merge(&reason, &explanation),
+            None => reason,
         }
     }
 
@@ -84,7 +289,7 @@ impl Applier {
                     Error::new("read", key.clone(), reason)
                 })?;
                 let readiness = match live {
-                    None => Readiness::Pending("does not exist yet".into()),
+                    None => Readiness::Pending(MISSING.into()),
                     Some(live) => readiness(&serde_json::to_value(&live).unwrap_or(Value::Null)),
                 };
                 Ok((key, readiness))
@@ -100,13 +305,14 @@ impl Applier {
         let mut result = Vec::new();
         for (object, status) in refs.iter().zip(self.statuses(&refs).await) {
             match status {
-                Ok((key, Readiness::Pending(reason))) if reason == "does not exist yet" => result
-                    .push(ObjectStatus {
+                Ok((key, Readiness::Pending(reason))) if reason == MISSING => {
+                    result.push(ObjectStatus {
                         key,
                         exists: false,
                         state: "missing".into(),
                         reason: String::new(),
-                    }),
+                    })
+                }
                 Ok((key, readiness)) => result.push(ObjectStatus {
                     key,
                     exists: true,
@@ -129,5 +335,25 @@ impl Applier {
             }
         }
         Ok(result)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::merge;
+
+    #[test]
+    fn explanations_add_only_what_the_reason_does_not_say() {
+        assert_eq!(
+            merge(
+                "ProgressDeadlineExceeded: ReplicaSet \"w-1\" has timed out progressing.",
+                "Progressing: ProgressDeadlineExceeded: ReplicaSet \"w-1\" has timed out progressing.; Pod `w-1-a`: container `w`: ImagePullBackOff: cannot pull image `w:1`"
+            ),
+            "ProgressDeadlineExceeded: ReplicaSet \"w-1\" has timed out progressing.; Pod `w-1-a`: container `w`: ImagePullBackOff: cannot pull image `w:1`"
+        );
+        assert_eq!(
+            merge("0 of 1 replicas available", ""),
+            "0 of 1 replicas available"
+        );
     }
 }
