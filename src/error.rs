@@ -21,6 +21,10 @@ pub enum Error {
     Repo(#[from] crate::repo::Error),
     #[error(transparent)]
     Apply(Box<crate::cluster::apply::Error>),
+    #[error(transparent)]
+    EnvName(#[from] crate::env::NameError),
+    #[error(transparent)]
+    EnvConfig(#[from] crate::env::config::ConfigError),
     /// A mistake in how the command was called (exit code 2).
     #[error("{0}")]
     Usage(String),
@@ -113,6 +117,7 @@ impl Error {
                 ))
             }
             Error::Chart(error) => chart_hint(error),
+            Error::EnvName(error) => error.hint(),
             _ => None,
         }
     }
