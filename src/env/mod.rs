@@ -7,6 +7,7 @@
 
 pub mod config;
 pub mod name;
+pub mod profile;
 pub mod ttl;
 
 use std::collections::BTreeMap;

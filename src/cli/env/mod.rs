@@ -3,8 +3,7 @@
 //! here.
 
 pub mod name;
-
-use std::path::PathBuf;
+pub mod up;
 
 use crate::cli::GlobalArgs;
 use crate::env::EnvName;
@@ -16,12 +15,15 @@ use crate::error::{Error, Result};
 pub enum EnvCommand {
     /// Print the environment name and namespace a branch or name maps to
     Name(name::NameArgs),
+    /// Create an environment or renew it (safe on every push), and apply its profile
+    Up(up::UpArgs),
 }
 
 /// Runs one `charts env` subcommand.
 pub fn env(global: &GlobalArgs, command: EnvCommand) -> Result<()> {
     match command {
         EnvCommand::Name(args) => name::name(global, args),
+        EnvCommand::Up(args) => up::up(global, args),
     }
 }
 
@@ -96,6 +98,3 @@ impl EnvConfigArgs {
 pub fn parse_ttl(text: &str) -> std::result::Result<Ttl, String> {
     text.parse()
 }
-
-/// `--profiles`'s type, for subcommands that take it.
-pub type ProfilesPath = PathBuf;
