@@ -512,14 +512,20 @@ complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subco
 complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subcommand_from help" -f -a "metadata" -d 'Name, namespace, revision, status, chart, dates and labels'
 complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subcommand_from help" -f -a "all" -d 'Everything: metadata, values, computed values, manifest and notes'
 complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c charts -n "__fish_charts_using_subcommand env; and not __fish_seen_subcommand_from name up help" -s n -l namespace -d 'Namespace to work in [default: from the kube context, else `default`]' -r
-complete -c charts -n "__fish_charts_using_subcommand env; and not __fish_seen_subcommand_from name up help" -l kube-context -d 'Kubeconfig context to use' -r
-complete -c charts -n "__fish_charts_using_subcommand env; and not __fish_seen_subcommand_from name up help" -l kubeconfig -d 'Path to the kubeconfig file [default: $KUBECONFIG, else ~/.kube/config]' -r -F
-complete -c charts -n "__fish_charts_using_subcommand env; and not __fish_seen_subcommand_from name up help" -s h -l help -d 'Print help'
-complete -c charts -n "__fish_charts_using_subcommand env; and not __fish_seen_subcommand_from name up help" -s V -l version -d 'Print version'
-complete -c charts -n "__fish_charts_using_subcommand env; and not __fish_seen_subcommand_from name up help" -f -a "name" -d 'Print the environment name and namespace a branch or name maps to'
-complete -c charts -n "__fish_charts_using_subcommand env; and not __fish_seen_subcommand_from name up help" -f -a "up" -d 'Create an environment or renew it (safe on every push), and apply its profile'
-complete -c charts -n "__fish_charts_using_subcommand env; and not __fish_seen_subcommand_from name up help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c charts -n "__fish_charts_using_subcommand env; and not __fish_seen_subcommand_from name up list down gc pool claim release help" -s n -l namespace -d 'Namespace to work in [default: from the kube context, else `default`]' -r
+complete -c charts -n "__fish_charts_using_subcommand env; and not __fish_seen_subcommand_from name up list down gc pool claim release help" -l kube-context -d 'Kubeconfig context to use' -r
+complete -c charts -n "__fish_charts_using_subcommand env; and not __fish_seen_subcommand_from name up list down gc pool claim release help" -l kubeconfig -d 'Path to the kubeconfig file [default: $KUBECONFIG, else ~/.kube/config]' -r -F
+complete -c charts -n "__fish_charts_using_subcommand env; and not __fish_seen_subcommand_from name up list down gc pool claim release help" -s h -l help -d 'Print help'
+complete -c charts -n "__fish_charts_using_subcommand env; and not __fish_seen_subcommand_from name up list down gc pool claim release help" -s V -l version -d 'Print version'
+complete -c charts -n "__fish_charts_using_subcommand env; and not __fish_seen_subcommand_from name up list down gc pool claim release help" -f -a "name" -d 'Print the environment name and namespace a branch or name maps to'
+complete -c charts -n "__fish_charts_using_subcommand env; and not __fish_seen_subcommand_from name up list down gc pool claim release help" -f -a "up" -d 'Create an environment or renew it (safe on every push), and apply its profile'
+complete -c charts -n "__fish_charts_using_subcommand env; and not __fish_seen_subcommand_from name up list down gc pool claim release help" -f -a "list" -d 'List environments and pools: releases, last deploy, age, expiry, state, who holds what'
+complete -c charts -n "__fish_charts_using_subcommand env; and not __fish_seen_subcommand_from name up list down gc pool claim release help" -f -a "down" -d 'Tear an environment down: uninstall its releases (newest first), delete its namespace'
+complete -c charts -n "__fish_charts_using_subcommand env; and not __fish_seen_subcommand_from name up list down gc pool claim release help" -f -a "gc" -d 'Tear down expired environments (and, with `--branches`, those whose branch is gone)'
+complete -c charts -n "__fish_charts_using_subcommand env; and not __fish_seen_subcommand_from name up list down gc pool claim release help" -f -a "pool" -d 'Manage pools of namespaces that pipelines claim'
+complete -c charts -n "__fish_charts_using_subcommand env; and not __fish_seen_subcommand_from name up list down gc pool claim release help" -f -a "claim" -d 'Take a free namespace of a pool for a build, and print it'
+complete -c charts -n "__fish_charts_using_subcommand env; and not __fish_seen_subcommand_from name up list down gc pool claim release help" -f -a "release" -d 'Empty a claimed pool namespace (all but its profile) and give it back to the pool'
+complete -c charts -n "__fish_charts_using_subcommand env; and not __fish_seen_subcommand_from name up list down gc pool claim release help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from name" -l branch -d 'A branch, mapped to an environment name: lowercased, other characters to `-`, and a hash of the branch appended when anything was changed or cut' -r
 complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from name" -l prefix -d 'Namespace prefix, e.g. `shop-` [default: `env.prefix` of charts.yaml, else none]' -r
 complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from name" -s o -l output -d 'Output format: `table` prints the environment name only (`json` adds the namespace)' -r -f -a "table\t''
@@ -546,8 +552,68 @@ complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subco
 complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from up" -l kubeconfig -d 'Path to the kubeconfig file [default: $KUBECONFIG, else ~/.kube/config]' -r -F
 complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from up" -s h -l help -d 'Print help'
 complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from up" -s V -l version -d 'Print version'
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from list" -s l -l selector -d 'Only environments whose namespace labels match this selector (e.g. `team=shop`)' -r
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from list" -s o -l output -r -f -a "table\t''
+json\t''
+yaml\t''"
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from list" -s n -l namespace -d 'Namespace to work in [default: from the kube context, else `default`]' -r
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from list" -l kube-context -d 'Kubeconfig context to use' -r
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from list" -l kubeconfig -d 'Path to the kubeconfig file [default: $KUBECONFIG, else ~/.kube/config]' -r -F
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from down" -l branch -d 'A branch, mapped to an environment name: lowercased, other characters to `-`, and a hash of the branch appended when anything was changed or cut' -r
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from down" -l prefix -d 'Namespace prefix, e.g. `shop-` [default: `env.prefix` of charts.yaml, else none]' -r
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from down" -l timeout -d 'How long `--wait` waits: `90s`, `5m`, `1h`' -r
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from down" -s n -l namespace -d 'Namespace to work in [default: from the kube context, else `default`]' -r
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from down" -l kube-context -d 'Kubeconfig context to use' -r
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from down" -l kubeconfig -d 'Path to the kubeconfig file [default: $KUBECONFIG, else ~/.kube/config]' -r -F
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from down" -l wait -d 'Wait until the namespace is really gone (it is `Terminating` until emptied)'
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from down" -l dry-run -d 'Show what would go, and delete nothing'
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from down" -s h -l help -d 'Print help'
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from down" -s V -l version -d 'Print version'
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from gc" -l branches -d 'The branches that still exist, one per line (`git branch -r` output works: `origin/` is stripped); `-` reads stdin. Environments of other branches are torn down too' -r
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from gc" -l parallel -d 'How many environments to tear down at once' -r
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from gc" -s o -l output -r -f -a "table\t''
+json\t''
+yaml\t''"
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from gc" -s n -l namespace -d 'Namespace to work in [default: from the kube context, else `default`]' -r
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from gc" -l kube-context -d 'Kubeconfig context to use' -r
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from gc" -l kubeconfig -d 'Path to the kubeconfig file [default: $KUBECONFIG, else ~/.kube/config]' -r -F
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from gc" -l dry-run -d 'Show what would be torn down, and delete nothing'
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from gc" -s h -l help -d 'Print help'
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from gc" -s V -l version -d 'Print version'
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from pool" -s n -l namespace -d 'Namespace to work in [default: from the kube context, else `default`]' -r
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from pool" -l kube-context -d 'Kubeconfig context to use' -r
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from pool" -l kubeconfig -d 'Path to the kubeconfig file [default: $KUBECONFIG, else ~/.kube/config]' -r -F
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from pool" -s h -l help -d 'Print help'
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from pool" -s V -l version -d 'Print version'
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from pool" -f -a "create" -d 'Create (or grow) a pool of namespaces that pipelines claim: `<prefix><pool>-1..N`'
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from pool" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from claim" -l pool -d 'The pool to take a namespace from [default: `env.pool` of charts.yaml]' -r
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from claim" -l branch -d 'The branch the build is for' -r
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from claim" -l commit -d 'The commit the build is for' -r
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from claim" -l ttl -d 'How long the claim holds before the next pipeline may take the namespace over: `2h`, `3d`; `0` never expires [default: `env.ttl` of charts.yaml]' -r
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from claim" -l prefix -d 'Namespace prefix, e.g. `shop-` [default: `env.prefix` of charts.yaml, else none]' -r
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from claim" -s o -l output -r -f -a "table\t''
+json\t''
+yaml\t''"
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from claim" -s n -l namespace -d 'Namespace to work in [default: from the kube context, else `default`]' -r
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from claim" -l kube-context -d 'Kubeconfig context to use' -r
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from claim" -l kubeconfig -d 'Path to the kubeconfig file [default: $KUBECONFIG, else ~/.kube/config]' -r -F
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from claim" -s h -l help -d 'Print help'
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from claim" -s V -l version -d 'Print version'
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from release" -l kube-context -d 'Kubeconfig context to use' -r
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from release" -l kubeconfig -d 'Path to the kubeconfig file [default: $KUBECONFIG, else ~/.kube/config]' -r -F
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from release" -s h -l help -d 'Print help'
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from release" -s V -l version -d 'Print version'
 complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from help" -f -a "name" -d 'Print the environment name and namespace a branch or name maps to'
 complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from help" -f -a "up" -d 'Create an environment or renew it (safe on every push), and apply its profile'
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from help" -f -a "list" -d 'List environments and pools: releases, last deploy, age, expiry, state, who holds what'
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from help" -f -a "down" -d 'Tear an environment down: uninstall its releases (newest first), delete its namespace'
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from help" -f -a "gc" -d 'Tear down expired environments (and, with `--branches`, those whose branch is gone)'
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from help" -f -a "pool" -d 'Manage pools of namespaces that pipelines claim'
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from help" -f -a "claim" -d 'Take a free namespace of a pool for a build, and print it'
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from help" -f -a "release" -d 'Empty a claimed pool namespace (all but its profile) and give it back to the pool'
 complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c charts -n "__fish_charts_using_subcommand completion" -s n -l namespace -d 'Namespace to work in [default: from the kube context, else `default`]' -r
 complete -c charts -n "__fish_charts_using_subcommand completion" -l kube-context -d 'Kubeconfig context to use' -r
@@ -609,3 +675,9 @@ complete -c charts -n "__fish_charts_using_subcommand help; and __fish_seen_subc
 complete -c charts -n "__fish_charts_using_subcommand help; and __fish_seen_subcommand_from get" -f -a "all" -d 'Everything: metadata, values, computed values, manifest and notes'
 complete -c charts -n "__fish_charts_using_subcommand help; and __fish_seen_subcommand_from env" -f -a "name" -d 'Print the environment name and namespace a branch or name maps to'
 complete -c charts -n "__fish_charts_using_subcommand help; and __fish_seen_subcommand_from env" -f -a "up" -d 'Create an environment or renew it (safe on every push), and apply its profile'
+complete -c charts -n "__fish_charts_using_subcommand help; and __fish_seen_subcommand_from env" -f -a "list" -d 'List environments and pools: releases, last deploy, age, expiry, state, who holds what'
+complete -c charts -n "__fish_charts_using_subcommand help; and __fish_seen_subcommand_from env" -f -a "down" -d 'Tear an environment down: uninstall its releases (newest first), delete its namespace'
+complete -c charts -n "__fish_charts_using_subcommand help; and __fish_seen_subcommand_from env" -f -a "gc" -d 'Tear down expired environments (and, with `--branches`, those whose branch is gone)'
+complete -c charts -n "__fish_charts_using_subcommand help; and __fish_seen_subcommand_from env" -f -a "pool" -d 'Manage pools of namespaces that pipelines claim'
+complete -c charts -n "__fish_charts_using_subcommand help; and __fish_seen_subcommand_from env" -f -a "claim" -d 'Take a free namespace of a pool for a build, and print it'
+complete -c charts -n "__fish_charts_using_subcommand help; and __fish_seen_subcommand_from env" -f -a "release" -d 'Empty a claimed pool namespace (all but its profile) and give it back to the pool'

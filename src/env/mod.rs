@@ -6,6 +6,7 @@
 //! `action::env` and the clap types in `cli::env`.
 
 pub mod config;
+pub mod environment;
 pub mod name;
 pub mod profile;
 pub mod ttl;

@@ -6,6 +6,7 @@ mod cli;
 mod common;
 mod discovery;
 mod env;
+mod env_ops;
 mod hostile;
 mod lifecycle;
 mod lint;

@@ -2,7 +2,11 @@
 //! subcommand; the flags every subcommand shares (which environment, which configuration) live
 //! here.
 
+pub mod down;
+pub mod gc;
+pub mod list;
 pub mod name;
+pub mod pool;
 pub mod up;
 
 use crate::cli::GlobalArgs;
@@ -17,6 +21,20 @@ pub enum EnvCommand {
     Name(name::NameArgs),
     /// Create an environment or renew it (safe on every push), and apply its profile
     Up(up::UpArgs),
+    /// List environments and pools: releases, last deploy, age, expiry, state, who holds what
+    #[command(alias = "ls")]
+    List(list::ListArgs),
+    /// Tear an environment down: uninstall its releases (newest first), delete its namespace
+    Down(down::DownArgs),
+    /// Tear down expired environments (and, with `--branches`, those whose branch is gone)
+    Gc(gc::GcArgs),
+    /// Manage pools of namespaces that pipelines claim
+    #[command(subcommand)]
+    Pool(pool::PoolCommand),
+    /// Take a free namespace of a pool for a build, and print it
+    Claim(pool::ClaimArgs),
+    /// Empty a claimed pool namespace (all but its profile) and give it back to the pool
+    Release(pool::ReleaseArgs),
 }
 
 /// Runs one `charts env` subcommand.
@@ -24,6 +42,12 @@ pub fn env(global: &GlobalArgs, command: EnvCommand) -> Result<()> {
     match command {
         EnvCommand::Name(args) => name::name(global, args),
         EnvCommand::Up(args) => up::up(global, args),
+        EnvCommand::List(args) => list::list(global, args),
+        EnvCommand::Down(args) => down::down(global, args),
+        EnvCommand::Gc(args) => gc::gc(global, args),
+        EnvCommand::Pool(command) => pool::pool(global, command),
+        EnvCommand::Claim(args) => pool::claim(global, args),
+        EnvCommand::Release(args) => pool::release(global, args),
     }
 }
 
