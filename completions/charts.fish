@@ -48,6 +48,7 @@ complete -c charts -n "__fish_charts_needs_command" -f -a "dependency" -d 'Manag
 complete -c charts -n "__fish_charts_needs_command" -f -a "list" -d 'List releases: the latest revision of each'
 complete -c charts -n "__fish_charts_needs_command" -f -a "history" -d 'Show the revisions of a release'
 complete -c charts -n "__fish_charts_needs_command" -f -a "get" -d 'Show what a release revision holds: values, manifest, notes, metadata'
+complete -c charts -n "__fish_charts_needs_command" -f -a "env" -d 'Environments: namespaces on demand for branches and builds, with profiles and expiry'
 complete -c charts -n "__fish_charts_needs_command" -f -a "completion" -d 'Print a shell completion script'
 complete -c charts -n "__fish_charts_needs_command" -f -a "version" -d 'Print the version of charts'
 complete -c charts -n "__fish_charts_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -93,6 +94,13 @@ complete -c charts -n "__fish_charts_using_subcommand install" -l kube-version -
 complete -c charts -n "__fish_charts_using_subcommand install" -s o -l output -d 'Output format' -r -f -a "table\t''
 json\t''
 yaml\t''"
+complete -c charts -n "__fish_charts_using_subcommand install" -l env -d 'Deploy into this environment: its namespace, created (with the default profile) when missing, its expiry renewed; templates see `Env.Name`, `Env.Branch`, `Env.Namespace`' -r
+complete -c charts -n "__fish_charts_using_subcommand install" -l branch -d 'Deploy into the environment of this branch (see `charts env name`)' -r
+complete -c charts -n "__fish_charts_using_subcommand install" -l commit -d 'The commit being deployed: recorded on the environment, `Env.Commit` in templates' -r
+complete -c charts -n "__fish_charts_using_subcommand install" -l ttl -d 'Time to live from now: `3d`, `12h`, `1w`; `0` never expires [default: `env.ttl` of charts.yaml, else 7d]' -r
+complete -c charts -n "__fish_charts_using_subcommand install" -l profile -d 'The profile to apply [default: `env.profile` of charts.yaml, else `default` if the profiles file has one]' -r
+complete -c charts -n "__fish_charts_using_subcommand install" -l profiles -d 'The profiles file [default: `env.profiles` of charts.yaml, else charts-profiles.yaml]' -r -F
+complete -c charts -n "__fish_charts_using_subcommand install" -l prefix -d 'Namespace prefix, e.g. `shop-` [default: `env.prefix` of charts.yaml, else none]' -r
 complete -c charts -n "__fish_charts_using_subcommand install" -s n -l namespace -d 'Namespace to work in [default: from the kube context, else `default`]' -r
 complete -c charts -n "__fish_charts_using_subcommand install" -l kube-context -d 'Kubeconfig context to use' -r
 complete -c charts -n "__fish_charts_using_subcommand install" -l kubeconfig -d 'Path to the kubeconfig file [default: $KUBECONFIG, else ~/.kube/config]' -r -F
@@ -128,6 +136,13 @@ complete -c charts -n "__fish_charts_using_subcommand upgrade" -l kube-version -
 complete -c charts -n "__fish_charts_using_subcommand upgrade" -s o -l output -d 'Output format' -r -f -a "table\t''
 json\t''
 yaml\t''"
+complete -c charts -n "__fish_charts_using_subcommand upgrade" -l env -d 'Deploy into this environment: its namespace, created (with the default profile) when missing, its expiry renewed; templates see `Env.Name`, `Env.Branch`, `Env.Namespace`' -r
+complete -c charts -n "__fish_charts_using_subcommand upgrade" -l branch -d 'Deploy into the environment of this branch (see `charts env name`)' -r
+complete -c charts -n "__fish_charts_using_subcommand upgrade" -l commit -d 'The commit being deployed: recorded on the environment, `Env.Commit` in templates' -r
+complete -c charts -n "__fish_charts_using_subcommand upgrade" -l ttl -d 'Time to live from now: `3d`, `12h`, `1w`; `0` never expires [default: `env.ttl` of charts.yaml, else 7d]' -r
+complete -c charts -n "__fish_charts_using_subcommand upgrade" -l profile -d 'The profile to apply [default: `env.profile` of charts.yaml, else `default` if the profiles file has one]' -r
+complete -c charts -n "__fish_charts_using_subcommand upgrade" -l profiles -d 'The profiles file [default: `env.profiles` of charts.yaml, else charts-profiles.yaml]' -r -F
+complete -c charts -n "__fish_charts_using_subcommand upgrade" -l prefix -d 'Namespace prefix, e.g. `shop-` [default: `env.prefix` of charts.yaml, else none]' -r
 complete -c charts -n "__fish_charts_using_subcommand upgrade" -s n -l namespace -d 'Namespace to work in [default: from the kube context, else `default`]' -r
 complete -c charts -n "__fish_charts_using_subcommand upgrade" -l kube-context -d 'Kubeconfig context to use' -r
 complete -c charts -n "__fish_charts_using_subcommand upgrade" -l kubeconfig -d 'Path to the kubeconfig file [default: $KUBECONFIG, else ~/.kube/config]' -r -F
@@ -497,6 +512,109 @@ complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subco
 complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subcommand_from help" -f -a "metadata" -d 'Name, namespace, revision, status, chart, dates and labels'
 complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subcommand_from help" -f -a "all" -d 'Everything: metadata, values, computed values, manifest and notes'
 complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c charts -n "__fish_charts_using_subcommand env; and not __fish_seen_subcommand_from name up list down gc pool claim release help" -s n -l namespace -d 'Namespace to work in [default: from the kube context, else `default`]' -r
+complete -c charts -n "__fish_charts_using_subcommand env; and not __fish_seen_subcommand_from name up list down gc pool claim release help" -l kube-context -d 'Kubeconfig context to use' -r
+complete -c charts -n "__fish_charts_using_subcommand env; and not __fish_seen_subcommand_from name up list down gc pool claim release help" -l kubeconfig -d 'Path to the kubeconfig file [default: $KUBECONFIG, else ~/.kube/config]' -r -F
+complete -c charts -n "__fish_charts_using_subcommand env; and not __fish_seen_subcommand_from name up list down gc pool claim release help" -s h -l help -d 'Print help'
+complete -c charts -n "__fish_charts_using_subcommand env; and not __fish_seen_subcommand_from name up list down gc pool claim release help" -s V -l version -d 'Print version'
+complete -c charts -n "__fish_charts_using_subcommand env; and not __fish_seen_subcommand_from name up list down gc pool claim release help" -f -a "name" -d 'Print the environment name and namespace a branch or name maps to'
+complete -c charts -n "__fish_charts_using_subcommand env; and not __fish_seen_subcommand_from name up list down gc pool claim release help" -f -a "up" -d 'Create an environment or renew it (safe on every push), and apply its profile'
+complete -c charts -n "__fish_charts_using_subcommand env; and not __fish_seen_subcommand_from name up list down gc pool claim release help" -f -a "list" -d 'List environments and pools: releases, last deploy, age, expiry, state, who holds what'
+complete -c charts -n "__fish_charts_using_subcommand env; and not __fish_seen_subcommand_from name up list down gc pool claim release help" -f -a "down" -d 'Tear an environment down: uninstall its releases (newest first), delete its namespace'
+complete -c charts -n "__fish_charts_using_subcommand env; and not __fish_seen_subcommand_from name up list down gc pool claim release help" -f -a "gc" -d 'Tear down expired environments (and, with `--branches`, those whose branch is gone)'
+complete -c charts -n "__fish_charts_using_subcommand env; and not __fish_seen_subcommand_from name up list down gc pool claim release help" -f -a "pool" -d 'Manage pools of namespaces that pipelines claim'
+complete -c charts -n "__fish_charts_using_subcommand env; and not __fish_seen_subcommand_from name up list down gc pool claim release help" -f -a "claim" -d 'Take a free namespace of a pool for a build, and print it'
+complete -c charts -n "__fish_charts_using_subcommand env; and not __fish_seen_subcommand_from name up list down gc pool claim release help" -f -a "release" -d 'Empty a claimed pool namespace (all but its profile) and give it back to the pool'
+complete -c charts -n "__fish_charts_using_subcommand env; and not __fish_seen_subcommand_from name up list down gc pool claim release help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from name" -l branch -d 'A branch, mapped to an environment name: lowercased, other characters to `-`, and a hash of the branch appended when anything was changed or cut' -r
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from name" -l prefix -d 'Namespace prefix, e.g. `shop-` [default: `env.prefix` of charts.yaml, else none]' -r
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from name" -s o -l output -d 'Output format: `table` prints the environment name only (`json` adds the namespace)' -r -f -a "table\t''
+json\t''
+yaml\t''"
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from name" -s n -l namespace -d 'Namespace to work in [default: from the kube context, else `default`]' -r
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from name" -l kube-context -d 'Kubeconfig context to use' -r
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from name" -l kubeconfig -d 'Path to the kubeconfig file [default: $KUBECONFIG, else ~/.kube/config]' -r -F
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from name" -s h -l help -d 'Print help'
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from name" -s V -l version -d 'Print version'
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from up" -l branch -d 'A branch, mapped to an environment name: lowercased, other characters to `-`, and a hash of the branch appended when anything was changed or cut' -r
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from up" -l commit -d 'The commit being deployed, recorded on the namespace' -r
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from up" -l ttl -d 'Time to live from now: `3d`, `12h`, `1w`; `0` never expires [default: `env.ttl` of charts.yaml, else 7d]' -r
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from up" -l profile -d 'The profile to apply [default: `env.profile` of charts.yaml, else `default` if the profiles file has one]' -r
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from up" -l profiles -d 'The profiles file [default: `env.profiles` of charts.yaml, else charts-profiles.yaml]' -r -F
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from up" -l label -d 'A label for the namespace (repeat, or separate with commas)' -r
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from up" -l annotation -d 'An annotation for the namespace (repeatable)' -r
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from up" -l prefix -d 'Namespace prefix, e.g. `shop-` [default: `env.prefix` of charts.yaml, else none]' -r
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from up" -s o -l output -d 'Output format' -r -f -a "table\t''
+json\t''
+yaml\t''"
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from up" -s n -l namespace -d 'Namespace to work in [default: from the kube context, else `default`]' -r
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from up" -l kube-context -d 'Kubeconfig context to use' -r
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from up" -l kubeconfig -d 'Path to the kubeconfig file [default: $KUBECONFIG, else ~/.kube/config]' -r -F
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from up" -s h -l help -d 'Print help'
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from up" -s V -l version -d 'Print version'
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from list" -s l -l selector -d 'Only environments whose namespace labels match this selector (e.g. `team=shop`)' -r
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from list" -s o -l output -r -f -a "table\t''
+json\t''
+yaml\t''"
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from list" -s n -l namespace -d 'Namespace to work in [default: from the kube context, else `default`]' -r
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from list" -l kube-context -d 'Kubeconfig context to use' -r
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from list" -l kubeconfig -d 'Path to the kubeconfig file [default: $KUBECONFIG, else ~/.kube/config]' -r -F
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from list" -s V -l version -d 'Print version'
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from down" -l branch -d 'A branch, mapped to an environment name: lowercased, other characters to `-`, and a hash of the branch appended when anything was changed or cut' -r
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from down" -l prefix -d 'Namespace prefix, e.g. `shop-` [default: `env.prefix` of charts.yaml, else none]' -r
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from down" -l timeout -d 'How long `--wait` waits: `90s`, `5m`, `1h`' -r
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from down" -s n -l namespace -d 'Namespace to work in [default: from the kube context, else `default`]' -r
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from down" -l kube-context -d 'Kubeconfig context to use' -r
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from down" -l kubeconfig -d 'Path to the kubeconfig file [default: $KUBECONFIG, else ~/.kube/config]' -r -F
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from down" -l wait -d 'Wait until the namespace is really gone (it is `Terminating` until emptied)'
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from down" -l dry-run -d 'Show what would go, and delete nothing'
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from down" -s h -l help -d 'Print help'
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from down" -s V -l version -d 'Print version'
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from gc" -l branches -d 'The branches that still exist, one per line (`git branch -r` output works: `origin/` is stripped); `-` reads stdin. Environments of other branches are torn down too' -r
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from gc" -l parallel -d 'How many environments to tear down at once' -r
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from gc" -s o -l output -r -f -a "table\t''
+json\t''
+yaml\t''"
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from gc" -s n -l namespace -d 'Namespace to work in [default: from the kube context, else `default`]' -r
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from gc" -l kube-context -d 'Kubeconfig context to use' -r
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from gc" -l kubeconfig -d 'Path to the kubeconfig file [default: $KUBECONFIG, else ~/.kube/config]' -r -F
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from gc" -l dry-run -d 'Show what would be torn down, and delete nothing'
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from gc" -s h -l help -d 'Print help'
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from gc" -s V -l version -d 'Print version'
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from pool" -s n -l namespace -d 'Namespace to work in [default: from the kube context, else `default`]' -r
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from pool" -l kube-context -d 'Kubeconfig context to use' -r
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from pool" -l kubeconfig -d 'Path to the kubeconfig file [default: $KUBECONFIG, else ~/.kube/config]' -r -F
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from pool" -s h -l help -d 'Print help'
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from pool" -s V -l version -d 'Print version'
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from pool" -f -a "create" -d 'Create (or grow) a pool of namespaces that pipelines claim: `<prefix><pool>-1..N`'
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from pool" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from claim" -l pool -d 'The pool to take a namespace from [default: `env.pool` of charts.yaml]' -r
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from claim" -l branch -d 'The branch the build is for' -r
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from claim" -l commit -d 'The commit the build is for' -r
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from claim" -l ttl -d 'How long the claim holds before the next pipeline may take the namespace over: `2h`, `3d`; `0` never expires [default: `env.ttl` of charts.yaml]' -r
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from claim" -l prefix -d 'Namespace prefix, e.g. `shop-` [default: `env.prefix` of charts.yaml, else none]' -r
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from claim" -s o -l output -r -f -a "table\t''
+json\t''
+yaml\t''"
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from claim" -s n -l namespace -d 'Namespace to work in [default: from the kube context, else `default`]' -r
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from claim" -l kube-context -d 'Kubeconfig context to use' -r
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from claim" -l kubeconfig -d 'Path to the kubeconfig file [default: $KUBECONFIG, else ~/.kube/config]' -r -F
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from claim" -s h -l help -d 'Print help'
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from claim" -s V -l version -d 'Print version'
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from release" -l kube-context -d 'Kubeconfig context to use' -r
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from release" -l kubeconfig -d 'Path to the kubeconfig file [default: $KUBECONFIG, else ~/.kube/config]' -r -F
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from release" -s h -l help -d 'Print help'
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from release" -s V -l version -d 'Print version'
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from help" -f -a "name" -d 'Print the environment name and namespace a branch or name maps to'
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from help" -f -a "up" -d 'Create an environment or renew it (safe on every push), and apply its profile'
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from help" -f -a "list" -d 'List environments and pools: releases, last deploy, age, expiry, state, who holds what'
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from help" -f -a "down" -d 'Tear an environment down: uninstall its releases (newest first), delete its namespace'
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from help" -f -a "gc" -d 'Tear down expired environments (and, with `--branches`, those whose branch is gone)'
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from help" -f -a "pool" -d 'Manage pools of namespaces that pipelines claim'
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from help" -f -a "claim" -d 'Take a free namespace of a pool for a build, and print it'
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from help" -f -a "release" -d 'Empty a claimed pool namespace (all but its profile) and give it back to the pool'
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c charts -n "__fish_charts_using_subcommand completion" -s n -l namespace -d 'Namespace to work in [default: from the kube context, else `default`]' -r
 complete -c charts -n "__fish_charts_using_subcommand completion" -l kube-context -d 'Kubeconfig context to use' -r
 complete -c charts -n "__fish_charts_using_subcommand completion" -l kubeconfig -d 'Path to the kubeconfig file [default: $KUBECONFIG, else ~/.kube/config]' -r -F
@@ -511,28 +629,29 @@ complete -c charts -n "__fish_charts_using_subcommand version" -l kubeconfig -d 
 complete -c charts -n "__fish_charts_using_subcommand version" -l short -d 'Print only the version number'
 complete -c charts -n "__fish_charts_using_subcommand version" -s h -l help -d 'Print help'
 complete -c charts -n "__fish_charts_using_subcommand version" -s V -l version -d 'Print version'
-complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status lint show create package repo search pull push registry dependency list history get completion version help" -f -a "template" -d 'Render a chart\'s objects locally and print them'
-complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status lint show create package repo search pull push registry dependency list history get completion version help" -f -a "install" -d 'Install a chart as a new release'
-complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status lint show create package repo search pull push registry dependency list history get completion version help" -f -a "upgrade" -d 'Upgrade a release to a new chart version or new values'
-complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status lint show create package repo search pull push registry dependency list history get completion version help" -f -a "rollback" -d 'Roll a release back to an earlier revision (default: the last one that worked)'
-complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status lint show create package repo search pull push registry dependency list history get completion version help" -f -a "uninstall" -d 'Uninstall releases: delete their objects and their history'
-complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status lint show create package repo search pull push registry dependency list history get completion version help" -f -a "status" -d 'Show a release and whether each of its objects exists and is ready'
-complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status lint show create package repo search pull push registry dependency list history get completion version help" -f -a "lint" -d 'Check charts for problems: metadata, rendering, object shape, names, values schema'
-complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status lint show create package repo search pull push registry dependency list history get completion version help" -f -a "show" -d 'Show a chart\'s metadata, values, README or CRDs'
-complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status lint show create package repo search pull push registry dependency list history get completion version help" -f -a "create" -d 'Create a new chart with a ready-to-use scaffold'
-complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status lint show create package repo search pull push registry dependency list history get completion version help" -f -a "package" -d 'Package charts into reproducible `.tgz` archives'
-complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status lint show create package repo search pull push registry dependency list history get completion version help" -f -a "repo" -d 'Add, list, update and remove chart repositories; index a directory of packages'
-complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status lint show create package repo search pull push registry dependency list history get completion version help" -f -a "search" -d 'Search the added repositories for charts'
-complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status lint show create package repo search pull push registry dependency list history get completion version help" -f -a "pull" -d 'Download a chart from a repository, a URL or an OCI registry'
-complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status lint show create package repo search pull push registry dependency list history get completion version help" -f -a "push" -d 'Upload a chart package to an OCI registry'
-complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status lint show create package repo search pull push registry dependency list history get completion version help" -f -a "registry" -d 'Log in to or out of an OCI registry'
-complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status lint show create package repo search pull push registry dependency list history get completion version help" -f -a "dependency" -d 'Manage a chart\'s dependencies (`charts/` and Chart.lock)'
-complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status lint show create package repo search pull push registry dependency list history get completion version help" -f -a "list" -d 'List releases: the latest revision of each'
-complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status lint show create package repo search pull push registry dependency list history get completion version help" -f -a "history" -d 'Show the revisions of a release'
-complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status lint show create package repo search pull push registry dependency list history get completion version help" -f -a "get" -d 'Show what a release revision holds: values, manifest, notes, metadata'
-complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status lint show create package repo search pull push registry dependency list history get completion version help" -f -a "completion" -d 'Print a shell completion script'
-complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status lint show create package repo search pull push registry dependency list history get completion version help" -f -a "version" -d 'Print the version of charts'
-complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status lint show create package repo search pull push registry dependency list history get completion version help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status lint show create package repo search pull push registry dependency list history get env completion version help" -f -a "template" -d 'Render a chart\'s objects locally and print them'
+complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status lint show create package repo search pull push registry dependency list history get env completion version help" -f -a "install" -d 'Install a chart as a new release'
+complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status lint show create package repo search pull push registry dependency list history get env completion version help" -f -a "upgrade" -d 'Upgrade a release to a new chart version or new values'
+complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status lint show create package repo search pull push registry dependency list history get env completion version help" -f -a "rollback" -d 'Roll a release back to an earlier revision (default: the last one that worked)'
+complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status lint show create package repo search pull push registry dependency list history get env completion version help" -f -a "uninstall" -d 'Uninstall releases: delete their objects and their history'
+complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status lint show create package repo search pull push registry dependency list history get env completion version help" -f -a "status" -d 'Show a release and whether each of its objects exists and is ready'
+complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status lint show create package repo search pull push registry dependency list history get env completion version help" -f -a "lint" -d 'Check charts for problems: metadata, rendering, object shape, names, values schema'
+complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status lint show create package repo search pull push registry dependency list history get env completion version help" -f -a "show" -d 'Show a chart\'s metadata, values, README or CRDs'
+complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status lint show create package repo search pull push registry dependency list history get env completion version help" -f -a "create" -d 'Create a new chart with a ready-to-use scaffold'
+complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status lint show create package repo search pull push registry dependency list history get env completion version help" -f -a "package" -d 'Package charts into reproducible `.tgz` archives'
+complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status lint show create package repo search pull push registry dependency list history get env completion version help" -f -a "repo" -d 'Add, list, update and remove chart repositories; index a directory of packages'
+complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status lint show create package repo search pull push registry dependency list history get env completion version help" -f -a "search" -d 'Search the added repositories for charts'
+complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status lint show create package repo search pull push registry dependency list history get env completion version help" -f -a "pull" -d 'Download a chart from a repository, a URL or an OCI registry'
+complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status lint show create package repo search pull push registry dependency list history get env completion version help" -f -a "push" -d 'Upload a chart package to an OCI registry'
+complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status lint show create package repo search pull push registry dependency list history get env completion version help" -f -a "registry" -d 'Log in to or out of an OCI registry'
+complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status lint show create package repo search pull push registry dependency list history get env completion version help" -f -a "dependency" -d 'Manage a chart\'s dependencies (`charts/` and Chart.lock)'
+complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status lint show create package repo search pull push registry dependency list history get env completion version help" -f -a "list" -d 'List releases: the latest revision of each'
+complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status lint show create package repo search pull push registry dependency list history get env completion version help" -f -a "history" -d 'Show the revisions of a release'
+complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status lint show create package repo search pull push registry dependency list history get env completion version help" -f -a "get" -d 'Show what a release revision holds: values, manifest, notes, metadata'
+complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status lint show create package repo search pull push registry dependency list history get env completion version help" -f -a "env" -d 'Environments: namespaces on demand for branches and builds, with profiles and expiry'
+complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status lint show create package repo search pull push registry dependency list history get env completion version help" -f -a "completion" -d 'Print a shell completion script'
+complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status lint show create package repo search pull push registry dependency list history get env completion version help" -f -a "version" -d 'Print the version of charts'
+complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status lint show create package repo search pull push registry dependency list history get env completion version help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c charts -n "__fish_charts_using_subcommand help; and __fish_seen_subcommand_from show" -f -a "chart" -d 'Show Chart.yaml'
 complete -c charts -n "__fish_charts_using_subcommand help; and __fish_seen_subcommand_from show" -f -a "values" -d 'Show values.yaml as written (comments kept)'
 complete -c charts -n "__fish_charts_using_subcommand help; and __fish_seen_subcommand_from show" -f -a "readme" -d 'Show the README'
@@ -554,3 +673,11 @@ complete -c charts -n "__fish_charts_using_subcommand help; and __fish_seen_subc
 complete -c charts -n "__fish_charts_using_subcommand help; and __fish_seen_subcommand_from get" -f -a "notes" -d 'The rendered NOTES.txt'
 complete -c charts -n "__fish_charts_using_subcommand help; and __fish_seen_subcommand_from get" -f -a "metadata" -d 'Name, namespace, revision, status, chart, dates and labels'
 complete -c charts -n "__fish_charts_using_subcommand help; and __fish_seen_subcommand_from get" -f -a "all" -d 'Everything: metadata, values, computed values, manifest and notes'
+complete -c charts -n "__fish_charts_using_subcommand help; and __fish_seen_subcommand_from env" -f -a "name" -d 'Print the environment name and namespace a branch or name maps to'
+complete -c charts -n "__fish_charts_using_subcommand help; and __fish_seen_subcommand_from env" -f -a "up" -d 'Create an environment or renew it (safe on every push), and apply its profile'
+complete -c charts -n "__fish_charts_using_subcommand help; and __fish_seen_subcommand_from env" -f -a "list" -d 'List environments and pools: releases, last deploy, age, expiry, state, who holds what'
+complete -c charts -n "__fish_charts_using_subcommand help; and __fish_seen_subcommand_from env" -f -a "down" -d 'Tear an environment down: uninstall its releases (newest first), delete its namespace'
+complete -c charts -n "__fish_charts_using_subcommand help; and __fish_seen_subcommand_from env" -f -a "gc" -d 'Tear down expired environments (and, with `--branches`, those whose branch is gone)'
+complete -c charts -n "__fish_charts_using_subcommand help; and __fish_seen_subcommand_from env" -f -a "pool" -d 'Manage pools of namespaces that pipelines claim'
+complete -c charts -n "__fish_charts_using_subcommand help; and __fish_seen_subcommand_from env" -f -a "claim" -d 'Take a free namespace of a pool for a build, and print it'
+complete -c charts -n "__fish_charts_using_subcommand help; and __fish_seen_subcommand_from env" -f -a "release" -d 'Empty a claimed pool namespace (all but its profile) and give it back to the pool'

@@ -25,6 +25,8 @@ pub enum Error {
     EnvName(#[from] crate::env::NameError),
     #[error(transparent)]
     EnvConfig(#[from] crate::env::config::ConfigError),
+    #[error(transparent)]
+    EnvProfile(#[from] crate::env::profile::ProfileError),
     /// A mistake in how the command was called (exit code 2).
     #[error("{0}")]
     Usage(String),
@@ -118,6 +120,7 @@ impl Error {
             }
             Error::Chart(error) => chart_hint(error),
             Error::EnvName(error) => error.hint(),
+            Error::EnvProfile(error) => error.hint(),
             _ => None,
         }
     }

@@ -7,6 +7,7 @@
 
 pub mod chart;
 pub mod deploy;
+pub mod env;
 pub mod environments;
 pub mod lint;
 pub mod operation;

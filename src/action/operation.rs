@@ -565,6 +565,7 @@ pub(super) mod tests {
             deleted: None,
             labels: IndexMap::new(),
             created_namespace: false,
+            env: None,
         }
     }
 

@@ -178,6 +178,7 @@ mod tests {
             deleted: None,
             labels: IndexMap::new(),
             created_namespace: false,
+            env: None,
         }
     }
 

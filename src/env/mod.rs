@@ -8,6 +8,7 @@
 pub mod config;
 pub mod environment;
 pub mod name;
+pub mod profile;
 pub mod ttl;
 
 use std::collections::BTreeMap;

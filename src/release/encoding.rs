@@ -279,6 +279,7 @@ mod tests {
             deleted: None,
             labels: IndexMap::from([("commit".to_string(), "abc123".to_string())]),
             created_namespace: false,
+            env: None,
         }
     }
 

@@ -117,6 +117,20 @@ pub struct Release {
     /// The namespace was created for this release (`--create-namespace`).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub created_namespace: bool,
+    /// The environment the release was deployed into (`--env`, `--branch`), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub env: Option<ReleaseEnv>,
+}
+
+/// The environment of a release, as its record keeps it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReleaseEnv {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub branch: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub commit: Option<String>,
 }
 
 /// What `list` and `history` show, read from Secret metadata alone (no payload decoded).

@@ -5,6 +5,7 @@ mod chart_files;
 mod cli;
 mod common;
 mod discovery;
+mod env;
 mod env_ops;
 mod hostile;
 mod lifecycle;

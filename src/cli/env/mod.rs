@@ -7,8 +7,7 @@ pub mod gc;
 pub mod list;
 pub mod name;
 pub mod pool;
-
-use std::path::PathBuf;
+pub mod up;
 
 use crate::cli::GlobalArgs;
 use crate::env::EnvName;
@@ -20,6 +19,8 @@ use crate::error::{Error, Result};
 pub enum EnvCommand {
     /// Print the environment name and namespace a branch or name maps to
     Name(name::NameArgs),
+    /// Create an environment or renew it (safe on every push), and apply its profile
+    Up(up::UpArgs),
     /// List environments and pools: releases, last deploy, age, expiry, state, who holds what
     #[command(alias = "ls")]
     List(list::ListArgs),
@@ -40,6 +41,7 @@ pub enum EnvCommand {
 pub fn env(global: &GlobalArgs, command: EnvCommand) -> Result<()> {
     match command {
         EnvCommand::Name(args) => name::name(global, args),
+        EnvCommand::Up(args) => up::up(global, args),
         EnvCommand::List(args) => list::list(global, args),
         EnvCommand::Down(args) => down::down(global, args),
         EnvCommand::Gc(args) => gc::gc(global, args),
@@ -120,6 +122,3 @@ impl EnvConfigArgs {
 pub fn parse_ttl(text: &str) -> std::result::Result<Ttl, String> {
     text.parse()
 }
-
-/// `--profiles`'s type, for subcommands that take it.
-pub type ProfilesPath = PathBuf;

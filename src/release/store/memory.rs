@@ -165,6 +165,7 @@ mod tests {
             deleted: None,
             labels: IndexMap::from([("commit".to_string(), format!("c{revision}"))]),
             created_namespace: false,
+            env: None,
         }
     }
 

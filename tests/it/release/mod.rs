@@ -40,6 +40,7 @@ pub fn record(namespace: &str, name: &str, revision: u64, status: Status) -> Rel
         deleted: None,
         labels: IndexMap::from([("commit".to_string(), format!("abc{revision}"))]),
         created_namespace: false,
+        env: None,
     }
 }
 
