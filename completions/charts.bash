@@ -1230,7 +1230,7 @@ _charts() {
             return 0
             ;;
         charts__subcmd__env__subcmd__pool__subcmd__create)
-            opts="-n -h -V --size --profile --prefix --namespace --kube-context --kubeconfig --help --version"
+            opts="-n -h -V --size --profile --profiles --prefix --namespace --kube-context --kubeconfig --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1241,6 +1241,10 @@ _charts() {
                     return 0
                     ;;
                 --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profiles)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -439,51 +439,45 @@ fn a_pool_is_claimed_by_two_pipelines_at_once_released_and_claimed_again_clean()
     env.sandbox
         .write_kubeconfig_as(&env.join("kubeconfig"), None, "ci")
         .unwrap();
-    // The administrator creates the pool; running it again keeps it, a larger size grows it.
-    let created = env.ok(&[
-        "env",
-        "pool",
-        "create",
-        "ci",
-        "--size",
-        "2",
-        "--kube-context",
-        "sandbox",
-    ]);
-    assert_eq!(
-        created,
-        "created ci-1\ncreated ci-2\npool `ci`: 2 namespaces (2 new)\n"
+    // The pool's profile: a chart with one ConfigMap, and a namespace label.
+    TestChart::at(env.join("profiles/preview"), "preview").template(
+        "settings.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: profile-settings\ndata:\n  env: {{ Env.Name }}\n",
     );
-    let again = env.ok(&[
-        "env",
-        "pool",
-        "create",
-        "ci",
-        "--size",
-        "3",
-        "--kube-context",
-        "sandbox",
-    ]);
+    env.write(
+        "charts-profiles.yaml",
+        "profiles:\n  preview:\n    chart: profiles/preview\n    labels: {pod-security.kubernetes.io/enforce: baseline}\n",
+    );
+    // The administrator creates the pool; running it again keeps it, a larger size grows it.
+    let create = |size: &str| {
+        env.ok(&[
+            "env",
+            "pool",
+            "create",
+            "ci",
+            "--size",
+            size,
+            "--profile",
+            "preview",
+            "--kube-context",
+            "sandbox",
+        ])
+    };
     assert_eq!(
-        again,
-        "created ci-3\nexists  ci-1\nexists  ci-2\npool `ci`: 3 namespaces (1 new)\n"
+        create("2"),
+        "created ci-1\ncreated ci-2\nprofile `preview` applied to 2 namespaces\npool `ci`: 2 namespaces (2 new)\n"
+    );
+    assert_eq!(
+        create("3"),
+        "created ci-3\nexists  ci-1\nexists  ci-2\nprofile `preview` applied to 3 namespaces\npool `ci`: 3 namespaces (1 new)\n"
     );
     grant_pool_rights(&env, &["ci-1", "ci-2", "ci-3"]);
-    // The profile's objects (release `charts-profile`), which release must never delete.
     for namespace in ["ci-1", "ci-2", "ci-3"] {
-        let profile = json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {
-            "name": "profile-settings", "namespace": namespace,
-            "labels": {"app.kubernetes.io/managed-by": "charts"},
-            "annotations": {"charts.dev/release-name": "charts-profile", "charts.dev/release-namespace": namespace}}});
-        let path = env.write(&format!("profile-{namespace}.json"), profile.to_string());
-        let output = env.kubectl(&[
-            "--context",
-            "sandbox",
-            "create",
-            "-f",
-            path.to_str().unwrap(),
-        ]);
-        assert!(output.status.success(), "{}", stderr(&output));
+        let settings = env.configmap(namespace, "profile-settings").unwrap();
+        assert_eq!(settings["data"]["env"], namespace);
+        let labels = &namespace_exists(&env, namespace).unwrap()["metadata"]["labels"];
+        assert_eq!(labels["pod-security.kubernetes.io/enforce"], "baseline");
+        assert_eq!(labels["charts.dev/pool"], "ci");
     }
     // The CI user cannot create namespaces: it cannot make a pool (nor an environment).
     let error = env.fails(&["env", "pool", "create", "other", "--size", "1"]);
@@ -557,7 +551,17 @@ fn a_pool_is_claimed_by_two_pipelines_at_once_released_and_claimed_again_clean()
         "{}",
         stderr(&output)
     );
-    assert!(env.records(&held).is_empty());
+    let only_profile = |namespace: &str| {
+        let records = env.records(namespace);
+        assert!(
+            !records.is_empty()
+                && records
+                    .iter()
+                    .all(|(name, _)| name.starts_with("charts.release.v1.charts-profile.v")),
+            "only the profile's release stays in {namespace}: {records:?}"
+        );
+    };
+    only_profile(&held);
     assert_eq!(env.configmap(&held, "web-config"), None);
     assert_eq!(env.configmap(&held, "build-cache"), None);
     assert!(
@@ -614,8 +618,6 @@ fn a_pool_is_claimed_by_two_pipelines_at_once_released_and_claimed_again_clean()
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(stderr(&output).contains("took over"), "{}", stderr(&output));
     let taken = stdout(&output).trim().to_string();
-    assert!(
-        env.records(&taken).is_empty(),
-        "leftover releases of the expired claim are gone"
-    );
+    // The expired claim's releases are gone, the profile stays.
+    only_profile(&taken);
 }

@@ -6,7 +6,7 @@
 //! it), one server-side apply of the namespace, one GET and one apply per copied Secret, and the
 //! profile release's deploy. An existing one skips the review.
 
-mod secrets;
+pub(crate) mod secrets;
 
 use std::collections::BTreeMap;
 
@@ -274,7 +274,7 @@ async fn read_namespace(cluster: &Cluster, env: &EnvName) -> Result<Option<Names
 }
 
 /// The kube user, as the API server sees it (a SelfSubjectReview), else `unknown`.
-async fn who_am_i(cluster: &Cluster) -> String {
+pub(crate) async fn who_am_i(cluster: &Cluster) -> String {
     use k8s_openapi::api::authentication::v1::SelfSubjectReview;
     let api: kube::Api<SelfSubjectReview> = kube::Api::all(cluster.client.clone());
     let review: SelfSubjectReview = serde_json::from_value(json!({
@@ -313,7 +313,7 @@ async fn apply_namespace(
 }
 
 /// Installs or upgrades the profile's chart as the reserved release.
-async fn deploy_profile(
+pub(crate) async fn deploy_profile(
     in_env: &Cluster,
     settings: &UpSettings,
     chart: &std::path::Path,

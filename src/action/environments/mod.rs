@@ -150,26 +150,3 @@ pub(crate) fn in_namespace(cluster: &Cluster, namespace: &str) -> Cluster {
         ..cluster.clone()
     }
 }
-
-/// The user the cluster sees us as (a SelfSubjectReview), for `created-by` and `claimed-by`.
-pub async fn kube_user(cluster: &Cluster) -> Result<String> {
-    let request = http::Request::post("/apis/authentication.k8s.io/v1/selfsubjectreviews")
-        .header("Content-Type", "application/json")
-        .body(
-            serde_json::to_vec(&serde_json::json!({
-                "apiVersion": "authentication.k8s.io/v1",
-                "kind": "SelfSubjectReview",
-            }))
-            .expect("JSON"),
-        )
-        .expect("a valid request");
-    let review: serde_json::Value =
-        cluster.client.request(request).await.map_err(|e| {
-            cluster::Error::from_kube(e, cluster, "create", "selfsubjectreviews", "*")
-        })?;
-    Ok(review
-        .pointer("/status/userInfo/username")
-        .and_then(|u| u.as_str())
-        .unwrap_or("unknown")
-        .to_string())
-}

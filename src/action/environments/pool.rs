@@ -28,7 +28,7 @@ pub struct PoolSettings {
     pub pool: String,
     pub prefix: String,
     pub size: usize,
-    pub profile: Option<String>,
+    pub profile: Option<crate::env::profile::ResolvedProfile>,
     /// Who creates it (the kube user), recorded on each namespace.
     pub created_by: String,
 }
@@ -40,6 +40,44 @@ pub struct PoolReport {
     pub existing: Vec<String>,
     /// Members beyond `size` (kept: a pool is never shrunk by `create`).
     pub beyond: Vec<String>,
+    /// Members the profile was applied to.
+    pub profiled: usize,
+}
+
+/// The profile on one pool namespace, as `env up` applies it: its labels, its Secrets copied
+/// in, its chart installed or upgraded as the reserved release `charts-profile`.
+async fn apply_profile(
+    cluster: &Cluster,
+    namespace: &str,
+    profile: &crate::env::profile::ResolvedProfile,
+) -> Result<()> {
+    let in_env = in_namespace(cluster, namespace);
+    if !profile.profile.labels.is_empty() {
+        let api = namespaces(cluster);
+        let patch = serde_json::json!({"metadata": {"labels": profile.profile.labels}});
+        let patch = kube::api::Patch::Merge(&patch);
+        let params = kube::api::PatchParams::default();
+        cluster::retry::retry(|| api.patch_metadata(namespace, &params, &patch))
+            .await
+            .map_err(|e| cluster::Error::from_kube(e, cluster, "patch", "namespaces", namespace))?;
+    }
+    crate::action::env::secrets::sync(&in_env, &profile.profile.secrets).await?;
+    if let Some(chart) = &profile.chart {
+        let settings = crate::action::env::UpSettings {
+            env: crate::env::EnvName {
+                name: namespace.to_string(),
+                namespace: namespace.to_string(),
+                branch: None,
+            },
+            commit: None,
+            ttl: crate::env::ttl::Ttl::Never,
+            profile: Some(profile.clone()),
+            labels: Default::default(),
+            annotations: Default::default(),
+        };
+        crate::action::env::deploy_profile(&in_env, &settings, chart).await?;
+    }
+    Ok(())
 }
 
 /// Creates the pool's namespaces that do not exist yet; re-running keeps or grows the pool.
@@ -59,15 +97,22 @@ pub async fn create(cluster: &Cluster, settings: &PoolSettings) -> Result<PoolRe
             CREATED_BY_ANNOTATION: settings.created_by,
             CREATED_AT_ANNOTATION: now,
         });
+        let mut labels = serde_json::json!({});
         if let Some(profile) = &settings.profile {
-            annotations[PROFILE_ANNOTATION] = profile.clone().into();
+            annotations[PROFILE_ANNOTATION] = profile.name.clone().into();
+            for (key, value) in &profile.profile.labels {
+                labels[key] = value.clone().into();
+            }
         }
+        labels[MANAGED_BY_LABEL] = MANAGED_BY.into();
+        labels[ENV_LABEL] = name.clone().into();
+        labels[POOL_LABEL] = settings.pool.clone().into();
         let object: Namespace = serde_json::from_value(serde_json::json!({
             "apiVersion": "v1",
             "kind": "Namespace",
             "metadata": {
                 "name": name,
-                "labels": {MANAGED_BY_LABEL: MANAGED_BY, ENV_LABEL: name, POOL_LABEL: settings.pool},
+                "labels": labels,
                 "annotations": annotations,
             }
         }))
@@ -100,6 +145,13 @@ pub async fn create(cluster: &Cluster, settings: &PoolSettings) -> Result<PoolRe
                     cluster::Error::from_kube(e, cluster, "create", "namespaces", name).into(),
                 );
             }
+        }
+    }
+    if let Some(profile) = &settings.profile {
+        // Every member, new or not: a changed profile rolls out, drift is repaired (as `env up`).
+        for name in report.created.iter().chain(&report.existing) {
+            apply_profile(cluster, name, profile).await?;
+            report.profiled += 1;
         }
     }
     report.beyond = existing

@@ -110,7 +110,22 @@ pub async fn teardown(
         )
         .await?
         {
-            Patched::Done(_) => return remove(cluster, store, &environment, wait).await,
+            Patched::Done(marked) => {
+                let result = remove(cluster, store, &environment, wait).await;
+                if result.is_err() {
+                    // Let the next `env down` or `env gc` retry at once rather than wait for
+                    // the mark to go stale.
+                    let version = marked.resource_version.unwrap_or_default();
+                    let _ = patch_annotations(
+                        cluster,
+                        &environment.namespace,
+                        &version,
+                        serde_json::json!({ TEARDOWN_ANNOTATION: null }),
+                    )
+                    .await;
+                }
+                return result;
+            }
             Patched::Gone => return Ok(Teardown::Skipped("it is gone already".into())),
             Patched::Conflict => {
                 let Some(fresh) = get(cluster, store, &environment.namespace).await? else {

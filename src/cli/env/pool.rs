@@ -21,9 +21,13 @@ pub struct PoolCreateArgs {
     /// How many namespaces it holds (re-running with a larger size grows it; it never shrinks)
     #[arg(long, value_name = "N")]
     pub size: usize,
-    /// The profile every namespace of the pool gets
-    #[arg(long, value_name = "PROFILE")]
+    /// The profile every namespace of the pool gets (re-applied on every run) [default:
+    /// `env.profile` of charts.yaml, else `default` if the profiles file has one]
+    #[arg(long, value_name = "NAME", env = "CHARTS_ENV_PROFILE")]
     pub profile: Option<String>,
+    /// The profiles file [default: `env.profiles` of charts.yaml, else charts-profiles.yaml]
+    #[arg(long, value_name = "FILE", env = "CHARTS_PROFILES")]
+    pub profiles: Option<std::path::PathBuf>,
     #[command(flatten)]
     pub config: super::EnvConfigArgs,
 }
@@ -57,7 +61,23 @@ pub struct ReleaseArgs {
 
 pub fn pool(global: &GlobalArgs, command: PoolCommand) -> Result<()> {
     let PoolCommand::Create(args) = command;
-    let prefix = args.config.settings(Default::default())?.prefix;
+    let settings = args.config.settings(crate::env::config::Overrides {
+        profiles: args.profiles.clone(),
+        profile: args.profile.clone(),
+        ..Default::default()
+    })?;
+    if settings.profiles_named
+        && let Some(path) = &settings.profiles
+        && !path.is_file()
+    {
+        return Err(Error::message(format!(
+            "profiles file `{}` does not exist",
+            path.display()
+        )));
+    }
+    let profile =
+        crate::env::profile::resolve(settings.profiles.as_deref(), settings.profile.as_deref())?;
+    let prefix = settings.prefix;
     if args.size == 0 {
         return Err(Error::Usage("`--size` must be at least 1".into()));
     }
@@ -75,8 +95,8 @@ pub fn pool(global: &GlobalArgs, command: PoolCommand) -> Result<()> {
             pool: args.name.clone(),
             prefix: prefix.clone(),
             size: args.size,
-            profile: args.profile.clone(),
-            created_by: crate::action::environments::kube_user(&cluster).await?,
+            profile: profile.clone(),
+            created_by: crate::action::env::who_am_i(&cluster).await,
         };
         pool::create(&cluster, &settings).await
     })?;
@@ -92,6 +112,13 @@ pub fn pool(global: &GlobalArgs, command: PoolCommand) -> Result<()> {
     }
     for name in &report.existing {
         text.push_str(&format!("exists  {name}\n"));
+    }
+    if let Some(profile) = &profile {
+        text.push_str(&format!(
+            "profile `{}` applied to {}\n",
+            profile.name,
+            output::count(report.profiled, "namespace")
+        ));
     }
     text.push_str(&format!(
         "pool `{}`: {} ({} new)\n",
@@ -123,7 +150,7 @@ pub fn claim(global: &GlobalArgs, args: ClaimArgs) -> Result<()> {
             branch: args.branch.clone(),
             commit: args.commit.clone(),
             ttl,
-            claimed_by: crate::action::environments::kube_user(&cluster).await?,
+            claimed_by: crate::action::env::who_am_i(&cluster).await,
         };
         pool::claim(&cluster, &store, &settings).await
     })?;
