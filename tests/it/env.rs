@@ -279,6 +279,16 @@ fn up_creates_then_renews_and_reapplies_the_profile() {
     let copy = env.get(&["secret", "pull", "-n", &namespace]).unwrap();
     assert_eq!(copy["data"]["token"], "bmV3");
 
+    // `--keep` marks it for gc, and it stays marked on later runs.
+    env.ok(&[
+        "env",
+        "up",
+        "--branch",
+        "feature/Login",
+        "--profile",
+        "preview",
+        "--keep",
+    ]);
     // `--ttl 0`: never expires; the annotation goes.
     let third = env.json(&[
         "env",
@@ -293,6 +303,7 @@ fn up_creates_then_renews_and_reapplies_the_profile() {
         "json",
     ]);
     assert_eq!(third["expiresAt"], Value::Null);
+    assert_eq!(third["annotations"]["charts.dev/keep"], "true");
     let object = env.get(&["namespace", &namespace]).unwrap();
     assert!(
         object["metadata"]["annotations"]["charts.dev/expires-at"].is_null(),
