@@ -212,7 +212,7 @@ pub async fn claim(
                     clean(cluster, store, &environment.namespace).await?;
                 }
                 return Ok(Claimed {
-                    environment,
+                    environment: *environment,
                     took_over,
                 });
             }
