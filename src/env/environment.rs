@@ -259,7 +259,7 @@ pub fn claim_candidates(pool: &[Environment], now: Timestamp) -> Vec<&Environmen
         .iter()
         .filter(|e| !e.terminating && e.claimed_by.is_none())
         .collect();
-    free.sort_by_key(|e| natural_key(&e.namespace));
+    free.sort_by_key(|a| natural_key(&a.namespace));
     let mut expired: Vec<&Environment> = pool
         .iter()
         .filter(|e| !e.terminating && e.claimed_by.is_some())

@@ -621,3 +621,63 @@ fn a_pool_is_claimed_by_two_pipelines_at_once_released_and_claimed_again_clean()
     // The expired claim's releases are gone, the profile stays.
     only_profile(&taken);
 }
+
+/// An environment made by `env up` with a profile: `down` uninstalls the deploys, then the
+/// profile (`charts-profile`) last, then the namespace; a later `env list` no longer shows it.
+#[test]
+fn env_down_after_env_up_removes_the_profile_last() {
+    let env = TestEnv::builder().sandbox(Options::default()).build();
+    TestChart::at(env.join("profiles/preview"), "preview").template(
+        "settings.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: profile-settings\ndata:\n  env: {{ Env.Name }}\n",
+    );
+    env.write(
+        "charts-profiles.yaml",
+        "profiles:\n  preview:\n    chart: profiles/preview\n",
+    );
+    let up = env.json(&[
+        "env",
+        "up",
+        "--branch",
+        "feature/p",
+        "--profile",
+        "preview",
+        "-o",
+        "json",
+    ]);
+    let namespace = up["namespace"].as_str().unwrap().to_string();
+    let chart = config_chart(&env);
+    env.ok(&[
+        "install",
+        "web",
+        &chart.arg(),
+        "--env",
+        up["name"].as_str().unwrap(),
+    ]);
+    let listed = env.json(&["env", "list", "-o", "json"]);
+    let releases: Vec<&str> = listed["environments"][0]["releases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(releases.len(), 2, "{releases:?}");
+    assert!(env.ok(&["env", "list"]).contains("\tweb:deployed"));
+
+    let plan = env.ok(&["env", "down", "--branch", "feature/p", "--dry-run"]);
+    assert_eq!(
+        plan,
+        format!(
+            "would uninstall release `web` (revision 1, deployed)\nwould uninstall release `charts-profile` (revision 1, deployed)\nwould delete namespace `{namespace}`\n"
+        )
+    );
+    let output = env.run(&["env", "down", "--branch", "feature/p", "--wait"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(
+        stderr(&output),
+        "uninstalled release `web`\nuninstalled release `charts-profile`\n"
+    );
+    assert_eq!(namespace_exists(&env, &namespace), None);
+    let listed = env.json(&["env", "list", "-o", "json"]);
+    assert_eq!(listed["environments"], json!([]));
+}

@@ -110,9 +110,8 @@ pub async fn get(
 
 /// What a conditional namespace patch came to.
 #[derive(Debug, PartialEq)]
-#[allow(clippy::large_enum_variant)] // one per patch, moved once: boxing buys nothing
 pub enum Patched {
-    Done(Environment),
+    Done(Box<Environment>),
     /// The namespace changed since it was read (409): someone else got there first.
     Conflict,
     Gone,
@@ -134,7 +133,7 @@ pub async fn patch_annotations(
     let patch = Patch::Merge(&patch);
     match cluster::retry::retry(|| api.patch_metadata(namespace, &params, &patch)).await {
         Ok(patched) => Ok(Environment::from_metadata(&patched.metadata)
-            .map(Patched::Done)
+            .map(|e| Patched::Done(Box::new(e)))
             .unwrap_or(Patched::Gone)),
         Err(kube::Error::Api(status)) if status.code == 409 => Ok(Patched::Conflict),
         Err(kube::Error::Api(status)) if status.code == 404 => Ok(Patched::Gone),

@@ -213,7 +213,7 @@ pub async fn claim(
                     clean(cluster, store, &environment.namespace).await?;
                 }
                 return Ok(Claimed {
-                    environment,
+                    environment: *environment,
                     took_over,
                 });
             }
