@@ -4,7 +4,12 @@
 //! written through the Secret store so the encoding is the real one.
 //!
 //!   cargo run --release --features bench --example seed_releases -- \
-//!       --kubeconfig FILE [--releases 1000] [--revisions 5] [--namespaces 4]
+//!       --kubeconfig FILE [--releases 1000] [--revisions 5] [--namespaces 4] \
+//!       [--environments EXPIRES_AT|never]
+//!
+//! With `--environments` (for `bench/env-list.sh` and `bench/env-gc.sh`) the namespaces are
+//! environments as `charts env up` makes them, `env-0000`, `env-0001`, ..., labelled and
+//! annotated per the contract in `src/env/mod.rs`, expiring at EXPIRES_AT (RFC 3339) or never.
 //!
 //! Built only with `--features bench`, so that `cargo test` does not link it.
 
@@ -23,6 +28,8 @@ struct Settings {
     releases: usize,
     revisions: u64,
     namespaces: usize,
+    /// `--environments`: the namespaces are environments expiring then (`None`: never).
+    environments: Option<Option<String>>,
 }
 
 fn parse() -> Result<Settings, String> {
@@ -31,6 +38,7 @@ fn parse() -> Result<Settings, String> {
         releases: 1000,
         revisions: 5,
         namespaces: 4,
+        environments: None,
     };
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
@@ -47,6 +55,9 @@ fn parse() -> Result<Settings, String> {
             "--releases" => settings.releases = number()?,
             "--revisions" => settings.revisions = number()? as u64,
             "--namespaces" => settings.namespaces = number()?.max(1),
+            "--environments" => {
+                settings.environments = Some((value != "never").then(|| value.clone()))
+            }
             other => return Err(format!("unknown flag `{other}`")),
         }
     }
@@ -131,6 +142,7 @@ fn record(namespace: &str, index: usize, revision: u64, revisions: u64) -> Relea
             ("pipeline".to_string(), format!("{}", 1000 + revision)),
         ]),
         created_namespace: false,
+        env: None,
     }
 }
 
@@ -161,12 +173,36 @@ async fn seed(settings: &Settings) -> Result<(), String> {
     .await
     .map_err(|e| e.to_string())?;
     let namespaces: Vec<String> = (0..settings.namespaces)
-        .map(|i| format!("team-{i}"))
+        .map(|i| match settings.environments {
+            Some(_) => format!("env-{i:04}"),
+            None => format!("team-{i}"),
+        })
         .collect();
     let api: Api<Namespace> = Api::all(cluster.client.clone());
     for name in &namespaces {
+        let metadata = match &settings.environments {
+            None => serde_json::json!({"name": name}),
+            Some(expires) => {
+                use charts::env::*;
+                let mut annotations = serde_json::json!({
+                    BRANCH_ANNOTATION: format!("feature/{name}"),
+                    COMMIT_ANNOTATION: "0123abc",
+                    CREATED_BY_ANNOTATION: "bench",
+                    CREATED_AT_ANNOTATION: "2026-01-01T00:00:00Z",
+                    PROFILE_ANNOTATION: "preview",
+                });
+                if let Some(expires) = expires {
+                    annotations[EXPIRES_AT_ANNOTATION] = expires.clone().into();
+                }
+                serde_json::json!({
+                    "name": name,
+                    "labels": {MANAGED_BY_LABEL: MANAGED_BY, ENV_LABEL: name},
+                    "annotations": annotations,
+                })
+            }
+        };
         let namespace: Namespace =
-            serde_json::from_value(serde_json::json!({"metadata": {"name": name}})).unwrap();
+            serde_json::from_value(serde_json::json!({ "metadata": metadata })).unwrap();
         match api.create(&PostParams::default(), &namespace).await {
             Ok(_) => {}
             Err(kube::Error::Api(status)) if status.code == 409 => {}

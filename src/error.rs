@@ -24,6 +24,12 @@ pub enum Error {
     /// A revision failed and `--rollback-on-failure` went back (or tried to).
     #[error(transparent)]
     Recovery(Box<crate::action::recover::Recovery>),
+    #[error(transparent)]
+    EnvName(#[from] crate::env::NameError),
+    #[error(transparent)]
+    EnvConfig(#[from] crate::env::config::ConfigError),
+    #[error(transparent)]
+    EnvProfile(#[from] crate::env::profile::ProfileError),
     /// A mistake in how the command was called (exit code 2).
     #[error("{0}")]
     Usage(String),
@@ -121,6 +127,8 @@ impl Error {
                 ))
             }
             Error::Chart(error) => chart_hint(error),
+            Error::EnvName(error) => error.hint(),
+            Error::EnvProfile(error) => error.hint(),
             _ => None,
         }
     }

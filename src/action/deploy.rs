@@ -70,6 +70,8 @@ pub struct DeploySettings {
     pub install: bool,
     pub kube_version: Option<String>,
     pub progress: Option<Progress>,
+    /// The environment deployed into (`--env`): shown to templates as `Env`, kept in the record.
+    pub env: Option<crate::release::ReleaseEnv>,
 }
 
 /// What install or upgrade did.
@@ -400,6 +402,9 @@ fn inherit(record: &mut Release, base: &Release, labels: &IndexMap<String, Strin
     record.labels = inherited;
     record.first_deployed = base.first_deployed.clone();
     record.created_namespace = base.created_namespace;
+    if record.env.is_none() {
+        record.env = base.env.clone();
+    }
 }
 
 /// The user's values for this revision: this command's, laid over the base revision's with
@@ -448,6 +453,7 @@ fn render_for(
             api_versions: Vec::new(),
             skip_schema_validation: settings.skip_schema_validation,
             verbatim: false,
+            env: settings.env.clone(),
         },
     )?)
 }
@@ -488,6 +494,7 @@ fn new_record(
         labels: settings.labels.clone(),
         created_namespace: false,
         hooks: crate::hooks::from_objects(&rendered.hooks)?,
+        env: settings.env.clone(),
     })
 }
 

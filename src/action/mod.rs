@@ -8,6 +8,8 @@
 pub mod chart;
 pub mod deploy;
 pub mod hooks;
+pub mod env;
+pub mod environments;
 pub mod lint;
 pub mod operation;
 pub mod records;

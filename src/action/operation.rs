@@ -663,6 +663,7 @@ pub(super) mod tests {
             labels: IndexMap::new(),
             created_namespace: false,
             hooks: Vec::new(),
+            env: None,
         }
     }
 

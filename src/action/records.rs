@@ -179,6 +179,7 @@ mod tests {
             labels: IndexMap::new(),
             created_namespace: false,
             hooks: Vec::new(),
+            env: None,
         }
     }
 

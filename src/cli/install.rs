@@ -96,6 +96,54 @@ pub struct DeployArgs {
     /// Output format
     #[arg(short = 'o', long, value_enum, default_value_t)]
     pub output: Format,
+    #[command(flatten)]
+    pub env: EnvDeployArgs,
+}
+
+/// Deploying into an environment (`charts env`): its namespace, created when missing.
+#[derive(Debug, Clone, clap::Args)]
+#[command(next_help_heading = "Environment")]
+pub struct EnvDeployArgs {
+    /// Deploy into this environment: its namespace, created (with the default profile) when
+    /// missing, its expiry renewed; templates see `Env.Name`, `Env.Branch`, `Env.Namespace`
+    #[arg(
+        id = "env_name",
+        long = "env",
+        value_name = "NAME",
+        conflicts_with = "branch"
+    )]
+    pub name: Option<String>,
+    /// Deploy into the environment of this branch (see `charts env name`)
+    #[arg(long, value_name = "BRANCH")]
+    pub branch: Option<String>,
+    /// The commit being deployed: recorded on the environment, `Env.Commit` in templates
+    #[arg(long, value_name = "SHA")]
+    pub commit: Option<String>,
+    #[command(flatten)]
+    pub profile: crate::cli::env::up::ProfileArgs,
+    #[command(flatten)]
+    pub config: crate::cli::env::EnvConfigArgs,
+}
+
+impl EnvDeployArgs {
+    /// The environment to deploy into, if one is named: how to create or renew it.
+    pub fn up_settings(&self) -> Result<Option<crate::action::env::UpSettings>> {
+        if self.name.is_none() && self.branch.is_none() {
+            if self.commit.is_some() {
+                return Err(Error::Usage(
+                    "`--commit` is recorded on an environment: give `--env NAME` or `--branch BRANCH` too".into(),
+                ));
+            }
+            return Ok(None);
+        }
+        let settings = self.config.settings(self.profile.overrides())?;
+        let env = crate::cli::env::resolve_target(
+            self.name.as_deref(),
+            self.branch.as_deref(),
+            &settings,
+        )?;
+        crate::cli::env::up::up_settings(&settings, env, self.commit.clone()).map(Some)
+    }
 }
 
 /// `90s`, `5m`, `1h30m`, `250ms`, or a bare number of seconds.
@@ -155,6 +203,12 @@ fn parse_labels(labels: &[String]) -> Result<IndexMap<String, String>> {
 
 impl DeployArgs {
     pub fn settings(&self, release: String, chart: &str) -> Result<DeploySettings> {
+        if release == crate::env::PROFILE_RELEASE {
+            return Err(Error::with_hint(
+                format!("release name `{release}` is reserved for environment profiles"),
+                "`charts env up` installs and upgrades it; pick another name",
+            ));
+        }
         let dry_run = match self.dry_run.as_deref() {
             None | Some("none") => DryRun::None,
             Some("server") => DryRun::Server,
@@ -186,6 +240,7 @@ impl DeployArgs {
             install: false,
             kube_version: self.kube_version.clone(),
             progress: None,
+            env: None,
         })
     }
 }
@@ -221,6 +276,22 @@ pub fn run_deploy(
     upgrade: bool,
 ) -> Result<()> {
     let reader = crate::values::FsReader;
+    let env = args.env.up_settings()?;
+    let mut global = global.clone();
+    let mut settings = settings.clone();
+    if let Some(env) = &env {
+        if let Some(namespace) = global.namespace.as_deref()
+            && namespace != env.env.namespace
+        {
+            return Err(Error::Usage(format!(
+                "`-n {namespace}` and environment `{}` (namespace `{}`) disagree: give one of them",
+                env.env.name, env.env.namespace
+            )));
+        }
+        global.namespace = Some(env.env.namespace.clone());
+        settings.env = Some(env.release_env());
+    }
+    let (global, settings) = (&global, &settings);
     // An install's client dry run needs no cluster; an upgrade's reads the history.
     let outcome = if settings.dry_run == DryRun::Client && !upgrade {
         let namespace = global.cluster_settings().offline_namespace();
@@ -233,6 +304,17 @@ pub fn run_deploy(
         };
         let outcome = crate::support::block_on(async {
             let cluster = crate::cluster::connect(&global.cluster_settings()).await?;
+            let mut settings = settings;
+            if let Some(env) = env.as_ref().filter(|_| settings.dry_run == DryRun::None) {
+                let ensured = crate::action::env::ensure(&cluster, env).await?;
+                if ensured.created {
+                    output::note(&format!(
+                        "created environment `{}` (namespace `{}`)",
+                        env.env.name, env.env.namespace
+                    ));
+                }
+                settings.env = Some(ensured.env);
+            }
             let store = SecretStore::new(cluster.clone());
             deploy::deploy(&cluster, &store, &settings, upgrade, &reader).await
         });

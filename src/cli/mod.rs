@@ -3,6 +3,7 @@
 
 pub mod create;
 pub mod dependency;
+pub mod env;
 pub mod get;
 pub mod history;
 pub mod install;
@@ -125,6 +126,9 @@ pub enum Command {
     /// Show what a release revision holds: values, manifest, notes, metadata
     #[command(subcommand)]
     Get(get::GetCommand),
+    /// Environments: namespaces on demand for branches and builds, with profiles and expiry
+    #[command(subcommand)]
+    Env(env::EnvCommand),
     /// Print a shell completion script
     Completion(CompletionArgs),
     /// Print the version of charts
@@ -178,6 +182,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::List(args) => list::list(&cli.global, args),
         Command::History(args) => history::history(&cli.global, args),
         Command::Get(command) => get::get(&cli.global, command),
+        Command::Env(command) => env::env(&cli.global, command),
         Command::Completion(args) => output::print(&completion_script(args.shell)),
         Command::Version(args) => version(args),
     }

@@ -48,6 +48,7 @@ fn json(record: &Release, objects: &[ObjectStatus]) -> serde_json::Value {
         "lastDeployed": record.last_deployed,
         "description": record.description,
         "labels": record.labels,
+        "env": record.env,
         "notes": record.notes,
         "objects": objects.iter().map(|o| serde_json::json!({
             "apiGroup": o.key.group,
@@ -100,6 +101,17 @@ fn text(record: &Release, objects: &[ObjectStatus]) -> String {
             .map(|(k, v)| format!("{k}={v}"))
             .collect();
         text.push_str(&format!("LABELS: {}\n", labels.join(",")));
+    }
+    if let Some(env) = &record.env {
+        let mut line = format!("ENVIRONMENT: {}", env.name);
+        if let Some(branch) = &env.branch {
+            line.push_str(&format!(" (branch {branch})"));
+        }
+        if let Some(commit) = &env.commit {
+            line.push_str(&format!(" at {commit}"));
+        }
+        text.push_str(&line);
+        text.push('\n');
     }
     if !objects.is_empty() {
         text.push_str(&format!(

@@ -280,6 +280,7 @@ mod tests {
             labels: IndexMap::from([("commit".to_string(), "abc123".to_string())]),
             created_namespace: false,
             hooks: Vec::new(),
+            env: None,
         }
     }
 

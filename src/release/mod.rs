@@ -121,6 +121,20 @@ pub struct Release {
     /// each one's last run. Not part of the inventory: never pruned as release objects.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub hooks: Vec<crate::hooks::Hook>,
+    /// The environment the release was deployed into (`--env`, `--branch`), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub env: Option<ReleaseEnv>,
+}
+
+/// The environment of a release, as its record keeps it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReleaseEnv {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub branch: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub commit: Option<String>,
 }
 
 /// What `list` and `history` show, read from Secret metadata alone (no payload decoded).

@@ -59,6 +59,8 @@ pub struct RenderOptions {
     /// Keep each object's document as the template wrote it and build only the head of its
     /// value (see [`manifest::Object::printed`]): for printing, at a fraction of the cost.
     pub verbatim: bool,
+    /// The environment deployed into (`--env`): `Env.{Name,Branch,Namespace,Commit}`.
+    pub env: Option<crate::release::ReleaseEnv>,
 }
 
 impl Default for RenderOptions {
@@ -72,6 +74,7 @@ impl Default for RenderOptions {
             api_versions: Vec::new(),
             skip_schema_validation: false,
             verbatim: false,
+            env: None,
         }
     }
 }
@@ -640,6 +643,17 @@ fn render_node(
             })),
         );
         context.insert_value("Capabilities", engine::tera_value(capabilities));
+        if let Some(env) = &options.env {
+            context.insert_value(
+                "Env",
+                engine::tera_value(&json!({
+                    "Name": env.name,
+                    "Branch": env.branch.clone().unwrap_or_default(),
+                    "Namespace": options.namespace,
+                    "Commit": env.commit.clone().unwrap_or_default(),
+                })),
+            );
+        }
 
         let readable: Vec<(String, Vec<u8>)> = node
             .chart

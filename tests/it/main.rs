@@ -7,6 +7,8 @@ mod cli;
 mod common;
 mod discovery;
 mod hooks;
+mod env;
+mod env_ops;
 mod hostile;
 mod lifecycle;
 mod lint;

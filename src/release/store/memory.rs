@@ -166,6 +166,7 @@ mod tests {
             labels: IndexMap::from([("commit".to_string(), format!("c{revision}"))]),
             created_namespace: false,
             hooks: Vec::new(),
+            env: None,
         }
     }
 

@@ -41,6 +41,7 @@ pub fn record(namespace: &str, name: &str, revision: u64, status: Status) -> Rel
         labels: IndexMap::from([("commit".to_string(), format!("abc{revision}"))]),
         created_namespace: false,
         hooks: Vec::new(),
+        env: None,
     }
 }
 

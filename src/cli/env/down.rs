@@ -1,0 +1,83 @@
+//! `charts env down NAME|--branch X`: uninstalls every release of an environment, newest
+//! first, the profile last, then deletes its namespace. Never a namespace `charts env` did not
+//! make.
+
+use crate::action::environments::teardown::{self, DownSettings, Teardown};
+use crate::cli::GlobalArgs;
+use crate::cli::install::parse_duration;
+use crate::cli::output;
+use crate::error::Result;
+use crate::release::store::SecretStore;
+
+#[derive(Debug, clap::Args)]
+pub struct DownArgs {
+    #[command(flatten)]
+    pub target: super::EnvTargetArgs,
+    #[command(flatten)]
+    pub config: super::EnvConfigArgs,
+    /// Wait until the namespace is really gone (it is `Terminating` until emptied)
+    #[arg(long)]
+    pub wait: bool,
+    /// How long `--wait` waits: `90s`, `5m`, `1h`
+    #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = parse_duration)]
+    pub timeout: std::time::Duration,
+    /// Show what would go, and delete nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+pub fn down(global: &GlobalArgs, args: DownArgs) -> Result<()> {
+    let settings = args.config.settings(Default::default())?;
+    let namespace = args.target.resolve(&settings)?.namespace;
+    let cluster_settings = global.cluster_settings();
+    crate::support::block_on(async {
+        let store = SecretStore::connect(&cluster_settings).await?;
+        let cluster = store.cluster().clone();
+        if args.dry_run {
+            let Some(environment) = teardown::plan_down(&cluster, &store, &namespace).await? else {
+                output::note(&format!(
+                    "namespace `{namespace}` does not exist: nothing to do"
+                ));
+                return Ok(());
+            };
+            let mut text = String::new();
+            for release in environment.teardown_order() {
+                text.push_str(&format!(
+                    "would uninstall release `{}` (revision {}, {})\n",
+                    release.name, release.revision, release.status
+                ));
+            }
+            text.push_str(&format!("would delete namespace `{namespace}`\n"));
+            return output::print(&text);
+        }
+        let settings = DownSettings {
+            namespace: namespace.clone(),
+            wait: args.wait.then_some(args.timeout),
+        };
+        let spinner = output::Spinner::start();
+        let outcome = teardown::down(&cluster, &store, &settings).await;
+        drop(spinner);
+        match outcome? {
+            None => {
+                output::note(&format!(
+                    "namespace `{namespace}` does not exist: nothing to do"
+                ));
+                Ok(())
+            }
+            Some(Teardown::Skipped(why)) => {
+                output::note(&format!("left environment `{namespace}` alone: {why}"));
+                Ok(())
+            }
+            Some(Teardown::Removed { releases, gone }) => {
+                for release in &releases {
+                    output::note(&format!("uninstalled release `{release}`"));
+                }
+                let state = if gone { "deleted" } else { "terminating" };
+                output::print(&format!(
+                    "environment `{namespace}` torn down ({} uninstalled, namespace {state})\n",
+                    output::count(releases.len(), "release")
+                ))
+            }
+        }
+    })
+}
