@@ -141,7 +141,9 @@ impl Applier {
             }
         };
         let outcome = tokio::time::timeout_at(deadline, async {
+            // `follow` first: a feeder that stopped on an error sent it before it stopped.
             tokio::select! {
+                biased;
                 outcome = follow => outcome,
                 _ = feeders => Outcome::TimedOut,
             }
