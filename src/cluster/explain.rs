@@ -239,16 +239,91 @@ pub async fn pod(client: &kube::Client, pod: &Value) -> String {
     format!("phase {}", non_empty(text(pod, "/status/phase"), "Pending"))
 }
 
-/// Picks the Pod that best says what is wrong: failed ones first, then any with a problem.
-async fn worst_pod(client: &kube::Client, pods: &[Value]) -> Option<String> {
+/// What is wrong with the Pod that best says it, from their statuses alone: failed ones first,
+/// then any with a problem (`Pod `web-1`: container `web`: ImagePullBackOff: ...`).
+pub fn pods_problem<'a>(pods: impl IntoIterator<Item = &'a Value> + Clone) -> Option<String> {
     let failed = pods
-        .iter()
+        .clone()
+        .into_iter()
         .filter(|p| text(p, "/status/phase") == "Failed")
-        .chain(pods.iter().filter(|p| text(p, "/status/phase") != "Failed"));
+        .chain(
+            pods.into_iter()
+                .filter(|p| text(p, "/status/phase") != "Failed"),
+        );
     for candidate in failed {
         if let Some(found) = pod_status(candidate) {
             return Some(format!("Pod `{}`: {found}", name_of(candidate)));
         }
+    }
+    None
+}
+
+/// Every Pod of a namespace, as JSON (`None` when they cannot be listed).
+pub async fn pods_in(client: &kube::Client, namespace: &str) -> Option<Vec<Value>> {
+    let api: Api<Pod> = Api::namespaced(client.clone(), namespace);
+    let list = api.list(&ListParams::default()).await.ok()?;
+    Some(
+        list.items
+            .iter()
+            .filter_map(|pod| serde_json::to_value(pod).ok())
+            .collect(),
+    )
+}
+
+/// Whether `pod` is one of the Pods of `workload` (a Deployment, StatefulSet, DaemonSet,
+/// ReplicaSet or Job), by the workload's selector (a Job without one: its `job-name` label).
+pub fn selects(workload: &Value, pod: &Value) -> bool {
+    if namespace_of(workload) != namespace_of(pod) {
+        return false;
+    }
+    let labels = pod.pointer("/metadata/labels").and_then(Value::as_object);
+    let label = |key: &str| labels.and_then(|l| l.get(key)).and_then(Value::as_str);
+    let Some(selector) = workload.pointer("/spec/selector").filter(|s| s.is_object()) else {
+        return text(workload, "/kind") == "Job"
+            && label("batch.kubernetes.io/job-name") == Some(name_of(workload));
+    };
+    let mut any = false;
+    if let Some(wanted) = selector.get("matchLabels").and_then(Value::as_object) {
+        for (key, value) in wanted {
+            any = true;
+            if label(key) != value.as_str() {
+                return false;
+            }
+        }
+    }
+    for expression in selector
+        .get("matchExpressions")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        any = true;
+        let key = text(expression, "/key");
+        let values: Vec<&str> = expression["values"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .collect();
+        let holds = match text(expression, "/operator") {
+            "In" => label(key).is_some_and(|v| values.contains(&v)),
+            "NotIn" => !label(key).is_some_and(|v| values.contains(&v)),
+            "Exists" => label(key).is_some(),
+            "DoesNotExist" => label(key).is_none(),
+            _ => false,
+        };
+        if !holds {
+            return false;
+        }
+    }
+    // An empty selector selects nothing here: no Pod is worth naming for it.
+    any
+}
+
+/// Picks the Pod that best says what is wrong: failed ones first, then any with a problem.
+async fn worst_pod(client: &kube::Client, pods: &[Value]) -> Option<String> {
+    if let Some(found) = pods_problem(pods) {
+        return Some(found);
     }
     // Nothing in their statuses: what the kubelet or the scheduler said about the first one.
     let first = pods.first()?;
@@ -365,6 +440,27 @@ mod tests {
         let starting = json!({"status": {"phase": "Pending", "containerStatuses": [{"name": "web",
             "state": {"waiting": {"reason": "ContainerCreating"}}}]}});
         assert_eq!(pod_status(&starting), None);
+    }
+
+    #[test]
+    fn workloads_select_their_pods() {
+        let deployment = json!({"kind": "Deployment", "metadata": {"name": "web", "namespace": "dev"},
+            "spec": {"selector": {"matchLabels": {"app": "web"},
+                "matchExpressions": [{"key": "tier", "operator": "NotIn", "values": ["db"]}]}}});
+        let pod = |namespace: &str, labels: Value| json!({"metadata": {"namespace": namespace, "labels": labels}});
+        assert!(selects(&deployment, &pod("dev", json!({"app": "web"}))));
+        assert!(!selects(
+            &deployment,
+            &pod("dev", json!({"app": "web", "tier": "db"}))
+        ));
+        assert!(!selects(&deployment, &pod("dev", json!({"app": "api"}))));
+        assert!(!selects(&deployment, &pod("prod", json!({"app": "web"}))));
+        let job =
+            json!({"kind": "Job", "metadata": {"name": "migrate", "namespace": "dev"}, "spec": {}});
+        assert!(selects(
+            &job,
+            &pod("dev", json!({"batch.kubernetes.io/job-name": "migrate"}))
+        ));
     }
 
     #[test]

@@ -81,12 +81,12 @@ fn a_crash_loop_names_the_exit_code_and_the_restarts_when_the_wait_times_out() {
         TestChart::new(&env, "app").template("api.yaml", &deployment("api", 1, Some("crash"), ""));
     let (error, took, success) = timed(
         &env,
-        &["install", "app", &chart.arg(), "--wait", "--timeout", "3s"],
+        &["install", "app", &chart.arg(), "--wait", "--timeout", "4s"],
     );
     assert!(!success, "{error}");
     assert!(took < Duration::from_secs(20), "{took:?}");
     assert!(
-        error.contains("cannot wait for Deployment `default/api`: it was not ready after 3s"),
+        error.contains("cannot wait for Deployment `default/api`: it was not ready after 4s"),
         "{error}"
     );
     let crash = "container `api`: CrashLoopBackOff: last exit code 1 (Error), restarted ";
@@ -95,6 +95,13 @@ fn a_crash_loop_names_the_exit_code_and_the_restarts_when_the_wait_times_out() {
         .and_then(|(_, rest)| rest.split(' ').next()?.parse().ok())
         .unwrap_or_else(|| panic!("names the exit code and the restarts: {error}"));
     assert!(restarts >= 1, "{error}");
+    // While it waited, the progress line said what its Pod says.
+    assert!(
+        error.lines().any(|line| line
+            .contains("Deployment `default/api` waiting: 0 of 1 replicas available; Pod `api-")
+            && line.contains("CrashLoopBackOff")),
+        "{error}"
+    );
 }
 
 #[test]

@@ -60,6 +60,39 @@ struct Waited {
     readiness: Readiness,
     /// What the progress display was last told (nothing until its group was first listed).
     reported: Option<Readiness>,
+    /// Since when it has been pending without a break.
+    pending_since: Option<Instant>,
+    /// What its Pods say is wrong, shown after its readiness while it is pending.
+    hint: Option<String>,
+    hinted_at: Option<Instant>,
+}
+
+/// Workloads pending longer than this get their Pods looked at, for the progress display.
+const HINT_AFTER: Duration = Duration::from_secs(2);
+/// How often the Pods of a namespace with pending workloads are listed again.
+const HINT_EVERY: Duration = Duration::from_secs(3);
+
+impl Waited {
+    fn wants_hint(&self, now: Instant) -> bool {
+        matches!(
+            self.key.kind.as_str(),
+            "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet" | "Job"
+        ) && self.live.is_some()
+            && self
+                .pending_since
+                .is_some_and(|since| now - since >= HINT_AFTER)
+            && self.hinted_at.is_none_or(|at| now - at >= HINT_EVERY)
+    }
+
+    /// Its readiness as shown: with the hint while it is pending.
+    fn shown(&self) -> Readiness {
+        match (&self.readiness, &self.hint) {
+            (Readiness::Pending(reason), Some(hint)) => {
+                Readiness::Pending(format!("{reason}; {hint}"))
+            }
+            (readiness, _) => readiness.clone(),
+        }
+    }
 }
 
 /// How long explaining a failure may take (a few reads), after the wait itself has ended.
@@ -92,16 +125,25 @@ impl Applier {
         );
         drop(sender);
         let follow = async {
-            while let Some(update) = updates.recv().await {
-                if let Some(end) = self.apply_update(&mut waited, update) {
-                    return end;
+            let mut tick = tokio::time::interval(Duration::from_secs(1));
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+            loop {
+                tokio::select! {
+                    update = updates.recv() => {
+                        // Every feeder stopped without a verdict (not while the wait runs).
+                        let Some(update) = update else { return Outcome::TimedOut };
+                        if let Some(end) = self.apply_update(&mut waited, update) {
+                            return end;
+                        }
+                    }
+                    _ = tick.tick() => self.hint(&mut waited).await,
                 }
             }
-            // Every feeder stopped without a verdict (cannot happen while the wait runs).
-            Outcome::TimedOut
         };
         let outcome = tokio::time::timeout_at(deadline, async {
+            // `follow` first: a feeder that stopped on an error sent it before it stopped.
             tokio::select! {
+                biased;
                 outcome = follow => outcome,
                 _ = feeders => Outcome::TimedOut,
             }
@@ -186,6 +228,9 @@ impl Applier {
                 live: None,
                 readiness: Readiness::Pending(MISSING.into()),
                 reported: None,
+                pending_since: None,
+                hint: None,
+                hinted_at: None,
             });
         }
         Ok((groups, waited))
@@ -229,12 +274,17 @@ impl Applier {
                 None => Readiness::Pending(MISSING.into()),
             };
             entry.live = live;
+            if matches!(entry.readiness, Readiness::Pending(_)) {
+                entry.pending_since.get_or_insert_with(Instant::now);
+            } else {
+                entry.pending_since = None;
+                entry.hint = None;
+            }
             // Objects ready when first seen (ConfigMaps, Services...) changed nothing to show.
             if entry.reported.is_none() && entry.readiness.is_ready() {
                 entry.reported = Some(Readiness::Ready);
-            } else if entry.reported.as_ref() != Some(&entry.readiness) {
-                Progress::object(self.options.progress.as_ref(), &entry.key, &entry.readiness);
-                entry.reported = Some(entry.readiness.clone());
+            } else {
+                self.show(entry);
             }
         }
         if let Some(index) = waited
@@ -247,6 +297,49 @@ impl Applier {
             .iter()
             .all(|w| w.readiness.is_ready())
             .then_some(Outcome::Ready)
+    }
+
+    /// Tells the progress display the object's state, if it changed.
+    fn show(&self, entry: &mut Waited) {
+        let shown = entry.shown();
+        if entry.reported.as_ref() != Some(&shown) {
+            Progress::object(self.options.progress.as_ref(), &entry.key, &shown);
+            entry.reported = Some(shown);
+        }
+    }
+
+    /// For workloads pending a while, what their Pods say is wrong: one list of Pods per
+    /// namespace every `HINT_EVERY`, whatever the number of workloads. Only when progress is
+    /// shown.
+    async fn hint(&self, waited: &mut [Waited]) {
+        if self.options.progress.is_none() {
+            return;
+        }
+        let now = Instant::now();
+        let namespaces: std::collections::BTreeSet<String> = waited
+            .iter()
+            .filter(|w| w.wants_hint(now))
+            .filter_map(|w| w.key.namespace.clone())
+            .collect();
+        for namespace in namespaces {
+            let pods = tokio::time::timeout(
+                HINT_EVERY,
+                explain::pods_in(&self.cluster.client, &namespace),
+            )
+            .await
+            .ok()
+            .flatten()
+            .unwrap_or_default();
+            for entry in waited.iter_mut().filter(|w| {
+                w.wants_hint(now) && w.key.namespace.as_deref() == Some(namespace.as_str())
+            }) {
+                entry.hinted_at = Some(now);
+                let Some(live) = &entry.live else { continue };
+                entry.hint =
+                    explain::pods_problem(pods.iter().filter(|pod| explain::selects(live, pod)));
+                self.show(entry);
+            }
+        }
     }
 
     /// The object's readiness with what its Pods and Events add, within `EXPLAIN_TIMEOUT`.
