@@ -1340,7 +1340,7 @@ _charts() {
             return 0
             ;;
         charts__subcmd__env__subcmd__up)
-            opts="-o -n -h -V --branch --commit --ttl --profile --profiles --label --annotation --prefix --output --namespace --kube-context --kubeconfig --help --version"
+            opts="-o -n -h -V --branch --commit --ttl --profile --profiles --label --annotation --keep --prefix --output --namespace --kube-context --kubeconfig --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

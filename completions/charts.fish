@@ -550,6 +550,7 @@ yaml\t''"
 complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from up" -s n -l namespace -d 'Namespace to work in [default: from the kube context, else `default`]' -r
 complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from up" -l kube-context -d 'Kubeconfig context to use' -r
 complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from up" -l kubeconfig -d 'Path to the kubeconfig file [default: $KUBECONFIG, else ~/.kube/config]' -r -F
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from up" -l keep -d 'Keep the environment: `env gc` never removes it (until the `charts.dev/keep` annotation is removed)'
 complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from up" -s h -l help -d 'Print help'
 complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from up" -s V -l version -d 'Print version'
 complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from list" -s l -l selector -d 'Only environments whose namespace labels match this selector (e.g. `team=shop`)' -r

@@ -12,8 +12,8 @@
 //!
 //! It is found as `$CHARTS_CONFIG` when that is set, else as `charts.yaml` in the current
 //! directory or the nearest parent that has one. Flags win over `CHARTS_*` environment variables
-//! (`CHARTS_ENV_PREFIX`, `CHARTS_ENV_TTL`, `CHARTS_PROFILES`, `CHARTS_ENV_PROFILE`,
-//! `CHARTS_ENV_POOL`, read by clap), which win over this file.
+//! (`CHARTS_ENV_PREFIX`, `CHARTS_ENV_TTL`, `CHARTS_PROFILES`, `CHARTS_ENV_PROFILE`, read by
+//! clap), which win over this file.
 
 use std::path::{Path, PathBuf};
 

@@ -279,6 +279,16 @@ fn up_creates_then_renews_and_reapplies_the_profile() {
     let copy = env.get(&["secret", "pull", "-n", &namespace]).unwrap();
     assert_eq!(copy["data"]["token"], "bmV3");
 
+    // `--keep` marks it for gc, and it stays marked on later runs.
+    env.ok(&[
+        "env",
+        "up",
+        "--branch",
+        "feature/Login",
+        "--profile",
+        "preview",
+        "--keep",
+    ]);
     // `--ttl 0`: never expires; the annotation goes.
     let third = env.json(&[
         "env",
@@ -293,6 +303,7 @@ fn up_creates_then_renews_and_reapplies_the_profile() {
         "json",
     ]);
     assert_eq!(third["expiresAt"], Value::Null);
+    assert_eq!(third["annotations"]["charts.dev/keep"], "true");
     let object = env.get(&["namespace", &namespace]).unwrap();
     assert!(
         object["metadata"]["annotations"]["charts.dev/expires-at"].is_null(),
@@ -478,4 +489,63 @@ fn charts_profile_is_reserved() {
     let app = TestChart::new(&env, "app");
     let error = env.fails(&["install", "charts-profile", &app.arg()]);
     assert!(error.contains("`charts-profile` is reserved"), "{error}");
+}
+
+/// The request budget of issue 12 (bench/env.sh measures the same): a new environment with a
+/// four-object profile, then the catalog umbrella deployed into it, cost the objects' own
+/// requests plus a constant; the environment itself adds three requests to `env up` (GET and
+/// apply of the namespace, one SelfSubjectReview) and two to the deploy (GET and PATCH).
+#[test]
+fn a_new_environment_and_its_first_deploy_cost_the_objects_plus_a_constant() {
+    let env = TestEnv::builder().sandbox(Options::default()).build();
+    preview_profile(&env, 50);
+    env.write(
+        "charts-profiles.yaml",
+        "profiles:\n  preview:\n    chart: profiles/preview\n",
+    );
+    env.sandbox.reset_counters();
+    env.ok(&[
+        "env",
+        "up",
+        "--branch",
+        "feature/Checkout",
+        "--profile",
+        "preview",
+    ]);
+    let up = env.sandbox.counters();
+    assert_eq!(up.get("get", "namespaces"), 1);
+    assert_eq!(up.get("apply", "namespaces"), 1);
+    assert_eq!(
+        up.get("create", "selfsubjectreviews.authentication.k8s.io"),
+        1
+    );
+    // 4 objects: one apply and one list of its kind each, plus the release's constant work.
+    assert!(
+        up.total() <= 4 * 2 + 14,
+        "env up made {} requests",
+        up.total()
+    );
+
+    let catalog = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("charts/catalog");
+    env.sandbox.reset_counters();
+    env.ok(&[
+        "install",
+        "catalog",
+        catalog.to_str().unwrap(),
+        "--branch",
+        "feature/Checkout",
+    ]);
+    let install = env.sandbox.counters();
+    assert_eq!(install.get("get", "namespaces"), 1);
+    assert_eq!(install.get("patch", "namespaces"), 1);
+    assert_eq!(
+        install.get("create", "selfsubjectreviews.authentication.k8s.io"),
+        0
+    );
+    // The catalog renders 8 objects of 3 kinds.
+    assert!(
+        install.total() <= 8 + 3 + 12,
+        "install --env made {} requests",
+        install.total()
+    );
 }

@@ -36,6 +36,9 @@ pub struct UpSettings {
     /// The user's own labels and annotations for the namespace.
     pub labels: BTreeMap<String, String>,
     pub annotations: BTreeMap<String, String>,
+    /// Mark the environment `charts.dev/keep` (gc never removes it). Once kept it stays kept
+    /// until the annotation is removed (`kubectl annotate namespace NS charts.dev/keep-`).
+    pub keep: bool,
 }
 
 /// What `env up` did.
@@ -135,6 +138,9 @@ pub async fn up(cluster: &Cluster, settings: &UpSettings) -> Result<UpOutcome> {
         contract::PROFILE_ANNOTATION,
         settings.profile.as_ref().map(|p| p.name.clone()),
     );
+    if settings.keep || marks.as_ref().is_some_and(|m| m.keep) {
+        mark(contract::KEEP_ANNOTATION, Some("true".to_string()));
+    }
     apply_namespace(cluster, &settings.env.namespace, &labels, &annotations).await?;
 
     let in_env = Cluster {

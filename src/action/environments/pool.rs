@@ -74,6 +74,7 @@ async fn apply_profile(
             profile: Some(profile.clone()),
             labels: Default::default(),
             annotations: Default::default(),
+            keep: false,
         };
         crate::action::env::deploy_profile(&in_env, &settings, chart).await?;
     }

@@ -27,6 +27,10 @@ pub struct UpArgs {
     /// An annotation for the namespace (repeatable)
     #[arg(long = "annotation", value_name = "KEY=VALUE")]
     pub annotations: Vec<String>,
+    /// Keep the environment: `env gc` never removes it (until the `charts.dev/keep`
+    /// annotation is removed)
+    #[arg(long)]
+    pub keep: bool,
     #[command(flatten)]
     pub config: EnvConfigArgs,
     /// Output format
@@ -85,6 +89,7 @@ pub fn up_settings(
         profile,
         labels: BTreeMap::new(),
         annotations: BTreeMap::new(),
+        keep: false,
     })
 }
 
@@ -114,6 +119,7 @@ pub fn up(global: &GlobalArgs, args: UpArgs) -> Result<()> {
     let mut up = up_settings(&settings, env, args.commit.clone())?;
     up.labels = pairs("--label", &args.labels)?;
     up.annotations = pairs("--annotation", &args.annotations)?;
+    up.keep = args.keep;
     let spinner = output::Spinner::start();
     let outcome = crate::support::block_on(async {
         let cluster = crate::cluster::connect(&global.cluster_settings()).await?;
