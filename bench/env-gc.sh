@@ -8,14 +8,17 @@
 # namespace deleted. (The records' objects were never applied: their deletes are 404s.)
 #
 # Usage: bench/env-gc.sh   (env: ENVIRONMENTS=100 RELEASES=100 MAX_SECONDS=10
-#                           PARALLEL=8 PROFILE=release|debug)
+#                           PARALLEL=16 PROFILE=release|debug)
 # Target: under MAX_SECONDS. Exits non-zero if missed or if anything is left.
+# Measured (2 cores shared with other builds, load ~8-15, PROFILE=debug because the release build
+# did not finish in time): 100 environments torn down in 6.8-9.5 s with --parallel 16 (10.1 s
+# with 8), 1,702 requests (17 per environment, 2 of them the uninstall action's discovery).
 set -euo pipefail
 
 environments=${ENVIRONMENTS:-100}
 releases=${RELEASES:-100}
 max_seconds=${MAX_SECONDS:-10}
-parallel=${PARALLEL:-8}
+parallel=${PARALLEL:-16}
 profile=${PROFILE:-release}
 root=$(cd "$(dirname "$0")/.." && pwd)
 
@@ -47,6 +50,7 @@ curl -sf "$url/sandbox.charts.dev/counters" >"$work/counters.json"
 elapsed=$(python3 -c "print('%.2f' % (($end - $start) / 1e9))")
 requests=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["total"])' "$work/counters.json")
 tail -n1 "$work/gc.txt" >&2
+python3 -c 'import json,sys; c=json.load(open(sys.argv[1])); print("requests:", ", ".join("%s %s %d" % (r["verb"], r["resource"], r["count"]) for r in sorted(c["counts"], key=lambda r: -r["count"])))' "$work/counters.json" >&2
 
 removed=$(grep -c '^removed ' "$work/gc.txt" || true)
 left=$("$charts" env list -o json | python3 -c 'import json,sys; d=json.load(sys.stdin); print(sum(1 for e in d["environments"] if e["state"] != "terminating"))')

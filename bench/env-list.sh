@@ -11,6 +11,9 @@
 # Usage: bench/env-list.sh   (env: ENVIRONMENTS=500 RELEASES=2000 REVISIONS=2 RUNS=10
 #                             MAX_RSS_MIB=100 MAX_REQUESTS=2 PROFILE=release|debug)
 # Targets: at most MAX_REQUESTS requests; peak RSS under MAX_RSS_MIB. Exits non-zero if missed.
+# Measured (2 cores shared with other builds, load ~10, PROFILE=debug because the release build
+# did not finish in time): 2 requests (one LIST of namespaces, one of secrets), peak RSS 80.6 MiB,
+# mean 2.7 s per listing (debug client and debug sandbox).
 set -euo pipefail
 
 environments=${ENVIRONMENTS:-500}

@@ -21,7 +21,7 @@ pub struct GcArgs {
     #[arg(long)]
     pub dry_run: bool,
     /// How many environments to tear down at once
-    #[arg(long, value_name = "N", default_value_t = 8)]
+    #[arg(long, value_name = "N", default_value_t = 16)]
     pub parallel: usize,
     #[arg(short = 'o', long, value_enum, default_value_t)]
     pub output: output::Format,
