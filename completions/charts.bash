@@ -76,6 +76,9 @@ _charts() {
             charts,template)
                 cmd="charts__subcmd__template"
                 ;;
+            charts,test)
+                cmd="charts__subcmd__test"
+                ;;
             charts,uninstall)
                 cmd="charts__subcmd__uninstall"
                 ;;
@@ -184,6 +187,9 @@ _charts() {
             charts__subcmd__get,help)
                 cmd="charts__subcmd__get__subcmd__help"
                 ;;
+            charts__subcmd__get,hooks)
+                cmd="charts__subcmd__get__subcmd__hooks"
+                ;;
             charts__subcmd__get,manifest)
                 cmd="charts__subcmd__get__subcmd__manifest"
                 ;;
@@ -201,6 +207,9 @@ _charts() {
                 ;;
             charts__subcmd__get__subcmd__help,help)
                 cmd="charts__subcmd__get__subcmd__help__subcmd__help"
+                ;;
+            charts__subcmd__get__subcmd__help,hooks)
+                cmd="charts__subcmd__get__subcmd__help__subcmd__hooks"
                 ;;
             charts__subcmd__get__subcmd__help,manifest)
                 cmd="charts__subcmd__get__subcmd__help__subcmd__manifest"
@@ -274,6 +283,9 @@ _charts() {
             charts__subcmd__help,template)
                 cmd="charts__subcmd__help__subcmd__template"
                 ;;
+            charts__subcmd__help,test)
+                cmd="charts__subcmd__help__subcmd__test"
+                ;;
             charts__subcmd__help,uninstall)
                 cmd="charts__subcmd__help__subcmd__uninstall"
                 ;;
@@ -321,6 +333,9 @@ _charts() {
                 ;;
             charts__subcmd__help__subcmd__get,all)
                 cmd="charts__subcmd__help__subcmd__get__subcmd__all"
+                ;;
+            charts__subcmd__help__subcmd__get,hooks)
+                cmd="charts__subcmd__help__subcmd__get__subcmd__hooks"
                 ;;
             charts__subcmd__help__subcmd__get,manifest)
                 cmd="charts__subcmd__help__subcmd__get__subcmd__manifest"
@@ -482,7 +497,7 @@ _charts() {
 
     case "${cmd}" in
         charts)
-            opts="-n -h -V --namespace --kube-context --kubeconfig --help --version template install upgrade rollback uninstall status lint show create package repo search pull push registry dependency list history get env completion version help"
+            opts="-n -h -V --namespace --kube-context --kubeconfig --help --version template install upgrade rollback uninstall status test lint show create package repo search pull push registry dependency list history get env completion version help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1410,7 +1425,7 @@ _charts() {
             return 0
             ;;
         charts__subcmd__get)
-            opts="-n -h -V --namespace --kube-context --kubeconfig --help --version values manifest notes metadata all help"
+            opts="-n -h -V --namespace --kube-context --kubeconfig --help --version values manifest notes hooks metadata all help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1482,7 +1497,7 @@ _charts() {
             return 0
             ;;
         charts__subcmd__get__subcmd__help)
-            opts="values manifest notes metadata all help"
+            opts="values manifest notes hooks metadata all help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1510,6 +1525,20 @@ _charts() {
             return 0
             ;;
         charts__subcmd__get__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        charts__subcmd__get__subcmd__help__subcmd__hooks)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1572,6 +1601,40 @@ _charts() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        charts__subcmd__get__subcmd__hooks)
+            opts="-n -h -V --revision --namespace --kube-context --kubeconfig --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --revision)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kube-context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1732,7 +1795,7 @@ _charts() {
             return 0
             ;;
         charts__subcmd__help)
-            opts="template install upgrade rollback uninstall status lint show create package repo search pull push registry dependency list history get env completion version help"
+            opts="template install upgrade rollback uninstall status test lint show create package repo search pull push registry dependency list history get env completion version help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1970,7 +2033,7 @@ _charts() {
             return 0
             ;;
         charts__subcmd__help__subcmd__get)
-            opts="values manifest notes metadata all"
+            opts="values manifest notes hooks metadata all"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1984,6 +2047,20 @@ _charts() {
             return 0
             ;;
         charts__subcmd__help__subcmd__get__subcmd__all)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        charts__subcmd__help__subcmd__get__subcmd__hooks)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2445,6 +2522,20 @@ _charts() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        charts__subcmd__help__subcmd__test)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         charts__subcmd__help__subcmd__uninstall)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -2530,7 +2621,7 @@ _charts() {
             return 0
             ;;
         charts__subcmd__install)
-            opts="-g -f -l -o -n -h --generate-name --values --set --set-string --set-file --set-json --set-literal --version --offline --plain-http --ca-file --insecure-skip-tls-verify --create-namespace --dry-run --description --label --take-ownership --force-conflicts --skip-crds --no-hooks --skip-schema-validation --wait --timeout --history-max --kube-version --hide-notes --output --env --branch --commit --ttl --profile --profiles --prefix --namespace --kube-context --kubeconfig --help"
+            opts="-g -f -l -o -n -h --generate-name --values --set --set-string --set-file --set-json --set-literal --version --offline --plain-http --ca-file --insecure-skip-tls-verify --create-namespace --dry-run --description --label --take-ownership --force-conflicts --skip-crds --no-hooks --skip-schema-validation --wait --atomic --rollback-on-failure --timeout --history-max --kube-version --hide-notes --output --env --branch --commit --ttl --profile --profiles --prefix --namespace --kube-context --kubeconfig --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3374,7 +3465,7 @@ _charts() {
             return 0
             ;;
         charts__subcmd__rollback)
-            opts="-o -n -h -V --description --dry-run --wait --timeout --history-max --force-conflicts --take-ownership --output --namespace --kube-context --kubeconfig --help --version"
+            opts="-o -n -h -V --description --dry-run --wait --timeout --no-hooks --history-max --atomic --rollback-on-failure --force-conflicts --take-ownership --output --namespace --kube-context --kubeconfig --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3947,8 +4038,54 @@ _charts() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        charts__subcmd__test)
+            opts="-o -n -h -V --logs --filter --timeout --output --namespace --kube-context --kubeconfig --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --filter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kube-context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         charts__subcmd__uninstall)
-            opts="-n -h -V --keep-history --dry-run --ignore-not-found --wait --timeout --delete-namespace --description --namespace --kube-context --kubeconfig --help --version"
+            opts="-n -h -V --keep-history --dry-run --ignore-not-found --wait --timeout --no-hooks --delete-namespace --description --namespace --kube-context --kubeconfig --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3986,7 +4123,7 @@ _charts() {
             return 0
             ;;
         charts__subcmd__upgrade)
-            opts="-i -f -l -o -n -h --install --reuse-values --values --set --set-string --set-file --set-json --set-literal --version --offline --plain-http --ca-file --insecure-skip-tls-verify --create-namespace --dry-run --description --label --take-ownership --force-conflicts --skip-crds --no-hooks --skip-schema-validation --wait --timeout --history-max --kube-version --hide-notes --output --env --branch --commit --ttl --profile --profiles --prefix --namespace --kube-context --kubeconfig --help"
+            opts="-i -f -l -o -n -h --install --reuse-values --values --set --set-string --set-file --set-json --set-literal --version --offline --plain-http --ca-file --insecure-skip-tls-verify --create-namespace --dry-run --description --label --take-ownership --force-conflicts --skip-crds --no-hooks --skip-schema-validation --wait --atomic --rollback-on-failure --timeout --history-max --kube-version --hide-notes --output --env --branch --commit --ttl --profile --profiles --prefix --namespace --kube-context --kubeconfig --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

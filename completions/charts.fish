@@ -35,6 +35,7 @@ complete -c charts -n "__fish_charts_needs_command" -f -a "upgrade" -d 'Upgrade 
 complete -c charts -n "__fish_charts_needs_command" -f -a "rollback" -d 'Roll a release back to an earlier revision (default: the last one that worked)'
 complete -c charts -n "__fish_charts_needs_command" -f -a "uninstall" -d 'Uninstall releases: delete their objects and their history'
 complete -c charts -n "__fish_charts_needs_command" -f -a "status" -d 'Show a release and whether each of its objects exists and is ready'
+complete -c charts -n "__fish_charts_needs_command" -f -a "test" -d 'Run a release\'s tests (its `test` hooks); exit code 0 only when all pass'
 complete -c charts -n "__fish_charts_needs_command" -f -a "lint" -d 'Check charts for problems: metadata, rendering, object shape, names, values schema'
 complete -c charts -n "__fish_charts_needs_command" -f -a "show" -d 'Show a chart\'s metadata, values, README or CRDs'
 complete -c charts -n "__fish_charts_needs_command" -f -a "create" -d 'Create a new chart with a ready-to-use scaffold'
@@ -88,7 +89,7 @@ server\t''
 none\t''"
 complete -c charts -n "__fish_charts_using_subcommand install" -l description -d 'Description of this revision, shown in `history`' -r
 complete -c charts -n "__fish_charts_using_subcommand install" -s l -l label -d 'Release label for pipeline metadata (`commit=abc123`); repeat or separate with commas' -r
-complete -c charts -n "__fish_charts_using_subcommand install" -l timeout -d 'How long `--wait` waits: `90s`, `5m`, `1h`' -r
+complete -c charts -n "__fish_charts_using_subcommand install" -l timeout -d 'How long `--wait` waits, and each hook may take: `90s`, `5m`, `1h`' -r
 complete -c charts -n "__fish_charts_using_subcommand install" -l history-max -d 'Revisions to keep in the history (0 = all)' -r
 complete -c charts -n "__fish_charts_using_subcommand install" -l kube-version -d 'Kubernetes version for `Capabilities.KubeVersion` [default: v1.35.0]' -r
 complete -c charts -n "__fish_charts_using_subcommand install" -s o -l output -d 'Output format' -r -f -a "table\t''
@@ -112,9 +113,10 @@ complete -c charts -n "__fish_charts_using_subcommand install" -l create-namespa
 complete -c charts -n "__fish_charts_using_subcommand install" -l take-ownership -d 'Adopt existing objects that belong to another release or to nobody'
 complete -c charts -n "__fish_charts_using_subcommand install" -l force-conflicts -d 'Take over fields that other field managers own'
 complete -c charts -n "__fish_charts_using_subcommand install" -l skip-crds -d 'Do not create the CRDs in the chart\'s `crds/` directories'
-complete -c charts -n "__fish_charts_using_subcommand install" -l no-hooks -d 'Deploy a chart that has hooks without running them (hooks are not supported yet)'
+complete -c charts -n "__fish_charts_using_subcommand install" -l no-hooks -d 'Do not run the chart\'s hooks (test hooks run only with `charts test`)'
 complete -c charts -n "__fish_charts_using_subcommand install" -l skip-schema-validation -d 'Do not check the values against `values.schema.json`'
 complete -c charts -n "__fish_charts_using_subcommand install" -l wait -d 'Wait until every object is ready (Deployments available, Jobs complete, ...)'
+complete -c charts -n "__fish_charts_using_subcommand install" -l rollback-on-failure -l atomic -d 'If the new revision fails (apply, hook or wait), go back to the last good revision; a failed install uninstalls what it created (implies `--wait`)'
 complete -c charts -n "__fish_charts_using_subcommand install" -l hide-notes -d 'Do not print the chart\'s NOTES'
 complete -c charts -n "__fish_charts_using_subcommand install" -s h -l help -d 'Print help'
 complete -c charts -n "__fish_charts_using_subcommand upgrade" -s f -l values -d 'Values file (YAML); repeat for more, later files win; `-` reads stdin' -r
@@ -130,7 +132,7 @@ server\t''
 none\t''"
 complete -c charts -n "__fish_charts_using_subcommand upgrade" -l description -d 'Description of this revision, shown in `history`' -r
 complete -c charts -n "__fish_charts_using_subcommand upgrade" -s l -l label -d 'Release label for pipeline metadata (`commit=abc123`); repeat or separate with commas' -r
-complete -c charts -n "__fish_charts_using_subcommand upgrade" -l timeout -d 'How long `--wait` waits: `90s`, `5m`, `1h`' -r
+complete -c charts -n "__fish_charts_using_subcommand upgrade" -l timeout -d 'How long `--wait` waits, and each hook may take: `90s`, `5m`, `1h`' -r
 complete -c charts -n "__fish_charts_using_subcommand upgrade" -l history-max -d 'Revisions to keep in the history (0 = all)' -r
 complete -c charts -n "__fish_charts_using_subcommand upgrade" -l kube-version -d 'Kubernetes version for `Capabilities.KubeVersion` [default: v1.35.0]' -r
 complete -c charts -n "__fish_charts_using_subcommand upgrade" -s o -l output -d 'Output format' -r -f -a "table\t''
@@ -155,13 +157,14 @@ complete -c charts -n "__fish_charts_using_subcommand upgrade" -l create-namespa
 complete -c charts -n "__fish_charts_using_subcommand upgrade" -l take-ownership -d 'Adopt existing objects that belong to another release or to nobody'
 complete -c charts -n "__fish_charts_using_subcommand upgrade" -l force-conflicts -d 'Take over fields that other field managers own'
 complete -c charts -n "__fish_charts_using_subcommand upgrade" -l skip-crds -d 'Do not create the CRDs in the chart\'s `crds/` directories'
-complete -c charts -n "__fish_charts_using_subcommand upgrade" -l no-hooks -d 'Deploy a chart that has hooks without running them (hooks are not supported yet)'
+complete -c charts -n "__fish_charts_using_subcommand upgrade" -l no-hooks -d 'Do not run the chart\'s hooks (test hooks run only with `charts test`)'
 complete -c charts -n "__fish_charts_using_subcommand upgrade" -l skip-schema-validation -d 'Do not check the values against `values.schema.json`'
 complete -c charts -n "__fish_charts_using_subcommand upgrade" -l wait -d 'Wait until every object is ready (Deployments available, Jobs complete, ...)'
+complete -c charts -n "__fish_charts_using_subcommand upgrade" -l rollback-on-failure -l atomic -d 'If the new revision fails (apply, hook or wait), go back to the last good revision; a failed install uninstalls what it created (implies `--wait`)'
 complete -c charts -n "__fish_charts_using_subcommand upgrade" -l hide-notes -d 'Do not print the chart\'s NOTES'
 complete -c charts -n "__fish_charts_using_subcommand upgrade" -s h -l help -d 'Print help'
 complete -c charts -n "__fish_charts_using_subcommand rollback" -l description -d 'Description of the new revision [default: `Rollback to N`]' -r
-complete -c charts -n "__fish_charts_using_subcommand rollback" -l timeout -d 'How long `--wait` waits: `90s`, `5m`, `1h`' -r
+complete -c charts -n "__fish_charts_using_subcommand rollback" -l timeout -d 'How long `--wait` waits, and each hook may take: `90s`, `5m`, `1h`' -r
 complete -c charts -n "__fish_charts_using_subcommand rollback" -l history-max -d 'Revisions to keep in the history (0 = all)' -r
 complete -c charts -n "__fish_charts_using_subcommand rollback" -s o -l output -d 'Output format' -r -f -a "table\t''
 json\t''
@@ -171,11 +174,13 @@ complete -c charts -n "__fish_charts_using_subcommand rollback" -l kube-context 
 complete -c charts -n "__fish_charts_using_subcommand rollback" -l kubeconfig -d 'Path to the kubeconfig file [default: $KUBECONFIG, else ~/.kube/config]' -r -F
 complete -c charts -n "__fish_charts_using_subcommand rollback" -l dry-run -d 'Have the API server validate the objects without changing anything'
 complete -c charts -n "__fish_charts_using_subcommand rollback" -l wait -d 'Wait until every object is ready'
+complete -c charts -n "__fish_charts_using_subcommand rollback" -l no-hooks -d 'Do not run the restored revision\'s pre-rollback and post-rollback hooks'
+complete -c charts -n "__fish_charts_using_subcommand rollback" -l rollback-on-failure -l atomic -d 'If the rollback fails, go back to the revision that was deployed before it (implies `--wait`)'
 complete -c charts -n "__fish_charts_using_subcommand rollback" -l force-conflicts -d 'Take over fields that other field managers own'
 complete -c charts -n "__fish_charts_using_subcommand rollback" -l take-ownership -d 'Adopt existing objects that belong to another release or to nobody'
 complete -c charts -n "__fish_charts_using_subcommand rollback" -s h -l help -d 'Print help'
 complete -c charts -n "__fish_charts_using_subcommand rollback" -s V -l version -d 'Print version'
-complete -c charts -n "__fish_charts_using_subcommand uninstall" -l timeout -d 'How long `--wait` waits: `90s`, `5m`, `1h`' -r
+complete -c charts -n "__fish_charts_using_subcommand uninstall" -l timeout -d 'How long `--wait` waits, and each hook may take: `90s`, `5m`, `1h`' -r
 complete -c charts -n "__fish_charts_using_subcommand uninstall" -l description -d 'Description recorded with `--keep-history`' -r
 complete -c charts -n "__fish_charts_using_subcommand uninstall" -s n -l namespace -d 'Namespace to work in [default: from the kube context, else `default`]' -r
 complete -c charts -n "__fish_charts_using_subcommand uninstall" -l kube-context -d 'Kubeconfig context to use' -r
@@ -184,6 +189,7 @@ complete -c charts -n "__fish_charts_using_subcommand uninstall" -l keep-history
 complete -c charts -n "__fish_charts_using_subcommand uninstall" -l dry-run -d 'Show what would be deleted, and delete nothing'
 complete -c charts -n "__fish_charts_using_subcommand uninstall" -l ignore-not-found -d 'Succeed when a release does not exist'
 complete -c charts -n "__fish_charts_using_subcommand uninstall" -l wait -d 'Wait until the deleted objects are gone'
+complete -c charts -n "__fish_charts_using_subcommand uninstall" -l no-hooks -d 'Do not run the release\'s pre-delete and post-delete hooks'
 complete -c charts -n "__fish_charts_using_subcommand uninstall" -l delete-namespace -d 'Also delete the namespace, if this release created it (`--create-namespace`) and nothing else lives there'
 complete -c charts -n "__fish_charts_using_subcommand uninstall" -s h -l help -d 'Print help'
 complete -c charts -n "__fish_charts_using_subcommand uninstall" -s V -l version -d 'Print version'
@@ -196,6 +202,17 @@ complete -c charts -n "__fish_charts_using_subcommand status" -l kube-context -d
 complete -c charts -n "__fish_charts_using_subcommand status" -l kubeconfig -d 'Path to the kubeconfig file [default: $KUBECONFIG, else ~/.kube/config]' -r -F
 complete -c charts -n "__fish_charts_using_subcommand status" -s h -l help -d 'Print help'
 complete -c charts -n "__fish_charts_using_subcommand status" -s V -l version -d 'Print version'
+complete -c charts -n "__fish_charts_using_subcommand test" -l filter -d 'Run only these tests (`name=a,b`), or leave these out (`!name=c`); repeatable' -r
+complete -c charts -n "__fish_charts_using_subcommand test" -l timeout -d 'How long each test may take: `90s`, `5m`, `1h`' -r
+complete -c charts -n "__fish_charts_using_subcommand test" -s o -l output -d 'Output format' -r -f -a "table\t''
+json\t''
+yaml\t''"
+complete -c charts -n "__fish_charts_using_subcommand test" -s n -l namespace -d 'Namespace to work in [default: from the kube context, else `default`]' -r
+complete -c charts -n "__fish_charts_using_subcommand test" -l kube-context -d 'Kubeconfig context to use' -r
+complete -c charts -n "__fish_charts_using_subcommand test" -l kubeconfig -d 'Path to the kubeconfig file [default: $KUBECONFIG, else ~/.kube/config]' -r -F
+complete -c charts -n "__fish_charts_using_subcommand test" -l logs -d 'Print the logs of the tests\' Pods'
+complete -c charts -n "__fish_charts_using_subcommand test" -s h -l help -d 'Print help'
+complete -c charts -n "__fish_charts_using_subcommand test" -s V -l version -d 'Print version'
 complete -c charts -n "__fish_charts_using_subcommand lint" -s f -l values -d 'Values file (YAML); repeat for more, later files win; `-` reads stdin' -r
 complete -c charts -n "__fish_charts_using_subcommand lint" -l set -d 'Set values: `a.b=c,list[0]=x`; integers and booleans are typed, never floats' -r
 complete -c charts -n "__fish_charts_using_subcommand lint" -l set-string -d 'Set values as strings, whatever they look like' -r
@@ -455,17 +472,18 @@ complete -c charts -n "__fish_charts_using_subcommand history" -l kube-context -
 complete -c charts -n "__fish_charts_using_subcommand history" -l kubeconfig -d 'Path to the kubeconfig file [default: $KUBECONFIG, else ~/.kube/config]' -r -F
 complete -c charts -n "__fish_charts_using_subcommand history" -s h -l help -d 'Print help'
 complete -c charts -n "__fish_charts_using_subcommand history" -s V -l version -d 'Print version'
-complete -c charts -n "__fish_charts_using_subcommand get; and not __fish_seen_subcommand_from values manifest notes metadata all help" -s n -l namespace -d 'Namespace to work in [default: from the kube context, else `default`]' -r
-complete -c charts -n "__fish_charts_using_subcommand get; and not __fish_seen_subcommand_from values manifest notes metadata all help" -l kube-context -d 'Kubeconfig context to use' -r
-complete -c charts -n "__fish_charts_using_subcommand get; and not __fish_seen_subcommand_from values manifest notes metadata all help" -l kubeconfig -d 'Path to the kubeconfig file [default: $KUBECONFIG, else ~/.kube/config]' -r -F
-complete -c charts -n "__fish_charts_using_subcommand get; and not __fish_seen_subcommand_from values manifest notes metadata all help" -s h -l help -d 'Print help'
-complete -c charts -n "__fish_charts_using_subcommand get; and not __fish_seen_subcommand_from values manifest notes metadata all help" -s V -l version -d 'Print version'
-complete -c charts -n "__fish_charts_using_subcommand get; and not __fish_seen_subcommand_from values manifest notes metadata all help" -f -a "values" -d 'The values the user supplied (`--all`: every value the templates saw)'
-complete -c charts -n "__fish_charts_using_subcommand get; and not __fish_seen_subcommand_from values manifest notes metadata all help" -f -a "manifest" -d 'The rendered objects, as stored'
-complete -c charts -n "__fish_charts_using_subcommand get; and not __fish_seen_subcommand_from values manifest notes metadata all help" -f -a "notes" -d 'The rendered NOTES.txt'
-complete -c charts -n "__fish_charts_using_subcommand get; and not __fish_seen_subcommand_from values manifest notes metadata all help" -f -a "metadata" -d 'Name, namespace, revision, status, chart, dates and labels'
-complete -c charts -n "__fish_charts_using_subcommand get; and not __fish_seen_subcommand_from values manifest notes metadata all help" -f -a "all" -d 'Everything: metadata, values, computed values, manifest and notes'
-complete -c charts -n "__fish_charts_using_subcommand get; and not __fish_seen_subcommand_from values manifest notes metadata all help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c charts -n "__fish_charts_using_subcommand get; and not __fish_seen_subcommand_from values manifest notes hooks metadata all help" -s n -l namespace -d 'Namespace to work in [default: from the kube context, else `default`]' -r
+complete -c charts -n "__fish_charts_using_subcommand get; and not __fish_seen_subcommand_from values manifest notes hooks metadata all help" -l kube-context -d 'Kubeconfig context to use' -r
+complete -c charts -n "__fish_charts_using_subcommand get; and not __fish_seen_subcommand_from values manifest notes hooks metadata all help" -l kubeconfig -d 'Path to the kubeconfig file [default: $KUBECONFIG, else ~/.kube/config]' -r -F
+complete -c charts -n "__fish_charts_using_subcommand get; and not __fish_seen_subcommand_from values manifest notes hooks metadata all help" -s h -l help -d 'Print help'
+complete -c charts -n "__fish_charts_using_subcommand get; and not __fish_seen_subcommand_from values manifest notes hooks metadata all help" -s V -l version -d 'Print version'
+complete -c charts -n "__fish_charts_using_subcommand get; and not __fish_seen_subcommand_from values manifest notes hooks metadata all help" -f -a "values" -d 'The values the user supplied (`--all`: every value the templates saw)'
+complete -c charts -n "__fish_charts_using_subcommand get; and not __fish_seen_subcommand_from values manifest notes hooks metadata all help" -f -a "manifest" -d 'The rendered objects, as stored'
+complete -c charts -n "__fish_charts_using_subcommand get; and not __fish_seen_subcommand_from values manifest notes hooks metadata all help" -f -a "notes" -d 'The rendered NOTES.txt'
+complete -c charts -n "__fish_charts_using_subcommand get; and not __fish_seen_subcommand_from values manifest notes hooks metadata all help" -f -a "hooks" -d 'The hooks (tests included), as stored: what rollback and `charts test` run'
+complete -c charts -n "__fish_charts_using_subcommand get; and not __fish_seen_subcommand_from values manifest notes hooks metadata all help" -f -a "metadata" -d 'Name, namespace, revision, status, chart, dates and labels'
+complete -c charts -n "__fish_charts_using_subcommand get; and not __fish_seen_subcommand_from values manifest notes hooks metadata all help" -f -a "all" -d 'Everything: metadata, values, computed values, manifest and notes'
+complete -c charts -n "__fish_charts_using_subcommand get; and not __fish_seen_subcommand_from values manifest notes hooks metadata all help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subcommand_from values" -l revision -d 'This revision instead of the newest' -r
 complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subcommand_from values" -s o -l output -r -f -a "table\t''
 json\t''
@@ -488,6 +506,12 @@ complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subco
 complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subcommand_from notes" -l kubeconfig -d 'Path to the kubeconfig file [default: $KUBECONFIG, else ~/.kube/config]' -r -F
 complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subcommand_from notes" -s h -l help -d 'Print help'
 complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subcommand_from notes" -s V -l version -d 'Print version'
+complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subcommand_from hooks" -l revision -d 'This revision instead of the newest' -r
+complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subcommand_from hooks" -s n -l namespace -d 'Namespace to work in [default: from the kube context, else `default`]' -r
+complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subcommand_from hooks" -l kube-context -d 'Kubeconfig context to use' -r
+complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subcommand_from hooks" -l kubeconfig -d 'Path to the kubeconfig file [default: $KUBECONFIG, else ~/.kube/config]' -r -F
+complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subcommand_from hooks" -s h -l help -d 'Print help'
+complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subcommand_from hooks" -s V -l version -d 'Print version'
 complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subcommand_from metadata" -l revision -d 'This revision instead of the newest' -r
 complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subcommand_from metadata" -s o -l output -r -f -a "table\t''
 json\t''
@@ -509,6 +533,7 @@ complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subco
 complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subcommand_from help" -f -a "values" -d 'The values the user supplied (`--all`: every value the templates saw)'
 complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subcommand_from help" -f -a "manifest" -d 'The rendered objects, as stored'
 complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subcommand_from help" -f -a "notes" -d 'The rendered NOTES.txt'
+complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subcommand_from help" -f -a "hooks" -d 'The hooks (tests included), as stored: what rollback and `charts test` run'
 complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subcommand_from help" -f -a "metadata" -d 'Name, namespace, revision, status, chart, dates and labels'
 complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subcommand_from help" -f -a "all" -d 'Everything: metadata, values, computed values, manifest and notes'
 complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -630,29 +655,30 @@ complete -c charts -n "__fish_charts_using_subcommand version" -l kubeconfig -d 
 complete -c charts -n "__fish_charts_using_subcommand version" -l short -d 'Print only the version number'
 complete -c charts -n "__fish_charts_using_subcommand version" -s h -l help -d 'Print help'
 complete -c charts -n "__fish_charts_using_subcommand version" -s V -l version -d 'Print version'
-complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status lint show create package repo search pull push registry dependency list history get env completion version help" -f -a "template" -d 'Render a chart\'s objects locally and print them'
-complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status lint show create package repo search pull push registry dependency list history get env completion version help" -f -a "install" -d 'Install a chart as a new release'
-complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status lint show create package repo search pull push registry dependency list history get env completion version help" -f -a "upgrade" -d 'Upgrade a release to a new chart version or new values'
-complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status lint show create package repo search pull push registry dependency list history get env completion version help" -f -a "rollback" -d 'Roll a release back to an earlier revision (default: the last one that worked)'
-complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status lint show create package repo search pull push registry dependency list history get env completion version help" -f -a "uninstall" -d 'Uninstall releases: delete their objects and their history'
-complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status lint show create package repo search pull push registry dependency list history get env completion version help" -f -a "status" -d 'Show a release and whether each of its objects exists and is ready'
-complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status lint show create package repo search pull push registry dependency list history get env completion version help" -f -a "lint" -d 'Check charts for problems: metadata, rendering, object shape, names, values schema'
-complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status lint show create package repo search pull push registry dependency list history get env completion version help" -f -a "show" -d 'Show a chart\'s metadata, values, README or CRDs'
-complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status lint show create package repo search pull push registry dependency list history get env completion version help" -f -a "create" -d 'Create a new chart with a ready-to-use scaffold'
-complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status lint show create package repo search pull push registry dependency list history get env completion version help" -f -a "package" -d 'Package charts into reproducible `.tgz` archives'
-complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status lint show create package repo search pull push registry dependency list history get env completion version help" -f -a "repo" -d 'Add, list, update and remove chart repositories; index a directory of packages'
-complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status lint show create package repo search pull push registry dependency list history get env completion version help" -f -a "search" -d 'Search the added repositories for charts'
-complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status lint show create package repo search pull push registry dependency list history get env completion version help" -f -a "pull" -d 'Download a chart from a repository, a URL or an OCI registry'
-complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status lint show create package repo search pull push registry dependency list history get env completion version help" -f -a "push" -d 'Upload a chart package to an OCI registry'
-complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status lint show create package repo search pull push registry dependency list history get env completion version help" -f -a "registry" -d 'Log in to or out of an OCI registry'
-complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status lint show create package repo search pull push registry dependency list history get env completion version help" -f -a "dependency" -d 'Manage a chart\'s dependencies (`charts/` and Chart.lock)'
-complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status lint show create package repo search pull push registry dependency list history get env completion version help" -f -a "list" -d 'List releases: the latest revision of each'
-complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status lint show create package repo search pull push registry dependency list history get env completion version help" -f -a "history" -d 'Show the revisions of a release'
-complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status lint show create package repo search pull push registry dependency list history get env completion version help" -f -a "get" -d 'Show what a release revision holds: values, manifest, notes, metadata'
-complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status lint show create package repo search pull push registry dependency list history get env completion version help" -f -a "env" -d 'Environments: namespaces on demand for branches and builds, with profiles and expiry'
-complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status lint show create package repo search pull push registry dependency list history get env completion version help" -f -a "completion" -d 'Print a shell completion script'
-complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status lint show create package repo search pull push registry dependency list history get env completion version help" -f -a "version" -d 'Print the version of charts'
-complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status lint show create package repo search pull push registry dependency list history get env completion version help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status test lint show create package repo search pull push registry dependency list history get env completion version help" -f -a "template" -d 'Render a chart\'s objects locally and print them'
+complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status test lint show create package repo search pull push registry dependency list history get env completion version help" -f -a "install" -d 'Install a chart as a new release'
+complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status test lint show create package repo search pull push registry dependency list history get env completion version help" -f -a "upgrade" -d 'Upgrade a release to a new chart version or new values'
+complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status test lint show create package repo search pull push registry dependency list history get env completion version help" -f -a "rollback" -d 'Roll a release back to an earlier revision (default: the last one that worked)'
+complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status test lint show create package repo search pull push registry dependency list history get env completion version help" -f -a "uninstall" -d 'Uninstall releases: delete their objects and their history'
+complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status test lint show create package repo search pull push registry dependency list history get env completion version help" -f -a "status" -d 'Show a release and whether each of its objects exists and is ready'
+complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status test lint show create package repo search pull push registry dependency list history get env completion version help" -f -a "test" -d 'Run a release\'s tests (its `test` hooks); exit code 0 only when all pass'
+complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status test lint show create package repo search pull push registry dependency list history get env completion version help" -f -a "lint" -d 'Check charts for problems: metadata, rendering, object shape, names, values schema'
+complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status test lint show create package repo search pull push registry dependency list history get env completion version help" -f -a "show" -d 'Show a chart\'s metadata, values, README or CRDs'
+complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status test lint show create package repo search pull push registry dependency list history get env completion version help" -f -a "create" -d 'Create a new chart with a ready-to-use scaffold'
+complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status test lint show create package repo search pull push registry dependency list history get env completion version help" -f -a "package" -d 'Package charts into reproducible `.tgz` archives'
+complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status test lint show create package repo search pull push registry dependency list history get env completion version help" -f -a "repo" -d 'Add, list, update and remove chart repositories; index a directory of packages'
+complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status test lint show create package repo search pull push registry dependency list history get env completion version help" -f -a "search" -d 'Search the added repositories for charts'
+complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status test lint show create package repo search pull push registry dependency list history get env completion version help" -f -a "pull" -d 'Download a chart from a repository, a URL or an OCI registry'
+complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status test lint show create package repo search pull push registry dependency list history get env completion version help" -f -a "push" -d 'Upload a chart package to an OCI registry'
+complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status test lint show create package repo search pull push registry dependency list history get env completion version help" -f -a "registry" -d 'Log in to or out of an OCI registry'
+complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status test lint show create package repo search pull push registry dependency list history get env completion version help" -f -a "dependency" -d 'Manage a chart\'s dependencies (`charts/` and Chart.lock)'
+complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status test lint show create package repo search pull push registry dependency list history get env completion version help" -f -a "list" -d 'List releases: the latest revision of each'
+complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status test lint show create package repo search pull push registry dependency list history get env completion version help" -f -a "history" -d 'Show the revisions of a release'
+complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status test lint show create package repo search pull push registry dependency list history get env completion version help" -f -a "get" -d 'Show what a release revision holds: values, manifest, notes, metadata'
+complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status test lint show create package repo search pull push registry dependency list history get env completion version help" -f -a "env" -d 'Environments: namespaces on demand for branches and builds, with profiles and expiry'
+complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status test lint show create package repo search pull push registry dependency list history get env completion version help" -f -a "completion" -d 'Print a shell completion script'
+complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status test lint show create package repo search pull push registry dependency list history get env completion version help" -f -a "version" -d 'Print the version of charts'
+complete -c charts -n "__fish_charts_using_subcommand help; and not __fish_seen_subcommand_from template install upgrade rollback uninstall status test lint show create package repo search pull push registry dependency list history get env completion version help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c charts -n "__fish_charts_using_subcommand help; and __fish_seen_subcommand_from show" -f -a "chart" -d 'Show Chart.yaml'
 complete -c charts -n "__fish_charts_using_subcommand help; and __fish_seen_subcommand_from show" -f -a "values" -d 'Show values.yaml as written (comments kept)'
 complete -c charts -n "__fish_charts_using_subcommand help; and __fish_seen_subcommand_from show" -f -a "readme" -d 'Show the README'
@@ -672,6 +698,7 @@ complete -c charts -n "__fish_charts_using_subcommand help; and __fish_seen_subc
 complete -c charts -n "__fish_charts_using_subcommand help; and __fish_seen_subcommand_from get" -f -a "values" -d 'The values the user supplied (`--all`: every value the templates saw)'
 complete -c charts -n "__fish_charts_using_subcommand help; and __fish_seen_subcommand_from get" -f -a "manifest" -d 'The rendered objects, as stored'
 complete -c charts -n "__fish_charts_using_subcommand help; and __fish_seen_subcommand_from get" -f -a "notes" -d 'The rendered NOTES.txt'
+complete -c charts -n "__fish_charts_using_subcommand help; and __fish_seen_subcommand_from get" -f -a "hooks" -d 'The hooks (tests included), as stored: what rollback and `charts test` run'
 complete -c charts -n "__fish_charts_using_subcommand help; and __fish_seen_subcommand_from get" -f -a "metadata" -d 'Name, namespace, revision, status, chart, dates and labels'
 complete -c charts -n "__fish_charts_using_subcommand help; and __fish_seen_subcommand_from get" -f -a "all" -d 'Everything: metadata, values, computed values, manifest and notes'
 complete -c charts -n "__fish_charts_using_subcommand help; and __fish_seen_subcommand_from env" -f -a "name" -d 'Print the environment name and namespace a branch or name maps to'
