@@ -6,7 +6,6 @@
 //! fail: `image-pull` (ImagePullBackOff) or `crash` (CrashLoopBackOff); Deployments then never
 //! become available and time out after `spec.progressDeadlineSeconds`, and Jobs fail.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
@@ -15,6 +14,7 @@ use tokio::sync::broadcast::error::RecvError;
 use tokio::time::Instant;
 
 use crate::FAIL_ANNOTATION;
+use crate::due::Due;
 use crate::server::Shared;
 use crate::store::{EventType, NODE_NAME, Store, WatchEvent, WriteOptions, owner_uids};
 use crate::util::{
@@ -40,9 +40,9 @@ const WATCHED: &[(&str, &str)] = &[
 pub async fn run(shared: Arc<Shared>) {
     let delay = shared.options.controller_delay;
     let mut receiver = shared.store().subscribe();
-    let mut due: HashMap<Target, Instant> = HashMap::new();
+    let mut due: Due<Target> = Due::new();
     loop {
-        let next = due.values().min().copied();
+        let next = due.next();
         tokio::select! {
             received = receiver.recv() => match received {
                 Ok(event) => schedule(&event, &mut due, delay),
@@ -51,9 +51,7 @@ pub async fn run(shared: Arc<Shared>) {
             },
             _ = tokio::time::sleep_until(next.unwrap_or_else(Instant::now)), if next.is_some() => {
                 let now = Instant::now();
-                let ready: Vec<Target> = due.iter().filter(|(_, at)| **at <= now).map(|(t, _)| t.clone()).collect();
-                for target in ready {
-                    due.remove(&target);
+                for target in due.take_ready(now) {
                     let mut store = shared.store();
                     if let Some(after) = reconcile(&mut store, &target) {
                         due.insert(target, now + after);
@@ -68,11 +66,8 @@ fn watched(group: &str, plural: &str) -> bool {
     WATCHED.iter().any(|(g, p)| *g == group && *p == plural)
 }
 
-fn at_least(due: &mut HashMap<Target, Instant>, target: Target, at: Instant) {
-    let entry = due.entry(target).or_insert(at);
-    if at < *entry {
-        *entry = at;
-    }
+fn at_least(due: &mut Due<Target>, target: Target, at: Instant) {
+    due.at_least(target, at);
 }
 
 fn owner_target(reference: &Value, namespace: &str) -> Option<Target> {
@@ -92,7 +87,7 @@ fn owner_target(reference: &Value, namespace: &str) -> Option<Target> {
     ))
 }
 
-fn schedule(event: &WatchEvent, due: &mut HashMap<Target, Instant>, delay: Duration) {
+fn schedule(event: &WatchEvent, due: &mut Due<Target>, delay: Duration) {
     let (group, plural) = &event.key;
     if !watched(group, plural) {
         return;
@@ -121,7 +116,7 @@ fn schedule(event: &WatchEvent, due: &mut HashMap<Target, Instant>, delay: Durat
     }
 }
 
-fn resync(shared: &Shared, due: &mut HashMap<Target, Instant>, delay: Duration) {
+fn resync(shared: &Shared, due: &mut Due<Target>, delay: Duration) {
     let store = shared.store();
     for (group, plural) in WATCHED {
         for object in store.all(group, plural) {

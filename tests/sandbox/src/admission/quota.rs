@@ -262,6 +262,21 @@ pub fn check(
     Ok(())
 }
 
+/// Whether a write of a `(group, plural)` object can change a quota's status in `namespace`.
+pub fn concerned(store: &Store, namespace: &str, group: &str, plural: &str) -> bool {
+    if group.is_empty() && plural == "resourcequotas" {
+        return true;
+    }
+    store
+        .namespaced("", "resourcequotas", namespace)
+        .any(|quota| {
+            let hard = quota.pointer("/spec/hard").and_then(Value::as_object);
+            hard.into_iter()
+                .flatten()
+                .any(|(key, _)| source(key).is_some_and(|(g, p)| g == group && p == plural))
+        })
+}
+
 /// Recounts every quota of the namespace and writes `status.hard` and `status.used`.
 pub fn refresh(store: &mut Store, namespace: &str) {
     let quotas: Vec<Arc<Value>> = store
