@@ -6,6 +6,7 @@ mod api;
 mod controllers;
 mod faults;
 mod kubectl;
+mod pools;
 mod rbac;
 
 use std::future::Future;

@@ -106,6 +106,12 @@ pub struct Store {
 
 pub const NODE_NAME: &str = "sandbox-node";
 
+/// The ConfigMap every namespace gets, with the cluster's CA bundle.
+pub const ROOT_CA_CONFIGMAP: &str = "kube-root-ca.crt";
+const ROOT_CA_DESCRIPTION: &str = "Contains a CA bundle that can be used to verify the kube-apiserver when using internal endpoints such as the internal service IP or kubernetes.default.svc. No other usage is guaranteed across distributions of Kubernetes clusters.";
+/// Not a usable certificate: the sandbox serves plain HTTP, so nothing verifies against it.
+const ROOT_CA_PEM: &str = "-----BEGIN CERTIFICATE-----\nc2FuZGJveCByb290IENBOiBub3QgYSByZWFsIGNlcnRpZmljYXRlCg==\n-----END CERTIFICATE-----\n";
+
 fn key(group: &str, plural: &str) -> ResourceKey {
     (group.to_string(), plural.to_string())
 }
@@ -671,6 +677,9 @@ impl Store {
         }
         validate::validate(resource, &object, Some(&old))?;
         self.validate_kind(resource, &object)?;
+        if subresource.is_none() {
+            crate::admission::admit_update(self, resource, &old, &object)?;
+        }
         if options.dry_run {
             return Ok(object);
         }
@@ -1095,6 +1104,12 @@ impl Store {
             };
             let account = json!({"metadata": {"name": "default", "namespace": namespace}});
             let _ = self.create_internal("", "serviceaccounts", account, &system);
+            // What the root CA publisher (kube-controller-manager) puts in every namespace.
+            let root_ca = json!({
+                "metadata": {"name": ROOT_CA_CONFIGMAP, "namespace": namespace, "annotations": {"kubernetes.io/description": ROOT_CA_DESCRIPTION}},
+                "data": {"ca.crt": ROOT_CA_PEM},
+            });
+            let _ = self.create_internal("", "configmaps", root_ca, &system);
         }
     }
 
