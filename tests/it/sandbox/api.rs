@@ -420,7 +420,10 @@ async fn selectors_pagination_and_cluster_wide_lists() {
         // The namespace's kube-root-ca.crt has no `tier` label.
         ("tier!=back", vec!["four", "kube-root-ca.crt", "one"]),
         ("tier in (front, back),!legacy", vec!["one", "two"]),
-        ("env notin (prod)", vec!["four", "kube-root-ca.crt", "three"]),
+        (
+            "env notin (prod)",
+            vec!["four", "kube-root-ca.crt", "three"],
+        ),
         ("legacy", vec!["three"]),
     ];
     for (selector, expected) in cases {
