@@ -224,7 +224,8 @@ async fn a_quota_counts_objects_and_refuses_the_one_too_many() {
     let sandbox = Sandbox::start().await.unwrap();
     namespace(&sandbox, "shop").await;
     let quotas = "/api/v1/namespaces/shop/resourcequotas";
-    let hard = json!({"count/configmaps": "2", "secrets": "1", "count/deployments.apps": "1"});
+    // Three ConfigMaps: the namespace's kube-root-ca.crt and two more.
+    let hard = json!({"count/configmaps": "3", "secrets": "1", "count/deployments.apps": "1"});
     created(
         &sandbox,
         quotas,
@@ -235,7 +236,7 @@ async fn a_quota_counts_objects_and_refuses_the_one_too_many() {
     assert_eq!(quota["status"]["hard"], hard);
     assert_eq!(
         quota["status"]["used"],
-        json!({"count/configmaps": "0", "secrets": "0", "count/deployments.apps": "0"})
+        json!({"count/configmaps": "1", "secrets": "0", "count/deployments.apps": "0"})
     );
 
     let configmaps = "/api/v1/namespaces/shop/configmaps";
@@ -251,13 +252,13 @@ async fn a_quota_counts_objects_and_refuses_the_one_too_many() {
     .await;
     assert_eq!(
         third["message"],
-        "configmaps \"c\" is forbidden: exceeded quota: objects, requested: count/configmaps=1, used: count/configmaps=2, limited: count/configmaps=2"
+        "configmaps \"c\" is forbidden: exceeded quota: objects, requested: count/configmaps=1, used: count/configmaps=3, limited: count/configmaps=3"
     );
     assert_eq!(third["reason"], "Forbidden");
     assert_eq!(third["details"], json!({"name": "c", "kind": "configmaps"}));
     assert_eq!(
         quota_used(&sandbox, "shop", "objects").await["count/configmaps"],
-        "2"
+        "3"
     );
     // Another namespace is not limited.
     created(
@@ -271,7 +272,7 @@ async fn a_quota_counts_objects_and_refuses_the_one_too_many() {
     assert_eq!(gone.status, 200);
     assert_eq!(
         quota_used(&sandbox, "shop", "objects").await["count/configmaps"],
-        "1"
+        "2"
     );
     created(&sandbox, configmaps, json!({"metadata": {"name": "c"}})).await;
 
@@ -788,7 +789,7 @@ fn kubectl_meets_quotas_and_limit_ranges() {
     let kubectl = Kubectl::new(&sandbox);
     kubectl.ok(&["create", "namespace", "shop"]);
     // `kubectl create quota` sends protobuf, which the sandbox reads only for a few kinds.
-    let quota = "apiVersion: v1\nkind: ResourceQuota\nmetadata: {name: q, namespace: shop}\nspec:\n  hard: {count/configmaps: '1', pods: '2', requests.cpu: '1'}\n";
+    let quota = "apiVersion: v1\nkind: ResourceQuota\nmetadata: {name: q, namespace: shop}\nspec:\n  hard: {count/configmaps: '2', pods: '2', requests.cpu: '1'}\n";
     kubectl.ok_with_input(&["apply", "-f", "-"], quota);
     kubectl.ok(&[
         "-n",
@@ -810,7 +811,7 @@ fn kubectl_meets_quotas_and_limit_ranges() {
         "",
     );
     assert!(
-        second.contains("configmaps \"b\" is forbidden: exceeded quota: q, requested: count/configmaps=1, used: count/configmaps=1, limited: count/configmaps=1"),
+        second.contains("configmaps \"b\" is forbidden: exceeded quota: q, requested: count/configmaps=1, used: count/configmaps=2, limited: count/configmaps=2"),
         "{second}"
     );
     let bare = kubectl.fails(&["-n", "shop", "run", "p", "--image=nginx:1.27"], "");
@@ -829,7 +830,7 @@ fn kubectl_meets_quotas_and_limit_ranges() {
     let quota = kubectl.json(&["-n", "shop", "get", "quota", "q"]);
     assert_eq!(
         quota["status"]["used"],
-        json!({"count/configmaps": "1", "pods": "1", "requests.cpu": "250m"})
+        json!({"count/configmaps": "2", "pods": "1", "requests.cpu": "250m"})
     );
     let described = kubectl.ok(&["-n", "shop", "describe", "quota", "q"]);
     assert!(

@@ -9,6 +9,7 @@ mod faults;
 mod kubectl;
 mod kubectl_pods;
 mod pods;
+mod pools;
 mod rbac;
 
 use std::future::Future;

@@ -17,6 +17,7 @@ mod auth;
 mod controllers;
 mod decode;
 mod discovery;
+mod due;
 mod error;
 mod faults;
 mod logs;

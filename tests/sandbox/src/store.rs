@@ -1,7 +1,7 @@
 //! The object store: every object, the resource version counter, watch history, and the write
 //! semantics of a real API server (preconditions, generation, finalizers, cascading deletion).
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
 
 use serde_json::{Map, Value, json};
@@ -17,6 +17,10 @@ use crate::util::{
     ensure_object, get_str, name_of, namespace_of, new_uid, now_rfc3339, random_suffix, uid_of,
 };
 use crate::validate;
+
+mod index;
+
+use index::{ObjectKey, Objects};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EventType {
@@ -89,11 +93,9 @@ pub struct DeleteOptions {
     pub precondition_resource_version: Option<String>,
 }
 
-type ObjectKey = (String, String);
-
 pub struct Store {
     pub registry: Registry,
-    objects: HashMap<ResourceKey, BTreeMap<ObjectKey, Arc<Value>>>,
+    objects: Objects,
     resource_version: u64,
     history: VecDeque<Arc<WatchEvent>>,
     sender: broadcast::Sender<Arc<WatchEvent>>,
@@ -104,6 +106,12 @@ pub struct Store {
 
 pub const NODE_NAME: &str = "sandbox-node";
 
+/// The ConfigMap every namespace gets, with the cluster's CA bundle.
+pub const ROOT_CA_CONFIGMAP: &str = "kube-root-ca.crt";
+const ROOT_CA_DESCRIPTION: &str = "Contains a CA bundle that can be used to verify the kube-apiserver when using internal endpoints such as the internal service IP or kubernetes.default.svc. No other usage is guaranteed across distributions of Kubernetes clusters.";
+/// Not a usable certificate: the sandbox serves plain HTTP, so nothing verifies against it.
+const ROOT_CA_PEM: &str = "-----BEGIN CERTIFICATE-----\nc2FuZGJveCByb290IENBOiBub3QgYSByZWFsIGNlcnRpZmljYXRlCg==\n-----END CERTIFICATE-----\n";
+
 fn key(group: &str, plural: &str) -> ResourceKey {
     (group.to_string(), plural.to_string())
 }
@@ -113,7 +121,7 @@ impl Store {
         let (sender, _) = broadcast::channel(16_384);
         let mut store = Store {
             registry: Registry::builtin(),
-            objects: HashMap::new(),
+            objects: Objects::default(),
             resource_version: 0,
             history: VecDeque::new(),
             sender,
@@ -178,13 +186,11 @@ impl Store {
         if resource_version + 1 < oldest && self.history.len() >= self.history_limit {
             return None;
         }
-        Some(
-            self.history
-                .iter()
-                .filter(|e| e.resource_version > resource_version)
-                .cloned()
-                .collect(),
-        )
+        // The history is in resourceVersion order: find the first newer event by bisection.
+        let first = self
+            .history
+            .partition_point(|e| e.resource_version <= resource_version);
+        Some(self.history.range(first..).cloned().collect())
     }
 
     pub fn get(
@@ -272,15 +278,8 @@ impl Store {
         namespace: &str,
         owner_uid: &str,
     ) -> Vec<Arc<Value>> {
-        let Some(objects) = self.objects.get(&key(group, plural)) else {
-            return Vec::new();
-        };
-        objects
-            .range::<ObjectKey, _>((namespace.to_string(), String::new())..)
-            .take_while(|((ns, _), _)| ns == namespace)
-            .filter(|(_, object)| owner_uids(object).any(|uid| uid == owner_uid))
-            .map(|(_, object)| object.clone())
-            .collect()
+        self.objects
+            .owned_by(&key(group, plural), namespace, owner_uid)
     }
 
     fn resolve(&self, group: &str, plural: &str) -> ResourceType {
@@ -698,6 +697,9 @@ impl Store {
         }
         validate::validate(resource, &object, Some(&old))?;
         self.validate_kind(resource, &object)?;
+        if subresource.is_none() {
+            crate::admission::admit_update(self, resource, &old, &object)?;
+        }
         if options.dry_run {
             return Ok(object);
         }
@@ -938,15 +940,7 @@ impl Store {
     }
 
     fn all_dependents(&self, owner_uid: &str) -> Vec<(ResourceKey, String, String)> {
-        let mut found = Vec::new();
-        for (resource_key, objects) in &self.objects {
-            for ((namespace, name), object) in objects {
-                if owner_uids(object).any(|uid| uid == owner_uid) {
-                    found.push((resource_key.clone(), namespace.clone(), name.clone()));
-                }
-            }
-        }
-        found
+        self.objects.dependents(owner_uid)
     }
 
     fn delete_dependents(&mut self, owner_uid: &str) {
@@ -992,10 +986,7 @@ impl Store {
         namespace: &str,
         name: &str,
     ) -> Option<Arc<Value>> {
-        let removed = self
-            .objects
-            .get_mut(resource_key)?
-            .remove(&(namespace.to_string(), name.to_string()))?;
+        let removed = self.objects.remove(resource_key, namespace, name)?;
         self.resource_version += 1;
         let mut object = (*removed).clone();
         ensure_object(&mut object, &["metadata"]).insert(
@@ -1009,7 +1000,7 @@ impl Store {
             object.clone(),
             Some(removed),
         );
-        crate::admission::written(self, namespace);
+        crate::admission::written(self, namespace, &resource_key.0, &resource_key.1);
         if resource_key.0 == "apiextensions.k8s.io"
             && resource_key.1 == "customresourcedefinitions"
             && let Ok(defined) = Registry::type_from_crd(&object)
@@ -1023,7 +1014,7 @@ impl Store {
             for (ns, n) in names {
                 self.remove(&defined_key, &ns, &n);
             }
-            self.objects.remove(&defined_key);
+            self.objects.remove_resource(&defined_key);
             self.registry.unregister(&defined.group, &defined.plural);
         }
         if resource_key.0.is_empty() && resource_key.1 == "namespaces" {
@@ -1036,11 +1027,9 @@ impl Store {
     /// Deletes everything inside a namespace (the namespace controller's job).
     pub fn empty_namespace(&mut self, namespace: &str) {
         let mut targets = Vec::new();
-        for (resource_key, objects) in &self.objects {
-            for (ns, name) in objects.keys() {
-                if ns == namespace {
-                    targets.push((resource_key.clone(), name.clone()));
-                }
+        for resource_key in self.objects.resources() {
+            for name in self.objects.names_in(resource_key, namespace) {
+                targets.push((resource_key.clone(), name));
             }
         }
         for (resource_key, name) in targets {
@@ -1105,10 +1094,7 @@ impl Store {
             name_of(&object).to_string(),
         );
         let stored = Arc::new(object);
-        self.objects
-            .entry(resource.key())
-            .or_default()
-            .insert((namespace.clone(), name.clone()), stored.clone());
+        self.objects.insert(&resource.key(), stored.clone());
         let event_type = if old.is_some() {
             EventType::Modified
         } else {
@@ -1120,7 +1106,7 @@ impl Store {
             self.delete_dependents(uid_of(&stored));
             self.remove(&resource.key(), &namespace, &name);
         }
-        crate::admission::written(self, &namespace);
+        crate::admission::written(self, &namespace, &resource.group, &resource.plural);
         Ok((*stored).clone())
     }
 
@@ -1138,6 +1124,12 @@ impl Store {
             };
             let account = json!({"metadata": {"name": "default", "namespace": namespace}});
             let _ = self.create_internal("", "serviceaccounts", account, &system);
+            // What the root CA publisher (kube-controller-manager) puts in every namespace.
+            let root_ca = json!({
+                "metadata": {"name": ROOT_CA_CONFIGMAP, "namespace": namespace, "annotations": {"kubernetes.io/description": ROOT_CA_DESCRIPTION}},
+                "data": {"ca.crt": ROOT_CA_PEM},
+            });
+            let _ = self.create_internal("", "configmaps", root_ca, &system);
         }
     }
 
@@ -1432,11 +1424,9 @@ impl Store {
     /// whether it is gone; if not, its conditions say what remains.
     pub fn finalize_namespace(&mut self, name: &str) -> bool {
         let mut targets = Vec::new();
-        for (resource_key, objects) in &self.objects {
-            for (ns, object) in objects.keys() {
-                if ns == name {
-                    targets.push((resource_key.clone(), object.clone()));
-                }
+        for resource_key in self.objects.resources() {
+            for object in self.objects.names_in(resource_key, name) {
+                targets.push((resource_key.clone(), object));
             }
         }
         for (resource_key, object) in targets {
@@ -1455,7 +1445,10 @@ impl Store {
         }
         let mut remaining: BTreeMap<String, usize> = BTreeMap::new();
         let mut finalizers: BTreeMap<String, usize> = BTreeMap::new();
-        for ((group, plural), objects) in &self.objects {
+        for (group, plural) in self.objects.resources() {
+            let Some(objects) = self.objects.get(&key(group, plural)) else {
+                continue;
+            };
             for object in objects
                 .range::<ObjectKey, _>((name.to_string(), String::new())..)
                 .take_while(|((ns, _), _)| ns == name)

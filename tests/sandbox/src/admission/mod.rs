@@ -35,9 +35,27 @@ pub fn admit_create(store: &Store, resource: &ResourceType, object: &mut Value) 
     Ok(())
 }
 
-/// After a write in `namespace`: brings the `status` of its ResourceQuotas up to date.
-pub fn written(store: &mut Store, namespace: &str) {
-    if !namespace.is_empty() && store.holds_any("", "resourcequotas", namespace) {
+/// Admission of an update (not of a status write): ResourceQuota, for what the change adds.
+pub fn admit_update(
+    store: &Store,
+    resource: &ResourceType,
+    old: &Value,
+    object: &Value,
+) -> ApiResult<()> {
+    let namespace = namespace_of(object);
+    if !resource.namespaced || !store.holds_any("", "resourcequotas", namespace) {
+        return Ok(());
+    }
+    quota::check_update(store, resource, namespace, old, object)
+}
+
+/// After a write of a `(group, plural)` object in `namespace`: brings the `status` of its
+/// ResourceQuotas up to date, when one of them counts that resource (or the quota itself changed).
+pub fn written(store: &mut Store, namespace: &str, group: &str, plural: &str) {
+    if !namespace.is_empty()
+        && store.holds_any("", "resourcequotas", namespace)
+        && quota::concerned(store, namespace, group, plural)
+    {
         quota::refresh(store, namespace);
     }
 }

@@ -77,6 +77,19 @@ impl Quantity {
         }
     }
 
+    /// The difference, in the format of `self` (or `other` when `self` is zero).
+    pub fn sub(self, other: Quantity) -> Quantity {
+        let format = if self.nanos == 0 {
+            other.format
+        } else {
+            self.format
+        };
+        Quantity {
+            nanos: self.nanos.saturating_sub(other.nanos),
+            format,
+        }
+    }
+
     /// The value as a float, for ratios.
     pub fn as_f64(&self) -> f64 {
         self.nanos as f64 / NANO as f64

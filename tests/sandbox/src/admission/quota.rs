@@ -262,6 +262,78 @@ pub fn check(
     Ok(())
 }
 
+/// Admission of an update against every quota of the namespace: what the change adds to a
+/// quota resource (a Service turned into a LoadBalancer, a claim asking for more storage) must
+/// fit, as for a create. Object counts and Pod compute resources do not change on update.
+pub fn check_update(
+    store: &Store,
+    resource: &ResourceType,
+    namespace: &str,
+    old: &Value,
+    object: &Value,
+) -> ApiResult<()> {
+    if resource.is("", "pods") {
+        return Ok(());
+    }
+    let (group, plural) = (&resource.group, &resource.plural);
+    for quota in store.namespaced("", "resourcequotas", namespace) {
+        let hard = quantities(quota.pointer("/spec/hard"));
+        let mut exceeded = Vec::new();
+        for (key, limit) in &hard {
+            if key.starts_with("count/") || !applies(quota, group, plural, object) {
+                continue;
+            }
+            let Some(after) = usage(key, group, plural, object) else {
+                continue;
+            };
+            let before = applies(quota, group, plural, old)
+                .then(|| usage(key, group, plural, old))
+                .flatten()
+                .unwrap_or_else(Quantity::zero);
+            if after <= before {
+                continue;
+            }
+            let requested = after.sub(before);
+            let used = used(store, namespace, key, quota);
+            if used.add(requested) > *limit {
+                exceeded.push((key, requested, used, *limit));
+            }
+        }
+        if !exceeded.is_empty() {
+            let column = |index: usize| -> Vec<(&String, Quantity)> {
+                exceeded
+                    .iter()
+                    .map(|entry| (entry.0, [entry.1, entry.2, entry.3][index]))
+                    .collect()
+            };
+            let message = format!(
+                "exceeded quota: {}, requested: {}, used: {}, limited: {}",
+                name_of(quota),
+                listed(&column(0)),
+                listed(&column(1)),
+                listed(&column(2))
+            );
+            return Err(forbidden(resource, name_of(object), &message));
+        }
+    }
+    Ok(())
+}
+
+/// Whether a write of a `(group, plural)` object can change a quota's status in `namespace`.
+pub fn concerned(store: &Store, namespace: &str, group: &str, plural: &str) -> bool {
+    if group.is_empty() && plural == "resourcequotas" {
+        return true;
+    }
+    store
+        .namespaced("", "resourcequotas", namespace)
+        .any(|quota| {
+            let hard = quota.pointer("/spec/hard").and_then(Value::as_object);
+            hard.into_iter()
+                .flatten()
+                .any(|(key, _)| source(key).is_some_and(|(g, p)| g == group && p == plural))
+        })
+}
+
 /// Recounts every quota of the namespace and writes `status.hard` and `status.used`.
 pub fn refresh(store: &mut Store, namespace: &str) {
     let quotas: Vec<Arc<Value>> = store

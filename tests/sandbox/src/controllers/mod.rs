@@ -12,7 +12,6 @@ mod pod_status;
 mod pods;
 mod workloads;
 
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -21,6 +20,7 @@ use tokio::sync::broadcast::error::RecvError;
 use tokio::time::Instant;
 
 use crate::FAIL_ANNOTATION;
+use crate::due::Due;
 use crate::server::Shared;
 use crate::store::{EventType, Store, WatchEvent, WriteOptions};
 use crate::util::{
@@ -51,9 +51,9 @@ const WATCHED: &[(&str, &str)] = &[
 pub async fn run(shared: Arc<Shared>) {
     let delay = shared.options.controller_delay;
     let mut receiver = shared.store().subscribe();
-    let mut due: HashMap<Target, Instant> = HashMap::new();
+    let mut due: Due<Target> = Due::new();
     loop {
-        let next = due.values().min().copied();
+        let next = due.next();
         tokio::select! {
             received = receiver.recv() => match received {
                 Ok(event) => schedule(&event, &mut due, delay),
@@ -62,9 +62,7 @@ pub async fn run(shared: Arc<Shared>) {
             },
             _ = tokio::time::sleep_until(next.unwrap_or_else(Instant::now)), if next.is_some() => {
                 let now = Instant::now();
-                let ready: Vec<Target> = due.iter().filter(|(_, at)| **at <= now).map(|(t, _)| t.clone()).collect();
-                for target in ready {
-                    due.remove(&target);
+                for target in due.take_ready(now) {
                     let mut store = shared.store();
                     if let Some(after) = reconcile(&mut store, &target) {
                         due.insert(target, now + after);
@@ -79,11 +77,8 @@ fn watched(group: &str, plural: &str) -> bool {
     WATCHED.iter().any(|(g, p)| *g == group && *p == plural)
 }
 
-fn at_least(due: &mut HashMap<Target, Instant>, target: Target, at: Instant) {
-    let entry = due.entry(target).or_insert(at);
-    if at < *entry {
-        *entry = at;
-    }
+fn at_least(due: &mut Due<Target>, target: Target, at: Instant) {
+    due.at_least(target, at);
 }
 
 fn owner_target(reference: &Value, namespace: &str) -> Option<Target> {
@@ -103,7 +98,7 @@ fn owner_target(reference: &Value, namespace: &str) -> Option<Target> {
     ))
 }
 
-fn schedule(event: &WatchEvent, due: &mut HashMap<Target, Instant>, delay: Duration) {
+fn schedule(event: &WatchEvent, due: &mut Due<Target>, delay: Duration) {
     let (group, plural) = &event.key;
     if !watched(group, plural) {
         return;
@@ -132,7 +127,7 @@ fn schedule(event: &WatchEvent, due: &mut HashMap<Target, Instant>, delay: Durat
     }
 }
 
-fn resync(shared: &Shared, due: &mut HashMap<Target, Instant>, delay: Duration) {
+fn resync(shared: &Shared, due: &mut Due<Target>, delay: Duration) {
     let store = shared.store();
     for (group, plural) in WATCHED {
         for object in store.all(group, plural) {
