@@ -100,6 +100,10 @@ fn an_upgrade_whose_image_cannot_be_pulled_is_rolled_back_to_the_previous_revisi
         "the failure is named: {error}"
     );
     assert!(
+        error.contains("ImagePullBackOff") && error.contains("worker:missing"),
+        "the wait says why, naming the image: {error}"
+    );
+    assert!(
         error.contains("hint: `charts history web -n default` shows both revisions"),
         "{error}"
     );
