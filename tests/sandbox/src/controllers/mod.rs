@@ -123,7 +123,22 @@ fn schedule(event: &WatchEvent, due: &mut Due<Target>, delay: Duration) {
             namespace,
             name_of(object).to_string(),
         );
-        at_least(due, target, Instant::now() + delay);
+        let after = reaction_time(plural, delay);
+        at_least(due, target, Instant::now() + after);
+    }
+}
+
+/// How long after a change a controller acts on an object. The workload controllers
+/// (Deployments, ReplicaSets, StatefulSets, DaemonSets, Jobs) react within milliseconds on a
+/// real cluster; what takes time is a Pod starting (scheduling, image pull, container start), a
+/// volume binding, a load balancer, a namespace being emptied. So only those wait the
+/// controller delay, and a Deployment is available about one delay after it is created.
+fn reaction_time(plural: &str, delay: Duration) -> Duration {
+    match plural {
+        "deployments" | "replicasets" | "statefulsets" | "daemonsets" | "jobs" => {
+            delay.min(Duration::from_millis(10))
+        }
+        _ => delay,
     }
 }
 
