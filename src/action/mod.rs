@@ -7,9 +7,9 @@
 
 pub mod chart;
 pub mod deploy;
-pub mod hooks;
 pub mod env;
 pub mod environments;
+pub mod hooks;
 pub mod lint;
 pub mod operation;
 pub mod records;
