@@ -549,3 +549,62 @@ fn a_new_environment_and_its_first_deploy_cost_the_objects_plus_a_constant() {
         install.total()
     );
 }
+
+/// The example profile in charts/preview-profile works as documented: its four objects land in
+/// the environment, and a Deployment that sets no resources gets the profile's container
+/// defaults, so the profile's compute quota admits its Pods.
+#[test]
+fn the_example_preview_profile_admits_a_deploy_through_its_defaults() {
+    let env = TestEnv::builder().sandbox(Options::default()).build();
+    let profile = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("charts/preview-profile");
+    env.write(
+        "profiles.yaml",
+        &format!("profiles:\n  preview:\n    chart: {}\n", profile.display()),
+    );
+    let profiles = env.join("profiles.yaml");
+    let namespace = env.ok(&[
+        "env",
+        "up",
+        "pr-12",
+        "--profiles",
+        &profiles.display().to_string(),
+        "--profile",
+        "preview",
+    ]);
+    let namespace = namespace.trim();
+    for object in [
+        "resourcequota/environment",
+        "limitrange/container-defaults",
+        "networkpolicy/only-this-environment",
+        "rolebinding/team-edit",
+    ] {
+        assert!(
+            env.get(&[object, "-n", namespace]).is_some(),
+            "{object} in {namespace}"
+        );
+    }
+    let web = crate::common::testdata_chart("web");
+    env.ok(&[
+        "install",
+        "web",
+        &web.display().to_string(),
+        "--env",
+        "pr-12",
+        "--wait",
+        "--timeout",
+        "60s",
+    ]);
+    let pods = env
+        .get(&["pods", "-n", namespace, "-l", "app=web"])
+        .unwrap();
+    let pod = &pods["items"][0];
+    assert_eq!(
+        pod["spec"]["containers"][0]["resources"]["requests"]["cpu"], "100m",
+        "{pod}"
+    );
+    let quota = env
+        .get(&["resourcequota", "environment", "-n", namespace])
+        .unwrap();
+    assert_eq!(quota["status"]["used"]["pods"], "1", "{quota}");
+    assert_eq!(quota["status"]["used"]["requests.cpu"], "100m", "{quota}");
+}
