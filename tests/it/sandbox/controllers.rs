@@ -139,7 +139,12 @@ async fn the_fail_annotation_keeps_workloads_unready_and_says_why() {
                 .unwrap()
                 .items
                 .into_iter()
-                .next()
+                // Once the kubelet has started it (a controller delay after creation).
+                .find(|pod| {
+                    pod.status
+                        .as_ref()
+                        .is_some_and(|s| s.container_statuses.is_some())
+                })
         })
         .await;
         let container = &pod.status.unwrap().container_statuses.unwrap()[0];

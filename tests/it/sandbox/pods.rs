@@ -502,7 +502,9 @@ async fn a_deployment_whose_template_is_unschedulable_has_pending_pods() {
             .await
             .unwrap()
             .items;
-        (items.len() == 2).then_some(items)
+        // Once the scheduler has looked at both (a controller delay after creation).
+        let scheduled = |pod: &Pod| pod.status.as_ref().is_some_and(|s| s.conditions.is_some());
+        (items.len() == 2 && items.iter().all(scheduled)).then_some(items)
     })
     .await;
     for pod in listed {

@@ -71,13 +71,10 @@ pub(super) fn create_pod(
     if unschedulable(&pod, node.as_deref()).is_none() {
         pod["spec"]["nodeName"] = json!(NODE_NAME);
     }
-    let created = match store.create_internal("", "pods", pod, &controller_options()) {
-        Ok(created) => created,
-        Err(error) => {
-            failed_create(store, owner, &format!("Error creating: {}", error.message));
-            return false;
-        }
-    };
+    if let Err(error) = store.create_internal("", "pods", pod, &controller_options()) {
+        failed_create(store, owner, &format!("Error creating: {}", error.message));
+        return false;
+    }
     let message = match owner.get("kind").and_then(Value::as_str) {
         Some("StatefulSet") => format!(
             "create Pod {name} in StatefulSet {} successful",
@@ -93,8 +90,9 @@ pub(super) fn create_pod(
         "SuccessfulCreate",
         &message,
     );
-    let status = start(store, &created);
-    store.set_status("", "pods", namespace, name, status);
+    // Pending until the scheduler and the kubelet take it, one controller delay later (see
+    // `reconcile_pod`): that is what makes a workload take time to become available.
+    store.set_status("", "pods", namespace, name, json!({"phase": "Pending"}));
     true
 }
 
