@@ -9,11 +9,13 @@
 # those of the run without; target: no more for 100 Deployments than for 10), from the
 # sandbox's counters.
 #
-# Note: the sandbox does not make a Deployment available 1 s after creation, as the target
-# assumes: its chain Deployment → ReplicaSet → Pods → Deployment status takes about three
-# controller delays (3 s here), more when its controllers work through 100 Deployments on a
-# busy machine. The difference therefore measures the sandbox as much as the wait; the time
-# target is reported but only the request target fails the script.
+# The sandbox makes a Deployment available about one controller delay (1 s here) after it is
+# created: its workload controllers act within milliseconds and each Pod starts one delay after
+# it is made, as on a cluster where the kubelet is the slow part. Both targets fail the script.
+#
+# Measured (release build, 2 cores, 2026-12-06): 10 Deployments 20 ms without --wait, 1061 ms
+# with; 100 Deployments 101 ms without, 1162 ms with (1.06 s more); the wait sent 2 requests
+# (one list, one watch) for 10 and for 100.
 #
 # Usage: bench/wait.sh   (env: COUNTS="10 100", PROFILE=release|debug; debug skips the long
 # release build)
@@ -93,7 +95,8 @@ for count in $counts; do
     wait_requests[$count]=$((wait_total - plain_requests))
     printf '%-12s %11s %9s %9s %14s %14s\n' "$count" "$plain_ms" "$wait_ms" "$diff_ms" "${wait_requests[$count]}" "$wait_total"
     if [ "$count" -ge 100 ] && [ "$diff_ms" -gt 1500 ]; then
-        echo "note: --wait of $count Deployments took ${diff_ms} ms more than without (target 1500; see the note above on the sandbox's controller chain)" >&2
+        echo "FAIL: --wait of $count Deployments took ${diff_ms} ms more than without (target 1500)" >&2
+        status=1
     fi
 done
 read -r -a all <<<"$counts"
