@@ -142,6 +142,7 @@ fn record(namespace: &str, index: usize, revision: u64, revisions: u64) -> Relea
             ("pipeline".to_string(), format!("{}", 1000 + revision)),
         ]),
         created_namespace: false,
+        hooks: Vec::new(),
         env: None,
     }
 }
