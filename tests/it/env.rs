@@ -559,7 +559,7 @@ fn the_example_preview_profile_admits_a_deploy_through_its_defaults() {
     let profile = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("charts/preview-profile");
     env.write(
         "profiles.yaml",
-        &format!("profiles:\n  preview:\n    chart: {}\n", profile.display()),
+        format!("profiles:\n  preview:\n    chart: {}\n", profile.display()),
     );
     let profiles = env.join("profiles.yaml");
     let namespace = env.ok(&[
