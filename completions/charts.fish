@@ -61,6 +61,13 @@ complete -c charts -n "__fish_charts_using_subcommand template" -l set-json -d '
 complete -c charts -n "__fish_charts_using_subcommand template" -l set-literal -d 'Set one value verbatim (no commas or escapes are parsed)' -r
 complete -c charts -n "__fish_charts_using_subcommand template" -l version -d 'Chart version or constraint, for charts from repositories and registries' -r
 complete -c charts -n "__fish_charts_using_subcommand template" -l ca-file -d 'Verify servers with this CA bundle (PEM)' -r -F
+complete -c charts -n "__fish_charts_using_subcommand template" -l env -d 'Deploy into this environment: its namespace, created (with the default profile) when missing, its expiry renewed; templates see `Env.Name`, `Env.Branch`, `Env.Namespace`' -r
+complete -c charts -n "__fish_charts_using_subcommand template" -l branch -d 'Deploy into the environment of this branch (see `charts env name`)' -r
+complete -c charts -n "__fish_charts_using_subcommand template" -l commit -d 'The commit being deployed: recorded on the environment, `Env.Commit` in templates' -r
+complete -c charts -n "__fish_charts_using_subcommand template" -l ttl -d 'Time to live from now: `3d`, `12h`, `1w`; `0` never expires [default: `env.ttl` of charts.yaml, else 7d]' -r
+complete -c charts -n "__fish_charts_using_subcommand template" -l profile -d 'The profile to apply [default: `env.profile` of charts.yaml, else `default` if the profiles file has one]' -r
+complete -c charts -n "__fish_charts_using_subcommand template" -l profiles -d 'The profiles file [default: `env.profiles` of charts.yaml, else charts-profiles.yaml]' -r -F
+complete -c charts -n "__fish_charts_using_subcommand template" -l prefix -d 'Namespace prefix, e.g. `shop-` [default: `env.prefix` of charts.yaml, else none]' -r
 complete -c charts -n "__fish_charts_using_subcommand template" -s s -l show-only -d 'Only show objects from these templates (e.g. `templates/deployment.yaml`)' -r
 complete -c charts -n "__fish_charts_using_subcommand template" -l output-dir -d 'Write each template\'s objects to files under this directory instead of stdout' -r -F
 complete -c charts -n "__fish_charts_using_subcommand template" -l kube-version -d 'Kubernetes version for `Capabilities.KubeVersion` [default: v1.35.0]' -r

@@ -23,6 +23,10 @@ pub struct TemplateArgs {
     pub version: Option<String>,
     #[command(flatten)]
     pub remote: crate::cli::repo::RemoteArgs,
+    /// Render as `install --env|--branch` would deploy into that environment: its namespace, and
+    /// `Env.Name`, `Env.Branch`, `Env.Namespace`, `Env.Commit` in templates (nothing is created)
+    #[command(flatten)]
+    pub env: crate::cli::install::EnvDeployArgs,
     /// Only show objects from these templates (e.g. `templates/deployment.yaml`)
     #[arg(short = 's', long = "show-only", value_name = "TEMPLATE")]
     pub show_only: Vec<String>,
@@ -55,6 +59,22 @@ pub fn template(global: &GlobalArgs, args: TemplateArgs) -> Result<()> {
         [name, chart] => (name.clone(), chart.clone()),
         _ => return Err(Error::Usage("expected `[NAME] CHART`".to_string())),
     };
+    // An environment's namespace and `Env.*`, resolved offline as a deploy would.
+    let env = args.env.up_settings()?;
+    let mut namespace = global.cluster_settings().offline_namespace();
+    if let Some(env) = &env {
+        if let Some(given) = global
+            .namespace
+            .as_deref()
+            .filter(|n| *n != env.env.namespace)
+        {
+            return Err(Error::Usage(format!(
+                "`-n {given}` and environment `{}` (namespace `{}`) disagree: give one of them",
+                env.env.name, env.env.namespace
+            )));
+        }
+        namespace = env.env.namespace.clone();
+    }
     let settings = RenderSettings {
         chart: ChartSettings {
             reference: chart,
@@ -64,7 +84,8 @@ pub fn template(global: &GlobalArgs, args: TemplateArgs) -> Result<()> {
         values: args.values.to_options(),
         options: RenderOptions {
             release_name: name,
-            namespace: global.cluster_settings().offline_namespace(),
+            namespace,
+            env: env.as_ref().map(|env| env.release_env()),
             is_upgrade: args.is_upgrade,
             kube_version: args
                 .kube_version

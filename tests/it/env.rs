@@ -608,3 +608,47 @@ fn the_example_preview_profile_admits_a_deploy_through_its_defaults() {
     assert_eq!(quota["status"]["used"]["pods"], "1", "{quota}");
     assert_eq!(quota["status"]["used"]["requests.cpu"], "100m", "{quota}");
 }
+
+/// `charts template --branch` renders what `install --branch` would deploy, offline: the
+/// environment's namespace and `Env.*`; a disagreeing `-n` is a usage error.
+#[test]
+fn template_renders_for_an_environment_without_a_cluster() {
+    let env = TestEnv::new();
+    let chart = TestChart::at(env.join("app"), "app").template(
+        "host.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: host}\ndata:\n  host: \"{{ Env.Name }}.preview.example.com\"\n  namespace: \"{{ Env.Namespace }}\"\n  commit: \"{{ Env.Commit }}\"\n",
+    );
+    let name = name_of(&env, "feature/Login_v2");
+    let text = env.ok(&[
+        "template",
+        "web",
+        &chart.arg(),
+        "--branch",
+        "feature/Login_v2",
+        "--commit",
+        "abc123",
+        "--prefix",
+        "shop-",
+    ]);
+    assert!(
+        text.matches(&format!("  namespace: shop-{name}\n")).count() == 2
+            && text.contains(&format!("host: {name}.preview.example.com\n"))
+            && text.contains("commit: abc123\n"),
+        "{text}"
+    );
+    let output = env
+        .command()
+        .args([
+            "template",
+            "web",
+            &chart.arg(),
+            "--env",
+            "pr-1",
+            "-n",
+            "other",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(stderr(&output).contains("disagree"), "{}", stderr(&output));
+}
