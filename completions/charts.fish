@@ -227,6 +227,13 @@ complete -c charts -n "__fish_charts_using_subcommand lint" -l set-file -d 'Set 
 complete -c charts -n "__fish_charts_using_subcommand lint" -l set-json -d 'Set values from JSON: `key=<json>`, or a whole JSON object' -r
 complete -c charts -n "__fish_charts_using_subcommand lint" -l set-literal -d 'Set one value verbatim (no commas or escapes are parsed)' -r
 complete -c charts -n "__fish_charts_using_subcommand lint" -l kube-version -d 'Kubernetes version for `Capabilities.KubeVersion` [default: v1.35.0]' -r
+complete -c charts -n "__fish_charts_using_subcommand lint" -l env -d 'Deploy into this environment: its namespace, created (with the default profile) when missing, its expiry renewed; templates see `Env.Name`, `Env.Branch`, `Env.Namespace`' -r
+complete -c charts -n "__fish_charts_using_subcommand lint" -l branch -d 'Deploy into the environment of this branch (see `charts env name`)' -r
+complete -c charts -n "__fish_charts_using_subcommand lint" -l commit -d 'The commit being deployed: recorded on the environment, `Env.Commit` in templates' -r
+complete -c charts -n "__fish_charts_using_subcommand lint" -l ttl -d 'Time to live from now: `3d`, `12h`, `1w`; `0` never expires [default: `env.ttl` of charts.yaml, else 7d]' -r
+complete -c charts -n "__fish_charts_using_subcommand lint" -l profile -d 'The profile to apply [default: `env.profile` of charts.yaml, else `default` if the profiles file has one]' -r
+complete -c charts -n "__fish_charts_using_subcommand lint" -l profiles -d 'The profiles file [default: `env.profiles` of charts.yaml, else charts-profiles.yaml]' -r -F
+complete -c charts -n "__fish_charts_using_subcommand lint" -l prefix -d 'Namespace prefix, e.g. `shop-` [default: `env.prefix` of charts.yaml, else none]' -r
 complete -c charts -n "__fish_charts_using_subcommand lint" -s n -l namespace -d 'Namespace to work in [default: from the kube context, else `default`]' -r
 complete -c charts -n "__fish_charts_using_subcommand lint" -l kube-context -d 'Kubeconfig context to use' -r
 complete -c charts -n "__fish_charts_using_subcommand lint" -l kubeconfig -d 'Path to the kubeconfig file [default: $KUBECONFIG, else ~/.kube/config]' -r -F

@@ -146,6 +146,30 @@ impl EnvDeployArgs {
     }
 }
 
+impl EnvDeployArgs {
+    /// For commands that render without a cluster (`template`, `lint`): the namespace and
+    /// `Env.*` a deploy into the named environment would have; otherwise the offline namespace.
+    pub fn offline_target(
+        &self,
+        global: &GlobalArgs,
+    ) -> Result<(String, Option<crate::release::ReleaseEnv>)> {
+        let Some(env) = self.up_settings()? else {
+            return Ok((global.cluster_settings().offline_namespace(), None));
+        };
+        if let Some(given) = global
+            .namespace
+            .as_deref()
+            .filter(|n| *n != env.env.namespace)
+        {
+            return Err(Error::Usage(format!(
+                "`-n {given}` and environment `{}` (namespace `{}`) disagree: give one of them",
+                env.env.name, env.env.namespace
+            )));
+        }
+        Ok((env.env.namespace.clone(), Some(env.release_env())))
+    }
+}
+
 /// `90s`, `5m`, `1h30m`, `250ms`, or a bare number of seconds.
 pub fn parse_duration(text: &str) -> std::result::Result<Duration, String> {
     let error = || format!("invalid duration `{text}`: use e.g. `90s`, `5m`, `1h30m`");

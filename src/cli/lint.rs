@@ -25,11 +25,16 @@ pub struct LintArgs {
     /// Kubernetes version for `Capabilities.KubeVersion` [default: v1.35.0]
     #[arg(long, value_name = "VERSION")]
     pub kube_version: Option<String>,
+    /// Lint as `install --env|--branch` would render for that environment (`Env.*`)
+    #[command(flatten)]
+    pub env: crate::cli::install::EnvDeployArgs,
 }
 
 pub fn lint(global: &GlobalArgs, args: LintArgs) -> Result<()> {
+    let (namespace, env) = args.env.offline_target(global)?;
     let options = RenderOptions {
-        namespace: global.cluster_settings().offline_namespace(),
+        namespace,
+        env,
         kube_version: args
             .kube_version
             .clone()

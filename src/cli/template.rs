@@ -60,21 +60,7 @@ pub fn template(global: &GlobalArgs, args: TemplateArgs) -> Result<()> {
         _ => return Err(Error::Usage("expected `[NAME] CHART`".to_string())),
     };
     // An environment's namespace and `Env.*`, resolved offline as a deploy would.
-    let env = args.env.up_settings()?;
-    let mut namespace = global.cluster_settings().offline_namespace();
-    if let Some(env) = &env {
-        if let Some(given) = global
-            .namespace
-            .as_deref()
-            .filter(|n| *n != env.env.namespace)
-        {
-            return Err(Error::Usage(format!(
-                "`-n {given}` and environment `{}` (namespace `{}`) disagree: give one of them",
-                env.env.name, env.env.namespace
-            )));
-        }
-        namespace = env.env.namespace.clone();
-    }
+    let (namespace, env) = args.env.offline_target(global)?;
     let settings = RenderSettings {
         chart: ChartSettings {
             reference: chart,
@@ -85,7 +71,7 @@ pub fn template(global: &GlobalArgs, args: TemplateArgs) -> Result<()> {
         options: RenderOptions {
             release_name: name,
             namespace,
-            env: env.as_ref().map(|env| env.release_env()),
+            env,
             is_upgrade: args.is_upgrade,
             kube_version: args
                 .kube_version

@@ -610,7 +610,7 @@ fn the_example_preview_profile_admits_a_deploy_through_its_defaults() {
 }
 
 /// `charts template --branch` renders what `install --branch` would deploy, offline: the
-/// environment's namespace and `Env.*`; a disagreeing `-n` is a usage error.
+/// environment's namespace and `Env.*`; a disagreeing `-n` is a usage error. `lint` too.
 #[test]
 fn template_renders_for_an_environment_without_a_cluster() {
     let env = TestEnv::new();
@@ -651,4 +651,10 @@ fn template_renders_for_an_environment_without_a_cluster() {
         .unwrap();
     assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
     assert!(stderr(&output).contains("disagree"), "{}", stderr(&output));
+    // `lint` renders for an environment the same way; without one, `Env` is not defined.
+    env.ok(&["lint", &chart.arg(), "--branch", "feature/Login_v2"]);
+    let output = env.run(&["lint", &chart.arg()]);
+    assert_eq!(output.status.code(), Some(1));
+    let report = crate::common::stdout(&output);
+    assert!(report.contains("`Env` is not defined"), "{report}");
 }
