@@ -284,16 +284,31 @@ impl Applier {
         object: &Object,
     ) -> Result<(ApiResource, bool), Error> {
         self.resolve(object.api_version(), object.kind())
-            .ok_or_else(|| {
-                Error::new(
-                    verb,
-                    ObjectKey::of(object),
-                    Reason::UnknownKind {
-                        api_version: object.api_version().to_string(),
-                        kind: object.kind().to_string(),
-                    },
-                )
-            })
+            .ok_or_else(|| unknown_kind(verb, object))
+    }
+
+    /// [`Self::resolve_or_error`] for reads, which also find objects stored under an API version
+    /// the cluster no longer serves (see [`Self::resolve_any_version`]).
+    fn resolve_any_or_error(
+        &self,
+        verb: &'static str,
+        object: &Object,
+    ) -> Result<(ApiResource, bool), Error> {
+        self.resolve_any_version(object.api_version(), object.kind())
+            .ok_or_else(|| unknown_kind(verb, object))
+    }
+
+    /// The object as the cluster has it, if it exists (as JSON).
+    async fn live(&self, object: &Object) -> Result<(ObjectKey, Option<Value>), Error> {
+        let (resource, namespaced) = self.resolve_any_or_error("read", object)?;
+        let key = self.scoped_key(object, namespaced);
+        let api = self.api(&resource, key.namespace.as_deref());
+        let live = retry(|| api.get_opt(&key.name)).await.map_err(|e| {
+            let reason = self.cluster_error(e, "get", &resource, key.namespace.as_deref());
+            Error::new("read", key.clone(), reason)
+        })?;
+        let value = live.map(|live| serde_json::to_value(&live).unwrap_or(Value::Null));
+        Ok((key, value))
     }
 
     fn api(&self, resource: &ApiResource, namespace: Option<&str>) -> Api<DynamicObject> {
@@ -462,6 +477,18 @@ impl Applier {
 }
 
 /// `ConfigMap` → `ConfigMaps`, for progress lines.
+/// The error for an object whose kind the cluster does not serve.
+fn unknown_kind(verb: &'static str, object: &Object) -> Error {
+    Error::new(
+        verb,
+        ObjectKey::of(object),
+        Reason::UnknownKind {
+            api_version: object.api_version().to_string(),
+            kind: object.kind().to_string(),
+        },
+    )
+}
+
 fn plural(kind: &str, count: usize) -> String {
     if count == 1 {
         kind.to_string()

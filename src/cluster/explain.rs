@@ -53,16 +53,9 @@ pub fn pod_status(pod: &Value) -> Option<String> {
     {
         return Some(condition_text(scheduled));
     }
-    for list in ["initContainerStatuses", "containerStatuses"] {
-        for status in pod
-            .pointer(&format!("/status/{list}"))
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            if let Some(found) = container_status(status) {
-                return Some(found);
-            }
+    for status in crate::cluster::ready::container_statuses(pod) {
+        if let Some(found) = container_status(status) {
+            return Some(found);
         }
     }
     if text(pod, "/status/phase") == "Failed" {

@@ -78,29 +78,34 @@ fn stale(object: &Value) -> Option<Readiness> {
     }
 }
 
+/// The statuses of a pod's init containers, then of its containers.
+pub(crate) fn container_statuses(pod: &Value) -> impl Iterator<Item = &Value> {
+    ["initContainerStatuses", "containerStatuses"]
+        .into_iter()
+        .flat_map(|list| {
+            pod.pointer(&format!("/status/{list}"))
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+        })
+}
+
 /// Why a pod's containers are not running, if a container says so.
 fn pod_waiting_reason(pod: &Value) -> Option<String> {
-    for list in ["initContainerStatuses", "containerStatuses"] {
-        for status in pod
-            .pointer(&format!("/status/{list}"))
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            if let Some(waiting) = status.pointer("/state/waiting") {
-                let reason = waiting["reason"].as_str().unwrap_or_default();
-                if matches!(
-                    reason,
-                    "ImagePullBackOff"
-                        | "ErrImagePull"
-                        | "CrashLoopBackOff"
-                        | "CreateContainerConfigError"
-                        | "InvalidImageName"
-                ) {
-                    let container = status["name"].as_str().unwrap_or_default();
-                    let message = waiting["message"].as_str().unwrap_or_default();
-                    return Some(format!("container `{container}`: {reason}: {message}"));
-                }
+    for status in container_statuses(pod) {
+        if let Some(waiting) = status.pointer("/state/waiting") {
+            let reason = waiting["reason"].as_str().unwrap_or_default();
+            if matches!(
+                reason,
+                "ImagePullBackOff"
+                    | "ErrImagePull"
+                    | "CrashLoopBackOff"
+                    | "CreateContainerConfigError"
+                    | "InvalidImageName"
+            ) {
+                let container = status["name"].as_str().unwrap_or_default();
+                let message = waiting["message"].as_str().unwrap_or_default();
+                return Some(format!("container `{container}`: {reason}: {message}"));
             }
         }
     }
@@ -109,26 +114,19 @@ fn pod_waiting_reason(pod: &Value) -> Option<String> {
 
 /// Why a failed pod's container ended: its terminated state's reason and exit code.
 fn pod_terminated_reason(pod: &Value) -> Option<String> {
-    for list in ["initContainerStatuses", "containerStatuses"] {
-        for status in pod
-            .pointer(&format!("/status/{list}"))
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            let Some(terminated) = status.pointer("/state/terminated") else {
-                continue;
-            };
-            let code = terminated["exitCode"].as_i64().unwrap_or(0);
-            if code == 0 {
-                continue;
-            }
-            let container = status["name"].as_str().unwrap_or_default();
-            let reason = terminated["reason"].as_str().unwrap_or("Error");
-            return Some(format!(
-                "container `{container}` exited with code {code} ({reason})"
-            ));
+    for status in container_statuses(pod) {
+        let Some(terminated) = status.pointer("/state/terminated") else {
+            continue;
+        };
+        let code = terminated["exitCode"].as_i64().unwrap_or(0);
+        if code == 0 {
+            continue;
         }
+        let container = status["name"].as_str().unwrap_or_default();
+        let reason = terminated["reason"].as_str().unwrap_or("Error");
+        return Some(format!(
+            "container `{container}` exited with code {code} ({reason})"
+        ));
     }
     None
 }

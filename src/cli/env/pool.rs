@@ -66,17 +66,7 @@ pub fn pool(global: &GlobalArgs, command: PoolCommand) -> Result<()> {
         profile: args.profile.clone(),
         ..Default::default()
     })?;
-    if settings.profiles_named
-        && let Some(path) = &settings.profiles
-        && !path.is_file()
-    {
-        return Err(Error::message(format!(
-            "profiles file `{}` does not exist",
-            path.display()
-        )));
-    }
-    let profile =
-        crate::env::profile::resolve(settings.profiles.as_deref(), settings.profile.as_deref())?;
+    let profile = crate::cli::env::up::profile_of(&settings)?;
     let prefix = settings.prefix;
     if args.size == 0 {
         return Err(Error::Usage("`--size` must be at least 1".into()));

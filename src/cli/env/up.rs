@@ -65,12 +65,8 @@ impl ProfileArgs {
     }
 }
 
-/// The settings of `env up` (and of the environment a deploy goes into).
-pub fn up_settings(
-    settings: &EnvSettings,
-    env: crate::env::EnvName,
-    commit: Option<String>,
-) -> Result<UpSettings> {
+/// The profile the settings name (a named profiles file must exist), if any.
+pub fn profile_of(settings: &EnvSettings) -> Result<Option<crate::env::profile::ResolvedProfile>> {
     if settings.profiles_named
         && let Some(path) = &settings.profiles
         && !path.is_file()
@@ -80,8 +76,19 @@ pub fn up_settings(
             path.display()
         )));
     }
-    let profile =
-        crate::env::profile::resolve(settings.profiles.as_deref(), settings.profile.as_deref())?;
+    Ok(crate::env::profile::resolve(
+        settings.profiles.as_deref(),
+        settings.profile.as_deref(),
+    )?)
+}
+
+/// The settings of `env up` (and of the environment a deploy goes into).
+pub fn up_settings(
+    settings: &EnvSettings,
+    env: crate::env::EnvName,
+    commit: Option<String>,
+) -> Result<UpSettings> {
+    let profile = profile_of(settings)?;
     Ok(UpSettings {
         env,
         commit,

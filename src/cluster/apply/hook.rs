@@ -10,7 +10,6 @@ use serde_json::Value;
 
 use super::{Applier, Error, ObjectKey, Reason};
 use crate::cluster::ready::{Readiness, readiness};
-use crate::cluster::retry::retry;
 use crate::render::Object;
 
 /// Whether a hook has done its work: a Pod must have succeeded (running is not enough), a Job
@@ -79,19 +78,6 @@ impl Applier {
             tokio::time::sleep(delay).await;
             delay = (delay * 2).min(Duration::from_secs(1));
         }
-    }
-
-    /// The object as the cluster has it, if it exists.
-    async fn live(&self, object: &Object) -> Result<(ObjectKey, Option<Value>), Error> {
-        let (resource, namespaced) = self.resolve_or_error("read", object)?;
-        let key = self.scoped_key(object, namespaced);
-        let api = self.api(&resource, key.namespace.as_deref());
-        let live = retry(|| api.get_opt(&key.name)).await.map_err(|e| {
-            let reason = self.cluster_error(e, "get", &resource, key.namespace.as_deref());
-            Error::new("read", key.clone(), reason)
-        })?;
-        let value = live.map(|live| serde_json::to_value(&live).unwrap_or(Value::Null));
-        Ok((key, value))
     }
 }
 

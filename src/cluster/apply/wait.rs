@@ -11,7 +11,6 @@ use super::watch::{Group, Update};
 use super::{Applier, Error, ObjectKey, ObjectStatus, Progress, Reason};
 use crate::cluster::explain;
 use crate::cluster::ready::{Readiness, readiness};
-use crate::cluster::retry::retry;
 use crate::render::Object;
 
 /// How a wait ended.
@@ -188,18 +187,7 @@ impl Applier {
         let mut groups: Vec<Group> = Vec::new();
         let mut waited: Vec<Waited> = Vec::new();
         for object in objects {
-            let (resource, namespaced) = self
-                .resolve_any_version(object.api_version(), object.kind())
-                .ok_or_else(|| {
-                    Error::new(
-                        "wait for",
-                        ObjectKey::of(object),
-                        Reason::UnknownKind {
-                            api_version: object.api_version().to_string(),
-                            kind: object.kind().to_string(),
-                        },
-                    )
-                })?;
+            let (resource, namespaced) = self.resolve_any_or_error("wait for", object)?;
             let key = self.scoped_key(object, namespaced);
             if waited.iter().any(|w| w.key == key) {
                 continue;
@@ -363,27 +351,10 @@ impl Applier {
     async fn statuses(&self, objects: &[&Object]) -> Vec<Result<(ObjectKey, Readiness), Error>> {
         stream::iter(objects.iter())
             .map(|object| async move {
-                let (resource, namespaced) = self
-                    .resolve_any_version(object.api_version(), object.kind())
-                    .ok_or_else(|| {
-                        Error::new(
-                            "read",
-                            ObjectKey::of(object),
-                            Reason::UnknownKind {
-                                api_version: object.api_version().to_string(),
-                                kind: object.kind().to_string(),
-                            },
-                        )
-                    })?;
-                let key = self.scoped_key(object, namespaced);
-                let api = self.api(&resource, key.namespace.as_deref());
-                let live = retry(|| api.get_opt(&key.name)).await.map_err(|e| {
-                    let reason = self.cluster_error(e, "get", &resource, key.namespace.as_deref());
-                    Error::new("read", key.clone(), reason)
-                })?;
+                let (key, live) = self.live(object).await?;
                 let readiness = match live {
                     None => Readiness::Pending(MISSING.into()),
-                    Some(live) => readiness(&serde_json::to_value(&live).unwrap_or(Value::Null)),
+                    Some(live) => readiness(&live),
                 };
                 Ok((key, readiness))
             })
