@@ -156,17 +156,19 @@ impl EnvDeployArgs {
         let Some(env) = self.up_settings()? else {
             return Ok((global.cluster_settings().offline_namespace(), None));
         };
-        if let Some(given) = global
-            .namespace
-            .as_deref()
-            .filter(|n| *n != env.env.namespace)
-        {
-            return Err(Error::Usage(format!(
-                "`-n {given}` and environment `{}` (namespace `{}`) disagree: give one of them",
-                env.env.name, env.env.namespace
-            )));
-        }
+        same_namespace(global, &env)?;
         Ok((env.env.namespace.clone(), Some(env.release_env())))
+    }
+}
+
+/// A `-n` that names another namespace than the environment's is a usage error.
+fn same_namespace(global: &GlobalArgs, env: &crate::action::env::UpSettings) -> Result<()> {
+    match global.namespace.as_deref() {
+        Some(given) if given != env.env.namespace => Err(Error::Usage(format!(
+            "`-n {given}` and environment `{}` (namespace `{}`) disagree: give one of them",
+            env.env.name, env.env.namespace
+        ))),
+        _ => Ok(()),
     }
 }
 
@@ -304,14 +306,7 @@ pub fn run_deploy(
     let mut global = global.clone();
     let mut settings = settings.clone();
     if let Some(env) = &env {
-        if let Some(namespace) = global.namespace.as_deref()
-            && namespace != env.env.namespace
-        {
-            return Err(Error::Usage(format!(
-                "`-n {namespace}` and environment `{}` (namespace `{}`) disagree: give one of them",
-                env.env.name, env.env.namespace
-            )));
-        }
+        same_namespace(&global, env)?;
         global.namespace = Some(env.env.namespace.clone());
         settings.env = Some(env.release_env());
     }
