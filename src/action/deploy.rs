@@ -495,6 +495,7 @@ fn new_record(
         created_namespace: false,
         hooks: crate::hooks::from_objects(&rendered.hooks)?,
         env: settings.env.clone(),
+        provenance: None,
     })
 }
 

@@ -464,6 +464,7 @@ pub(super) mod tests {
             created_namespace: false,
             hooks: Vec::new(),
             env: None,
+            provenance: None,
         }
     }
 

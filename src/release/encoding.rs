@@ -281,6 +281,7 @@ mod tests {
             created_namespace: false,
             hooks: Vec::new(),
             env: None,
+            provenance: None,
         }
     }
 

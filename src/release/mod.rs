@@ -124,6 +124,27 @@ pub struct Release {
     /// The environment the release was deployed into (`--env`, `--branch`), if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub env: Option<ReleaseEnv>,
+    /// Where this revision was promoted from (`charts promote`), if it was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provenance: Option<Provenance>,
+}
+
+/// The source of a promoted revision: the release revision whose chart snapshot it deployed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Provenance {
+    /// The source release's namespace, name and revision.
+    pub namespace: String,
+    pub release: String,
+    pub revision: u64,
+    /// The digest of the chart snapshot deployed (`sha256:<hex>`), the same in source and target.
+    pub chart_digest: String,
+    /// The source revision's pipeline labels (commit, build URL...).
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub labels: IndexMap<String, String>,
+    /// When the promotion happened (RFC 3339).
+    #[serde(default)]
+    pub promoted_at: String,
 }
 
 /// The environment of a release, as its record keeps it.

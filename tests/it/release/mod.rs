@@ -42,6 +42,7 @@ pub fn record(namespace: &str, name: &str, revision: u64, status: Status) -> Rel
         created_namespace: false,
         hooks: Vec::new(),
         env: None,
+        provenance: None,
     }
 }
 
