@@ -144,6 +144,7 @@ fn record(namespace: &str, index: usize, revision: u64, revisions: u64) -> Relea
         created_namespace: false,
         hooks: Vec::new(),
         env: None,
+        provenance: None,
     }
 }
 
