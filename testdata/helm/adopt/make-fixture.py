@@ -78,7 +78,7 @@ def main():
         live = []
         for kind, name in [("configmap", "shop-config"), ("service", "shop-web"),
                            ("deployment", "shop-web"), ("configmap", "shop-migrate")]:
-            live.append(kubectl(kubeconfig, "-n", "shop", "get", kind, name, "-o", "json"))
+            live.append(kubectl(kubeconfig, "-n", "shop", "get", kind, name, "--show-managed-fields", "-o", "json"))
         header = {"generatedBy": "make-fixture.py", "helm": helm.helm_sdk_version()}
         for name, body in [("secrets.json", secrets), ("configmaps.json", configmaps),
                            ("live.json", {"items": live}), ("history.json", history)]:
