@@ -408,3 +408,41 @@ fn an_interrupted_adoption_resumes_when_run_again() {
     assert_eq!(helm_records(&env), 0);
     assert_eq!(env.records("shop").len(), 3);
 }
+
+/// A Helm operation still running (or interrupted) is not taken over: its record is written in
+/// Helm's exact format here (charts::helm::to_secret, checked against real records in
+/// src/helm/tests.rs).
+#[test]
+fn a_pending_helm_release_is_refused() {
+    let env = helm_installed();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let client = crate::sandbox::client(&env.sandbox);
+        let secrets: Api<Secret> = Api::namespaced(client, "shop");
+        let latest = secrets.get("sh.helm.release.v1.shop.v3").await.unwrap();
+        let text = &latest.data.as_ref().unwrap()["release"].0;
+        let mut release = charts::helm::decode("v3", text).unwrap();
+        release.version = 4;
+        release.info.status = "pending-upgrade".into();
+        let secret = charts::helm::to_secret(&release, 1_796_600_000).unwrap();
+        secrets
+            .create(&PostParams::default(), &secret)
+            .await
+            .unwrap();
+    });
+    let error = env.fails(&["adopt", "helm", "shop", "-n", "shop"]);
+    assert!(
+        error.contains(
+            "error: Helm release `shop` is pending-upgrade (revision 4): a Helm operation is running or was interrupted\nhint: wait for it to finish, or end it with `helm rollback shop -n shop`, then adopt"
+        ),
+        "{error}"
+    );
+    assert!(env.records("shop").is_empty());
+    assert_eq!(helm_records(&env), 4);
+    let listed = env.json(&["list", "--helm", "-n", "shop", "-o", "json"]);
+    assert_eq!(listed[1]["status"], "pending-upgrade");
+    assert_eq!(listed[1]["revision"], 4);
+}
