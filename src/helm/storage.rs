@@ -114,7 +114,15 @@ pub async fn get(cluster: &Cluster, record: &RecordSummary) -> crate::error::Res
             .map(|b| b.0)
             .unwrap_or_default()
     };
-    Ok(super::decode(&name, &text).map_err(|e| crate::error::Error::message(e.to_string()))?)
+    super::decode(&name, &text).map_err(|e| {
+        crate::error::Error::with_hint(
+            e.to_string(),
+            format!(
+                "this {} is not a record Helm wrote, or it is damaged: `kubectl get {} {name} -n {}` shows it",
+                record.storage, record.storage, record.namespace
+            ),
+        )
+    })
 }
 
 /// Deletes one record; one already gone is fine.

@@ -54,7 +54,8 @@ pub fn to_record(helm: &HelmRelease, namespace: &str) -> Release {
         description: info.description.clone(),
         first_deployed: time(&info.first_deployed),
         last_deployed: time(&info.last_deployed),
-        deleted: Some(time(&info.deleted)).filter(|t| !t.is_empty()),
+        // Go's zero time is what some Helm versions write for "not deleted".
+        deleted: Some(time(&info.deleted)).filter(|t| !t.is_empty() && !t.starts_with("0001-")),
         labels,
         created_namespace: false,
         hooks: helm.hooks.iter().map(hook).collect(),
