@@ -64,7 +64,7 @@ pub struct ListArgs {
     pub output: output::Format,
     /// List the Helm releases (from Helm's Secrets and ConfigMaps) that `charts adopt helm`
     /// could take over, instead of ours
-    #[arg(long)]
+    #[arg(long, conflicts_with_all = ["filter", "selector", "deployed", "failed", "pending", "superseded", "uninstalled", "uninstalling", "date", "reverse", "max"])]
     pub helm: bool,
 }
 

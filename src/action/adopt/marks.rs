@@ -379,6 +379,29 @@ mod tests {
         assert!(!annotations.contains_key("f:meta.helm.sh/release-name"));
     }
 
+    /// Helm v3 (client-side apply) records its fields under an `Update` entry: they become
+    /// ours all the same, merged with what we applied already.
+    #[test]
+    fn a_client_side_helm_entry_is_handed_over_too() {
+        let entries = vec![
+            json!({"manager": "helm", "operation": "Update", "apiVersion": "v1",
+                   "fieldsV1": {"f:data": {"f:a": {}},
+                                "f:metadata": {"f:annotations": {"f:meta.helm.sh/release-name": {},
+                                                                 "f:meta.helm.sh/release-namespace": {}}}}}),
+            json!({"manager": "charts", "operation": "Apply", "apiVersion": "v1",
+                   "fieldsV1": {"f:data": {"f:b": {}}}}),
+        ];
+        let handed = transfer_ownership(&entries, "v1", "t").unwrap();
+        assert_eq!(handed.len(), 1);
+        assert_eq!(
+            handed[0]["fieldsV1"],
+            json!({"f:data": {"f:a": {}, "f:b": {}},
+                   "f:metadata": {"f:annotations": {"f:charts.dev/release-name": {},
+                                                    "f:charts.dev/release-namespace": {}},
+                                  "f:labels": {"f:app.kubernetes.io/managed-by": {}}}})
+        );
+    }
+
     #[test]
     fn entries_that_are_not_helms_are_left_alone() {
         let entries = vec![json!({"manager": "kubectl", "operation": "Update",
