@@ -255,6 +255,11 @@ fn a_helm_release_is_adopted_in_place_with_its_history() {
         "{notes}"
     );
 
+    let status = env.status_json("shop", "shop");
+    assert_eq!(status["status"], "deployed", "{status:#}");
+    let adopted = env.ok(&["list", "-A", "-l", "adopted-from=helm", "-q"]);
+    assert_eq!(adopted, "shop\n");
+
     // A second run has nothing to do, and Helm no longer lists the release.
     assert_eq!(
         env.ok(&["adopt", "helm", "shop", "-n", "shop"]),
