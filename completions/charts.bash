@@ -16,6 +16,9 @@ _charts() {
             ",$1")
                 cmd="charts"
                 ;;
+            charts,adopt)
+                cmd="charts__subcmd__adopt"
+                ;;
             charts,completion)
                 cmd="charts__subcmd__completion"
                 ;;
@@ -87,6 +90,18 @@ _charts() {
                 ;;
             charts,version)
                 cmd="charts__subcmd__version"
+                ;;
+            charts__subcmd__adopt,helm)
+                cmd="charts__subcmd__adopt__subcmd__helm"
+                ;;
+            charts__subcmd__adopt,help)
+                cmd="charts__subcmd__adopt__subcmd__help"
+                ;;
+            charts__subcmd__adopt__subcmd__help,helm)
+                cmd="charts__subcmd__adopt__subcmd__help__subcmd__helm"
+                ;;
+            charts__subcmd__adopt__subcmd__help,help)
+                cmd="charts__subcmd__adopt__subcmd__help__subcmd__help"
                 ;;
             charts__subcmd__dependency,build)
                 cmd="charts__subcmd__dependency__subcmd__build"
@@ -223,6 +238,9 @@ _charts() {
             charts__subcmd__get__subcmd__help,values)
                 cmd="charts__subcmd__get__subcmd__help__subcmd__values"
                 ;;
+            charts__subcmd__help,adopt)
+                cmd="charts__subcmd__help__subcmd__adopt"
+                ;;
             charts__subcmd__help,completion)
                 cmd="charts__subcmd__help__subcmd__completion"
                 ;;
@@ -294,6 +312,9 @@ _charts() {
                 ;;
             charts__subcmd__help,version)
                 cmd="charts__subcmd__help__subcmd__version"
+                ;;
+            charts__subcmd__help__subcmd__adopt,helm)
+                cmd="charts__subcmd__help__subcmd__adopt__subcmd__helm"
                 ;;
             charts__subcmd__help__subcmd__dependency,build)
                 cmd="charts__subcmd__help__subcmd__dependency__subcmd__build"
@@ -497,7 +518,7 @@ _charts() {
 
     case "${cmd}" in
         charts)
-            opts="-n -h -V --namespace --kube-context --kubeconfig --help --version template install upgrade rollback uninstall status test lint show create package repo search pull push registry dependency list history get env completion version help"
+            opts="-n -h -V --namespace --kube-context --kubeconfig --help --version template install upgrade rollback uninstall status test lint show create package repo search pull push registry dependency list history get env adopt completion version help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -519,6 +540,116 @@ _charts() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        charts__subcmd__adopt)
+            opts="-n -h -V --namespace --kube-context --kubeconfig --help --version helm help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kube-context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        charts__subcmd__adopt__subcmd__helm)
+            opts="-o -n -h -V --dry-run --keep-helm-records --output --namespace --kube-context --kubeconfig --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kube-context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        charts__subcmd__adopt__subcmd__help)
+            opts="helm help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        charts__subcmd__adopt__subcmd__help__subcmd__helm)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        charts__subcmd__adopt__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 *)
                     COMPREPLY=()
                     ;;
@@ -1795,8 +1926,36 @@ _charts() {
             return 0
             ;;
         charts__subcmd__help)
-            opts="template install upgrade rollback uninstall status test lint show create package repo search pull push registry dependency list history get env completion version help"
+            opts="template install upgrade rollback uninstall status test lint show create package repo search pull push registry dependency list history get env adopt completion version help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        charts__subcmd__help__subcmd__adopt)
+            opts="helm"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        charts__subcmd__help__subcmd__adopt__subcmd__helm)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -2841,7 +3000,7 @@ _charts() {
             return 0
             ;;
         charts__subcmd__list)
-            opts="-A -f -l -a -q -d -r -m -o -n -h -V --all-namespaces --filter --selector --deployed --failed --pending --superseded --uninstalled --uninstalling --all --short --no-headers --date --reverse --max --offset --output --namespace --kube-context --kubeconfig --help --version"
+            opts="-A -f -l -a -q -d -r -m -o -n -h -V --all-namespaces --filter --selector --deployed --failed --pending --superseded --uninstalled --uninstalling --all --short --no-headers --date --reverse --max --offset --output --helm --namespace --kube-context --kubeconfig --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -11,6 +11,7 @@ pub mod env;
 pub mod error;
 #[cfg(test)]
 mod fuzz;
+pub mod helm;
 pub mod hooks;
 pub mod names;
 pub mod release;

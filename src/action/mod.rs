@@ -5,6 +5,7 @@
 //! and loads the chart a command names. Actions never print: they return results for the CLI
 //! layer to show.
 
+pub mod adopt;
 pub mod chart;
 pub mod deploy;
 pub mod env;

@@ -62,6 +62,10 @@ pub struct ListArgs {
     pub offset: usize,
     #[arg(short = 'o', long, value_enum, default_value_t)]
     pub output: output::Format,
+    /// List the Helm releases (from Helm's Secrets and ConfigMaps) that `charts adopt helm`
+    /// could take over, instead of ours
+    #[arg(long, conflicts_with_all = ["filter", "selector", "deployed", "failed", "pending", "superseded", "uninstalled", "uninstalling", "date", "reverse", "max"])]
+    pub helm: bool,
 }
 
 impl ListArgs {
@@ -105,6 +109,9 @@ impl ListArgs {
 }
 
 pub fn list(global: &GlobalArgs, args: ListArgs) -> Result<()> {
+    if args.helm {
+        return crate::cli::adopt::list_helm(global, &args);
+    }
     let mut settings = args.settings()?;
     let cluster_settings = global.cluster_settings();
     let releases = crate::support::block_on(async {

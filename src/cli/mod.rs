@@ -1,6 +1,7 @@
 //! Command-line interface: clap types only, turned into plain settings before any work runs.
 //! One file per command; `run` is the one place that dispatches.
 
+pub mod adopt;
 pub mod create;
 pub mod dependency;
 pub mod env;
@@ -129,6 +130,9 @@ pub enum Command {
     /// Environments: namespaces on demand for branches and builds, with profiles and expiry
     #[command(subcommand)]
     Env(env::EnvCommand),
+    /// Take over releases another tool manages (`charts adopt helm RELEASE`)
+    #[command(subcommand)]
+    Adopt(adopt::AdoptCommand),
     /// Print a shell completion script
     Completion(CompletionArgs),
     /// Print the version of charts
@@ -183,6 +187,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::History(args) => history::history(&cli.global, args),
         Command::Get(command) => get::get(&cli.global, command),
         Command::Env(command) => env::env(&cli.global, command),
+        Command::Adopt(command) => adopt::adopt(&cli.global, command),
         Command::Completion(args) => output::print(&completion_script(args.shell)),
         Command::Version(args) => version(args),
     }

@@ -1,6 +1,7 @@
 //! Integration tests: one binary, a module per area (every extra test binary is another large
 //! link on our 2 cores).
 
+mod adopt;
 mod atomic;
 mod chart_files;
 mod cli;
