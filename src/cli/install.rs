@@ -219,7 +219,7 @@ fn parse_labels(labels: &[String]) -> Result<IndexMap<String, String>> {
         };
         if crate::release::encoding::RESERVED_LABELS.contains(&key) {
             return Err(Error::Usage(format!(
-                "label `{key}` is reserved: owner, name, status and version belong to charts"
+                "label `{key}` is reserved: owner, name, status, version and charts.dev/chart-digest belong to charts"
             )));
         }
         map.insert(key.to_string(), value.to_string());
