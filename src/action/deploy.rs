@@ -451,7 +451,8 @@ fn user_values(
     base: Option<&Release>,
 ) -> Result<(Value, Option<Reused>)> {
     let user_values = values::compose_user_values(&settings.values, reader)?;
-    let implicit = settings.source.is_stored() && settings.values.is_empty() && !settings.reset_values;
+    let implicit =
+        settings.source.is_stored() && settings.values.is_empty() && !settings.reset_values;
     let why = if settings.reuse_values {
         "--reuse-values"
     } else if implicit {
@@ -463,7 +464,13 @@ fn user_values(
         Some(base) => {
             let mut previous = base.config.clone();
             values::merge(&mut previous, user_values);
-            Ok((previous, Some(Reused { revision: base.revision, why })))
+            Ok((
+                previous,
+                Some(Reused {
+                    revision: base.revision,
+                    why,
+                }),
+            ))
         }
         None => Ok((user_values, None)),
     }

@@ -7,8 +7,8 @@ use std::sync::Mutex;
 use k8s_openapi::api::core::v1::Secret;
 
 use super::{Error, ListQuery, Store, sort_summaries};
-use crate::release::selector::Selector;
 use crate::release::chart_store::{self, StoredChart};
+use crate::release::selector::Selector;
 use crate::release::{Release, ReleaseSummary, encoding};
 
 /// Secrets by (namespace, name).
@@ -158,11 +158,7 @@ impl Store for MemoryStore {
         Ok(())
     }
 
-    async fn get_chart(
-        &self,
-        namespace: &str,
-        digest: &str,
-    ) -> Result<Option<StoredChart>, Error> {
+    async fn get_chart(&self, namespace: &str, digest: &str) -> Result<Option<StoredChart>, Error> {
         let Some(chart_key) = chart_store::digest_key(digest) else {
             return Ok(None);
         };
@@ -187,7 +183,10 @@ impl Store for MemoryStore {
     async fn put_chart(&self, namespace: &str, chart: &StoredChart) -> Result<bool, Error> {
         let encoded = chart_store::encode(namespace, chart)?;
         let mut secrets = self.lock();
-        let main = key(namespace, encoded[0].metadata.name.as_deref().unwrap_or_default());
+        let main = key(
+            namespace,
+            encoded[0].metadata.name.as_deref().unwrap_or_default(),
+        );
         if secrets.contains_key(&main) {
             return Ok(false);
         }
@@ -404,6 +403,45 @@ mod tests {
             assert_eq!(store.get("dev", "big", 1).await.unwrap(), release);
             store.delete("dev", "big", 1).await.unwrap();
             assert!(store.secret_names("dev").is_empty());
+        });
+    }
+
+    #[test]
+    fn a_shared_chart_is_stored_once_and_deleted_with_its_last_record() {
+        run(async {
+            let store = MemoryStore::new();
+            let chart = StoredChart::new("web", "1.0.0", b"package".to_vec());
+            let with_chart = |namespace: &str, name: &str, revision| {
+                let mut release = record(namespace, name, revision, Status::Deployed);
+                release.chart.digest = chart.digest.clone();
+                release
+            };
+            for (namespace, name, revision) in [
+                ("dev", "web", 1),
+                ("dev", "web", 2),
+                ("dev", "api", 1),
+                ("prod", "web", 1),
+            ] {
+                store
+                    .create(&with_chart(namespace, name, revision))
+                    .await
+                    .unwrap();
+                store.put_chart(namespace, &chart).await.unwrap();
+            }
+            let chart_secret =
+                chart_store::secret_name(chart_store::digest_key(&chart.digest).unwrap());
+            let has_chart = |namespace: &str| store.secret_names(namespace).contains(&chart_secret);
+            assert_eq!(store.secret_names("dev").len(), 4, "3 records, 1 chart");
+            store.delete("dev", "web", 1).await.unwrap();
+            store.delete("dev", "web", 2).await.unwrap();
+            assert!(has_chart("dev"), "`api` still needs it");
+            assert_eq!(
+                store.get_chart("dev", &chart.digest).await.unwrap(),
+                Some(chart.clone())
+            );
+            store.delete("dev", "api", 1).await.unwrap();
+            assert!(!has_chart("dev"));
+            assert!(has_chart("prod"), "another namespace keeps its own");
         });
     }
 
