@@ -10,7 +10,8 @@
 # sandbox's counters); then the same for an upgrade that keeps its chart (one metadata GET).
 # Target (issue 13): storing the chart adds under 10% to install time.
 #
-# Usage: bench/chart-store.sh   (env: RUNS=10, OBJECTS_PER_KIND=100)
+# Usage: bench/chart-store.sh   (env: RUNS=10, OBJECTS_PER_KIND=100, PROFILE=release; PROFILE=dev
+# measures the debug build, for a quick look only)
 set -euo pipefail
 
 runs=${RUNS:-10}
@@ -20,9 +21,11 @@ for tool in kubectl curl python3; do
     command -v "$tool" >/dev/null || { echo "error: \`$tool\` is not installed" >&2; exit 2; }
 done
 
-cargo build --release --quiet --manifest-path "$root/Cargo.toml" -p charts -p charts-sandbox
-charts="$root/target/release/charts"
-sandbox="$root/target/release/charts-sandbox"
+profile=${PROFILE:-release}
+cargo build --profile "$profile" --quiet --manifest-path "$root/Cargo.toml" -p charts -p charts-sandbox
+directory=$([ "$profile" = dev ] && echo debug || echo "$profile")
+charts="$root/target/$directory/charts"
+sandbox="$root/target/$directory/charts-sandbox"
 
 sandbox_binary="$sandbox"
 sandbox_flags="--controller-delay-ms 1000"
