@@ -199,6 +199,9 @@ _charts() {
             charts__subcmd__get,all)
                 cmd="charts__subcmd__get__subcmd__all"
                 ;;
+            charts__subcmd__get,chart)
+                cmd="charts__subcmd__get__subcmd__chart"
+                ;;
             charts__subcmd__get,help)
                 cmd="charts__subcmd__get__subcmd__help"
                 ;;
@@ -219,6 +222,9 @@ _charts() {
                 ;;
             charts__subcmd__get__subcmd__help,all)
                 cmd="charts__subcmd__get__subcmd__help__subcmd__all"
+                ;;
+            charts__subcmd__get__subcmd__help,chart)
+                cmd="charts__subcmd__get__subcmd__help__subcmd__chart"
                 ;;
             charts__subcmd__get__subcmd__help,help)
                 cmd="charts__subcmd__get__subcmd__help__subcmd__help"
@@ -354,6 +360,9 @@ _charts() {
                 ;;
             charts__subcmd__help__subcmd__get,all)
                 cmd="charts__subcmd__help__subcmd__get__subcmd__all"
+                ;;
+            charts__subcmd__help__subcmd__get,chart)
+                cmd="charts__subcmd__help__subcmd__get__subcmd__chart"
                 ;;
             charts__subcmd__help__subcmd__get,hooks)
                 cmd="charts__subcmd__help__subcmd__get__subcmd__hooks"
@@ -1556,7 +1565,7 @@ _charts() {
             return 0
             ;;
         charts__subcmd__get)
-            opts="-n -h -V --namespace --kube-context --kubeconfig --help --version values manifest notes hooks metadata all help"
+            opts="-n -h -V --namespace --kube-context --kubeconfig --help --version values manifest notes hooks metadata all chart help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1627,8 +1636,58 @@ _charts() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        charts__subcmd__get__subcmd__chart)
+            opts="-d -o -n -h -V --revision --destination --output --namespace --kube-context --kubeconfig --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --revision)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --destination)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -d)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kube-context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         charts__subcmd__get__subcmd__help)
-            opts="values manifest notes hooks metadata all help"
+            opts="values manifest notes hooks metadata all chart help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1642,6 +1701,20 @@ _charts() {
             return 0
             ;;
         charts__subcmd__get__subcmd__help__subcmd__all)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        charts__subcmd__get__subcmd__help__subcmd__chart)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2192,7 +2265,7 @@ _charts() {
             return 0
             ;;
         charts__subcmd__help__subcmd__get)
-            opts="values manifest notes hooks metadata all"
+            opts="values manifest notes hooks metadata all chart"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2206,6 +2279,20 @@ _charts() {
             return 0
             ;;
         charts__subcmd__help__subcmd__get__subcmd__all)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        charts__subcmd__help__subcmd__get__subcmd__chart)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -4338,7 +4425,7 @@ _charts() {
             return 0
             ;;
         charts__subcmd__upgrade)
-            opts="-i -f -l -o -n -h --install --reuse-values --values --set --set-string --set-file --set-json --set-literal --version --offline --plain-http --ca-file --insecure-skip-tls-verify --create-namespace --dry-run --description --label --take-ownership --force-conflicts --skip-crds --no-hooks --skip-schema-validation --wait --atomic --rollback-on-failure --timeout --history-max --kube-version --hide-notes --output --env --branch --commit --ttl --profile --profiles --prefix --namespace --kube-context --kubeconfig --help"
+            opts="-i -f -l -o -n -h --install --reset-then-reuse-values --reuse-values --reset-values --values --set --set-string --set-file --set-json --set-literal --version --offline --plain-http --ca-file --insecure-skip-tls-verify --create-namespace --dry-run --description --label --take-ownership --force-conflicts --skip-crds --no-hooks --skip-schema-validation --wait --atomic --rollback-on-failure --timeout --history-max --kube-version --hide-notes --output --env --branch --commit --ttl --profile --profiles --prefix --namespace --kube-context --kubeconfig --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -157,7 +157,8 @@ complete -c charts -n "__fish_charts_using_subcommand upgrade" -s n -l namespace
 complete -c charts -n "__fish_charts_using_subcommand upgrade" -l kube-context -d 'Kubeconfig context to use' -r
 complete -c charts -n "__fish_charts_using_subcommand upgrade" -l kubeconfig -d 'Path to the kubeconfig file [default: $KUBECONFIG, else ~/.kube/config]' -r -F
 complete -c charts -n "__fish_charts_using_subcommand upgrade" -s i -l install -d 'Install the release if it does not exist'
-complete -c charts -n "__fish_charts_using_subcommand upgrade" -l reuse-values -d 'Lay the previous revision\'s user values under this command\'s values (never its chart defaults)'
+complete -c charts -n "__fish_charts_using_subcommand upgrade" -l reuse-values -l reset-then-reuse-values -d 'Lay the previous revision\'s user values under this command\'s values (never its chart defaults, so it is also Helm\'s `--reset-then-reuse-values`)'
+complete -c charts -n "__fish_charts_using_subcommand upgrade" -l reset-values -d 'Without a chart: use only the chart\'s defaults and this command\'s values, even when it gives none (the default when a chart is named)'
 complete -c charts -n "__fish_charts_using_subcommand upgrade" -l offline -d 'Use only the local cache; never touch the network'
 complete -c charts -n "__fish_charts_using_subcommand upgrade" -l plain-http -d 'Use plain HTTP for OCI registries (local registries)'
 complete -c charts -n "__fish_charts_using_subcommand upgrade" -l insecure-skip-tls-verify -d 'Skip TLS certificate checks (unsafe)'
@@ -488,18 +489,19 @@ complete -c charts -n "__fish_charts_using_subcommand history" -l kube-context -
 complete -c charts -n "__fish_charts_using_subcommand history" -l kubeconfig -d 'Path to the kubeconfig file [default: $KUBECONFIG, else ~/.kube/config]' -r -F
 complete -c charts -n "__fish_charts_using_subcommand history" -s h -l help -d 'Print help'
 complete -c charts -n "__fish_charts_using_subcommand history" -s V -l version -d 'Print version'
-complete -c charts -n "__fish_charts_using_subcommand get; and not __fish_seen_subcommand_from values manifest notes hooks metadata all help" -s n -l namespace -d 'Namespace to work in [default: from the kube context, else `default`]' -r
-complete -c charts -n "__fish_charts_using_subcommand get; and not __fish_seen_subcommand_from values manifest notes hooks metadata all help" -l kube-context -d 'Kubeconfig context to use' -r
-complete -c charts -n "__fish_charts_using_subcommand get; and not __fish_seen_subcommand_from values manifest notes hooks metadata all help" -l kubeconfig -d 'Path to the kubeconfig file [default: $KUBECONFIG, else ~/.kube/config]' -r -F
-complete -c charts -n "__fish_charts_using_subcommand get; and not __fish_seen_subcommand_from values manifest notes hooks metadata all help" -s h -l help -d 'Print help'
-complete -c charts -n "__fish_charts_using_subcommand get; and not __fish_seen_subcommand_from values manifest notes hooks metadata all help" -s V -l version -d 'Print version'
-complete -c charts -n "__fish_charts_using_subcommand get; and not __fish_seen_subcommand_from values manifest notes hooks metadata all help" -f -a "values" -d 'The values the user supplied (`--all`: every value the templates saw)'
-complete -c charts -n "__fish_charts_using_subcommand get; and not __fish_seen_subcommand_from values manifest notes hooks metadata all help" -f -a "manifest" -d 'The rendered objects, as stored'
-complete -c charts -n "__fish_charts_using_subcommand get; and not __fish_seen_subcommand_from values manifest notes hooks metadata all help" -f -a "notes" -d 'The rendered NOTES.txt'
-complete -c charts -n "__fish_charts_using_subcommand get; and not __fish_seen_subcommand_from values manifest notes hooks metadata all help" -f -a "hooks" -d 'The hooks (tests included), as stored: what rollback and `charts test` run'
-complete -c charts -n "__fish_charts_using_subcommand get; and not __fish_seen_subcommand_from values manifest notes hooks metadata all help" -f -a "metadata" -d 'Name, namespace, revision, status, chart, dates and labels'
-complete -c charts -n "__fish_charts_using_subcommand get; and not __fish_seen_subcommand_from values manifest notes hooks metadata all help" -f -a "all" -d 'Everything: metadata, values, computed values, manifest and notes'
-complete -c charts -n "__fish_charts_using_subcommand get; and not __fish_seen_subcommand_from values manifest notes hooks metadata all help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c charts -n "__fish_charts_using_subcommand get; and not __fish_seen_subcommand_from values manifest notes hooks metadata all chart help" -s n -l namespace -d 'Namespace to work in [default: from the kube context, else `default`]' -r
+complete -c charts -n "__fish_charts_using_subcommand get; and not __fish_seen_subcommand_from values manifest notes hooks metadata all chart help" -l kube-context -d 'Kubeconfig context to use' -r
+complete -c charts -n "__fish_charts_using_subcommand get; and not __fish_seen_subcommand_from values manifest notes hooks metadata all chart help" -l kubeconfig -d 'Path to the kubeconfig file [default: $KUBECONFIG, else ~/.kube/config]' -r -F
+complete -c charts -n "__fish_charts_using_subcommand get; and not __fish_seen_subcommand_from values manifest notes hooks metadata all chart help" -s h -l help -d 'Print help'
+complete -c charts -n "__fish_charts_using_subcommand get; and not __fish_seen_subcommand_from values manifest notes hooks metadata all chart help" -s V -l version -d 'Print version'
+complete -c charts -n "__fish_charts_using_subcommand get; and not __fish_seen_subcommand_from values manifest notes hooks metadata all chart help" -f -a "values" -d 'The values the user supplied (`--all`: every value the templates saw)'
+complete -c charts -n "__fish_charts_using_subcommand get; and not __fish_seen_subcommand_from values manifest notes hooks metadata all chart help" -f -a "manifest" -d 'The rendered objects, as stored'
+complete -c charts -n "__fish_charts_using_subcommand get; and not __fish_seen_subcommand_from values manifest notes hooks metadata all chart help" -f -a "notes" -d 'The rendered NOTES.txt'
+complete -c charts -n "__fish_charts_using_subcommand get; and not __fish_seen_subcommand_from values manifest notes hooks metadata all chart help" -f -a "hooks" -d 'The hooks (tests included), as stored: what rollback and `charts test` run'
+complete -c charts -n "__fish_charts_using_subcommand get; and not __fish_seen_subcommand_from values manifest notes hooks metadata all chart help" -f -a "metadata" -d 'Name, namespace, revision, status, chart, dates and labels'
+complete -c charts -n "__fish_charts_using_subcommand get; and not __fish_seen_subcommand_from values manifest notes hooks metadata all chart help" -f -a "all" -d 'Everything: metadata, values, computed values, manifest and notes'
+complete -c charts -n "__fish_charts_using_subcommand get; and not __fish_seen_subcommand_from values manifest notes hooks metadata all chart help" -f -a "chart" -d 'The chart the revision was rendered from, as stored with the release: a summary, or with `-d DIR` the package written back out byte for byte'
+complete -c charts -n "__fish_charts_using_subcommand get; and not __fish_seen_subcommand_from values manifest notes hooks metadata all chart help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subcommand_from values" -l revision -d 'This revision instead of the newest' -r
 complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subcommand_from values" -s o -l output -r -f -a "table\t''
 json\t''
@@ -546,12 +548,23 @@ complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subco
 complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subcommand_from all" -l kubeconfig -d 'Path to the kubeconfig file [default: $KUBECONFIG, else ~/.kube/config]' -r -F
 complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subcommand_from all" -s h -l help -d 'Print help'
 complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subcommand_from all" -s V -l version -d 'Print version'
+complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subcommand_from chart" -l revision -d 'This revision instead of the newest' -r
+complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subcommand_from chart" -s d -l destination -d 'Write the package to this directory as `<name>-<version>.tgz`, byte for byte as installed' -r -F
+complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subcommand_from chart" -s o -l output -r -f -a "table\t''
+json\t''
+yaml\t''"
+complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subcommand_from chart" -s n -l namespace -d 'Namespace to work in [default: from the kube context, else `default`]' -r
+complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subcommand_from chart" -l kube-context -d 'Kubeconfig context to use' -r
+complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subcommand_from chart" -l kubeconfig -d 'Path to the kubeconfig file [default: $KUBECONFIG, else ~/.kube/config]' -r -F
+complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subcommand_from chart" -s h -l help -d 'Print help'
+complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subcommand_from chart" -s V -l version -d 'Print version'
 complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subcommand_from help" -f -a "values" -d 'The values the user supplied (`--all`: every value the templates saw)'
 complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subcommand_from help" -f -a "manifest" -d 'The rendered objects, as stored'
 complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subcommand_from help" -f -a "notes" -d 'The rendered NOTES.txt'
 complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subcommand_from help" -f -a "hooks" -d 'The hooks (tests included), as stored: what rollback and `charts test` run'
 complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subcommand_from help" -f -a "metadata" -d 'Name, namespace, revision, status, chart, dates and labels'
 complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subcommand_from help" -f -a "all" -d 'Everything: metadata, values, computed values, manifest and notes'
+complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subcommand_from help" -f -a "chart" -d 'The chart the revision was rendered from, as stored with the release: a summary, or with `-d DIR` the package written back out byte for byte'
 complete -c charts -n "__fish_charts_using_subcommand get; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c charts -n "__fish_charts_using_subcommand env; and not __fish_seen_subcommand_from name up list down gc pool claim release help" -s n -l namespace -d 'Namespace to work in [default: from the kube context, else `default`]' -r
 complete -c charts -n "__fish_charts_using_subcommand env; and not __fish_seen_subcommand_from name up list down gc pool claim release help" -l kube-context -d 'Kubeconfig context to use' -r
@@ -737,6 +750,7 @@ complete -c charts -n "__fish_charts_using_subcommand help; and __fish_seen_subc
 complete -c charts -n "__fish_charts_using_subcommand help; and __fish_seen_subcommand_from get" -f -a "hooks" -d 'The hooks (tests included), as stored: what rollback and `charts test` run'
 complete -c charts -n "__fish_charts_using_subcommand help; and __fish_seen_subcommand_from get" -f -a "metadata" -d 'Name, namespace, revision, status, chart, dates and labels'
 complete -c charts -n "__fish_charts_using_subcommand help; and __fish_seen_subcommand_from get" -f -a "all" -d 'Everything: metadata, values, computed values, manifest and notes'
+complete -c charts -n "__fish_charts_using_subcommand help; and __fish_seen_subcommand_from get" -f -a "chart" -d 'The chart the revision was rendered from, as stored with the release: a summary, or with `-d DIR` the package written back out byte for byte'
 complete -c charts -n "__fish_charts_using_subcommand help; and __fish_seen_subcommand_from env" -f -a "name" -d 'Print the environment name and namespace a branch or name maps to'
 complete -c charts -n "__fish_charts_using_subcommand help; and __fish_seen_subcommand_from env" -f -a "up" -d 'Create an environment or renew it (safe on every push), and apply its profile'
 complete -c charts -n "__fish_charts_using_subcommand help; and __fish_seen_subcommand_from env" -f -a "list" -d 'List environments and pools: releases, last deploy, age, expiry, state, who holds what'

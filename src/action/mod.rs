@@ -7,6 +7,7 @@
 
 pub mod adopt;
 pub mod chart;
+pub mod chart_snapshot;
 pub mod deploy;
 pub mod env;
 pub mod environments;

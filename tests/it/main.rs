@@ -4,6 +4,7 @@
 mod adopt;
 mod atomic;
 mod chart_files;
+mod chart_store;
 mod cli;
 mod common;
 mod discovery;

@@ -7,6 +7,7 @@ use std::sync::Mutex;
 use k8s_openapi::api::core::v1::Secret;
 
 use super::{Error, ListQuery, Store, sort_summaries};
+use crate::release::chart_store::{self, StoredChart};
 use crate::release::selector::Selector;
 use crate::release::{Release, ReleaseSummary, encoding};
 
@@ -132,7 +133,68 @@ impl Store for MemoryStore {
         for chunk in encoding::chunk_names(name, revision, &main) {
             secrets.remove(&key(namespace, &chunk));
         }
+        let chart_key = main
+            .metadata
+            .labels
+            .as_ref()
+            .and_then(|l| l.get(chart_store::LABEL_DIGEST));
+        if let Some(chart_key) = chart_key {
+            let referenced = secrets.iter().any(|((ns, _), secret)| {
+                let labels = secret.metadata.labels.as_ref();
+                ns == namespace
+                    && labels.and_then(|l| l.get("owner")).map(String::as_str)
+                        == Some(encoding::OWNER)
+                    && labels.and_then(|l| l.get(chart_store::LABEL_DIGEST)) == Some(chart_key)
+            });
+            if !referenced {
+                let chart_name = chart_store::secret_name(chart_key);
+                if let Some(chart) = secrets.remove(&key(namespace, &chart_name)) {
+                    for chunk in chart_store::chunk_names(&chart) {
+                        secrets.remove(&key(namespace, &chunk));
+                    }
+                }
+            }
+        }
         Ok(())
+    }
+
+    async fn get_chart(&self, namespace: &str, digest: &str) -> Result<Option<StoredChart>, Error> {
+        let Some(chart_key) = chart_store::digest_key(digest) else {
+            return Ok(None);
+        };
+        let secrets = self.lock();
+        let name = chart_store::secret_name(chart_key);
+        let Some(secret) = secrets.get(&key(namespace, &name)) else {
+            return Ok(None);
+        };
+        let mut chunks = Vec::new();
+        for chunk_name in chart_store::chunk_names(secret) {
+            let chunk = secrets.get(&key(namespace, &chunk_name)).ok_or_else(|| {
+                chart_store::Error::Decode {
+                    secret: name.clone(),
+                    message: format!("its part `{chunk_name}` is missing"),
+                }
+            })?;
+            chunks.push(chunk.clone());
+        }
+        Ok(Some(chart_store::decode(secret, &chunks)?))
+    }
+
+    async fn put_chart(&self, namespace: &str, chart: &StoredChart) -> Result<bool, Error> {
+        let encoded = chart_store::encode(namespace, chart)?;
+        let mut secrets = self.lock();
+        let main = key(
+            namespace,
+            encoded[0].metadata.name.as_deref().unwrap_or_default(),
+        );
+        if secrets.contains_key(&main) {
+            return Ok(false);
+        }
+        for secret in encoded {
+            let name = secret.metadata.name.clone().unwrap_or_default();
+            secrets.insert(key(namespace, &name), secret);
+        }
+        Ok(true)
     }
 }
 
@@ -341,6 +403,45 @@ mod tests {
             assert_eq!(store.get("dev", "big", 1).await.unwrap(), release);
             store.delete("dev", "big", 1).await.unwrap();
             assert!(store.secret_names("dev").is_empty());
+        });
+    }
+
+    #[test]
+    fn a_shared_chart_is_stored_once_and_deleted_with_its_last_record() {
+        run(async {
+            let store = MemoryStore::new();
+            let chart = StoredChart::new("web", "1.0.0", b"package".to_vec());
+            let with_chart = |namespace: &str, name: &str, revision| {
+                let mut release = record(namespace, name, revision, Status::Deployed);
+                release.chart.digest = chart.digest.clone();
+                release
+            };
+            for (namespace, name, revision) in [
+                ("dev", "web", 1),
+                ("dev", "web", 2),
+                ("dev", "api", 1),
+                ("prod", "web", 1),
+            ] {
+                store
+                    .create(&with_chart(namespace, name, revision))
+                    .await
+                    .unwrap();
+                store.put_chart(namespace, &chart).await.unwrap();
+            }
+            let chart_secret =
+                chart_store::secret_name(chart_store::digest_key(&chart.digest).unwrap());
+            let has_chart = |namespace: &str| store.secret_names(namespace).contains(&chart_secret);
+            assert_eq!(store.secret_names("dev").len(), 4, "3 records, 1 chart");
+            store.delete("dev", "web", 1).await.unwrap();
+            store.delete("dev", "web", 2).await.unwrap();
+            assert!(has_chart("dev"), "`api` still needs it");
+            assert_eq!(
+                store.get_chart("dev", &chart.digest).await.unwrap(),
+                Some(chart.clone())
+            );
+            store.delete("dev", "api", 1).await.unwrap();
+            assert!(!has_chart("dev"));
+            assert!(has_chart("prod"), "another namespace keeps its own");
         });
     }
 
