@@ -10,7 +10,8 @@
 # counters, which must show LISTs of secrets only, one per page of 500 records.
 #
 # Usage: bench/list.sh   (env: RELEASES=20000 REVISIONS=5 NAMESPACES=20 RUNS=5 MAX_RSS_MIB=100
-#                         MAX_SECONDS=3 BEFORE=path/to/an/older/charts)
+#                         MAX_SECONDS=3 BEFORE=path/to/an/older/charts
+#                         CHARTS=, SANDBOX=, SEED= prebuilt binaries instead of release builds)
 # Targets (issue 13): 100,000 revisions of 20,000 releases listed in under MAX_SECONDS, peak RSS
 # under MAX_RSS_MIB. Exits non-zero if one is missed. BEFORE: also measure that binary against the
 # same records, for a before/after comparison.
@@ -31,18 +32,25 @@ done
 [ -x /usr/bin/time ] || { echo "error: /usr/bin/time is missing (apt-get install -y time)" >&2; exit 2; }
 
 cd "$root"
-echo "building release binaries ..." >&2
-cargo build --release --quiet --bin charts
-cargo build --release --quiet -p charts-sandbox --bin charts-sandbox
-cargo build --release --quiet --features bench --example seed_releases
-charts="$root/target/release/charts"
-
-sandbox_binary="$root/target/release/charts-sandbox"
+# Prebuilt binaries may be given (CHARTS, SANDBOX, SEED), e.g. to measure an older build; the
+# others are built here (release).
+if [ -z "${CHARTS:-}" ] || [ -z "${SANDBOX:-}" ] || [ -z "${SEED:-}" ]; then
+    echo "building release binaries ..." >&2
+    [ -n "${CHARTS:-}" ] || cargo build --release --quiet --bin charts
+    [ -n "${SANDBOX:-}" ] || cargo build --release --quiet -p charts-sandbox --bin charts-sandbox
+    [ -n "${SEED:-}" ] || cargo build --release --quiet --features bench --example seed_releases
+fi
+charts=${CHARTS:-$root/target/release/charts}
+sandbox_binary=${SANDBOX:-$root/target/release/charts-sandbox}
+seed=${SEED:-$root/target/release/examples/seed_releases}
 # shellcheck source=bench/sandbox.sh
 . "$root/bench/sandbox.sh"
 
-"$root/target/release/examples/seed_releases" --kubeconfig "$work/kubeconfig" \
+echo "seeding $((releases * revisions)) records ..." >&2
+seed_start=$(date +%s)
+"$seed" --kubeconfig "$work/kubeconfig" \
     --releases "$releases" --revisions "$revisions" --namespaces "$namespaces"
+echo "seeded in $(( $(date +%s) - seed_start )) s" >&2
 
 export KUBECONFIG="$work/kubeconfig"
 list=("$charts" list -A)
