@@ -1021,7 +1021,7 @@ _charts() {
             return 0
             ;;
         charts__subcmd__env__subcmd__down)
-            opts="-n -h -V --branch --prefix --wait --timeout --dry-run --namespace --kube-context --kubeconfig --help --version"
+            opts="-o -n -h -V --branch --prefix --wait --timeout --dry-run --output --namespace --kube-context --kubeconfig --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1037,6 +1037,14 @@ _charts() {
                     ;;
                 --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;
                 --namespace)
@@ -3087,7 +3095,7 @@ _charts() {
             return 0
             ;;
         charts__subcmd__list)
-            opts="-A -f -l -a -q -d -r -m -o -n -h -V --all-namespaces --filter --selector --deployed --failed --pending --superseded --uninstalled --uninstalling --all --short --no-headers --date --reverse --max --offset --output --helm --namespace --kube-context --kubeconfig --help --version"
+            opts="-A -f -l -a -q -w -d -r -m -o -n -h -V --all-namespaces --filter --selector --deployed --failed --pending --superseded --uninstalled --uninstalling --all --short --wide --no-headers --date --reverse --max --offset --output --helm --namespace --kube-context --kubeconfig --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4387,7 +4395,7 @@ _charts() {
             return 0
             ;;
         charts__subcmd__uninstall)
-            opts="-n -h -V --keep-history --dry-run --ignore-not-found --wait --timeout --no-hooks --delete-namespace --description --namespace --kube-context --kubeconfig --help --version"
+            opts="-o -n -h -V --keep-history --dry-run --ignore-not-found --wait --timeout --no-hooks --delete-namespace --description --output --namespace --kube-context --kubeconfig --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4399,6 +4407,14 @@ _charts() {
                     ;;
                 --description)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;
                 --namespace)

@@ -191,6 +191,9 @@ complete -c charts -n "__fish_charts_using_subcommand rollback" -s h -l help -d 
 complete -c charts -n "__fish_charts_using_subcommand rollback" -s V -l version -d 'Print version'
 complete -c charts -n "__fish_charts_using_subcommand uninstall" -l timeout -d 'How long `--wait` waits, and each hook may take: `90s`, `5m`, `1h`' -r
 complete -c charts -n "__fish_charts_using_subcommand uninstall" -l description -d 'Description recorded with `--keep-history`' -r
+complete -c charts -n "__fish_charts_using_subcommand uninstall" -s o -l output -d 'Output format: `json` and `yaml` print one object per release (README "Pipeline conventions")' -r -f -a "table\t''
+json\t''
+yaml\t''"
 complete -c charts -n "__fish_charts_using_subcommand uninstall" -s n -l namespace -d 'Namespace to work in [default: from the kube context, else `default`]' -r
 complete -c charts -n "__fish_charts_using_subcommand uninstall" -l kube-context -d 'Kubeconfig context to use' -r
 complete -c charts -n "__fish_charts_using_subcommand uninstall" -l kubeconfig -d 'Path to the kubeconfig file [default: $KUBECONFIG, else ~/.kube/config]' -r -F
@@ -474,6 +477,7 @@ complete -c charts -n "__fish_charts_using_subcommand list" -l uninstalled -d 'S
 complete -c charts -n "__fish_charts_using_subcommand list" -l uninstalling -d 'Show releases being uninstalled'
 complete -c charts -n "__fish_charts_using_subcommand list" -s a -l all -d 'Show every status (the default when no status flag is given)'
 complete -c charts -n "__fish_charts_using_subcommand list" -s q -l short -d 'Print release names only'
+complete -c charts -n "__fish_charts_using_subcommand list" -s w -l wide -d 'Also show what each release runs and where it came from: subchart versions, container images, the commit label and the source of a promoted revision'
 complete -c charts -n "__fish_charts_using_subcommand list" -l no-headers -d 'Leave out the header line of the table'
 complete -c charts -n "__fish_charts_using_subcommand list" -s d -l date -d 'Sort by last update time instead of by name'
 complete -c charts -n "__fish_charts_using_subcommand list" -s r -l reverse -d 'Reverse the order'
@@ -619,6 +623,9 @@ complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subco
 complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from down" -l branch -d 'A branch, mapped to an environment name: lowercased, other characters to `-`, and a hash of the branch appended when anything was changed or cut' -r
 complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from down" -l prefix -d 'Namespace prefix, e.g. `shop-` [default: `env.prefix` of charts.yaml, else none]' -r
 complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from down" -l timeout -d 'How long `--wait` waits: `90s`, `5m`, `1h`' -r
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from down" -s o -l output -d 'Output format: `json` and `yaml` print `{namespace, found, dryRun, skipped, releases, namespaceDeleted, namespaceGone}` (README "Pipeline conventions")' -r -f -a "table\t''
+json\t''
+yaml\t''"
 complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from down" -s n -l namespace -d 'Namespace to work in [default: from the kube context, else `default`]' -r
 complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from down" -l kube-context -d 'Kubeconfig context to use' -r
 complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from down" -l kubeconfig -d 'Path to the kubeconfig file [default: $KUBECONFIG, else ~/.kube/config]' -r -F

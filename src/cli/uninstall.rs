@@ -23,10 +23,10 @@ pub struct UninstallArgs {
     #[arg(long)]
     pub ignore_not_found: bool,
     /// Wait until the deleted objects are gone
-    #[arg(long)]
+    #[arg(long, env = "CHARTS_WAIT", value_parser = clap::builder::BoolishValueParser::new())]
     pub wait: bool,
     /// How long `--wait` waits, and each hook may take: `90s`, `5m`, `1h`
-    #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = parse_duration)]
+    #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = parse_duration, env = "CHARTS_TIMEOUT")]
     pub timeout: std::time::Duration,
     /// Do not run the release's pre-delete and post-delete hooks
     #[arg(long)]
@@ -38,9 +38,14 @@ pub struct UninstallArgs {
     /// Description recorded with `--keep-history`
     #[arg(long)]
     pub description: Option<String>,
+    /// Output format: `json` and `yaml` print one object per release (README "Pipeline
+    /// conventions")
+    #[arg(short = 'o', long, value_enum, default_value_t)]
+    pub output: output::Format,
 }
 
 pub fn uninstall(global: &GlobalArgs, args: UninstallArgs) -> Result<()> {
+    let mut results = Vec::new();
     crate::support::block_on(async {
         let cluster = crate::cluster::connect(&global.cluster_settings()).await?;
         let store = SecretStore::new(cluster.clone());
@@ -65,6 +70,10 @@ pub fn uninstall(global: &GlobalArgs, args: UninstallArgs) -> Result<()> {
             let outcome = action::uninstall(&cluster, &store, &settings).await;
             drop(spinner);
             let outcome = outcome?;
+            if args.output != output::Format::Table {
+                results.push(json(name, &cluster.namespace, &args, &outcome));
+                continue;
+            }
             if !outcome.found {
                 output::note(&format!(
                     "release `{name}` not found in namespace `{}`: nothing to do",
@@ -108,6 +117,47 @@ pub fn uninstall(global: &GlobalArgs, args: UninstallArgs) -> Result<()> {
                 output::count(report.deleted.len(), "object")
             ))?;
         }
-        Ok(())
+        Ok::<(), crate::error::Error>(())
+    })?;
+    if args.output == output::Format::Table {
+        return Ok(());
+    }
+    output::show(
+        args.output,
+        || Ok(serde_json::Value::Array(results)),
+        || unreachable!("the table was printed per release"),
+    )
+}
+
+/// One release's outcome for `-o json`: `{name, namespace, found, dryRun, keptHistory,
+/// deleted, kept, left, namespaceDeleted}`, objects as `{kind, namespace, name}`.
+fn json(
+    name: &str,
+    namespace: &str,
+    args: &UninstallArgs,
+    outcome: &action::UninstallOutcome,
+) -> serde_json::Value {
+    let keys = |keys: &[crate::cluster::apply::ObjectKey]| -> Vec<serde_json::Value> {
+        keys.iter()
+            .map(|k| {
+                serde_json::json!({
+                    "kind": k.kind,
+                    "namespace": k.namespace,
+                    "name": k.name,
+                })
+            })
+            .collect()
+    };
+    let report = &outcome.deleted;
+    serde_json::json!({
+        "name": name,
+        "namespace": namespace,
+        "found": outcome.found,
+        "dryRun": args.dry_run,
+        "keptHistory": args.keep_history && outcome.found,
+        "deleted": keys(&report.deleted),
+        "kept": keys(&report.kept),
+        "left": keys(&report.not_ours),
+        "namespaceDeleted": outcome.namespace_deleted,
     })
 }

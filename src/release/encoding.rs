@@ -1,7 +1,9 @@
 //! A release revision as Kubernetes Secrets (DESIGN.md section 3): one Secret per revision named
 //! `charts.release.v1.<release>.v<revision>`, type `charts.dev/release.v1`, labels
 //! `owner=charts,name,status,version` plus the release's own labels, annotations that `list`
-//! reads without decoding the payload, and `data.release` = gzip(JSON of the record).
+//! reads without decoding the payload (chart, times, description, and the inventory of
+//! `super::inventory`: images, subcharts, provenance), and `data.release` = gzip(JSON of the
+//! record).
 //!
 //! The API server caps a Secret at 1 MiB, so a record whose payload is larger is split: the
 //! first part stays in the revision's Secret (annotated with the number of parts) and the rest
@@ -116,6 +118,7 @@ pub fn encode(release: &Release) -> Result<Vec<Secret>, Error> {
         ANNOTATION_DESCRIPTION.to_string(),
         release.description.clone(),
     );
+    annotations.extend(super::inventory::annotations(release));
     if chunks.len() > 1 {
         annotations.insert(ANNOTATION_CHUNKS.to_string(), chunks.len().to_string());
     }
@@ -261,15 +264,16 @@ pub fn summary(metadata: &ObjectMeta) -> Option<ReleaseSummary> {
         updated: annotation(ANNOTATION_UPDATED),
         description: annotation(ANNOTATION_DESCRIPTION),
         labels: release_labels,
+        inventory: super::inventory::read(metadata.annotations.as_ref()),
     })
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::release::ChartInfo;
 
-    fn release(manifest: String) -> Release {
+    pub(crate) fn release(manifest: String) -> Release {
         Release {
             name: "web".into(),
             namespace: "dev".into(),
@@ -280,6 +284,7 @@ mod tests {
                 version: "1.2.0".into(),
                 app_version: "2.0".into(),
                 digest: "sha256:00".into(),
+                subcharts: Vec::new(),
             },
             config: serde_json::json!({"replicas": 2}),
             computed_values: serde_json::json!({}),

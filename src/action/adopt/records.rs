@@ -46,6 +46,7 @@ pub fn to_record(helm: &HelmRelease, namespace: &str) -> Release {
             version: helm.chart_field("version").to_string(),
             app_version: helm.chart_field("appVersion").to_string(),
             digest: String::new(),
+            subcharts: Vec::new(),
         },
         config,
         computed_values: computed,

@@ -24,6 +24,31 @@ pub struct DownArgs {
     /// Show what would go, and delete nothing
     #[arg(long)]
     pub dry_run: bool,
+    /// Output format: `json` and `yaml` print `{namespace, found, dryRun, skipped, releases,
+    /// namespaceDeleted, namespaceGone}` (README "Pipeline conventions")
+    #[arg(short = 'o', long, value_enum, default_value_t)]
+    pub output: output::Format,
+}
+
+/// The `-o json` shape of `env down`.
+fn json(
+    namespace: &str,
+    args: &DownArgs,
+    found: bool,
+    skipped: Option<&str>,
+    releases: Vec<String>,
+    deleted: Option<bool>,
+) -> Result<()> {
+    let value = serde_json::json!({
+        "namespace": namespace,
+        "found": found,
+        "dryRun": args.dry_run,
+        "skipped": skipped,
+        "releases": releases,
+        "namespaceDeleted": deleted.is_some(),
+        "namespaceGone": deleted.unwrap_or(false),
+    });
+    output::show(args.output, || Ok(value), || unreachable!("not a table"))
 }
 
 pub fn down(global: &GlobalArgs, args: DownArgs) -> Result<()> {
@@ -34,7 +59,20 @@ pub fn down(global: &GlobalArgs, args: DownArgs) -> Result<()> {
         let store = SecretStore::connect(&cluster_settings).await?;
         let cluster = store.cluster().clone();
         if args.dry_run {
-            let Some(environment) = teardown::plan_down(&cluster, &store, &namespace).await? else {
+            let planned = teardown::plan_down(&cluster, &store, &namespace).await?;
+            if args.output != output::Format::Table {
+                let releases = planned
+                    .as_ref()
+                    .map(|e| {
+                        e.teardown_order()
+                            .into_iter()
+                            .map(|r| r.name.clone())
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                return json(&namespace, &args, planned.is_some(), None, releases, None);
+            }
+            let Some(environment) = planned else {
                 output::note(&format!(
                     "namespace `{namespace}` does not exist: nothing to do"
                 ));
@@ -57,7 +95,19 @@ pub fn down(global: &GlobalArgs, args: DownArgs) -> Result<()> {
         let spinner = output::Spinner::start();
         let outcome = teardown::down(&cluster, &store, &settings).await;
         drop(spinner);
-        match outcome? {
+        let outcome = outcome?;
+        if args.output != output::Format::Table {
+            return match outcome {
+                None => json(&namespace, &args, false, None, Vec::new(), None),
+                Some(Teardown::Skipped(why)) => {
+                    json(&namespace, &args, true, Some(&why), Vec::new(), None)
+                }
+                Some(Teardown::Removed { releases, gone }) => {
+                    json(&namespace, &args, true, None, releases, Some(gone))
+                }
+            };
+        }
+        match outcome {
             None => {
                 output::note(&format!(
                     "namespace `{namespace}` does not exist: nothing to do"
