@@ -5,6 +5,7 @@ mod atomic;
 mod chart_files;
 mod cli;
 mod common;
+mod convert;
 mod discovery;
 mod env;
 mod env_ops;
