@@ -63,6 +63,7 @@ pub fn convert(src: &Path, out: &Path) -> Result<Report> {
             collect_defines(&nodes, &mut defines);
             templates.push((name.clone(), nodes));
         }
+        drop_overridden_defines(&mut templates);
         parsed.push(templates);
     }
 
@@ -72,8 +73,12 @@ pub fn convert(src: &Path, out: &Path) -> Result<Report> {
             if name.starts_with("templates/") || name.starts_with("charts/") || name == "Chart.lock" || name == "requirements.lock" {
                 continue;
             }
+            if name == "requirements.yaml" {
+                continue;
+            }
             let target = if name == ".helmignore" { ".chartsignore".to_string() } else { name.clone() };
-            write_file(&chart.out.join(&target), data)?;
+            let data = if name == "Chart.yaml" { chart_yaml(data, &chart.files) } else { data.clone() };
+            write_file(&chart.out.join(&target), &data)?;
         }
         for (name, nodes) in templates {
             let out_name = helper_name(&name);
@@ -96,6 +101,58 @@ fn helper_name(name: &str) -> String {
     match name.strip_suffix(".tpl") {
         Some(stem) if base.starts_with('_') => format!("{stem}.tera"),
         _ => name.to_string(),
+    }
+}
+
+/// A Helm v1 chart (`apiVersion: v1`, dependencies in requirements.yaml) as a v2 Chart.yaml.
+fn chart_yaml(data: &[u8], files: &[(String, Vec<u8>)]) -> Vec<u8> {
+    let text = String::from_utf8_lossy(data);
+    let v1 = |l: &str| matches!(l.trim_end(), "apiVersion: v1" | "apiVersion: \"v1\"" | "apiVersion: 'v1'");
+    let is_v1 = text.lines().any(v1);
+    if !is_v1 {
+        return data.to_vec();
+    }
+    let mut out: String = text
+        .lines()
+        .map(|l| if v1(l) { "apiVersion: v2" } else { l })
+        .collect::<Vec<_>>()
+        .join("\n");
+    out.push('\n');
+    if let Some((_, requirements)) = files.iter().find(|(n, _)| n == "requirements.yaml") {
+        out.push_str(&String::from_utf8_lossy(requirements));
+        if !out.ends_with('\n') {
+            out.push('\n');
+        }
+    }
+    out.into_bytes()
+}
+
+/// Helm parses a chart's files deepest first and, at one depth, in reverse path order; a later
+/// define of a name replaces an earlier one. One Tera engine allows a component once, so the
+/// defines that Helm would override are left out (the one that wins is kept).
+fn drop_overridden_defines(templates: &mut [(String, Vec<Node>)]) {
+    let rank = |path: &str| (path.matches('/').count(), path.to_string());
+    let mut winner: BTreeMap<String, (usize, String)> = BTreeMap::new();
+    for (path, nodes) in templates.iter() {
+        for node in nodes {
+            if let Node::Define { name, .. } = node {
+                let r = rank(path);
+                match winner.get(name) {
+                    Some(current) if *current <= r => {}
+                    _ => {
+                        winner.insert(name.clone(), r);
+                    }
+                }
+            }
+        }
+    }
+    for (path, nodes) in templates.iter_mut() {
+        let r = rank(path);
+        let mut seen = std::collections::HashSet::new();
+        nodes.retain(|node| match node {
+            Node::Define { name, .. } => winner.get(name) == Some(&r) && seen.insert(name.clone()),
+            _ => true,
+        });
     }
 }
 

@@ -199,6 +199,9 @@ pub(super) fn call(t: &mut Translator, name: &str, args: &[Expr], piped: Option<
         "len" => { need!(1, 1, "1"); s(filter(0, "len", &[])) }
         "semver" => { need!(1, 1, "1"); v(filter(0, "semver", &[])) }
         "seq" => v(format!("seq(values={})", list(0))),
+        "camelcase" | "snakecase" | "kebabcase" | "swapcase" => { need!(1, 1, "1"); s(filter(0, name, &[])) }
+        "untitle" => { need!(1, 1, "1"); s(filter(0, "untitle", &[])) }
+        "plural" => { need!(3, 3, "3"); s(filter(2, "plural", &[("one", 0), ("many", 1)])) }
         "abbrev" => { need!(2, 2, "2"); s(filter(1, "abbrev", &[("width", 0)])) }
         "adler32sum" => { need!(1, 1, "1"); s(filter(0, "adler32sum", &[])) }
         "chunk" => { need!(2, 2, "2"); v(filter(1, "chunk", &[("size", 0)])) }

@@ -439,11 +439,22 @@ impl<'a> Translator<'a> {
         let target = args.get(1)?;
         let (root, fields) = self.place(target)?;
         let call = self.pipeline(pipe);
+        // Inside a loop, a plain `set` would only change a loop-local copy; the map Helm
+        // mutates lives outside it (unless it is declared in this very loop).
+        let in_loop = self.scopes.iter().any(|s| s.is_loop);
+        let local_to_loop = self
+            .scopes
+            .iter()
+            .rev()
+            .take_while(|s| !s.is_loop)
+            .chain(self.scopes.iter().rev().skip_while(|s| !s.is_loop).take(1))
+            .any(|s| s.vars.iter().any(|(_, t)| *t == root) || s.dot == Dot::Var(root.clone()));
+        let kw = if in_loop && !local_to_loop { "set_global" } else { "set" };
         if fields.is_empty() {
-            Some(format!("set {root} = {}", call.text))
+            Some(format!("{kw} {root} = {}", call.text))
         } else {
             let path = fields.iter().map(|f| string_literal(f)).collect::<Vec<_>>().join(", ");
-            Some(format!("set {root} = {root} | setIn(path=[{path}], value={})", call.text))
+            Some(format!("{kw} {root} = {root} | setIn(path=[{path}], value={})", call.text))
         }
     }
 
@@ -603,16 +614,18 @@ impl<'a> Translator<'a> {
                 {
                     return Code::printable(format!("{} | {}", inner.operand(), lower_first(method)));
                 }
-                if inner.path {
+                // Go gives nothing (not an error) for a field of a nil parenthesised value:
+                // `(.Values.resources.limits).cpu` is the idiom for optional maps.
+                if inner.path && fields.iter().all(|f| is_tera_ident(f)) {
                     let mut text = inner.text;
                     for f in fields {
-                        text.push('.');
+                        text.push_str("?.");
                         text.push_str(f);
                     }
                     return Code::path(text);
                 }
                 let keys = fields.iter().map(|f| string_literal(f)).collect::<Vec<_>>().join(", ");
-                Code::atom(format!("{} | index(keys=[{keys}])", inner.operand()))
+                Code::atom(format!("{} | index(keys=[{keys}], nil=\"empty\")", inner.operand()))
             }
             Expr::Str(s, _) => Code::printable(string_literal(s)),
             Expr::Int(i, _) => Code::printable(i.to_string()),

@@ -156,3 +156,9 @@ fn capabilities_and_files() {
     );
     assert_eq!(tr("{{ tpl .Values.x . }}"), "{{ helmTpl(template=Values.x) }}");
 }
+
+#[test]
+fn mutations_inside_loops_reach_the_outer_map() {
+    let src = "{{- $l := dict \"first\" true -}}{{- range .Values.l -}}{{- if not $l.first -}},{{- end -}}{{- . -}}{{- $_ := set $l \"first\" false -}}{{- end -}}";
+    assert_eq!(render(src, serde_json::json!({"l": ["a", "b", "c"]})), "a,b,c");
+}

@@ -78,8 +78,13 @@ fn get_in(value: &Value, key: &Value) -> TeraResult<Value> {
 /// Go's `index X k1 k2...` and field access on a computed value.
 fn index(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<Value> {
     let keys = list_arg(&kwargs, "keys", "index")?;
+    // `nil="empty"`: a field of a null value is null (Go's `(x).field`), not an error.
+    let nil_empty = kwarg(&kwargs, "nil").and_then(|v| v.as_str()) == Some("empty");
     let mut current = value.clone();
     for key in &keys {
+        if nil_empty && (current.is_none() || current.is_undefined()) {
+            return Ok(Value::none());
+        }
         current = get_in(&current, key)?;
     }
     Ok(current)

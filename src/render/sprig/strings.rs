@@ -422,6 +422,83 @@ fn adler32sum(value: &Value, _: Kwargs, _: &State) -> TeraResult<Value> {
     Ok(Value::from(((b << 16) | a).to_string()))
 }
 
+/// Sprig's `untitle`: the first letter of each word lower-cased.
+fn untitle(value: &Value, _: Kwargs, _: &State) -> TeraResult<Value> {
+    let mut out = String::new();
+    let mut start = true;
+    for c in text(value).chars() {
+        if start && c.is_alphabetic() {
+            out.extend(c.to_lowercase());
+        } else {
+            out.push(c);
+        }
+        start = c.is_whitespace();
+    }
+    Ok(Value::from(out))
+}
+
+/// Words of an identifier-like string: split at `_`, `-`, spaces and lower-to-upper changes.
+fn words(s: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut current = String::new();
+    let mut prev_lower = false;
+    for c in s.chars() {
+        if c == '_' || c == '-' || c.is_whitespace() {
+            if !current.is_empty() {
+                words.push(std::mem::take(&mut current));
+            }
+            prev_lower = false;
+            continue;
+        }
+        if c.is_uppercase() && prev_lower && !current.is_empty() {
+            words.push(std::mem::take(&mut current));
+        }
+        prev_lower = c.is_lowercase() || c.is_ascii_digit();
+        current.push(c);
+    }
+    if !current.is_empty() {
+        words.push(current);
+    }
+    words
+}
+
+/// Sprig's `camelcase` (`hello_world` → `HelloWorld`).
+fn camelcase(value: &Value, _: Kwargs, _: &State) -> TeraResult<Value> {
+    let out: String = words(&text(value))
+        .iter()
+        .map(|w| {
+            let mut c = w.chars();
+            match c.next() {
+                Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+                None => String::new(),
+            }
+        })
+        .collect();
+    Ok(Value::from(out))
+}
+
+fn snakecase(value: &Value, _: Kwargs, _: &State) -> TeraResult<Value> {
+    Ok(Value::from(words(&text(value)).iter().map(|w| w.to_lowercase()).collect::<Vec<_>>().join("_")))
+}
+
+fn kebabcase(value: &Value, _: Kwargs, _: &State) -> TeraResult<Value> {
+    Ok(Value::from(words(&text(value)).iter().map(|w| w.to_lowercase()).collect::<Vec<_>>().join("-")))
+}
+
+fn swapcase(value: &Value, _: Kwargs, _: &State) -> TeraResult<Value> {
+    let out: String = text(value)
+        .chars()
+        .flat_map(|c| if c.is_uppercase() { c.to_lowercase().collect::<Vec<_>>() } else { c.to_uppercase().collect() })
+        .collect();
+    Ok(Value::from(out))
+}
+
+/// Sprig's `plural ONE MANY N`.
+fn plural(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<Value> {
+    let which = if to_int(value) == 1 { "one" } else { "many" };
+    Ok(Value::from(str_kw(&kwargs, which, "plural")?))
+}
+
 fn len(value: &Value, _: Kwargs, _: &State) -> TeraResult<Value> {
     if let Some(s) = value.as_str() {
         return Ok(Value::from(s.len() as i64));
@@ -481,6 +558,12 @@ pub(super) fn register(tera: &mut Tera) {
     tera.register_function("untilStep", until_step);
     tera.register_filter("len", len);
     tera.register_filter("semver", semver_parts);
+    tera.register_filter("untitle", untitle);
+    tera.register_filter("camelcase", camelcase);
+    tera.register_filter("snakecase", snakecase);
+    tera.register_filter("kebabcase", kebabcase);
+    tera.register_filter("swapcase", swapcase);
+    tera.register_filter("plural", plural);
     tera.register_function("seq", seq);
     tera.register_filter("abbrev", abbrev);
     tera.register_filter("adler32sum", adler32sum);
