@@ -5,7 +5,7 @@ Not run by `cargo test`: tests/it/convert_corpus.rs converts each chart with `ch
 renders the result with `charts template` and compares the objects with the files this writes.
 Run it again after changing a chart or its values:
 
-    python3 -m venv /tmp/helm-venv && /tmp/helm-venv/bin/pip install helm-python-sdk
+    python3 -m venv /tmp/helm-venv && /tmp/helm-venv/bin/pip install helm-python-sdk pyyaml
     /tmp/helm-venv/bin/python testdata/helm-corpus/render-with-helm.py [CHART...]
 
 helm-python-sdk (PyPI) bundles Helm v4 as a library; `Chart.render` is `helm template r CHART
@@ -25,6 +25,7 @@ import sys
 import tempfile
 
 import helm_python as helm
+import yaml
 
 HERE = pathlib.Path(__file__).resolve().parent
 RELEASE = "r"
@@ -52,6 +53,10 @@ def render(chart_dir, values_file):
         text = manifests[path]
         if path.endswith("NOTES.txt") or not text.strip():
             continue
+        try:
+            list(yaml.safe_load_all(text))
+        except yaml.YAMLError as err:
+            sys.exit("{}: not YAML: {}".format(path, err))
         out.append("---\n# Source: {}\n{}".format(path, text.rstrip("\n") + "\n"))
     return "".join(out)
 
