@@ -1,6 +1,7 @@
 //! Command-line interface: clap types only, turned into plain settings before any work runs.
 //! One file per command; `run` is the one place that dispatches.
 
+pub mod convert;
 pub mod create;
 pub mod dependency;
 pub mod env;
@@ -129,6 +130,9 @@ pub enum Command {
     /// Environments: namespaces on demand for branches and builds, with profiles and expiry
     #[command(subcommand)]
     Env(env::EnvCommand),
+    /// Convert a Helm chart (Go templates) into a charts chart (Tera); exit code 3 when some
+    /// places could not be converted
+    Convert(convert::ConvertArgs),
     /// Print a shell completion script
     Completion(CompletionArgs),
     /// Print the version of charts
@@ -183,6 +187,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::History(args) => history::history(&cli.global, args),
         Command::Get(command) => get::get(&cli.global, command),
         Command::Env(command) => env::env(&cli.global, command),
+        Command::Convert(args) => convert::convert(args),
         Command::Completion(args) => output::print(&completion_script(args.shell)),
         Command::Version(args) => version(args),
     }
