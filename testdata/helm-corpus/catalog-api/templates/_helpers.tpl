@@ -20,3 +20,11 @@
 {{- define "catalog.databaseUrl" -}}
 {{- printf "postgres://%s@%s:%d/%s" .Values.db.user .Values.db.host (int .Values.db.port) .Values.db.name -}}
 {{- end -}}
+
+{{- define "catalog.configData" -}}
+DB_HOST: {{ .Values.db.host | quote }}
+DB_PORT: {{ .Values.db.port | quote }}
+DB_NAME: {{ .Values.db.name | quote }}
+WORKER_QUEUES: {{ .Values.worker.queues | uniq | join "," | quote }}
+METRICS_PORT: {{ .Values.containerPorts.metrics | toString | quote }}
+{{- end -}}
