@@ -41,7 +41,6 @@ const REFUSED: &[(&str, &str)] = &[
     ("env", "templates cannot read the environment; use values (`--set`)"),
     ("expandenv", "templates cannot read the environment; use values (`--set`)"),
     ("getHostByName", "renders need no DNS; pass the address in values"),
-    ("semver", "use semverCompare(constraint=..., version=...)"),
     ("toToml", "TOML output is not supported; write the text in the template"),
     ("fromToml", "TOML is not supported"),
     ("call", "not supported"),
@@ -97,6 +96,14 @@ pub(super) fn call(t: &mut Translator, name: &str, args: &[Expr], piped: Option<
     let v = |text: String| Code::atom(text);
     match name {
         // Comparisons and logic.
+        "eq" if n == 2 && (matches!(args.get(1), Some(Expr::Nil(_))) || matches!(args.first(), Some(Expr::Nil(_)))) => {
+            let other = if matches!(args.first(), Some(Expr::Nil(_))) { 1 } else { 0 };
+            Code::compound(format!("{} | kindOf == \"invalid\"", a[other].operand()))
+        }
+        "ne" if n == 2 && (matches!(args.get(1), Some(Expr::Nil(_))) || matches!(args.first(), Some(Expr::Nil(_)))) => {
+            let other = if matches!(args.first(), Some(Expr::Nil(_))) { 1 } else { 0 };
+            Code::compound(format!("{} | kindOf != \"invalid\"", a[other].operand()))
+        }
         "eq" => {
             need!(2, usize::MAX, "at least 2");
             let parts: Vec<String> = (1..n).map(|i| format!("{} == {}", op(0), op(i))).collect();
@@ -109,7 +116,17 @@ pub(super) fn call(t: &mut Translator, name: &str, args: &[Expr], piped: Option<
         "ge" => { need!(2, 2, "2"); Code::compound(format!("{} >= {}", op(0), op(1))) }
         "not" => { need!(1, 1, "1"); Code::compound(format!("not {}", op(0))) }
         "ternary" => { need!(3, 3, "3"); Code::compound(format!("{} if {} else {}", op(0), op(2), op(1))) }
-        "default" => { need!(1, 2, "2"); if n == 1 { a[0].clone() } else { v(filter(1, "defaultEmpty", &[("value", 0)])) } }
+        "default" => {
+            need!(1, 2, "2");
+            if n == 1 {
+                a[0].clone()
+            } else if a[0].text.contains("fail(") {
+                // Only evaluate the default (a refused function) when it is used.
+                Code::compound(format!("{} if {} else {}", op(1), op(1), op(0)))
+            } else {
+                v(filter(1, "defaultEmpty", &[("value", 0)]))
+            }
+        }
         "empty" => { need!(1, 1, "1"); v(filter(0, "empty", &[])) }
         "coalesce" => v(format!("coalesce(values={})", list(0))),
         "required" => { need!(2, 2, "2"); v(filter(1, "required", &[("message", 0)])) }
@@ -180,6 +197,11 @@ pub(super) fn call(t: &mut Translator, name: &str, args: &[Expr], piped: Option<
         "typeIs" => { need!(2, 2, "2"); v(filter(1, "typeIs", &[("type", 0)])) }
         "deepEqual" => { need!(2, 2, "2"); Code::compound(format!("{} == {}", op(0), op(1))) }
         "len" => { need!(1, 1, "1"); s(filter(0, "len", &[])) }
+        "semver" => { need!(1, 1, "1"); v(filter(0, "semver", &[])) }
+        "seq" => v(format!("seq(values={})", list(0))),
+        "abbrev" => { need!(2, 2, "2"); s(filter(1, "abbrev", &[("width", 0)])) }
+        "adler32sum" => { need!(1, 1, "1"); s(filter(0, "adler32sum", &[])) }
+        "chunk" => { need!(2, 2, "2"); v(filter(1, "chunk", &[("size", 0)])) }
         "semverCompare" => { need!(2, 2, "2"); v(format!("semverCompare(constraint={}, version={})", txt(0), txt(1))) }
         // Numbers.
         "add" | "mul" | "max" | "min" | "addf" | "mulf" | "maxf" | "minf" => v(format!("{name}(values={})", list(0))),

@@ -485,6 +485,11 @@ impl<'a> Translator<'a> {
                 calls::call(self, name, rest, piped, *p)
             }
             // A method call: `.Capabilities.APIVersions.Has "x"`, `.Files.Get "x"`.
+            Expr::Variable(_, fields, p) if is_method(fields) => {
+                let mut call_args: Vec<Code> = args[1..].iter().map(|a| self.expr(a)).collect();
+                call_args.extend(piped);
+                self.method(fields, call_args, *p)
+            }
             Expr::Field(fields, p) if args.len() > 1 || piped.is_some() || is_method(fields) => {
                 let mut call_args: Vec<Code> = args[1..].iter().map(|a| self.expr(a)).collect();
                 call_args.extend(piped);
@@ -546,6 +551,9 @@ impl<'a> Translator<'a> {
                 Dot::Var(v) => Code::path(v.clone()),
             };
         }
+        if fields[0] == "Subcharts" && (*dot == Dot::Root || self.dollar == *dot) {
+            return Code::atom(self.issue(Pos::default(), "`.Subcharts` (a subchart's context) has no equivalent; read the subchart's values through `.Values.<subchart>`".into()));
+        }
         if *dot == Dot::Root && fields[0] == "Files" && fields.len() == 1 {
             return Code::atom("filesGlob(pattern=\"**\")");
         }
@@ -587,6 +595,11 @@ impl<'a> Translator<'a> {
                 let inner = self.pipeline(pipe);
                 if fields.is_empty() {
                     return inner;
+                }
+                if let [method] = fields.as_slice()
+                    && (method == "AsConfig" || method == "AsSecrets")
+                {
+                    return Code::printable(format!("{} | {}", inner.operand(), lower_first(method)));
                 }
                 if inner.path {
                     let mut text = inner.text;

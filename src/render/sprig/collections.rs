@@ -334,6 +334,12 @@ fn slice_list(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<Value> {
     Ok(Value::from(l[start..end].to_vec()))
 }
 
+fn chunk(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<Value> {
+    let size = to_int(need(&kwargs, "size", "chunk")?).max(1) as usize;
+    let l = list_of(value, "chunk")?;
+    Ok(Value::from(l.chunks(size).map(|c| Value::from(c.to_vec())).collect::<Vec<_>>()))
+}
+
 fn to_strings(value: &Value, _: Kwargs, _: &State) -> TeraResult<Value> {
     Ok(Value::from(items(value).iter().filter(|v| !(v.is_none() || v.is_undefined())).map(go_value_text).collect::<Vec<_>>()))
 }
@@ -397,6 +403,7 @@ pub(super) fn register(tera: &mut Tera) {
     tera.register_filter("has", has);
     tera.register_filter("sliceList", slice_list);
     tera.register_filter("toStrings", to_strings);
+    tera.register_filter("chunk", chunk);
     tera.register_filter("fromYamlMap", from_yaml_map);
     tera.register_filter("fromYamlArray", from_yaml_array);
 }

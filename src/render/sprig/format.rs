@@ -42,6 +42,8 @@ fn push_go(out: &mut String, value: &Value) {
         out.push_str(s);
     } else if value.is_f64() {
         out.push_str(&go_float(value.as_f64().unwrap_or(0.0)));
+    } else if is_values_number(value) {
+        out.push_str(&go_float(value.as_u64().unwrap_or(0) as f64));
     } else if let Some(items) = value.as_array() {
         out.push('[');
         for (i, item) in items.iter().enumerate() {
@@ -67,6 +69,13 @@ fn push_go(out: &mut String, value: &Value) {
     } else {
         out.push_str(&value.to_string());
     }
+}
+
+/// A whole number read from values (unsigned in a Tera value): a float64 in Helm, so printed
+/// `1e+06` from a million and of kind `float64`. Integers that templates compute (`int64`,
+/// `add`, `len`...) are signed, Go's `int`, and print plainly.
+pub fn is_values_number(value: &Value) -> bool {
+    value.is_u64()
 }
 
 /// What `{{ x }}` prints in Helm: nothing for a missing or null value, else Go's `%v`.
@@ -179,7 +188,7 @@ pub fn sprintf(format: &str, values: &[Value]) -> String {
             's' | 'v' => {
                 if nil {
                     if verb == 'v' { "<nil>".into() } else { "%!s(<nil>)".into() }
-                } else if verb == 's' && (value.is_number() || value.is_bool()) && !value.is_string() {
+                } else if verb == 's' && (value.is_number() || value.is_bool()) {
                     let kind = type_name(value);
                     format!("%!s({kind}={})", go_value_text(value))
                 } else {
@@ -191,7 +200,7 @@ pub fn sprintf(format: &str, values: &[Value]) -> String {
                 }
             }
             'd' => match value.as_i64() {
-                Some(i) if !value.is_f64() => {
+                Some(i) if !value.is_f64() && !is_values_number(value) => {
                     if plus && i >= 0 { format!("+{i}") } else { i.to_string() }
                 }
                 _ => format!("%!d({}={})", type_name(value), go_value_text(value)),
@@ -286,10 +295,10 @@ pub fn type_name(value: &Value) -> &'static str {
         "string"
     } else if value.is_bool() {
         "bool"
-    } else if value.is_f64() {
+    } else if value.is_f64() || is_values_number(value) {
         "float64"
     } else if value.is_number() {
-        "int64"
+        "int"
     } else if value.is_array() {
         "[]interface {}"
     } else if value.is_map() {
@@ -307,10 +316,10 @@ pub fn kind_name(value: &Value) -> &'static str {
         "string"
     } else if value.is_bool() {
         "bool"
-    } else if value.is_f64() {
+    } else if value.is_f64() || is_values_number(value) {
         "float64"
     } else if value.is_number() {
-        "int64"
+        "int"
     } else if value.is_array() {
         "slice"
     } else if value.is_map() {
@@ -331,17 +340,14 @@ fn type_of(value: &Value, _: Kwargs, _: &State) -> TeraResult<Value> {
 fn kind_is(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<Value> {
     let kind = need(&kwargs, "kind", "kindIs")?.as_str().unwrap_or_default().to_string();
     let actual = kind_name(value);
-    // Values files give float64 in Helm; integers here are int64: `kindIs "float64"` and
-    // `kindIs "int"` both accept a whole number.
-    let matches = actual == kind
-        || (value.is_number() && !value.is_f64() && matches!(kind.as_str(), "int" | "int64" | "float64"));
+    let matches = actual == kind || (actual == "int" && kind == "int64");
     Ok(Value::from(matches))
 }
 
 fn type_is(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<Value> {
     let ty = need(&kwargs, "type", "typeIs")?.as_str().unwrap_or_default().to_string();
     let actual = type_name(value);
-    let matches = actual == ty || (value.is_number() && !value.is_f64() && matches!(ty.as_str(), "int" | "int64" | "float64"));
+    let matches = actual == ty || (actual == "int" && ty == "int64");
     Ok(Value::from(matches))
 }
 

@@ -33,6 +33,21 @@ pub fn is_empty(value: &Value) -> bool {
     !value.is_truthy()
 }
 
+/// `1.19-0` → `1.19.0-0`, `1-0` → `1.0.0-0` in a constraint: Masterminds/semver reads a
+/// partial version with a pre-release that way.
+pub fn complete_partial_versions(constraint: &str) -> String {
+    static PARTIAL: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = PARTIAL.get_or_init(|| {
+        regex::Regex::new(r"(^|[^0-9.])v?([0-9]+)(\.[0-9]+)?(\.[0-9]+)?(-[0-9A-Za-z.-]+)").expect("valid regex")
+    });
+    re.replace_all(constraint, |c: &regex::Captures| {
+        let minor = c.get(3).map(|m| m.as_str()).unwrap_or(".0");
+        let patch = c.get(4).map(|m| m.as_str()).unwrap_or(".0");
+        format!("{}{}{minor}{patch}{}", &c[1], &c[2], &c[5])
+    })
+    .into_owned()
+}
+
 /// Registers every filter and function of this module.
 pub fn register(tera: &mut Tera) {
     format::register(tera);

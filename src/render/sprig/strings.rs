@@ -270,12 +270,17 @@ fn floats(kwargs: &Kwargs, f: &str) -> TeraResult<Vec<f64>> {
     Ok(list_arg(kwargs, "values", f)?.iter().map(to_float).collect())
 }
 
+/// Sprig computes `addf` and friends in decimal: `addf 0.1 0.2` is `0.3`.
+fn decimal(x: f64) -> f64 {
+    format!("{x:.14e}").parse().unwrap_or(x)
+}
+
 fn addf(kwargs: Kwargs, _: &State) -> TeraResult<Value> {
-    Ok(Value::from(floats(&kwargs, "addf")?.iter().sum::<f64>()))
+    Ok(Value::from(decimal(floats(&kwargs, "addf")?.iter().sum::<f64>())))
 }
 
 fn mulf(kwargs: Kwargs, _: &State) -> TeraResult<Value> {
-    Ok(Value::from(floats(&kwargs, "mulf")?.iter().product::<f64>()))
+    Ok(Value::from(decimal(floats(&kwargs, "mulf")?.iter().product::<f64>())))
 }
 
 fn maxf(kwargs: Kwargs, _: &State) -> TeraResult<Value> {
@@ -312,7 +317,7 @@ fn modulo(kwargs: Kwargs, _: &State) -> TeraResult<Value> {
 }
 
 fn subf(kwargs: Kwargs, _: &State) -> TeraResult<Value> {
-    Ok(Value::from(to_float(need(&kwargs, "a", "subf")?) - to_float(need(&kwargs, "b", "subf")?)))
+    Ok(Value::from(decimal(to_float(need(&kwargs, "a", "subf")?) - to_float(need(&kwargs, "b", "subf")?))))
 }
 
 fn divf(kwargs: Kwargs, _: &State) -> TeraResult<Value> {
@@ -354,12 +359,75 @@ fn until_step(kwargs: Kwargs, _: &State) -> TeraResult<Value> {
     Ok(Value::from(items))
 }
 
+/// Sprig's `semver`: the parts of a version (`v` prefix and partial versions allowed).
+fn semver_parts(value: &Value, _: Kwargs, _: &State) -> TeraResult<Value> {
+    let original = text(value);
+    let body = original.trim_start_matches('v');
+    let (body, metadata) = body.split_once('+').unwrap_or((body, ""));
+    let (core, pre) = body.split_once('-').unwrap_or((body, ""));
+    let parts: Vec<&str> = core.split('.').collect();
+    let number = |i: usize| -> TeraResult<i64> {
+        match parts.get(i) {
+            None => Ok(0),
+            Some(p) => p.parse().map_err(|_| tera::Error::message(format!("semver: `{original}` is not a version"))),
+        }
+    };
+    if parts.len() > 3 || parts.is_empty() {
+        return Err(tera::Error::message(format!("semver: `{original}` is not a version")));
+    }
+    let mut map = tera::Map::new();
+    map.insert("Major".into(), Value::from(number(0)?));
+    map.insert("Minor".into(), Value::from(number(1)?));
+    map.insert("Patch".into(), Value::from(number(2)?));
+    map.insert("Prerelease".into(), Value::from(pre));
+    map.insert("Metadata".into(), Value::from(metadata));
+    map.insert("Original".into(), Value::from(original.as_str()));
+    Ok(Value::from(map))
+}
+
+/// Sprig's `seq`: `seq END`, `seq START END`, `seq START STEP END` as space-separated text.
+fn seq(kwargs: Kwargs, _: &State) -> TeraResult<Value> {
+    let n: Vec<i64> = list_arg(&kwargs, "values", "seq")?.iter().map(to_int).collect();
+    let (start, step, end) = match n.as_slice() {
+        [end] => (1, if *end >= 1 { 1 } else { -1 }, *end),
+        [start, end] => (*start, if end >= start { 1 } else { -1 }, *end),
+        [start, step, end] => (*start, *step, *end),
+        _ => return Ok(Value::from("")),
+    };
+    let mut out = Vec::new();
+    let mut i = start;
+    while step != 0 && ((step > 0 && i <= end) || (step < 0 && i >= end)) && out.len() < 1_000_000 {
+        out.push(i.to_string());
+        i += step;
+    }
+    Ok(Value::from(out.join(" ")))
+}
+
+fn abbrev(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<Value> {
+    let width = int_kw(&kwargs, "width", "abbrev")?;
+    let s = text(value);
+    if width < 4 || s.chars().count() as i64 <= width {
+        return Ok(Value::from(s));
+    }
+    let head: String = s.chars().take(width as usize - 3).collect();
+    Ok(Value::from(format!("{head}...")))
+}
+
+fn adler32sum(value: &Value, _: Kwargs, _: &State) -> TeraResult<Value> {
+    let (mut a, mut b) = (1u32, 0u32);
+    for byte in text(value).bytes() {
+        a = (a + byte as u32) % 65521;
+        b = (b + a) % 65521;
+    }
+    Ok(Value::from(((b << 16) | a).to_string()))
+}
+
 fn len(value: &Value, _: Kwargs, _: &State) -> TeraResult<Value> {
     if let Some(s) = value.as_str() {
-        return Ok(Value::from(s.len()));
+        return Ok(Value::from(s.len() as i64));
     }
     match value.len() {
-        Some(n) => Ok(Value::from(n)),
+        Some(n) => Ok(Value::from(n as i64)),
         None if value.is_none() || value.is_undefined() => Err(tera::Error::message("len of nil pointer")),
         None => Err(tera::Error::message(format!("len of type {}", super::format::type_name(value)))),
     }
@@ -412,6 +480,10 @@ pub(super) fn register(tera: &mut Tera) {
     tera.register_function("until", until);
     tera.register_function("untilStep", until_step);
     tera.register_filter("len", len);
+    tera.register_filter("semver", semver_parts);
+    tera.register_function("seq", seq);
+    tera.register_filter("abbrev", abbrev);
+    tera.register_filter("adler32sum", adler32sum);
 }
 
 /// SHA-1 for `sha1sum` (checksum annotations), small and self-contained.
