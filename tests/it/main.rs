@@ -14,6 +14,7 @@ mod hostile;
 mod lifecycle;
 mod lint;
 mod namespace;
+mod post_render;
 mod release;
 mod release_times;
 mod render;
