@@ -345,6 +345,12 @@ fn register_filters(tera: &mut Tera) {
     super::sprig::register(tera);
 }
 
+/// Registers the chart filters and functions on a bare engine (for tests of translations).
+#[cfg(test)]
+pub(crate) fn register_for_tests(tera: &mut Tera) {
+    register_filters(tera);
+}
+
 /// The readable non-template files of the chart being rendered (for `filesGet`/`filesGlob`).
 pub(crate) fn chart_files() -> TeraResult<Arc<Vec<(String, Vec<u8>)>>> {
     Ok(current()?.1.files.clone())

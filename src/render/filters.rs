@@ -387,6 +387,13 @@ pub fn semver_compare(kwargs: Kwargs, _: &State) -> TeraResult<bool> {
     let version = semver::Version::parse(version_text)
         .or_else(|_| semver::Version::parse(&format!("{version_text}.0")))
         .map_err(|e| error(format!("semverCompare: `{version}` is not a version: {e}")))?;
+    if !version.pre.is_empty() && constraint.contains('-') && !parsed.matches(&version) {
+        // Masterminds/semver (Helm): a constraint with a pre-release (`>=1.19-0`) admits
+        // pre-release versions of any release (`v1.28.3-gke.1`), ordered as their release.
+        let mut release = version.clone();
+        release.pre = semver::Prerelease::EMPTY;
+        return Ok(parsed.matches(&release));
+    }
     Ok(parsed.matches(&version))
 }
 

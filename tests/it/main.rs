@@ -5,6 +5,7 @@ mod atomic;
 mod chart_files;
 mod cli;
 mod common;
+mod convert;
 mod convert_corpus;
 mod discovery;
 mod env;

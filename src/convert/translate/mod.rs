@@ -7,6 +7,8 @@
 //! at its place, and an [`Issue`].
 
 mod calls;
+#[cfg(test)]
+mod tests;
 
 use std::collections::{BTreeMap, HashSet};
 
