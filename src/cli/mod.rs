@@ -12,6 +12,7 @@ pub mod lint;
 pub mod list;
 pub mod output;
 pub mod package;
+pub mod post_render;
 pub mod pull;
 pub mod push;
 pub mod recovery;
