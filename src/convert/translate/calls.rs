@@ -161,7 +161,7 @@ pub(super) fn call(t: &mut Translator, name: &str, args: &[Expr], piped: Option<
         "replace" => { need!(3, 3, "3"); s(filter(2, "replace", &[("from", 0), ("to", 1)])) }
         "lower" => { need!(1, 1, "1"); s(filter(0, "lower", &[])) }
         "upper" => { need!(1, 1, "1"); s(filter(0, "upper", &[])) }
-        "title" => { need!(1, 1, "1"); s(filter(0, "title", &[])) }
+        "title" => { need!(1, 1, "1"); s(filter(0, "titleWords", &[])) }
         "repeat" => { need!(2, 2, "2"); s(filter(1, "repeat", &[("count", 0)])) }
         "nospace" => { need!(1, 1, "1"); s(filter(0, "nospace", &[])) }
         "contains" => { need!(2, 2, "2"); v(filter(1, "contains", &[("substring", 0)])) }
@@ -192,7 +192,26 @@ pub(super) fn call(t: &mut Translator, name: &str, args: &[Expr], piped: Option<
         "float64" => { need!(1, 1, "1"); s(filter(0, "float64", &[])) }
         "atoi" => { need!(1, 1, "1"); s(filter(0, "atoi", &[])) }
         "kindOf" => { need!(1, 1, "1"); s(filter(0, "kindOf", &[])) }
-        "typeOf" => { need!(1, 1, "1"); s(filter(0, "typeOf", &[])) }
+        "typeOf" => {
+            need!(1, 1, "1");
+            // Go's static type of a Sprig result that Tera's values do not keep.
+            let typed = |f: &str| match f {
+                "until" | "untilStep" => Some("[]int"),
+                "splitList" | "toStrings" | "regexFindAll" | "regexSplit" | "sortAlpha" => Some("[]string"),
+                _ => None,
+            };
+            let from = match args.first() {
+                Some(Expr::Chain(p, f, _)) if f.is_empty() => p.cmds.last().and_then(|c| match c.args.first() {
+                    Some(Expr::Ident(f, _)) => typed(f),
+                    _ => None,
+                }),
+                _ => None,
+            };
+            match from {
+                Some(t) => s(string_literal(t)),
+                None => s(filter(0, "typeOf", &[])),
+            }
+        }
         "kindIs" => { need!(2, 2, "2"); v(filter(1, "kindIs", &[("kind", 0)])) }
         "typeIs" => { need!(2, 2, "2"); v(filter(1, "typeIs", &[("type", 0)])) }
         "deepEqual" => { need!(2, 2, "2"); Code::compound(format!("{} == {}", op(0), op(1))) }

@@ -111,6 +111,8 @@ pub struct Translator<'a> {
     in_define: bool,
     /// A `tpl` text: names of defines not in `defines` are taken as they will be converted.
     pub lenient_defines: bool,
+    /// Where the expression being translated starts (for issues found deep inside it).
+    pos: Pos,
 }
 
 impl<'a> Translator<'a> {
@@ -131,6 +133,7 @@ impl<'a> Translator<'a> {
             used_names: HashSet::new(),
             in_define: false,
             lenient_defines: false,
+            pos: Pos::default(),
         }
     }
 
@@ -565,7 +568,7 @@ impl<'a> Translator<'a> {
             };
         }
         if fields[0] == "Subcharts" && (*dot == Dot::Root || self.dollar == *dot) {
-            return Code::atom(self.issue(Pos::default(), "`.Subcharts` (a subchart's context) has no equivalent; read the subchart's values through `.Values.<subchart>`".into()));
+            return Code::atom(self.issue(self.pos, "`.Subcharts` (a subchart's context) has no equivalent; read the subchart's values through `.Values.<subchart>`".into()));
         }
         if *dot == Dot::Root && fields[0] == "Files" && fields.len() == 1 {
             return Code::atom("filesGlob(pattern=\"**\")");
@@ -585,6 +588,7 @@ impl<'a> Translator<'a> {
     }
 
     fn expr(&mut self, e: &Expr) -> Code {
+        self.pos = e.pos();
         match e {
             Expr::Ident(name, pos) => calls::call(self, name, &[], None, *pos),
             Expr::Dot(_) => self.field_path(&[]),

@@ -53,7 +53,7 @@ fn range_order(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<Value> {
     if indexed {
         let mut map = Map::new();
         for (i, v) in list.into_iter().enumerate() {
-            map.insert(tera::value::Key::U64(i as u64), v);
+            map.insert(tera::value::Key::I64(i as i64), v);
         }
         return Ok(Value::from(map));
     }

@@ -493,6 +493,22 @@ fn swapcase(value: &Value, _: Kwargs, _: &State) -> TeraResult<Value> {
     Ok(Value::from(out))
 }
 
+/// Sprig's `title` (Go's `strings.Title`): the first letter of each word upper-cased, the rest
+/// kept (`hello wORLD foo-bar` → `Hello WORLD Foo-Bar`); Tera's `title` lower-cases the rest.
+fn title_words(value: &Value, _: Kwargs, _: &State) -> TeraResult<Value> {
+    let mut out = String::new();
+    let mut prev_letter = false;
+    for c in text(value).chars() {
+        if !prev_letter && c.is_alphabetic() {
+            out.extend(c.to_uppercase());
+        } else {
+            out.push(c);
+        }
+        prev_letter = c.is_alphanumeric() || c == '_' || c == '\'';
+    }
+    Ok(Value::from(out))
+}
+
 /// Sprig's `plural ONE MANY N`.
 fn plural(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<Value> {
     let which = if to_int(value) == 1 { "one" } else { "many" };
@@ -559,6 +575,7 @@ pub(super) fn register(tera: &mut Tera) {
     tera.register_filter("len", len);
     tera.register_filter("semver", semver_parts);
     tera.register_filter("untitle", untitle);
+    tera.register_filter("titleWords", title_words);
     tera.register_filter("camelcase", camelcase);
     tera.register_filter("snakecase", snakecase);
     tera.register_filter("kebabcase", kebabcase);
