@@ -21,7 +21,10 @@ pub fn convert(args: ConvertArgs) -> Result<()> {
     let report = crate::convert::convert(&args.chart, &args.output)?;
     for (file, issues) in &report.files {
         for issue in issues {
-            output::note(&format!("{file}:{}:{}: cannot convert: {}", issue.line, issue.col, issue.message));
+            output::note(&format!(
+                "{file}:{}:{}: cannot convert: {}",
+                issue.line, issue.col, issue.message
+            ));
         }
     }
     let summary = format!(

@@ -15,13 +15,17 @@ use translate::{Defines, Translator};
 /// context as the dot, or (`dot_var`) with the dot in the variable `dot`. `include`s name
 /// components by their converted names.
 pub fn translate_text(text: &str, dot_var: bool) -> Result<String, String> {
-    let nodes = gotmpl::parse(text).map_err(|e| format!("{}:{}: {}", e.pos.line, e.pos.col, e.message))?;
+    let nodes =
+        gotmpl::parse(text).map_err(|e| format!("{}:{}: {}", e.pos.line, e.pos.col, e.message))?;
     let defines = Defines::new();
     let mut translator = Translator::new(&defines, "tpl", dot_var.then_some("dot"));
     translator.lenient_defines = true;
     let (out, issues) = translator.translate(&nodes);
     match issues.first() {
-        Some(issue) => Err(format!("{}:{}: cannot convert: {}", issue.line, issue.col, issue.message)),
+        Some(issue) => Err(format!(
+            "{}:{}: cannot convert: {}",
+            issue.line, issue.col, issue.message
+        )),
         None => Ok(out),
     }
 }

@@ -351,8 +351,11 @@ pub(crate) fn register_for_tests(tera: &mut Tera) {
     register_filters(tera);
 }
 
+/// A chart's readable non-template files: path and bytes.
+pub(crate) type ChartFiles = Arc<Vec<(String, Vec<u8>)>>;
+
 /// The readable non-template files of the chart being rendered (for `filesGet`/`filesGlob`).
-pub(crate) fn chart_files() -> TeraResult<Arc<Vec<(String, Vec<u8>)>>> {
+pub(crate) fn chart_files() -> TeraResult<ChartFiles> {
     Ok(current()?.1.files.clone())
 }
 

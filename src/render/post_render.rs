@@ -201,7 +201,12 @@ impl PostRenderer {
             .objects
             .iter()
             .chain(&rendered.hooks)
-            .map(|o| ((o.kind().to_string(), o.name().to_string()), o.source.as_str()))
+            .map(|o| {
+                (
+                    (o.kind().to_string(), o.name().to_string()),
+                    o.source.as_str(),
+                )
+            })
             .collect();
         let mut objects = Vec::new();
         for (index, document) in documents(output).into_iter().enumerate() {
@@ -221,7 +226,7 @@ impl PostRenderer {
                 .collect();
             let parsed =
                 manifest::parse_documents_as(comment.as_deref().unwrap_or(SOURCE), &text, verbatim)
-            .map_err(|error| self.located(error, index, document.first_line))?;
+                    .map_err(|error| self.located(error, index, document.first_line))?;
             for mut object in parsed {
                 if comment.is_none()
                     && let Some(source) =

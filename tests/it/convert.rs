@@ -23,7 +23,11 @@ fn template(env: &TestEnv, dir: &str, extra: &[&str]) -> Vec<serde_json::Value> 
         .args(extra)
         .output()
         .unwrap();
-    assert!(output.status.success(), "template failed:\n{}", stderr(&output));
+    assert!(
+        output.status.success(),
+        "template failed:\n{}",
+        stderr(&output)
+    );
     objects(&stdout(&output))
 }
 
@@ -128,9 +132,17 @@ fn a_helm_chart_with_helpers_with_range_dict_includes_and_tpl_renders_as_helm_do
         .template("deployment.yaml", DEPLOYMENT);
     let output = convert(&env, &chart, "conv/web");
     assert!(output.status.success(), "{}", stderr(&output));
-    assert!(stdout(&output).contains("Converted 1 chart and 2 templates"), "{}", stdout(&output));
-    let helpers = std::fs::read_to_string(env.path().join("conv/web/templates/_helpers.tera")).unwrap();
-    assert!(helpers.contains("{%- component web.fullname(dot=none) -%}"), "{helpers}");
+    assert!(
+        stdout(&output).contains("Converted 1 chart and 2 templates"),
+        "{}",
+        stdout(&output)
+    );
+    let helpers =
+        std::fs::read_to_string(env.path().join("conv/web/templates/_helpers.tera")).unwrap();
+    assert!(
+        helpers.contains("{%- component web.fullname(dot=none) -%}"),
+        "{helpers}"
+    );
     assert!(!env.path().join("conv/web/templates/_helpers.tpl").exists());
 
     let objects = template(&env, "conv/web", &[]);
@@ -142,7 +154,10 @@ fn a_helm_chart_with_helpers_with_range_dict_includes_and_tpl_renders_as_helm_do
     );
     assert_eq!(deployment["spec"]["replicas"], 2);
     let pod = &deployment["spec"]["template"];
-    assert_eq!(pod["metadata"]["annotations"], json!({"alpha": "2", "zeta": "1"}));
+    assert_eq!(
+        pod["metadata"]["annotations"],
+        json!({"alpha": "2", "zeta": "1"})
+    );
     let container = &pod["spec"]["containers"][0];
     assert_eq!(container["image"], "nginx:1.0");
     assert_eq!(
@@ -157,11 +172,23 @@ fn a_helm_chart_with_helpers_with_range_dict_includes_and_tpl_renders_as_helm_do
     assert!(container.get("broken").is_none());
 
     // The converted chart is a chart like any other: lint passes, values still apply.
-    let lint = env.charts().arg("lint").arg(env.path().join("conv/web")).output().unwrap();
+    let lint = env
+        .charts()
+        .arg("lint")
+        .arg(env.path().join("conv/web"))
+        .output()
+        .unwrap();
     assert!(lint.status.success(), "{}{}", stdout(&lint), stderr(&lint));
-    let objects = template(&env, "conv/web", &["--set", "fullnameOverride=api", "--set", "image.tag=1.27"]);
+    let objects = template(
+        &env,
+        "conv/web",
+        &["--set", "fullnameOverride=api", "--set", "image.tag=1.27"],
+    );
     let deployment = find(&objects, "Deployment", "api");
-    assert_eq!(deployment["spec"]["template"]["spec"]["containers"][0]["image"], "nginx:1.27");
+    assert_eq!(
+        deployment["spec"]["template"]["spec"]["containers"][0]["image"],
+        "nginx:1.27"
+    );
 }
 
 #[test]
@@ -187,22 +214,41 @@ fn files_subcharts_and_tgz_subcharts_are_converted() {
         "cm.yaml",
         "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-packed\ndata:\n  upper: {{ \"x\" | upper | quote }}\n",
     );
-    let package = env.charts().args(["package", &packed.arg(), "-d"]).arg(chart.path().join("charts")).output().unwrap();
+    let package = env
+        .charts()
+        .args(["package", &packed.arg(), "-d"])
+        .arg(chart.path().join("charts"))
+        .output()
+        .unwrap();
     assert!(package.status.success(), "{}", stderr(&package));
 
     let output = convert(&env, &chart, "out");
     assert!(output.status.success(), "{}", stderr(&output));
-    assert!(env.path().join("out/charts/sub/templates/svc.yaml").exists());
-    assert!(env.path().join("out/charts/packed/templates/cm.yaml").exists());
+    assert!(
+        env.path()
+            .join("out/charts/sub/templates/svc.yaml")
+            .exists()
+    );
+    assert!(
+        env.path()
+            .join("out/charts/packed/templates/cm.yaml")
+            .exists()
+    );
     assert!(env.path().join("out/files/app.conf").exists());
 
     let objects = template(&env, "out", &[]);
     let cm = find(&objects, "ConfigMap", "r-files");
-    assert_eq!(cm["data"], json!({"app.conf": "key=value\n", "absent": "", "a.properties": "a=1\n", "last": "1"}));
+    assert_eq!(
+        cm["data"],
+        json!({"app.conf": "key=value\n", "absent": "", "a.properties": "a=1\n", "last": "1"})
+    );
     let svc = find(&objects, "Service", "r-sub");
     assert_eq!(svc["spec"]["ports"][0]["port"], 8080);
     assert_eq!(svc["metadata"]["labels"]["team"], "core");
-    assert_eq!(find(&objects, "ConfigMap", "r-packed")["data"]["upper"], "X");
+    assert_eq!(
+        find(&objects, "ConfigMap", "r-packed")["data"]["upper"],
+        "X"
+    );
 }
 
 #[test]
@@ -215,12 +261,24 @@ fn what_cannot_be_converted_is_reported_with_its_place_and_exit_code_3() {
     let output = convert(&env, &chart, "out");
     assert_eq!(output.status.code(), Some(3), "{}", stderr(&output));
     let err = stderr(&output);
-    assert!(err.contains("templates/secret.yaml:9:16: cannot convert: `randAlphaNum`"), "{err}");
+    assert!(
+        err.contains("templates/secret.yaml:9:16: cannot convert: `randAlphaNum`"),
+        "{err}"
+    );
     assert!(err.contains("1 place could not be converted"), "{err}");
     // The chart is written; the place fails when it renders, naming itself.
-    let failed = env.charts().args(["template", "r"]).arg(env.path().join("out")).output().unwrap();
+    let failed = env
+        .charts()
+        .args(["template", "r"])
+        .arg(env.path().join("out"))
+        .output()
+        .unwrap();
     assert_eq!(failed.status.code(), Some(1));
-    assert!(stderr(&failed).contains("cannot convert: `randAlphaNum`"), "{}", stderr(&failed));
+    assert!(
+        stderr(&failed).contains("cannot convert: `randAlphaNum`"),
+        "{}",
+        stderr(&failed)
+    );
     // With the value set, the refused branch is not taken.
     let objects = template(&env, "out", &["--set", "existing=c2VjcmV0"]);
     assert!(find(&objects, "Secret", "r")["data"]["password"].is_string());
@@ -236,7 +294,18 @@ fn an_unparseable_template_is_an_error_naming_file_line_and_column() {
     assert!(err.contains("templates/cm.yaml:2:4"), "{err}");
     assert!(err.contains("without {{end}}"), "{err}");
 
-    let not_a_chart = env.charts().args(["convert"]).arg(env.path()).args(["-o"]).arg(env.path().join("o2")).output().unwrap();
+    let not_a_chart = env
+        .charts()
+        .args(["convert"])
+        .arg(env.path())
+        .args(["-o"])
+        .arg(env.path().join("o2"))
+        .output()
+        .unwrap();
     assert_eq!(not_a_chart.status.code(), Some(1));
-    assert!(stderr(&not_a_chart).contains("no Chart.yaml"), "{}", stderr(&not_a_chart));
+    assert!(
+        stderr(&not_a_chart).contains("no Chart.yaml"),
+        "{}",
+        stderr(&not_a_chart)
+    );
 }

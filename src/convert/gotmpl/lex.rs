@@ -8,9 +8,13 @@ pub enum Tok {
     /// Literal text between actions (untrimmed: trimming is recorded on the actions).
     Text(String),
     /// `{{` (with `trim` when written `{{- `).
-    Open { trim: bool },
+    Open {
+        trim: bool,
+    },
     /// `}}` (with `trim` when written ` -}}`).
-    Close { trim: bool },
+    Close {
+        trim: bool,
+    },
     /// A whole comment action `{{/* ... */}}` with its trim markers.
     Comment {
         text: String,
@@ -310,10 +314,14 @@ impl<'a> Lexer<'a> {
                                 'u' => 4,
                                 _ => 8,
                             };
-                            let hex: String = (0..n).filter_map(|_| chars.next().map(|x| x.1)).collect();
+                            let hex: String =
+                                (0..n).filter_map(|_| chars.next().map(|x| x.1)).collect();
                             let code = u32::from_str_radix(&hex, 16)
                                 .map_err(|_| self.err(pos, "bad escape in string"))?;
-                            out.push(char::from_u32(code).ok_or_else(|| self.err(pos, "bad escape in string"))?);
+                            out.push(
+                                char::from_u32(code)
+                                    .ok_or_else(|| self.err(pos, "bad escape in string"))?,
+                            );
                         }
                         '0'..='7' => {
                             let mut digits = String::from(e);
@@ -339,7 +347,9 @@ impl<'a> Lexer<'a> {
         let body = &rest[1..];
         let end = body
             .char_indices()
-            .find(|&(i, c)| c == '\'' && (i == 0 || !body[..i].ends_with('\\') || body[..i].ends_with("\\\\")))
+            .find(|&(i, c)| {
+                c == '\'' && (i == 0 || !body[..i].ends_with('\\') || body[..i].ends_with("\\\\"))
+            })
             .map(|(i, _)| i)
             .ok_or_else(|| self.err(pos, "unterminated character constant"))?;
         let inner = &body[..end];
@@ -420,7 +430,11 @@ mod tests {
     fn minus_number_is_not_a_trim() {
         assert_eq!(
             toks("{{-3}}"),
-            vec![Tok::Open { trim: false }, Tok::Number("-3".into()), Tok::Close { trim: false }]
+            vec![
+                Tok::Open { trim: false },
+                Tok::Number("-3".into()),
+                Tok::Close { trim: false }
+            ]
         );
     }
 
@@ -428,7 +442,11 @@ mod tests {
     fn comments_strings_chars_and_variables() {
         assert_eq!(
             toks("{{- /* hi */ -}}"),
-            vec![Tok::Comment { text: " hi ".into(), trim_left: true, trim_right: true }]
+            vec![Tok::Comment {
+                text: " hi ".into(),
+                trim_left: true,
+                trim_right: true
+            }]
         );
         assert_eq!(
             toks("{{ $x := \"a\\n\" `r\\n` 'a' $ }}"),

@@ -130,7 +130,10 @@ impl Parser {
                         }
                         "define" | "block" => {
                             if keyword == "define" && !top {
-                                return err(pos, "unexpected define: defines are only allowed at the top level");
+                                return err(
+                                    pos,
+                                    "unexpected define: defines are only allowed at the top level",
+                                );
                             }
                             self.at += 1;
                             self.skip_space();
@@ -144,7 +147,10 @@ impl Parser {
                             let right = self.close(&keyword)?;
                             let (body, end) = self.list(false)?;
                             let Terminator::End(end_trim, _) = end else {
-                                return err(pos, format!("unexpected EOF or else in {keyword} \"{name}\""));
+                                return err(
+                                    pos,
+                                    format!("unexpected EOF or else in {keyword} \"{name}\""),
+                                );
                             };
                             let define = Node::Define {
                                 name: name.clone(),
@@ -157,7 +163,10 @@ impl Parser {
                                 nodes.push(Node::Template {
                                     name,
                                     arg,
-                                    trim: Trim { left, right: end_trim.right },
+                                    trim: Trim {
+                                        left,
+                                        right: end_trim.right,
+                                    },
                                     pos,
                                 });
                                 nodes.push(define);
@@ -214,13 +223,25 @@ impl Parser {
                 tok: Tok::Str(name),
                 ..
             }) => Ok(name),
-            Some(t) => err(t.pos, format!("unexpected {} in template clause: the name must be a string constant", describe(&t.tok))),
+            Some(t) => err(
+                t.pos,
+                format!(
+                    "unexpected {} in template clause: the name must be a string constant",
+                    describe(&t.tok)
+                ),
+            ),
             None => err(self.last_pos(), "unexpected EOF in template clause"),
         }
     }
 
     /// After `{{ if` (or `with`/`range`): the pipeline, the body and the else/end.
-    fn branch(&mut self, keyword: &str, left: bool, pos: Pos, chained: bool) -> Result<Node, SyntaxError> {
+    fn branch(
+        &mut self,
+        keyword: &str,
+        left: bool,
+        pos: Pos,
+        chained: bool,
+    ) -> Result<Node, SyntaxError> {
         self.skip_space();
         let pipe = self.pipeline(keyword == "range", keyword)?;
         let right = self.close(keyword)?;
@@ -228,12 +249,19 @@ impl Parser {
         let mut else_body = None;
         let mut else_trim = Trim::default();
         let end_trim = match end {
-            Terminator::Eof => return err(pos, format!("unexpected EOF: {{{{{keyword}}}}} without {{{{end}}}}")),
+            Terminator::Eof => {
+                return err(
+                    pos,
+                    format!("unexpected EOF: {{{{{keyword}}}}} without {{{{end}}}}"),
+                );
+            }
             Terminator::End(trim, _) => trim,
             Terminator::Else(else_left, else_pos) => {
                 self.skip_space();
                 let chain = match self.peek_tok() {
-                    Some(Tok::Ident(k)) if (k == "if" || k == "with") && keyword != "range" => Some(k.clone()),
+                    Some(Tok::Ident(k)) if (k == "if" || k == "with") && keyword != "range" => {
+                        Some(k.clone())
+                    }
                     _ => None,
                 };
                 if let Some(inner_kw) = chain {
@@ -243,15 +271,30 @@ impl Parser {
                         Node::If(b) | Node::With(b) => b.end_trim,
                         _ => Trim::default(),
                     };
-                    else_trim = Trim { left: else_left, right: false };
+                    else_trim = Trim {
+                        left: else_left,
+                        right: false,
+                    };
                     else_body = Some(vec![inner]);
                     end_trim
                 } else {
                     let else_right = self.close("else")?;
-                    else_trim = Trim { left: else_left, right: else_right };
+                    else_trim = Trim {
+                        left: else_left,
+                        right: else_right,
+                    };
                     let (nodes, end) = self.list(false)?;
                     let Terminator::End(trim, _) = end else {
-                        return err(else_pos, format!("expected end; found {}", match end { Terminator::Eof => "EOF", _ => "else" }));
+                        return err(
+                            else_pos,
+                            format!(
+                                "expected end; found {}",
+                                match end {
+                                    Terminator::Eof => "EOF",
+                                    _ => "else",
+                                }
+                            ),
+                        );
                     };
                     else_body = Some(nodes);
                     trim
@@ -295,7 +338,10 @@ impl Parser {
                 Some(Tok::Comma) if range => {
                     self.at += 1;
                     self.skip_space();
-                    match (self.next().map(|t| t.tok), { self.skip_space(); self.next().map(|t| t.tok) }) {
+                    match (self.next().map(|t| t.tok), {
+                        self.skip_space();
+                        self.next().map(|t| t.tok)
+                    }) {
                         (Some(Tok::Variable(second)), Some(Tok::Declare | Tok::Assign)) => {
                             decl.push(first);
                             decl.push(second);
@@ -354,7 +400,8 @@ impl Parser {
                 "true" => Expr::Bool(true, pos),
                 "false" => Expr::Bool(false, pos),
                 "nil" => Expr::Nil(pos),
-                "if" | "else" | "end" | "range" | "with" | "define" | "template" | "block" | "break" | "continue" => {
+                "if" | "else" | "end" | "range" | "with" | "define" | "template" | "block"
+                | "break" | "continue" => {
                     return err(pos, format!("unexpected keyword {name:?} in operand"));
                 }
                 _ => Expr::Ident(name, pos),
@@ -373,7 +420,9 @@ impl Parser {
                 let pipe = self.pipeline(false, "parenthesized pipeline")?;
                 self.skip_space();
                 match self.next() {
-                    Some(Token { tok: Tok::RParen, .. }) => {}
+                    Some(Token {
+                        tok: Tok::RParen, ..
+                    }) => {}
                     _ => return err(pos, "unclosed left paren"),
                 }
                 let fields = self.fields();
@@ -385,7 +434,10 @@ impl Parser {
             other => return err(pos, format!("unexpected {} in operand", describe(&other))),
         };
         if matches!(self.peek_tok(), Some(Tok::Field(_))) {
-            return err(self.peek().map(|t| t.pos).unwrap_or(pos), "unexpected field access on a constant or function");
+            return err(
+                self.peek().map(|t| t.pos).unwrap_or(pos),
+                "unexpected field access on a constant or function",
+            );
         }
         Ok(term)
     }
@@ -418,7 +470,8 @@ fn number(text: &str, pos: Pos) -> Result<Expr, SyntaxError> {
         i64::from_str_radix(b, 2).ok()
     } else if let Some(o) = lower.strip_prefix("0o") {
         i64::from_str_radix(o, 8).ok()
-    } else if lower.len() > 1 && lower.starts_with('0') && lower.bytes().all(|b| b.is_ascii_digit()) {
+    } else if lower.len() > 1 && lower.starts_with('0') && lower.bytes().all(|b| b.is_ascii_digit())
+    {
         i64::from_str_radix(&lower[1..], 8).ok()
     } else if lower.bytes().all(|b| b.is_ascii_digit()) {
         lower.parse().ok()
@@ -489,31 +542,51 @@ mod tests {
 
     #[test]
     fn pipelines_with_parens_and_fields() {
-        let Node::Action { pipe, .. } = one("{{ (index .x 0).y | quote }}") else { panic!() };
+        let Node::Action { pipe, .. } = one("{{ (index .x 0).y | quote }}") else {
+            panic!()
+        };
         assert_eq!(pipe.cmds.len(), 2);
-        let Expr::Chain(inner, fields, _) = &pipe.cmds[0].args[0] else { panic!() };
+        let Expr::Chain(inner, fields, _) = &pipe.cmds[0].args[0] else {
+            panic!()
+        };
         assert_eq!(fields, &vec!["y".to_string()]);
         assert_eq!(inner.cmds[0].args.len(), 3);
     }
 
     #[test]
     fn declarations_and_assignments() {
-        let Node::Action { pipe, .. } = one("{{ $x := .Values.a }}") else { panic!() };
-        assert_eq!((pipe.decl.clone(), pipe.is_assign), (vec!["x".to_string()], false));
-        let Node::Action { pipe, .. } = one("{{- $x = 2 -}}") else { panic!() };
+        let Node::Action { pipe, .. } = one("{{ $x := .Values.a }}") else {
+            panic!()
+        };
+        assert_eq!(
+            (pipe.decl.clone(), pipe.is_assign),
+            (vec!["x".to_string()], false)
+        );
+        let Node::Action { pipe, .. } = one("{{- $x = 2 -}}") else {
+            panic!()
+        };
         assert!(pipe.is_assign);
-        let Node::Range(b) = one("{{ range $i, $v := .l }}{{ $v }}{{ end }}") else { panic!() };
+        let Node::Range(b) = one("{{ range $i, $v := .l }}{{ $v }}{{ end }}") else {
+            panic!()
+        };
         assert_eq!(b.pipe.decl, vec!["i".to_string(), "v".to_string()]);
     }
 
     #[test]
     fn else_if_chains_share_one_end() {
-        let Node::If(b) = one("{{ if .a }}A{{ else if .b }}B{{ else }}C{{- end }}") else { panic!() };
+        let Node::If(b) = one("{{ if .a }}A{{ else if .b }}B{{ else }}C{{- end }}") else {
+            panic!()
+        };
         let else_body = b.else_body.unwrap();
-        let Node::If(inner) = &else_body[0] else { panic!() };
+        let Node::If(inner) = &else_body[0] else {
+            panic!()
+        };
         assert!(inner.chained);
         assert!(b.end_trim.left);
-        assert_eq!(inner.else_body.as_ref().unwrap(), &vec![Node::Text("C".into())]);
+        assert_eq!(
+            inner.else_body.as_ref().unwrap(),
+            &vec![Node::Text("C".into())]
+        );
     }
 
     #[test]
@@ -529,7 +602,10 @@ mod tests {
 
     #[test]
     fn numbers_and_literals() {
-        let Node::Action { pipe, .. } = one("{{ list 1 1.0 1e6 0x10 0x1p20 'a' nil true -3 }}") else { panic!() };
+        let Node::Action { pipe, .. } = one("{{ list 1 1.0 1e6 0x10 0x1p20 'a' nil true -3 }}")
+        else {
+            panic!()
+        };
         let args = &pipe.cmds[0].args;
         assert!(matches!(args[1], Expr::Int(1, _)));
         assert!(matches!(args[2], Expr::Float(f, _) if f == 1.0));

@@ -32,7 +32,13 @@ pub fn component_name(go: &str) -> String {
         .map(|seg| {
             let mut s: String = seg
                 .chars()
-                .map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '_' })
+                .map(|c| {
+                    if c.is_ascii_alphanumeric() || c == '_' {
+                        c
+                    } else {
+                        '_'
+                    }
+                })
                 .collect();
             if s.is_empty() || s.starts_with(|c: char| c.is_ascii_digit()) {
                 s.insert(0, '_');
@@ -76,27 +82,68 @@ pub(crate) struct Code {
 
 impl Code {
     fn atom(text: impl Into<String>) -> Code {
-        Code { text: text.into(), path: false, compound: false, printable: false, root: false }
+        Code {
+            text: text.into(),
+            path: false,
+            compound: false,
+            printable: false,
+            root: false,
+        }
     }
     fn printable(text: impl Into<String>) -> Code {
-        Code { printable: true, ..Code::atom(text) }
+        Code {
+            printable: true,
+            ..Code::atom(text)
+        }
     }
     fn path(text: impl Into<String>) -> Code {
-        Code { path: true, ..Code::atom(text) }
+        Code {
+            path: true,
+            ..Code::atom(text)
+        }
     }
     fn compound(text: impl Into<String>) -> Code {
-        Code { compound: true, ..Code::atom(text) }
+        Code {
+            compound: true,
+            ..Code::atom(text)
+        }
     }
     /// The text, parenthesised when it is compound.
     fn operand(&self) -> String {
-        if self.compound { format!("({})", self.text) } else { self.text.clone() }
+        if self.compound {
+            format!("({})", self.text)
+        } else {
+            self.text.clone()
+        }
     }
 }
 
 const RESERVED: &[&str] = &[
-    "and", "or", "not", "in", "is", "if", "else", "true", "false", "none", "True", "False", "None",
-    "loop", "set", "for", "Values", "Release", "Chart", "Capabilities", "Template", "dot", "self",
-    "super", "__tera_context",
+    "and",
+    "or",
+    "not",
+    "in",
+    "is",
+    "if",
+    "else",
+    "true",
+    "false",
+    "none",
+    "True",
+    "False",
+    "None",
+    "loop",
+    "set",
+    "for",
+    "Values",
+    "Release",
+    "Chart",
+    "Capabilities",
+    "Template",
+    "dot",
+    "self",
+    "super",
+    "__tera_context",
 ];
 
 /// Translates one file (or a `tpl` string).
@@ -128,7 +175,11 @@ impl<'a> Translator<'a> {
             file: file.to_string(),
             out: String::new(),
             issues: Vec::new(),
-            scopes: vec![Scope { dot: dot.clone(), vars: Vec::new(), is_loop: false }],
+            scopes: vec![Scope {
+                dot: dot.clone(),
+                vars: Vec::new(),
+                is_loop: false,
+            }],
             dollar: dot,
             used_names: HashSet::new(),
             in_define: false,
@@ -143,8 +194,15 @@ impl<'a> Translator<'a> {
     }
 
     fn issue(&mut self, pos: Pos, message: String) -> String {
-        self.issues.push(Issue { line: pos.line, col: pos.col, message: message.clone() });
-        let text = format!("cannot convert: {message} (at {}:{}:{})", self.file, pos.line, pos.col);
+        self.issues.push(Issue {
+            line: pos.line,
+            col: pos.col,
+            message: message.clone(),
+        });
+        let text = format!(
+            "cannot convert: {message} (at {}:{}:{})",
+            self.file, pos.line, pos.col
+        );
         format!("fail(message={})", string_literal(&text))
     }
 
@@ -158,14 +216,23 @@ impl<'a> Translator<'a> {
     }
 
     fn dot(&self) -> Dot {
-        self.scopes.last().map(|s| s.dot.clone()).unwrap_or(Dot::Root)
+        self.scopes
+            .last()
+            .map(|s| s.dot.clone())
+            .unwrap_or(Dot::Root)
     }
 
     /// A fresh Tera variable name based on `base`.
     fn fresh(&mut self, base: &str) -> String {
         let mut base: String = base
             .chars()
-            .map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '_' })
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '_' {
+                    c
+                } else {
+                    '_'
+                }
+            })
             .collect();
         if base.is_empty() || base.starts_with(|c: char| c.is_ascii_digit()) {
             base.insert(0, 'v');
@@ -174,8 +241,9 @@ impl<'a> Translator<'a> {
             base.push('_');
         }
         let in_scope = |t: &Translator, name: &str| {
-            t.scopes.iter().any(|s| s.vars.iter().any(|(_, tera)| tera == name) || s.dot == Dot::Var(name.to_string()))
-                || t.used_names.contains(name)
+            t.scopes.iter().any(|s| {
+                s.vars.iter().any(|(_, tera)| tera == name) || s.dot == Dot::Var(name.to_string())
+            }) || t.used_names.contains(name)
         };
         let mut name = base.clone();
         let mut n = 2;
@@ -228,13 +296,24 @@ impl<'a> Translator<'a> {
             Node::Range(b) => self.range_node(b),
             Node::Break { trim, .. } => self.tag(*trim, "break"),
             Node::Continue { trim, .. } => self.tag(*trim, "continue"),
-            Node::Template { name, arg, trim, pos } => {
+            Node::Template {
+                name,
+                arg,
+                trim,
+                pos,
+            } => {
                 let call = self.include_call(name, arg.as_ref(), *pos);
                 self.out.push_str(if trim.left { "{{- " } else { "{{ " });
                 self.out.push_str(&call.text);
                 self.out.push_str(if trim.right { " -}}" } else { " }}" });
             }
-            Node::Define { name, body, trim, end_trim, pos } => self.define(name, body, *trim, *end_trim, *pos),
+            Node::Define {
+                name,
+                body,
+                trim,
+                end_trim,
+                pos,
+            } => self.define(name, body, *trim, *end_trim, *pos),
         }
     }
 
@@ -254,16 +333,25 @@ impl<'a> Translator<'a> {
     }
 
     fn define(&mut self, name: &str, body: &[Node], trim: Trim, end_trim: Trim, _pos: Pos) {
-        let component = self.defines.get(name).cloned().unwrap_or_else(|| component_name(name));
+        let component = self
+            .defines
+            .get(name)
+            .cloned()
+            .unwrap_or_else(|| component_name(name));
         let saved_scopes = std::mem::replace(
             &mut self.scopes,
-            vec![Scope { dot: Dot::Var("dot".into()), vars: Vec::new(), is_loop: false }],
+            vec![Scope {
+                dot: Dot::Var("dot".into()),
+                vars: Vec::new(),
+                is_loop: false,
+            }],
         );
         let saved_dollar = std::mem::replace(&mut self.dollar, Dot::Var("dot".into()));
         let saved_names = std::mem::take(&mut self.used_names);
         let was = std::mem::replace(&mut self.in_define, true);
         if component != name {
-            self.out.push_str(&format!("{{# define {} #}}", string_literal(name)));
+            self.out
+                .push_str(&format!("{{# define {} #}}", string_literal(name)));
         }
         self.tag(trim, &format!("component {component}(dot=none)"));
         self.nodes(body);
@@ -282,7 +370,11 @@ impl<'a> Translator<'a> {
         // `set`/`unset`/`merge*` on a variable or `.Values` whose result is printed: Helm
         // prints the map; charts only do this by mistake. Translate as an expression.
         let code = self.pipeline(pipe);
-        let text = if code.printable { code.text } else { format!("{} | show", code.operand()) };
+        let text = if code.printable {
+            code.text
+        } else {
+            format!("{} | show", code.operand())
+        };
         self.out.push_str(if trim.left { "{{- " } else { "{{ " });
         self.out.push_str(&text);
         self.out.push_str(if trim.right { " -}}" } else { " }}" });
@@ -309,14 +401,30 @@ impl<'a> Translator<'a> {
             }
         } else {
             let tera = self.fresh(go);
-            self.scopes.last_mut().expect("scope").vars.push((go.clone(), tera.clone()));
+            self.scopes
+                .last_mut()
+                .expect("scope")
+                .vars
+                .push((go.clone(), tera.clone()));
             body = format!("set {tera} = {}", code.text);
         }
         match (mutation, body.is_empty()) {
             (Some(m), true) => self.tag(trim, &m),
             (Some(m), false) => {
-                self.tag(Trim { left: trim.left, right: false }, &m);
-                self.tag(Trim { left: false, right: trim.right }, &body);
+                self.tag(
+                    Trim {
+                        left: trim.left,
+                        right: false,
+                    },
+                    &m,
+                );
+                self.tag(
+                    Trim {
+                        left: false,
+                        right: trim.right,
+                    },
+                    &body,
+                );
             }
             (None, false) => self.tag(trim, &body),
             (None, true) => self.tag(trim, &format!("set _ = {}", code.text)),
@@ -324,7 +432,11 @@ impl<'a> Translator<'a> {
     }
 
     fn if_node(&mut self, b: &Branch) {
-        self.scopes.push(Scope { dot: self.dot(), vars: Vec::new(), is_loop: false });
+        self.scopes.push(Scope {
+            dot: self.dot(),
+            vars: Vec::new(),
+            is_loop: false,
+        });
         let cond = self.condition(&b.pipe, b.trim, "");
         let kw = if b.chained { "elif" } else { "if" };
         self.tag(b.trim, &format!("{kw} {cond}"));
@@ -338,7 +450,9 @@ impl<'a> Translator<'a> {
 
     /// The `else` of an if/with: a chained `else if` continues as `elif`.
     fn else_part(&mut self, b: &Branch, mut node: impl FnMut(&mut Self, &Node)) {
-        let Some(else_body) = &b.else_body else { return };
+        let Some(else_body) = &b.else_body else {
+            return;
+        };
         if let [Node::If(inner)] = else_body.as_slice()
             && inner.chained
         {
@@ -350,11 +464,19 @@ impl<'a> Translator<'a> {
         {
             self.tag(b.else_trim, "else");
             let end = inner.end_trim;
-            self.with_node(&Branch { chained: false, end_trim: end, ..inner.clone() });
+            self.with_node(&Branch {
+                chained: false,
+                end_trim: end,
+                ..inner.clone()
+            });
             return;
         }
         self.tag(b.else_trim, "else");
-        self.scopes.push(Scope { dot: self.dot(), vars: Vec::new(), is_loop: false });
+        self.scopes.push(Scope {
+            dot: self.dot(),
+            vars: Vec::new(),
+            is_loop: false,
+        });
         self.nodes(else_body);
         self.scopes.pop();
     }
@@ -364,27 +486,61 @@ impl<'a> Translator<'a> {
         if let Some(go) = pipe.decl.first() {
             let code = self.pipeline(pipe);
             let tera = self.fresh(go);
-            self.scopes.last_mut().expect("scope").vars.push((go.clone(), tera.clone()));
-            self.tag(Trim { left: trim.left, right: false }, &format!("set {tera} = {}", code.text));
+            self.scopes
+                .last_mut()
+                .expect("scope")
+                .vars
+                .push((go.clone(), tera.clone()));
+            self.tag(
+                Trim {
+                    left: trim.left,
+                    right: false,
+                },
+                &format!("set {tera} = {}", code.text),
+            );
             return tera;
         }
         self.pipeline(pipe).text
     }
 
     fn with_node(&mut self, b: &Branch) {
-        let code = self.pipeline(&Pipeline { decl: Vec::new(), ..b.pipe.clone() });
+        let code = self.pipeline(&Pipeline {
+            decl: Vec::new(),
+            ..b.pipe.clone()
+        });
         let base = with_name(&b.pipe);
-        let simple = code.path && code.text.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') && code.text != "__tera_context";
+        let simple = code.path
+            && code
+                .text
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_')
+            && code.text != "__tera_context";
         let (var, open_trim) = if simple {
             // `with $x`: the dot is that variable.
             (code.text.clone(), b.trim)
         } else {
             let var = self.fresh(&base);
-            self.tag(Trim { left: b.trim.left, right: false }, &format!("set {var} = {}", code.text));
-            (var, Trim { left: false, right: b.trim.right })
+            self.tag(
+                Trim {
+                    left: b.trim.left,
+                    right: false,
+                },
+                &format!("set {var} = {}", code.text),
+            );
+            (
+                var,
+                Trim {
+                    left: false,
+                    right: b.trim.right,
+                },
+            )
         };
         self.tag(open_trim, &format!("if {var}"));
-        let mut scope = Scope { dot: Dot::Var(var.clone()), vars: Vec::new(), is_loop: false };
+        let mut scope = Scope {
+            dot: Dot::Var(var.clone()),
+            vars: Vec::new(),
+            is_loop: false,
+        };
         if let Some(go) = b.pipe.decl.first() {
             scope.vars.push((go.clone(), var.clone()));
         }
@@ -396,19 +552,33 @@ impl<'a> Translator<'a> {
     }
 
     fn range_node(&mut self, b: &Branch) {
-        let code = self.pipeline(&Pipeline { decl: Vec::new(), ..b.pipe.clone() });
+        let code = self.pipeline(&Pipeline {
+            decl: Vec::new(),
+            ..b.pipe.clone()
+        });
         let (key, value) = match b.pipe.decl.as_slice() {
             [k, v] => (Some(k.clone()), v.clone()),
             [v] => (None, v.clone()),
             _ => (None, String::new()),
         };
-        let value_var = if value.is_empty() { self.fresh(&item_name(&b.pipe)) } else { self.fresh(&value) };
-        let mut scope = Scope { dot: Dot::Var(value_var.clone()), vars: Vec::new(), is_loop: true };
+        let value_var = if value.is_empty() {
+            self.fresh(&item_name(&b.pipe))
+        } else {
+            self.fresh(&value)
+        };
+        let mut scope = Scope {
+            dot: Dot::Var(value_var.clone()),
+            vars: Vec::new(),
+            is_loop: true,
+        };
         let head = match &key {
             Some(k) => {
                 let key_var = self.fresh(k);
                 scope.vars.push((k.clone(), key_var.clone()));
-                format!("for {key_var}, {value_var} in {} | rangeOrder(indexed=true)", code.operand())
+                format!(
+                    "for {key_var}, {value_var} in {} | rangeOrder(indexed=true)",
+                    code.operand()
+                )
             }
             None => format!("for {value_var} in {} | rangeOrder", code.operand()),
         };
@@ -421,7 +591,11 @@ impl<'a> Translator<'a> {
         self.scopes.pop();
         if let Some(else_body) = &b.else_body {
             self.tag(b.else_trim, "else");
-            self.scopes.push(Scope { dot: self.dot(), vars: Vec::new(), is_loop: false });
+            self.scopes.push(Scope {
+                dot: self.dot(),
+                vars: Vec::new(),
+                is_loop: false,
+            });
             self.nodes(else_body);
             self.scopes.pop();
         }
@@ -435,8 +609,13 @@ impl<'a> Translator<'a> {
             return None;
         }
         let args = &pipe.cmds[0].args;
-        let Some(Expr::Ident(name, _)) = args.first() else { return None };
-        if !matches!(name.as_str(), "set" | "unset" | "merge" | "mergeOverwrite" | "mustMerge" | "mustMergeOverwrite") {
+        let Some(Expr::Ident(name, _)) = args.first() else {
+            return None;
+        };
+        if !matches!(
+            name.as_str(),
+            "set" | "unset" | "merge" | "mergeOverwrite" | "mustMerge" | "mustMergeOverwrite"
+        ) {
             return None;
         }
         let target = args.get(1)?;
@@ -452,12 +631,23 @@ impl<'a> Translator<'a> {
             .take_while(|s| !s.is_loop)
             .chain(self.scopes.iter().rev().skip_while(|s| !s.is_loop).take(1))
             .any(|s| s.vars.iter().any(|(_, t)| *t == root) || s.dot == Dot::Var(root.clone()));
-        let kw = if in_loop && !local_to_loop { "set_global" } else { "set" };
+        let kw = if in_loop && !local_to_loop {
+            "set_global"
+        } else {
+            "set"
+        };
         if fields.is_empty() {
             Some(format!("{kw} {root} = {}", call.text))
         } else {
-            let path = fields.iter().map(|f| string_literal(f)).collect::<Vec<_>>().join(", ");
-            Some(format!("{kw} {root} = {root} | setIn(path=[{path}], value={})", call.text))
+            let path = fields
+                .iter()
+                .map(|f| string_literal(f))
+                .collect::<Vec<_>>()
+                .join(", ");
+            Some(format!(
+                "{kw} {root} = {root} | setIn(path=[{path}], value={})",
+                call.text
+            ))
         }
     }
 
@@ -473,10 +663,12 @@ impl<'a> Translator<'a> {
                 Dot::Root => Some((fields[0].clone(), fields[1..].to_vec())),
                 Dot::Var(v) => Some((v, fields.clone())),
             },
-            Expr::Variable(name, fields, _) if name.is_empty() && !fields.is_empty() => match &self.dollar {
-                Dot::Root => Some((fields[0].clone(), fields[1..].to_vec())),
-                Dot::Var(v) => Some((v.clone(), fields.clone())),
-            },
+            Expr::Variable(name, fields, _) if name.is_empty() && !fields.is_empty() => {
+                match &self.dollar {
+                    Dot::Root => Some((fields[0].clone(), fields[1..].to_vec())),
+                    Dot::Var(v) => Some((v.clone(), fields.clone())),
+                }
+            }
             Expr::Dot(_) => match self.dot() {
                 Dot::Var(v) => Some((v, Vec::new())),
                 Dot::Root => None,
@@ -525,7 +717,11 @@ impl<'a> Translator<'a> {
         let n = fields.len();
         let name = fields[n - 1].as_str();
         let owner = &fields[..n - 1];
-        let arg = |i: usize| args.get(i).map(|c| c.text.clone()).unwrap_or_else(|| "\"\"".into());
+        let arg = |i: usize| {
+            args.get(i)
+                .map(|c| c.text.clone())
+                .unwrap_or_else(|| "\"\"".into())
+        };
         if owner.last().map(String::as_str) == Some("APIVersions") && name == "Has" {
             let base = self.field_path(&fields[..n - 1]);
             return Code::compound(format!("{} in {}", arg(0), base.text));
@@ -536,11 +732,16 @@ impl<'a> Translator<'a> {
                 "GetBytes" => Code::printable(format!("filesGet(path={})", arg(0))),
                 "Glob" => Code::atom(format!("filesGlob(pattern={})", arg(0))),
                 "Lines" => Code::atom(format!("filesLines(path={})", arg(0))),
-                "AsConfig" | "AsSecrets" => Code::printable(format!("filesGlob(pattern=\"**\") | {}", lower_first(name))),
+                "AsConfig" | "AsSecrets" => {
+                    Code::printable(format!("filesGlob(pattern=\"**\") | {}", lower_first(name)))
+                }
                 _ => Code::atom(self.issue(pos, format!("unknown method .Files.{name}"))),
             };
         }
-        let f = self.issue(pos, format!("method call .{} with arguments", fields.join(".")));
+        let f = self.issue(
+            pos,
+            format!("method call .{} with arguments", fields.join(".")),
+        );
         Code::atom(f)
     }
 
@@ -554,7 +755,11 @@ impl<'a> Translator<'a> {
         let fields: Vec<String> = fields.iter().map(|f| rename_field(f)).collect();
         // `.Chart.APIVersion` is `Chart.ApiVersion` here.
         let mut fields = fields;
-        if fields.len() >= 2 && fields[0] == "Chart" && fields[1] == "APIVersion" && *dot == Dot::Root {
+        if fields.len() >= 2
+            && fields[0] == "Chart"
+            && fields[1] == "APIVersion"
+            && *dot == Dot::Root
+        {
             fields[1] = "ApiVersion".into();
         }
         let base = match dot {
@@ -563,7 +768,10 @@ impl<'a> Translator<'a> {
         };
         if fields.is_empty() {
             return match dot {
-                Dot::Root => Code { root: true, ..Code::path("__tera_context") },
+                Dot::Root => Code {
+                    root: true,
+                    ..Code::path("__tera_context")
+                },
                 Dot::Var(v) => Code::path(v.clone()),
             };
         }
@@ -616,7 +824,11 @@ impl<'a> Translator<'a> {
                 if let [method] = fields.as_slice()
                     && (method == "AsConfig" || method == "AsSecrets")
                 {
-                    return Code::printable(format!("{} | {}", inner.operand(), lower_first(method)));
+                    return Code::printable(format!(
+                        "{} | {}",
+                        inner.operand(),
+                        lower_first(method)
+                    ));
                 }
                 // Go gives nothing (not an error) for a field of a nil parenthesised value:
                 // `(.Values.resources.limits).cpu` is the idiom for optional maps.
@@ -628,8 +840,15 @@ impl<'a> Translator<'a> {
                     }
                     return Code::path(text);
                 }
-                let keys = fields.iter().map(|f| string_literal(f)).collect::<Vec<_>>().join(", ");
-                Code::atom(format!("{} | index(keys=[{keys}], nil=\"empty\")", inner.operand()))
+                let keys = fields
+                    .iter()
+                    .map(|f| string_literal(f))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                Code::atom(format!(
+                    "{} | index(keys=[{keys}], nil=\"empty\")",
+                    inner.operand()
+                ))
             }
             Expr::Str(s, _) => Code::printable(string_literal(s)),
             Expr::Int(i, _) => Code::printable(i.to_string()),
@@ -643,7 +862,10 @@ impl<'a> Translator<'a> {
     /// `include(template=...)` for `include (print $.Template.BasePath "/x.yaml") .`).
     fn include_call(&mut self, name: &str, arg: Option<&Pipeline>, pos: Pos) -> Code {
         let Some(component) = self.component(name) else {
-            let f = self.issue(pos, format!("no define {name:?} in this chart or its subcharts"));
+            let f = self.issue(
+                pos,
+                format!("no define {name:?} in this chart or its subcharts"),
+            );
             return Code::atom(f);
         };
         let dot = match arg {
@@ -667,7 +889,11 @@ fn is_method(fields: &[String]) -> bool {
     let n = fields.len();
     n >= 2
         && ((fields[n - 2] == "APIVersions" && fields[n - 1] == "Has")
-            || (fields[n - 2] == "Files" && matches!(fields[n - 1].as_str(), "Get" | "GetBytes" | "Glob" | "Lines" | "AsConfig" | "AsSecrets")))
+            || (fields[n - 2] == "Files"
+                && matches!(
+                    fields[n - 1].as_str(),
+                    "Get" | "GetBytes" | "Glob" | "Lines" | "AsConfig" | "AsSecrets"
+                )))
 }
 
 fn rename_field(f: &str) -> String {
@@ -686,13 +912,18 @@ fn is_tera_ident(s: &str) -> bool {
     !s.is_empty()
         && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
         && !s.starts_with(|c: char| c.is_ascii_digit())
-        && !matches!(s, "and" | "or" | "not" | "in" | "is" | "if" | "else" | "true" | "false" | "none")
+        && !matches!(
+            s,
+            "and" | "or" | "not" | "in" | "is" | "if" | "else" | "true" | "false" | "none"
+        )
 }
 
 /// A name for the variable a `with` binds: the last field of its pipeline.
 fn with_name(pipe: &Pipeline) -> String {
     match pipe.cmds.last().and_then(|c| c.args.first()) {
-        Some(Expr::Field(fields, _)) | Some(Expr::Variable(_, fields, _)) if !fields.is_empty() => fields[fields.len() - 1].clone(),
+        Some(Expr::Field(fields, _)) | Some(Expr::Variable(_, fields, _)) if !fields.is_empty() => {
+            fields[fields.len() - 1].clone()
+        }
         _ => "it".into(),
     }
 }

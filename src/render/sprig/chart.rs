@@ -11,7 +11,10 @@ use crate::render::engine;
 
 fn path_kw(kwargs: &Kwargs, name: &str, f: &str) -> TeraResult<String> {
     let v = need(kwargs, name, f)?;
-    Ok(v.as_str().unwrap_or_default().trim_start_matches("./").to_string())
+    Ok(v.as_str()
+        .unwrap_or_default()
+        .trim_start_matches("./")
+        .to_string())
 }
 
 /// `.Files.Get`: the file's text, `""` when the chart has no such file.
@@ -43,11 +46,17 @@ fn files_lines(kwargs: Kwargs, state: &State) -> TeraResult<Value> {
 fn files_glob(kwargs: Kwargs, _: &State) -> TeraResult<Value> {
     let pattern = path_kw(&kwargs, "pattern", "filesGlob")?;
     let files = engine::chart_files()?;
-    let mut matched: Vec<&(String, Vec<u8>)> = files.iter().filter(|(name, _)| glob_match(pattern.as_bytes(), name.as_bytes())).collect();
+    let mut matched: Vec<&(String, Vec<u8>)> = files
+        .iter()
+        .filter(|(name, _)| glob_match(pattern.as_bytes(), name.as_bytes()))
+        .collect();
     matched.sort_by(|a, b| a.0.cmp(&b.0));
     let mut map = Map::new();
     for (name, data) in matched {
-        map.insert(name.clone().into(), Value::from(String::from_utf8_lossy(data).into_owned()));
+        map.insert(
+            name.clone().into(),
+            Value::from(String::from_utf8_lossy(data).into_owned()),
+        );
     }
     Ok(Value::from(map))
 }
@@ -55,8 +64,12 @@ fn files_glob(kwargs: Kwargs, _: &State) -> TeraResult<Value> {
 pub fn glob_match(p: &[u8], s: &[u8]) -> bool {
     match p.first() {
         None => s.is_empty(),
-        Some(b'*') if p.get(1) == Some(&b'*') => (0..=s.len()).any(|i| glob_match(&p[2..], &s[i..])),
-        Some(b'*') => (0..=s.len()).take_while(|&i| i == 0 || s[i - 1] != b'/').any(|i| glob_match(&p[1..], &s[i..])),
+        Some(b'*') if p.get(1) == Some(&b'*') => {
+            (0..=s.len()).any(|i| glob_match(&p[2..], &s[i..]))
+        }
+        Some(b'*') => (0..=s.len())
+            .take_while(|&i| i == 0 || s[i - 1] != b'/')
+            .any(|i| glob_match(&p[1..], &s[i..])),
         Some(b'?') => !s.is_empty() && s[0] != b'/' && glob_match(&p[1..], &s[1..]),
         Some(c) => s.first() == Some(c) && glob_match(&p[1..], &s[1..]),
     }
@@ -72,7 +85,11 @@ fn files_map(value: &Value, encode: bool) -> serde_json::Value {
         for (k, v) in map.iter() {
             let name = Value::from(k.clone()).to_string();
             let text = v.as_str().unwrap_or_default();
-            let text = if encode { base64::engine::general_purpose::STANDARD.encode(text) } else { text.to_string() };
+            let text = if encode {
+                base64::engine::general_purpose::STANDARD.encode(text)
+            } else {
+                text.to_string()
+            };
             out.insert(basename(&name).to_string(), serde_json::Value::String(text));
         }
     }
@@ -81,12 +98,20 @@ fn files_map(value: &Value, encode: bool) -> serde_json::Value {
 
 /// `.AsConfig` of a glob: `toYaml` of `{basename: text}`.
 fn as_config(value: &Value, _: Kwargs, _: &State) -> TeraResult<Value> {
-    Ok(Value::from(crate::yaml::to_string(&files_map(value, false)).trim_end_matches('\n').to_string()))
+    Ok(Value::from(
+        crate::yaml::to_string(&files_map(value, false))
+            .trim_end_matches('\n')
+            .to_string(),
+    ))
 }
 
 /// `.AsSecrets` of a glob: `toYaml` of `{basename: base64(text)}`.
 fn as_secrets(value: &Value, _: Kwargs, _: &State) -> TeraResult<Value> {
-    Ok(Value::from(crate::yaml::to_string(&files_map(value, true)).trim_end_matches('\n').to_string()))
+    Ok(Value::from(
+        crate::yaml::to_string(&files_map(value, true))
+            .trim_end_matches('\n')
+            .to_string(),
+    ))
 }
 
 thread_local! {
@@ -99,7 +124,10 @@ thread_local! {
 fn helm_tpl(kwargs: Kwargs, _: &State) -> TeraResult<Value> {
     let template = need(&kwargs, "template", "helmTpl")?;
     let Some(text) = template.as_str() else {
-        return Err(tera::Error::message(format!("helmTpl: the template must be a string, not {}", super::format::type_name(template))));
+        return Err(tera::Error::message(format!(
+            "helmTpl: the template must be a string, not {}",
+            super::format::type_name(template)
+        )));
     };
     let dot = kwarg(&kwargs, "dot").cloned();
     let key = (text.to_string(), dot.is_some());
@@ -111,7 +139,9 @@ fn helm_tpl(kwargs: Kwargs, _: &State) -> TeraResult<Value> {
         cache.borrow_mut().insert(key, result.clone());
         result
     });
-    let translated = translated.map_err(|e| tera::Error::message(format!("helmTpl: cannot parse template {text:?}: {e}")))?;
+    let translated = translated.map_err(|e| {
+        tera::Error::message(format!("helmTpl: cannot parse template {text:?}: {e}"))
+    })?;
     engine::render_text(&translated, dot).map(|s| Value::from(s.replace("<no value>", "")))
 }
 

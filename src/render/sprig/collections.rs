@@ -23,7 +23,10 @@ fn map_of(value: &Value, f: &str) -> TeraResult<Map> {
     match value.as_map() {
         Some(map) => Ok(map.clone()),
         None if value.is_none() || value.is_undefined() => Ok(Map::new()),
-        None => Err(tera::Error::message(format!("{f}: expected a map, got {}", super::format::type_name(value)))),
+        None => Err(tera::Error::message(format!(
+            "{f}: expected a map, got {}",
+            super::format::type_name(value)
+        ))),
     }
 }
 
@@ -33,7 +36,10 @@ fn map_of(value: &Value, f: &str) -> TeraResult<Map> {
 fn range_order(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<Value> {
     let indexed = kwarg(&kwargs, "indexed").is_some_and(|v| v.is_truthy());
     if let Some(map) = value.as_map() {
-        let mut entries: Vec<(String, Value)> = map.iter().map(|(k, v)| (Value::from(k.clone()).to_string(), v.clone())).collect();
+        let mut entries: Vec<(String, Value)> = map
+            .iter()
+            .map(|(k, v)| (Value::from(k.clone()).to_string(), v.clone()))
+            .collect();
         entries.sort_by(|a, b| a.0.cmp(&b.0));
         let mut sorted = Map::new();
         for (k, v) in entries {
@@ -48,7 +54,10 @@ fn range_order(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<Value> {
     } else if value.is_number() && !value.is_f64() {
         (0..to_int(value)).map(Value::from).collect()
     } else {
-        return Err(tera::Error::message(format!("range can't iterate over {}", go_value_text(value))));
+        return Err(tera::Error::message(format!(
+            "range can't iterate over {}",
+            go_value_text(value)
+        )));
     };
     if indexed {
         let mut map = Map::new();
@@ -66,13 +75,24 @@ fn get_in(value: &Value, key: &Value) -> TeraResult<Value> {
     }
     if let Some(map) = value.as_map() {
         let k = key_text(key);
-        return Ok(map.iter().find(|(mk, _)| Value::from((*mk).clone()).to_string() == k).map(|(_, v)| v.clone()).unwrap_or_else(Value::none));
+        return Ok(map
+            .iter()
+            .find(|(mk, _)| Value::from((*mk).clone()).to_string() == k)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_else(Value::none));
     }
     if let Some(list) = value.as_array() {
         let i = to_int(key);
-        return list.get(i as usize).filter(|_| i >= 0).cloned().ok_or_else(|| tera::Error::message(format!("index out of range: {i}")));
+        return list
+            .get(i as usize)
+            .filter(|_| i >= 0)
+            .cloned()
+            .ok_or_else(|| tera::Error::message(format!("index out of range: {i}")));
     }
-    Err(tera::Error::message(format!("can't index item of type {}", super::format::type_name(value))))
+    Err(tera::Error::message(format!(
+        "can't index item of type {}",
+        super::format::type_name(value)
+    )))
 }
 
 /// Go's `index X k1 k2...` and field access on a computed value.
@@ -94,7 +114,10 @@ fn index(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<Value> {
 fn get_key(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<Value> {
     let key = key_text(need(&kwargs, "key", "getKey")?);
     let map = map_of(value, "getKey")?;
-    Ok(map.get(&tera::value::Key::from(key)).cloned().unwrap_or_else(|| Value::from("")))
+    Ok(map
+        .get(&tera::value::Key::from(key))
+        .cloned()
+        .unwrap_or_else(|| Value::from("")))
 }
 
 fn set_key(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<Value> {
@@ -118,7 +141,9 @@ fn set_in(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<Value> {
     let path = list_arg(&kwargs, "path", "setIn")?;
     let new = kwarg(&kwargs, "value").cloned().unwrap_or_else(Value::none);
     fn go(current: &Value, path: &[Value], new: Value) -> TeraResult<Value> {
-        let Some((first, rest)) = path.split_first() else { return Ok(new) };
+        let Some((first, rest)) = path.split_first() else {
+            return Ok(new);
+        };
         let mut map = map_of(current, "setIn")?;
         let key: tera::value::Key<'static> = key_text(first).into();
         let inner = map.get(&key).cloned().unwrap_or_else(Value::none);
@@ -130,54 +155,87 @@ fn set_in(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<Value> {
 
 fn has_key(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<Value> {
     let key = key_text(need(&kwargs, "key", "hasKey")?);
-    Ok(Value::from(map_of(value, "hasKey")?.contains_key(&tera::value::Key::from(key))))
+    Ok(Value::from(
+        map_of(value, "hasKey")?.contains_key(&tera::value::Key::from(key)),
+    ))
 }
 
 fn sorted_keys(map: &Map) -> Vec<String> {
-    let mut keys: Vec<String> = map.keys().map(|k| Value::from(k.clone()).to_string()).collect();
+    let mut keys: Vec<String> = map
+        .keys()
+        .map(|k| Value::from(k.clone()).to_string())
+        .collect();
     keys.sort();
     keys
 }
 
 /// Sprig's `keys` (in sorted order: Go's is random, charts sort it).
 fn keys_list(value: &Value, _: Kwargs, _: &State) -> TeraResult<Value> {
-    Ok(Value::from(sorted_keys(&map_of(value, "keys")?).into_iter().map(Value::from).collect::<Vec<_>>()))
+    Ok(Value::from(
+        sorted_keys(&map_of(value, "keys")?)
+            .into_iter()
+            .map(Value::from)
+            .collect::<Vec<_>>(),
+    ))
 }
 
 fn values_list(value: &Value, _: Kwargs, _: &State) -> TeraResult<Value> {
     let map = map_of(value, "values")?;
-    let values: Vec<Value> = sorted_keys(&map).into_iter().filter_map(|k| map.get(&tera::value::Key::from(k)).cloned()).collect();
+    let values: Vec<Value> = sorted_keys(&map)
+        .into_iter()
+        .filter_map(|k| map.get(&tera::value::Key::from(k)).cloned())
+        .collect();
     Ok(Value::from(values))
 }
 
 fn pick(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<Value> {
-    let keys: Vec<String> = list_arg(&kwargs, "keys", "pick")?.iter().map(key_text).collect();
+    let keys: Vec<String> = list_arg(&kwargs, "keys", "pick")?
+        .iter()
+        .map(key_text)
+        .collect();
     let map = map_of(value, "pick")?;
-    let picked: Map = map.into_iter().filter(|(k, _)| keys.contains(&Value::from(k.clone()).to_string())).collect();
+    let picked: Map = map
+        .into_iter()
+        .filter(|(k, _)| keys.contains(&Value::from(k.clone()).to_string()))
+        .collect();
     Ok(Value::from(picked))
 }
 
 fn omit(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<Value> {
-    let keys: Vec<String> = list_arg(&kwargs, "keys", "omit")?.iter().map(key_text).collect();
+    let keys: Vec<String> = list_arg(&kwargs, "keys", "omit")?
+        .iter()
+        .map(key_text)
+        .collect();
     let map = map_of(value, "omit")?;
-    let kept: Map = map.into_iter().filter(|(k, _)| !keys.contains(&Value::from(k.clone()).to_string())).collect();
+    let kept: Map = map
+        .into_iter()
+        .filter(|(k, _)| !keys.contains(&Value::from(k.clone()).to_string()))
+        .collect();
     Ok(Value::from(kept))
 }
 
 fn pluck(kwargs: Kwargs, _: &State) -> TeraResult<Value> {
     let key: tera::value::Key<'static> = key_text(need(&kwargs, "key", "pluck")?).into();
     let dicts = list_arg(&kwargs, "dicts", "pluck")?;
-    let found: Vec<Value> = dicts.iter().filter_map(|d| d.as_map().and_then(|m| m.get(&key).cloned())).collect();
+    let found: Vec<Value> = dicts
+        .iter()
+        .filter_map(|d| d.as_map().and_then(|m| m.get(&key).cloned()))
+        .collect();
     Ok(Value::from(found))
 }
 
 fn dig(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<Value> {
     let keys = list_arg(&kwargs, "keys", "dig")?;
-    let default = kwarg(&kwargs, "default").cloned().unwrap_or_else(Value::none);
+    let default = kwarg(&kwargs, "default")
+        .cloned()
+        .unwrap_or_else(Value::none);
     let mut current = value.clone();
     for key in &keys {
         let Some(map) = current.as_map() else {
-            return Err(tera::Error::message(format!("dig: {} is not a map", go_value_text(&current))));
+            return Err(tera::Error::message(format!(
+                "dig: {} is not a map",
+                go_value_text(&current)
+            )));
         };
         match map.get(&tera::value::Key::from(key_text(key))) {
             Some(v) => current = v.clone(),
@@ -199,7 +257,9 @@ fn merge_into(dst: &Value, src: &Value, overwrite: bool) -> Value {
                 out.insert(k.clone(), merge_into(&dv, sv, overwrite));
             }
             Some(dv) => {
-                if (overwrite && !(sv.is_map() && sv.as_map().is_some_and(|m| m.is_empty()))) || (!overwrite && is_empty(&dv)) {
+                if (overwrite && !(sv.is_map() && sv.as_map().is_some_and(|m| m.is_empty())))
+                    || (!overwrite && is_empty(&dv))
+                {
                     if !overwrite && (sv.is_none() || sv.is_undefined()) {
                         continue;
                     }
@@ -249,21 +309,32 @@ fn list_of(value: &Value, f: &str) -> TeraResult<Vec<Value>> {
     match value.as_array() {
         Some(items) => Ok(items.to_vec()),
         None if value.is_none() || value.is_undefined() => Ok(Vec::new()),
-        None => Err(tera::Error::message(format!("{f}: cannot use type {} as a list", super::format::type_name(value)))),
+        None => Err(tera::Error::message(format!(
+            "{f}: cannot use type {} as a list",
+            super::format::type_name(value)
+        ))),
     }
 }
 
 fn first_item(value: &Value, _: Kwargs, _: &State) -> TeraResult<Value> {
-    Ok(list_of(value, "first")?.first().cloned().unwrap_or_else(Value::none))
+    Ok(list_of(value, "first")?
+        .first()
+        .cloned()
+        .unwrap_or_else(Value::none))
 }
 
 fn last_item(value: &Value, _: Kwargs, _: &State) -> TeraResult<Value> {
-    Ok(list_of(value, "last")?.last().cloned().unwrap_or_else(Value::none))
+    Ok(list_of(value, "last")?
+        .last()
+        .cloned()
+        .unwrap_or_else(Value::none))
 }
 
 fn rest(value: &Value, _: Kwargs, _: &State) -> TeraResult<Value> {
     let l = list_of(value, "rest")?;
-    Ok(Value::from(l.get(1..).map(|s| s.to_vec()).unwrap_or_default()))
+    Ok(Value::from(
+        l.get(1..).map(|s| s.to_vec()).unwrap_or_default(),
+    ))
 }
 
 fn initial(value: &Value, _: Kwargs, _: &State) -> TeraResult<Value> {
@@ -279,7 +350,10 @@ fn append(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<Value> {
 
 fn prepend(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<Value> {
     let mut l = list_of(value, "prepend")?;
-    l.insert(0, kwarg(&kwargs, "value").cloned().unwrap_or_else(Value::none));
+    l.insert(
+        0,
+        kwarg(&kwargs, "value").cloned().unwrap_or_else(Value::none),
+    );
     Ok(Value::from(l))
 }
 
@@ -310,31 +384,54 @@ fn uniq(value: &Value, _: Kwargs, _: &State) -> TeraResult<Value> {
 }
 
 fn compact(value: &Value, _: Kwargs, _: &State) -> TeraResult<Value> {
-    Ok(Value::from(list_of(value, "compact")?.into_iter().filter(|v| !is_empty(v)).collect::<Vec<_>>()))
+    Ok(Value::from(
+        list_of(value, "compact")?
+            .into_iter()
+            .filter(|v| !is_empty(v))
+            .collect::<Vec<_>>(),
+    ))
 }
 
 fn sort_alpha(value: &Value, _: Kwargs, _: &State) -> TeraResult<Value> {
-    let mut l: Vec<String> = list_of(value, "sortAlpha")?.iter().map(go_value_text).collect();
+    let mut l: Vec<String> = list_of(value, "sortAlpha")?
+        .iter()
+        .map(go_value_text)
+        .collect();
     l.sort();
     Ok(Value::from(l))
 }
 
 fn without(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<Value> {
     let drop = list_arg(&kwargs, "values", "without")?;
-    Ok(Value::from(list_of(value, "without")?.into_iter().filter(|v| !drop.iter().any(|d| deep_equal(d, v))).collect::<Vec<_>>()))
+    Ok(Value::from(
+        list_of(value, "without")?
+            .into_iter()
+            .filter(|v| !drop.iter().any(|d| deep_equal(d, v)))
+            .collect::<Vec<_>>(),
+    ))
 }
 
 fn has(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<Value> {
     let needle = kwarg(&kwargs, "value").cloned().unwrap_or_else(Value::none);
-    Ok(Value::from(list_of(value, "has")?.iter().any(|v| deep_equal(v, &needle))))
+    Ok(Value::from(
+        list_of(value, "has")?
+            .iter()
+            .any(|v| deep_equal(v, &needle)),
+    ))
 }
 
 fn slice_list(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<Value> {
     let l = list_of(value, "slice")?;
     let start = kwarg(&kwargs, "start").map(to_int).unwrap_or(0).max(0) as usize;
-    let end = kwarg(&kwargs, "end").map(to_int).map(|e| e.max(0) as usize).unwrap_or(l.len());
+    let end = kwarg(&kwargs, "end")
+        .map(to_int)
+        .map(|e| e.max(0) as usize)
+        .unwrap_or(l.len());
     if start > end || end > l.len() {
-        return Err(tera::Error::message(format!("slice: bounds [{start}:{end}] out of range for {} items", l.len())));
+        return Err(tera::Error::message(format!(
+            "slice: bounds [{start}:{end}] out of range for {} items",
+            l.len()
+        )));
     }
     Ok(Value::from(l[start..end].to_vec()))
 }
@@ -342,11 +439,21 @@ fn slice_list(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<Value> {
 fn chunk(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<Value> {
     let size = to_int(need(&kwargs, "size", "chunk")?).max(1) as usize;
     let l = list_of(value, "chunk")?;
-    Ok(Value::from(l.chunks(size).map(|c| Value::from(c.to_vec())).collect::<Vec<_>>()))
+    Ok(Value::from(
+        l.chunks(size)
+            .map(|c| Value::from(c.to_vec()))
+            .collect::<Vec<_>>(),
+    ))
 }
 
 fn to_strings(value: &Value, _: Kwargs, _: &State) -> TeraResult<Value> {
-    Ok(Value::from(items(value).iter().filter(|v| !(v.is_none() || v.is_undefined())).map(go_value_text).collect::<Vec<_>>()))
+    Ok(Value::from(
+        items(value)
+            .iter()
+            .filter(|v| !(v.is_none() || v.is_undefined()))
+            .map(go_value_text)
+            .collect::<Vec<_>>(),
+    ))
 }
 
 /// Helm's `fromYaml`/`fromJson`: a map, `{}` for empty text, `{"Error": ...}` when the text is
@@ -356,7 +463,9 @@ fn from_yaml_map(value: &Value, _: Kwargs, _: &State) -> TeraResult<Value> {
     match crate::yaml::from_str(&text) {
         Ok(serde_json::Value::Object(map)) => Ok(Value::from_serializable(&map)),
         Ok(serde_json::Value::Null) => Ok(Value::from(Map::new())),
-        Ok(_) => Ok(error_map("error unmarshaling JSON: json: cannot unmarshal into Go value of type map[string]interface {}")),
+        Ok(_) => Ok(error_map(
+            "error unmarshaling JSON: json: cannot unmarshal into Go value of type map[string]interface {}",
+        )),
         Err(e) => Ok(error_map(&e.to_string())),
     }
 }
@@ -372,7 +481,9 @@ fn from_yaml_array(value: &Value, _: Kwargs, _: &State) -> TeraResult<Value> {
     match crate::yaml::from_str(&text) {
         Ok(serde_json::Value::Array(items)) => Ok(Value::from_serializable(&items)),
         Ok(serde_json::Value::Null) => Ok(Value::from(Vec::<Value>::new())),
-        Ok(_) => Ok(Value::from(vec![Value::from("error unmarshaling JSON: cannot unmarshal into []interface {}")])),
+        Ok(_) => Ok(Value::from(vec![Value::from(
+            "error unmarshaling JSON: cannot unmarshal into []interface {}",
+        )])),
         Err(e) => Ok(Value::from(vec![Value::from(e.to_string())])),
     }
 }

@@ -11,10 +11,18 @@ pub fn go_float(f: f64) -> String {
         return "NaN".into();
     }
     if f.is_infinite() {
-        return if f > 0.0 { "+Inf".into() } else { "-Inf".into() };
+        return if f > 0.0 {
+            "+Inf".into()
+        } else {
+            "-Inf".into()
+        };
     }
     if f == 0.0 {
-        return if f.is_sign_negative() { "-0".into() } else { "0".into() };
+        return if f.is_sign_negative() {
+            "-0".into()
+        } else {
+            "0".into()
+        };
     }
     let sci = format!("{f:e}");
     let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
@@ -54,7 +62,10 @@ fn push_go(out: &mut String, value: &Value) {
         }
         out.push(']');
     } else if let Some(map) = value.as_map() {
-        let mut entries: Vec<(String, &Value)> = map.iter().map(|(k, v)| (Value::from(k.clone()).to_string(), v)).collect();
+        let mut entries: Vec<(String, &Value)> = map
+            .iter()
+            .map(|(k, v)| (Value::from(k.clone()).to_string(), v))
+            .collect();
         entries.sort_by(|a, b| a.0.cmp(&b.0));
         out.push_str("map[");
         for (i, (k, v)) in entries.iter().enumerate() {
@@ -113,7 +124,11 @@ fn print(kwargs: Kwargs, _: &State) -> TeraResult<Value> {
 /// Sprig's `cat`: non-null values joined with single spaces.
 fn cat(kwargs: Kwargs, _: &State) -> TeraResult<Value> {
     let values = list_arg(&kwargs, "values", "cat")?;
-    let parts: Vec<String> = values.iter().filter(|v| !(v.is_none() || v.is_undefined())).map(go_value_text).collect();
+    let parts: Vec<String> = values
+        .iter()
+        .filter(|v| !(v.is_none() || v.is_undefined()))
+        .map(go_value_text)
+        .collect();
     Ok(Value::from(parts.join(" ")))
 }
 
@@ -121,7 +136,9 @@ fn cat(kwargs: Kwargs, _: &State) -> TeraResult<Value> {
 /// with flags `-+0 #`, width and precision.
 fn printf(kwargs: Kwargs, _: &State) -> TeraResult<Value> {
     let format = need(&kwargs, "format", "printf")?;
-    let format = format.as_str().ok_or_else(|| tera::Error::message("printf: the format must be a string"))?;
+    let format = format
+        .as_str()
+        .ok_or_else(|| tera::Error::message("printf: the format must be a string"))?;
     let values = match kwarg(&kwargs, "values") {
         Some(v) => v.as_array().map(|a| a.to_vec()).unwrap_or_default(),
         None => Vec::new(),
@@ -187,7 +204,11 @@ pub fn sprintf(format: &str, values: &[Value]) -> String {
         let mut text = match verb {
             's' | 'v' => {
                 if nil {
-                    if verb == 'v' { "<nil>".into() } else { "%!s(<nil>)".into() }
+                    if verb == 'v' {
+                        "<nil>".into()
+                    } else {
+                        "%!s(<nil>)".into()
+                    }
                 } else if verb == 's' && (value.is_number() || value.is_bool()) {
                     let kind = type_name(value);
                     format!("%!s({kind}={})", go_value_text(value))
@@ -201,7 +222,11 @@ pub fn sprintf(format: &str, values: &[Value]) -> String {
             }
             'd' => match value.as_i64() {
                 Some(i) if !value.is_f64() && !is_values_number(value) => {
-                    if plus && i >= 0 { format!("+{i}") } else { i.to_string() }
+                    if plus && i >= 0 {
+                        format!("+{i}")
+                    } else {
+                        i.to_string()
+                    }
                 }
                 _ => format!("%!d({}={})", type_name(value), go_value_text(value)),
             },
@@ -219,7 +244,10 @@ pub fn sprintf(format: &str, values: &[Value]) -> String {
                 };
                 if verb == 'X' { t.to_uppercase() } else { t }
             }
-            'o' => value.as_i64().map(|i| format!("{i:o}")).unwrap_or_else(|| go_value_text(value)),
+            'o' => value
+                .as_i64()
+                .map(|i| format!("{i:o}"))
+                .unwrap_or_else(|| go_value_text(value)),
             'f' | 'F' => match value.as_f64() {
                 Some(f) => format!("{f:.*}", precision.unwrap_or(6)),
                 None => format!("%!f({}={})", type_name(value), go_value_text(value)),
@@ -251,7 +279,11 @@ pub fn sprintf(format: &str, values: &[Value]) -> String {
                 if minus {
                     text.push_str(&" ".repeat(pad));
                 } else if zero && matches!(verb, 'd' | 'f' | 'x' | 'X' | 'e' | 'g') {
-                    let (sign, digits) = if text.starts_with(['-', '+']) { text.split_at(1) } else { ("", text.as_str()) };
+                    let (sign, digits) = if text.starts_with(['-', '+']) {
+                        text.split_at(1)
+                    } else {
+                        ("", text.as_str())
+                    };
                     text = format!("{sign}{}{digits}", "0".repeat(pad));
                 } else {
                     text = format!("{}{text}", " ".repeat(pad));
@@ -262,7 +294,10 @@ pub fn sprintf(format: &str, values: &[Value]) -> String {
     }
     if next < values.len() {
         out.push_str("%!(EXTRA ");
-        let extra: Vec<String> = values[next..].iter().map(|v| format!("{}={}", type_name(v), go_value_text(v))).collect();
+        let extra: Vec<String> = values[next..]
+            .iter()
+            .map(|v| format!("{}={}", type_name(v), go_value_text(v)))
+            .collect();
         out.push_str(&extra.join(", "));
         out.push(')');
     }
@@ -279,7 +314,9 @@ pub fn go_quote(s: &str) -> String {
             '\n' => out.push_str("\\n"),
             '\t' => out.push_str("\\t"),
             '\r' => out.push_str("\\r"),
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+                out.push_str(&format!("\\x{:02x}", c as u32))
+            }
             c => out.push(c),
         }
     }
@@ -338,14 +375,20 @@ fn type_of(value: &Value, _: Kwargs, _: &State) -> TeraResult<Value> {
 }
 
 fn kind_is(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<Value> {
-    let kind = need(&kwargs, "kind", "kindIs")?.as_str().unwrap_or_default().to_string();
+    let kind = need(&kwargs, "kind", "kindIs")?
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
     let actual = kind_name(value);
     let matches = actual == kind || (actual == "int" && kind == "int64");
     Ok(Value::from(matches))
 }
 
 fn type_is(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<Value> {
-    let ty = need(&kwargs, "type", "typeIs")?.as_str().unwrap_or_default().to_string();
+    let ty = need(&kwargs, "type", "typeIs")?
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
     let actual = type_name(value);
     let matches = actual == ty || (actual == "int" && ty == "int64");
     Ok(Value::from(matches))
@@ -381,10 +424,23 @@ mod tests {
     fn sprintf_verbs() {
         let v = |s: &str| Value::from(s);
         assert_eq!(sprintf("%s-%s", &[v("a"), v("b")]), "a-b");
-        assert_eq!(sprintf("%d/%v", &[Value::from(3i64), Value::from(1.5)]), "3/1.5");
+        assert_eq!(
+            sprintf("%d/%v", &[Value::from(3i64), Value::from(1.5)]),
+            "3/1.5"
+        );
         assert_eq!(sprintf("%q", &[v("a\"b")]), "\"a\\\"b\"");
         assert_eq!(sprintf("%-5s|%5s", &[v("ab"), v("cd")]), "ab   |   cd");
-        assert_eq!(sprintf("%05d %x %.2f", &[Value::from(42i64), Value::from(255i64), Value::from(3.14159)]), "00042 ff 3.14");
+        assert_eq!(
+            sprintf(
+                "%05d %x %.2f",
+                &[
+                    Value::from(42i64),
+                    Value::from(255i64),
+                    Value::from(2.345)
+                ]
+            ),
+            "00042 ff 2.35"
+        );
         assert_eq!(sprintf("%s", &[Value::none()]), "%!s(<nil>)");
         assert_eq!(sprintf("%T %%", &[v("x")]), "string %");
     }

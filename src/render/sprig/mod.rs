@@ -18,13 +18,16 @@ pub(crate) fn kwarg<'k>(kwargs: &'k Kwargs, name: &str) -> Option<&'k Value> {
 }
 
 pub(crate) fn need<'k>(kwargs: &'k Kwargs, name: &str, f: &str) -> TeraResult<&'k Value> {
-    kwarg(kwargs, name).ok_or_else(|| tera::Error::message(format!("{f}: missing argument `{name}`")))
+    kwarg(kwargs, name)
+        .ok_or_else(|| tera::Error::message(format!("{f}: missing argument `{name}`")))
 }
 
 pub(crate) fn list_arg(kwargs: &Kwargs, name: &str, f: &str) -> TeraResult<Vec<Value>> {
     match need(kwargs, name, f)?.as_array() {
         Some(items) => Ok(items.to_vec()),
-        None => Err(tera::Error::message(format!("{f}: `{name}` must be a list"))),
+        None => Err(tera::Error::message(format!(
+            "{f}: `{name}` must be a list"
+        ))),
     }
 }
 
@@ -38,7 +41,8 @@ pub fn is_empty(value: &Value) -> bool {
 pub fn complete_partial_versions(constraint: &str) -> String {
     static PARTIAL: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
     let re = PARTIAL.get_or_init(|| {
-        regex::Regex::new(r"(^|[^0-9.])v?([0-9]+)(\.[0-9]+)?(\.[0-9]+)?(-[0-9A-Za-z.-]+)").expect("valid regex")
+        regex::Regex::new(r"(^|[^0-9.])v?([0-9]+)(\.[0-9]+)?(\.[0-9]+)?(-[0-9A-Za-z.-]+)")
+            .expect("valid regex")
     });
     re.replace_all(constraint, |c: &regex::Captures| {
         let minor = c.get(3).map(|m| m.as_str()).unwrap_or(".0");

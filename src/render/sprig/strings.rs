@@ -64,7 +64,10 @@ pub fn to_float(value: &Value) -> f64 {
     if let Some(f) = value.as_f64() {
         return f;
     }
-    value.as_str().and_then(|s| s.trim().parse().ok()).unwrap_or(0.0)
+    value
+        .as_str()
+        .and_then(|s| s.trim().parse().ok())
+        .unwrap_or(0.0)
 }
 
 fn int64(value: &Value, _: Kwargs, _: &State) -> TeraResult<Value> {
@@ -81,7 +84,11 @@ fn atoi(value: &Value, _: Kwargs, _: &State) -> TeraResult<Value> {
 
 fn default_empty(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<Value> {
     let fallback = kwarg(&kwargs, "value").cloned().unwrap_or_else(Value::none);
-    Ok(if is_empty(value) { fallback } else { value.clone() })
+    Ok(if is_empty(value) {
+        fallback
+    } else {
+        value.clone()
+    })
 }
 
 fn empty(value: &Value, _: Kwargs, _: &State) -> TeraResult<Value> {
@@ -90,12 +97,17 @@ fn empty(value: &Value, _: Kwargs, _: &State) -> TeraResult<Value> {
 
 fn coalesce(kwargs: Kwargs, _: &State) -> TeraResult<Value> {
     let values = list_arg(&kwargs, "values", "coalesce")?;
-    Ok(values.into_iter().find(|v| !is_empty(v)).unwrap_or_else(Value::none))
+    Ok(values
+        .into_iter()
+        .find(|v| !is_empty(v))
+        .unwrap_or_else(Value::none))
 }
 
 fn trim_all(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<Value> {
     let chars: Vec<char> = str_kw(&kwargs, "chars", "trimAll")?.chars().collect();
-    Ok(Value::from(text(value).trim_matches(|c| chars.contains(&c))))
+    Ok(Value::from(
+        text(value).trim_matches(|c| chars.contains(&c)),
+    ))
 }
 
 fn substr(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<Value> {
@@ -109,7 +121,9 @@ fn substr(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<Value> {
     } else if end < 0 || end > len {
         &bytes[start.min(len) as usize..]
     } else if start > end {
-        return Err(tera::Error::message(format!("substr: start {start} is after end {end}")));
+        return Err(tera::Error::message(format!(
+            "substr: start {start} is after end {end}"
+        )));
     } else {
         &bytes[start as usize..end as usize]
     };
@@ -122,19 +136,36 @@ fn repeat(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<Value> {
 }
 
 fn nospace(value: &Value, _: Kwargs, _: &State) -> TeraResult<Value> {
-    Ok(Value::from(text(value).chars().filter(|c| !c.is_whitespace()).collect::<String>()))
+    Ok(Value::from(
+        text(value)
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>(),
+    ))
 }
 
 fn contains(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<Value> {
-    Ok(Value::from(text(value).contains(&str_kw(&kwargs, "substring", "contains")?)))
+    Ok(Value::from(text(value).contains(&str_kw(
+        &kwargs,
+        "substring",
+        "contains",
+    )?)))
 }
 
 fn has_prefix(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<Value> {
-    Ok(Value::from(text(value).starts_with(&str_kw(&kwargs, "prefix", "hasPrefix")?)))
+    Ok(Value::from(text(value).starts_with(&str_kw(
+        &kwargs,
+        "prefix",
+        "hasPrefix",
+    )?)))
 }
 
 fn has_suffix(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<Value> {
-    Ok(Value::from(text(value).ends_with(&str_kw(&kwargs, "suffix", "hasSuffix")?)))
+    Ok(Value::from(text(value).ends_with(&str_kw(
+        &kwargs,
+        "suffix",
+        "hasSuffix",
+    )?)))
 }
 
 /// Sprig's `split`: a map `{_0: ..., _1: ...}`.
@@ -142,7 +173,11 @@ fn split_map(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<Value> {
     let sep = str_kw(&kwargs, "sep", "splitMap")?;
     let s = text(value);
     let limit = kwarg(&kwargs, "limit").map(to_int).unwrap_or(-1);
-    let parts: Vec<&str> = if limit > 0 { s.splitn(limit as usize, sep.as_str()).collect() } else { s.split(sep.as_str()).collect() };
+    let parts: Vec<&str> = if limit > 0 {
+        s.splitn(limit as usize, sep.as_str()).collect()
+    } else {
+        s.split(sep.as_str()).collect()
+    };
     let mut map = tera::Map::new();
     for (i, p) in parts.into_iter().enumerate() {
         map.insert(format!("_{i}").into(), Value::from(p));
@@ -153,7 +188,11 @@ fn split_map(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<Value> {
 fn split_list(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<Value> {
     let sep = str_kw(&kwargs, "sep", "splitList")?;
     let s = text(value);
-    let parts: Vec<Value> = if sep.is_empty() { s.chars().map(|c| Value::from(c.to_string())).collect() } else { s.split(sep.as_str()).map(Value::from).collect() };
+    let parts: Vec<Value> = if sep.is_empty() {
+        s.chars().map(|c| Value::from(c.to_string())).collect()
+    } else {
+        s.split(sep.as_str()).map(Value::from).collect()
+    };
     Ok(Value::from(parts))
 }
 
@@ -161,7 +200,11 @@ fn split_list(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<Value> {
 fn join_list(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<Value> {
     let sep = str_kw(&kwargs, "sep", "joinList")?;
     let items: Vec<String> = match value.as_array() {
-        Some(items) => items.iter().filter(|v| !(v.is_none() || v.is_undefined())).map(go_value_text).collect(),
+        Some(items) => items
+            .iter()
+            .filter(|v| !(v.is_none() || v.is_undefined()))
+            .map(go_value_text)
+            .collect(),
         None if value.is_none() || value.is_undefined() => Vec::new(),
         None => vec![go_value_text(value)],
     };
@@ -175,16 +218,25 @@ fn sha1sum(value: &Value, _: Kwargs, _: &State) -> TeraResult<Value> {
 
 fn regex(kwargs: &Kwargs, f: &str) -> TeraResult<regex::Regex> {
     let pattern = str_kw(kwargs, "regex", f)?;
-    regex::Regex::new(&pattern).map_err(|e| tera::Error::message(format!("{f}: bad regular expression `{pattern}`: {e}")))
+    regex::Regex::new(&pattern)
+        .map_err(|e| tera::Error::message(format!("{f}: bad regular expression `{pattern}`: {e}")))
 }
 
 fn regex_match(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<Value> {
-    Ok(Value::from(regex(&kwargs, "regexMatch").map(|r| r.is_match(&text(value))).unwrap_or(false)))
+    Ok(Value::from(
+        regex(&kwargs, "regexMatch")
+            .map(|r| r.is_match(&text(value)))
+            .unwrap_or(false),
+    ))
 }
 
 fn regex_find(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<Value> {
     let r = regex(&kwargs, "regexFind")?;
-    Ok(Value::from(r.find(&text(value)).map(|m| m.as_str().to_string()).unwrap_or_default()))
+    Ok(Value::from(
+        r.find(&text(value))
+            .map(|m| m.as_str().to_string())
+            .unwrap_or_default(),
+    ))
 }
 
 fn regex_find_all(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<Value> {
@@ -192,7 +244,11 @@ fn regex_find_all(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<Value>
     let limit = kwarg(&kwargs, "limit").map(to_int).unwrap_or(-1);
     let s = text(value);
     let found = r.find_iter(&s).map(|m| Value::from(m.as_str()));
-    let found: Vec<Value> = if limit >= 0 { found.take(limit as usize).collect() } else { found.collect() };
+    let found: Vec<Value> = if limit >= 0 {
+        found.take(limit as usize).collect()
+    } else {
+        found.collect()
+    };
     Ok(Value::from(found))
 }
 
@@ -201,20 +257,32 @@ fn regex_find_all(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<Value>
 fn regex_replace_all(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<Value> {
     let r = regex(&kwargs, "regexReplaceAll")?;
     let replacement = str_kw(&kwargs, "replacement", "regexReplaceAll")?;
-    Ok(Value::from(r.replace_all(&text(value), replacement.as_str()).into_owned()))
+    Ok(Value::from(
+        r.replace_all(&text(value), replacement.as_str())
+            .into_owned(),
+    ))
 }
 
 fn regex_replace_all_literal(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<Value> {
     let r = regex(&kwargs, "regexReplaceAllLiteral")?;
     let replacement = str_kw(&kwargs, "replacement", "regexReplaceAllLiteral")?;
-    Ok(Value::from(r.replace_all(&text(value), regex::NoExpand(&replacement)).into_owned()))
+    Ok(Value::from(
+        r.replace_all(&text(value), regex::NoExpand(&replacement))
+            .into_owned(),
+    ))
 }
 
 fn regex_split(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<Value> {
     let r = regex(&kwargs, "regexSplit")?;
     let limit = kwarg(&kwargs, "limit").map(to_int).unwrap_or(-1);
     let s = text(value);
-    let parts: Vec<Value> = if limit > 0 { r.splitn(&s, limit as usize).map(Value::from).collect() } else if limit == 0 { Vec::new() } else { r.split(&s).map(Value::from).collect() };
+    let parts: Vec<Value> = if limit > 0 {
+        r.splitn(&s, limit as usize).map(Value::from).collect()
+    } else if limit == 0 {
+        Vec::new()
+    } else {
+        r.split(&s).map(Value::from).collect()
+    };
     Ok(Value::from(parts))
 }
 
@@ -243,7 +311,11 @@ fn path_dir(value: &Value, _: Kwargs, _: &State) -> TeraResult<Value> {
 fn path_ext(value: &Value, _: Kwargs, _: &State) -> TeraResult<Value> {
     let s = text(value);
     let base = s.rsplit('/').next().unwrap_or("");
-    Ok(Value::from(base.rfind('.').map(|i| base[i..].to_string()).unwrap_or_default()))
+    Ok(Value::from(
+        base.rfind('.')
+            .map(|i| base[i..].to_string())
+            .unwrap_or_default(),
+    ))
 }
 
 fn numbers(kwargs: &Kwargs, f: &str) -> TeraResult<Vec<i64>> {
@@ -251,23 +323,38 @@ fn numbers(kwargs: &Kwargs, f: &str) -> TeraResult<Vec<i64>> {
 }
 
 fn add(kwargs: Kwargs, _: &State) -> TeraResult<Value> {
-    Ok(Value::from(numbers(&kwargs, "add")?.iter().fold(0i64, |a, b| a.wrapping_add(*b))))
+    Ok(Value::from(
+        numbers(&kwargs, "add")?
+            .iter()
+            .fold(0i64, |a, b| a.wrapping_add(*b)),
+    ))
 }
 
 fn mul(kwargs: Kwargs, _: &State) -> TeraResult<Value> {
-    Ok(Value::from(numbers(&kwargs, "mul")?.iter().fold(1i64, |a, b| a.wrapping_mul(*b))))
+    Ok(Value::from(
+        numbers(&kwargs, "mul")?
+            .iter()
+            .fold(1i64, |a, b| a.wrapping_mul(*b)),
+    ))
 }
 
 fn max(kwargs: Kwargs, _: &State) -> TeraResult<Value> {
-    Ok(Value::from(numbers(&kwargs, "max")?.into_iter().max().unwrap_or(0)))
+    Ok(Value::from(
+        numbers(&kwargs, "max")?.into_iter().max().unwrap_or(0),
+    ))
 }
 
 fn min(kwargs: Kwargs, _: &State) -> TeraResult<Value> {
-    Ok(Value::from(numbers(&kwargs, "min")?.into_iter().min().unwrap_or(0)))
+    Ok(Value::from(
+        numbers(&kwargs, "min")?.into_iter().min().unwrap_or(0),
+    ))
 }
 
 fn floats(kwargs: &Kwargs, f: &str) -> TeraResult<Vec<f64>> {
-    Ok(list_arg(kwargs, "values", f)?.iter().map(to_float).collect())
+    Ok(list_arg(kwargs, "values", f)?
+        .iter()
+        .map(to_float)
+        .collect())
 }
 
 /// Sprig computes `addf` and friends in decimal: `addf 0.1 0.2` is `0.3`.
@@ -276,19 +363,31 @@ fn decimal(x: f64) -> f64 {
 }
 
 fn addf(kwargs: Kwargs, _: &State) -> TeraResult<Value> {
-    Ok(Value::from(decimal(floats(&kwargs, "addf")?.iter().sum::<f64>())))
+    Ok(Value::from(decimal(
+        floats(&kwargs, "addf")?.iter().sum::<f64>(),
+    )))
 }
 
 fn mulf(kwargs: Kwargs, _: &State) -> TeraResult<Value> {
-    Ok(Value::from(decimal(floats(&kwargs, "mulf")?.iter().product::<f64>())))
+    Ok(Value::from(decimal(
+        floats(&kwargs, "mulf")?.iter().product::<f64>(),
+    )))
 }
 
 fn maxf(kwargs: Kwargs, _: &State) -> TeraResult<Value> {
-    Ok(Value::from(floats(&kwargs, "maxf")?.into_iter().fold(f64::MIN, f64::max)))
+    Ok(Value::from(
+        floats(&kwargs, "maxf")?
+            .into_iter()
+            .fold(f64::MIN, f64::max),
+    ))
 }
 
 fn minf(kwargs: Kwargs, _: &State) -> TeraResult<Value> {
-    Ok(Value::from(floats(&kwargs, "minf")?.into_iter().fold(f64::MAX, f64::min)))
+    Ok(Value::from(
+        floats(&kwargs, "minf")?
+            .into_iter()
+            .fold(f64::MAX, f64::min),
+    ))
 }
 
 fn pair(kwargs: &Kwargs, f: &str) -> TeraResult<(i64, i64)> {
@@ -317,11 +416,15 @@ fn modulo(kwargs: Kwargs, _: &State) -> TeraResult<Value> {
 }
 
 fn subf(kwargs: Kwargs, _: &State) -> TeraResult<Value> {
-    Ok(Value::from(decimal(to_float(need(&kwargs, "a", "subf")?) - to_float(need(&kwargs, "b", "subf")?))))
+    Ok(Value::from(decimal(
+        to_float(need(&kwargs, "a", "subf")?) - to_float(need(&kwargs, "b", "subf")?),
+    )))
 }
 
 fn divf(kwargs: Kwargs, _: &State) -> TeraResult<Value> {
-    Ok(Value::from(to_float(need(&kwargs, "a", "divf")?) / to_float(need(&kwargs, "b", "divf")?)))
+    Ok(Value::from(
+        to_float(need(&kwargs, "a", "divf")?) / to_float(need(&kwargs, "b", "divf")?),
+    ))
 }
 
 fn floor(value: &Value, _: Kwargs, _: &State) -> TeraResult<Value> {
@@ -336,13 +439,21 @@ fn round_to(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<Value> {
     let places = kwarg(&kwargs, "precision").map(to_int).unwrap_or(0) as i32;
     let scale = 10f64.powi(places);
     let x = to_float(value) * scale;
-    let r = if x - x.floor() >= 0.5 { x.ceil() } else { x.floor() };
+    let r = if x - x.floor() >= 0.5 {
+        x.ceil()
+    } else {
+        x.floor()
+    };
     Ok(Value::from(r / scale))
 }
 
 fn until(kwargs: Kwargs, _: &State) -> TeraResult<Value> {
     let n = int_kw(&kwargs, "count", "until")?;
-    let items: Vec<Value> = if n >= 0 { (0..n).map(Value::from).collect() } else { (n + 1..=0).rev().map(Value::from).collect() };
+    let items: Vec<Value> = if n >= 0 {
+        (0..n).map(Value::from).collect()
+    } else {
+        (n + 1..=0).rev().map(Value::from).collect()
+    };
     Ok(Value::from(items))
 }
 
@@ -352,7 +463,8 @@ fn until_step(kwargs: Kwargs, _: &State) -> TeraResult<Value> {
     let step = int_kw(&kwargs, "step", "untilStep")?;
     let mut items = Vec::new();
     let mut i = start;
-    while step != 0 && ((step > 0 && i < stop) || (step < 0 && i > stop)) && items.len() < 1_000_000 {
+    while step != 0 && ((step > 0 && i < stop) || (step < 0 && i > stop)) && items.len() < 1_000_000
+    {
         items.push(Value::from(i));
         i += step;
     }
@@ -369,11 +481,15 @@ fn semver_parts(value: &Value, _: Kwargs, _: &State) -> TeraResult<Value> {
     let number = |i: usize| -> TeraResult<i64> {
         match parts.get(i) {
             None => Ok(0),
-            Some(p) => p.parse().map_err(|_| tera::Error::message(format!("semver: `{original}` is not a version"))),
+            Some(p) => p.parse().map_err(|_| {
+                tera::Error::message(format!("semver: `{original}` is not a version"))
+            }),
         }
     };
     if parts.len() > 3 || parts.is_empty() {
-        return Err(tera::Error::message(format!("semver: `{original}` is not a version")));
+        return Err(tera::Error::message(format!(
+            "semver: `{original}` is not a version"
+        )));
     }
     let mut map = tera::Map::new();
     map.insert("Major".into(), Value::from(number(0)?));
@@ -387,7 +503,10 @@ fn semver_parts(value: &Value, _: Kwargs, _: &State) -> TeraResult<Value> {
 
 /// Sprig's `seq`: `seq END`, `seq START END`, `seq START STEP END` as space-separated text.
 fn seq(kwargs: Kwargs, _: &State) -> TeraResult<Value> {
-    let n: Vec<i64> = list_arg(&kwargs, "values", "seq")?.iter().map(to_int).collect();
+    let n: Vec<i64> = list_arg(&kwargs, "values", "seq")?
+        .iter()
+        .map(to_int)
+        .collect();
     let (start, step, end) = match n.as_slice() {
         [end] => (1, if *end >= 1 { 1 } else { -1 }, *end),
         [start, end] => (*start, if end >= start { 1 } else { -1 }, *end),
@@ -478,17 +597,35 @@ fn camelcase(value: &Value, _: Kwargs, _: &State) -> TeraResult<Value> {
 }
 
 fn snakecase(value: &Value, _: Kwargs, _: &State) -> TeraResult<Value> {
-    Ok(Value::from(words(&text(value)).iter().map(|w| w.to_lowercase()).collect::<Vec<_>>().join("_")))
+    Ok(Value::from(
+        words(&text(value))
+            .iter()
+            .map(|w| w.to_lowercase())
+            .collect::<Vec<_>>()
+            .join("_"),
+    ))
 }
 
 fn kebabcase(value: &Value, _: Kwargs, _: &State) -> TeraResult<Value> {
-    Ok(Value::from(words(&text(value)).iter().map(|w| w.to_lowercase()).collect::<Vec<_>>().join("-")))
+    Ok(Value::from(
+        words(&text(value))
+            .iter()
+            .map(|w| w.to_lowercase())
+            .collect::<Vec<_>>()
+            .join("-"),
+    ))
 }
 
 fn swapcase(value: &Value, _: Kwargs, _: &State) -> TeraResult<Value> {
     let out: String = text(value)
         .chars()
-        .flat_map(|c| if c.is_uppercase() { c.to_lowercase().collect::<Vec<_>>() } else { c.to_uppercase().collect() })
+        .flat_map(|c| {
+            if c.is_uppercase() {
+                c.to_lowercase().collect::<Vec<_>>()
+            } else {
+                c.to_uppercase().collect()
+            }
+        })
         .collect();
     Ok(Value::from(out))
 }
@@ -521,8 +658,13 @@ fn len(value: &Value, _: Kwargs, _: &State) -> TeraResult<Value> {
     }
     match value.len() {
         Some(n) => Ok(Value::from(n as i64)),
-        None if value.is_none() || value.is_undefined() => Err(tera::Error::message("len of nil pointer")),
-        None => Err(tera::Error::message(format!("len of type {}", super::format::type_name(value)))),
+        None if value.is_none() || value.is_undefined() => {
+            Err(tera::Error::message("len of nil pointer"))
+        }
+        None => Err(tera::Error::message(format!(
+            "len of type {}",
+            super::format::type_name(value)
+        ))),
     }
 }
 
@@ -600,7 +742,12 @@ mod sha1_smol_like {
         for chunk in msg.chunks(64) {
             let mut w = [0u32; 80];
             for i in 0..16 {
-                w[i] = u32::from_be_bytes([chunk[4 * i], chunk[4 * i + 1], chunk[4 * i + 2], chunk[4 * i + 3]]);
+                w[i] = u32::from_be_bytes([
+                    chunk[4 * i],
+                    chunk[4 * i + 1],
+                    chunk[4 * i + 2],
+                    chunk[4 * i + 3],
+                ]);
             }
             for i in 16..80 {
                 w[i] = (w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16]).rotate_left(1);
@@ -613,7 +760,12 @@ mod sha1_smol_like {
                     40..=59 => ((b & c) | (b & d) | (c & d), 0x8F1BBCDC),
                     _ => (b ^ c ^ d, 0xCA62C1D6),
                 };
-                let t = a.rotate_left(5).wrapping_add(f).wrapping_add(e).wrapping_add(k).wrapping_add(*wi);
+                let t = a
+                    .rotate_left(5)
+                    .wrapping_add(f)
+                    .wrapping_add(e)
+                    .wrapping_add(k)
+                    .wrapping_add(*wi);
                 e = d;
                 d = c;
                 c = b.rotate_left(30);
