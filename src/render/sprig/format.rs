@@ -433,11 +433,7 @@ mod tests {
         assert_eq!(
             sprintf(
                 "%05d %x %.2f",
-                &[
-                    Value::from(42i64),
-                    Value::from(255i64),
-                    Value::from(2.345)
-                ]
+                &[Value::from(42i64), Value::from(255i64), Value::from(2.345)]
             ),
             "00042 ff 2.35"
         );
