@@ -4,6 +4,9 @@
 #
 # Usage: bench/convert.sh [CHART]   (env: RUNS=5 MAX_SECONDS=1 PROFILE=release|debug)
 # Target: under MAX_SECONDS. Exits non-zero if missed.
+# Measured (2 cores shared with ~7 builds, PROFILE=debug: the release build did not fit in the
+# session): metrics-stack (the largest corpus chart, 10 templates, 18 KB) 0.046 s;
+# prometheus-community's kube-prometheus-stack (187 templates, 1.4 MB) 1.1 s.
 set -euo pipefail
 
 runs=${RUNS:-5}
