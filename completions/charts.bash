@@ -22,6 +22,9 @@ _charts() {
             charts,completion)
                 cmd="charts__subcmd__completion"
                 ;;
+            charts,convert)
+                cmd="charts__subcmd__convert"
+                ;;
             charts,create)
                 cmd="charts__subcmd__create"
                 ;;
@@ -249,6 +252,9 @@ _charts() {
                 ;;
             charts__subcmd__help,completion)
                 cmd="charts__subcmd__help__subcmd__completion"
+                ;;
+            charts__subcmd__help,convert)
+                cmd="charts__subcmd__help__subcmd__convert"
                 ;;
             charts__subcmd__help,create)
                 cmd="charts__subcmd__help__subcmd__create"
@@ -527,7 +533,7 @@ _charts() {
 
     case "${cmd}" in
         charts)
-            opts="-n -h -V --namespace --kube-context --kubeconfig --help --version template install upgrade rollback uninstall status test lint show create package repo search pull push registry dependency list history get env adopt completion version help"
+            opts="-n -h -V --namespace --kube-context --kubeconfig --help --version template install upgrade rollback uninstall status test lint show create package repo search pull push registry dependency list history get env adopt convert completion version help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -673,6 +679,44 @@ _charts() {
                 return 0
             fi
             case "${prev}" in
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kube-context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        charts__subcmd__convert)
+            opts="-o -n -h -V --output-dir --namespace --kube-context --kubeconfig --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --namespace)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2007,7 +2051,7 @@ _charts() {
             return 0
             ;;
         charts__subcmd__help)
-            opts="template install upgrade rollback uninstall status test lint show create package repo search pull push registry dependency list history get env adopt completion version help"
+            opts="template install upgrade rollback uninstall status test lint show create package repo search pull push registry dependency list history get env adopt convert completion version help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2049,6 +2093,20 @@ _charts() {
             return 0
             ;;
         charts__subcmd__help__subcmd__completion)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        charts__subcmd__help__subcmd__convert)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2875,7 +2933,7 @@ _charts() {
             return 0
             ;;
         charts__subcmd__install)
-            opts="-g -f -l -o -n -h --generate-name --values --set --set-string --set-file --set-json --set-literal --version --offline --plain-http --ca-file --insecure-skip-tls-verify --create-namespace --dry-run --description --label --take-ownership --force-conflicts --skip-crds --no-hooks --skip-schema-validation --wait --atomic --rollback-on-failure --timeout --history-max --kube-version --hide-notes --output --env --branch --commit --ttl --profile --profiles --prefix --namespace --kube-context --kubeconfig --help"
+            opts="-g -f -l -o -n -h --generate-name --values --set --set-string --set-file --set-json --set-literal --version --offline --plain-http --ca-file --insecure-skip-tls-verify --create-namespace --dry-run --description --label --take-ownership --force-conflicts --skip-crds --no-hooks --skip-schema-validation --wait --atomic --rollback-on-failure --timeout --history-max --kube-version --hide-notes --output --env --branch --commit --ttl --profile --profiles --prefix --post-renderer --post-renderer-args --namespace --kube-context --kubeconfig --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2978,6 +3036,14 @@ _charts() {
                     return 0
                     ;;
                 --prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --post-renderer)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --post-renderer-args)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -4231,7 +4297,7 @@ _charts() {
             return 0
             ;;
         charts__subcmd__template)
-            opts="-f -s -a -n -h --values --set --set-string --set-file --set-json --set-literal --version --offline --plain-http --ca-file --insecure-skip-tls-verify --env --branch --commit --ttl --profile --profiles --prefix --show-only --output-dir --include-crds --skip-tests --kube-version --api-versions --is-upgrade --skip-schema-validation --namespace --kube-context --kubeconfig --help"
+            opts="-f -s -a -n -h --values --set --set-string --set-file --set-json --set-literal --version --offline --plain-http --ca-file --insecure-skip-tls-verify --env --branch --commit --ttl --profile --profiles --prefix --show-only --output-dir --include-crds --skip-tests --kube-version --api-versions --is-upgrade --skip-schema-validation --post-renderer --post-renderer-args --namespace --kube-context --kubeconfig --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4322,6 +4388,14 @@ _charts() {
                     return 0
                     ;;
                 -a)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --post-renderer)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --post-renderer-args)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -4441,7 +4515,7 @@ _charts() {
             return 0
             ;;
         charts__subcmd__upgrade)
-            opts="-i -f -l -o -n -h --install --reset-then-reuse-values --reuse-values --reset-values --values --set --set-string --set-file --set-json --set-literal --version --offline --plain-http --ca-file --insecure-skip-tls-verify --create-namespace --dry-run --description --label --take-ownership --force-conflicts --skip-crds --no-hooks --skip-schema-validation --wait --atomic --rollback-on-failure --timeout --history-max --kube-version --hide-notes --output --env --branch --commit --ttl --profile --profiles --prefix --namespace --kube-context --kubeconfig --help"
+            opts="-i -f -l -o -n -h --install --reset-then-reuse-values --reuse-values --reset-values --values --set --set-string --set-file --set-json --set-literal --version --offline --plain-http --ca-file --insecure-skip-tls-verify --create-namespace --dry-run --description --label --take-ownership --force-conflicts --skip-crds --no-hooks --skip-schema-validation --wait --atomic --rollback-on-failure --timeout --history-max --kube-version --hide-notes --output --env --branch --commit --ttl --profile --profiles --prefix --post-renderer --post-renderer-args --namespace --kube-context --kubeconfig --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4544,6 +4618,14 @@ _charts() {
                     return 0
                     ;;
                 --prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --post-renderer)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --post-renderer-args)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

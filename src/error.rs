@@ -48,6 +48,9 @@ pub enum Error {
     /// Work was done and reported already (e.g. lint findings); just exit non-zero.
     #[error("{0}")]
     Reported(String),
+    /// `charts convert` wrote the chart but some places could not be converted (exit code 3).
+    #[error("{0}")]
+    NeedsAttention(String),
     /// stdout was closed by the reader (`charts template … | head`): a quiet exit.
     #[error("broken pipe")]
     BrokenPipe,
@@ -81,6 +84,7 @@ impl Error {
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::Usage(_) => 2,
+            Error::NeedsAttention(_) => 3,
             Error::Repo(error) if error.is_usage() => 2,
             Error::BrokenPipe => 0,
             _ => 1,

@@ -7,6 +7,7 @@ pub mod action;
 pub mod chart;
 pub mod cli;
 pub mod cluster;
+pub mod convert;
 pub mod env;
 pub mod error;
 #[cfg(test)]

@@ -82,6 +82,8 @@ pub struct DeploySettings {
     pub progress: Option<Progress>,
     /// The environment deployed into (`--env`): shown to templates as `Env`, kept in the record.
     pub env: Option<crate::release::ReleaseEnv>,
+    /// `--post-renderer`: the rendered objects go through this command before anything else.
+    pub post_renderer: Option<render::post_render::PostRenderer>,
 }
 
 /// What install or upgrade did.
@@ -498,7 +500,7 @@ fn render_for(
     chart: &LoadedChart,
     user_values: Value,
 ) -> Result<Rendered> {
-    Ok(render::render(
+    let mut rendered = render::render(
         &chart.chart,
         user_values,
         &RenderOptions {
@@ -515,7 +517,11 @@ fn render_for(
             verbatim: false,
             env: settings.env.clone(),
         },
-    )?)
+    )?;
+    if let Some(post_renderer) = &settings.post_renderer {
+        post_renderer.apply(&mut rendered, target.namespace, false)?;
+    }
+    Ok(rendered)
 }
 
 /// The pending record of the rendered revision.

@@ -99,6 +99,8 @@ pub struct DeployArgs {
     pub output: Format,
     #[command(flatten)]
     pub env: EnvDeployArgs,
+    #[command(flatten)]
+    pub post_render: crate::cli::post_render::PostRenderArgs,
 }
 
 /// Deploying into an environment (`charts env`): its namespace, created when missing.
@@ -272,6 +274,7 @@ impl DeployArgs {
             kube_version: self.kube_version.clone(),
             progress: None,
             env: None,
+            post_renderer: self.post_render.post_renderer(),
         })
     }
 }

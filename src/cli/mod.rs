@@ -2,6 +2,7 @@
 //! One file per command; `run` is the one place that dispatches.
 
 pub mod adopt;
+pub mod convert;
 pub mod create;
 pub mod dependency;
 pub mod env;
@@ -13,6 +14,7 @@ pub mod lint;
 pub mod list;
 pub mod output;
 pub mod package;
+pub mod post_render;
 pub mod pull;
 pub mod push;
 pub mod recovery;
@@ -134,6 +136,9 @@ pub enum Command {
     /// Take over releases another tool manages (`charts adopt helm RELEASE`)
     #[command(subcommand)]
     Adopt(adopt::AdoptCommand),
+    /// Convert a Helm chart (Go templates) into a charts chart (Tera); exit code 3 when some
+    /// places could not be converted
+    Convert(convert::ConvertArgs),
     /// Print a shell completion script
     Completion(CompletionArgs),
     /// Print the version of charts
@@ -189,6 +194,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Get(command) => get::get(&cli.global, command),
         Command::Env(command) => env::env(&cli.global, command),
         Command::Adopt(command) => adopt::adopt(&cli.global, command),
+        Command::Convert(args) => convert::convert(args),
         Command::Completion(args) => output::print(&completion_script(args.shell)),
         Command::Version(args) => version(args),
     }

@@ -51,6 +51,8 @@ pub struct TemplateArgs {
     /// Do not check the values against `values.schema.json`
     #[arg(long)]
     pub skip_schema_validation: bool,
+    #[command(flatten)]
+    pub post_render: crate::cli::post_render::PostRenderArgs,
 }
 
 pub fn template(global: &GlobalArgs, args: TemplateArgs) -> Result<()> {
@@ -83,8 +85,11 @@ pub fn template(global: &GlobalArgs, args: TemplateArgs) -> Result<()> {
             ..RenderOptions::default()
         },
     };
-    let (chart, rendered) =
+    let (chart, mut rendered) =
         crate::support::block_on(action::render_chart(&settings, &crate::values::FsReader))?;
+    if let Some(post_renderer) = args.post_render.post_renderer() {
+        post_renderer.apply(&mut rendered, &settings.options.namespace, true)?;
+    }
     let root = format!("{}/", chart.name());
 
     let mut selected: Vec<&Object> = Vec::new();

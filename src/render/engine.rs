@@ -342,6 +342,37 @@ fn register_filters(tera: &mut Tera) {
     tera.register_filter("dns1123", filters::dns1123);
     tera.register_function("semverCompare", filters::semver_compare);
     tera.register_function("fail", filters::fail);
+    super::sprig::register(tera);
+}
+
+/// Registers the chart filters and functions on a bare engine (for tests of translations).
+#[cfg(test)]
+pub(crate) fn register_for_tests(tera: &mut Tera) {
+    register_filters(tera);
+}
+
+/// A chart's readable non-template files: path and bytes.
+pub(crate) type ChartFiles = Arc<Vec<(String, Vec<u8>)>>;
+
+/// The readable non-template files of the chart being rendered (for `filesGet`/`filesGlob`).
+pub(crate) fn chart_files() -> TeraResult<ChartFiles> {
+    Ok(current()?.1.files.clone())
+}
+
+/// Renders Tera `text` with the chart being rendered: with its context, or with `dot` as the
+/// only variable (a converted `tpl` whose Go dot is not the root). Counts as one nested
+/// `include`/`tpl` level.
+pub(crate) fn render_text(text: &str, dot: Option<Value>) -> TeraResult<String> {
+    let (tera, scope) = current()?;
+    let too_deep = || format!("tpl: more than {MAX_NESTED_CALLS} nested `include` and `tpl` calls");
+    nested(too_deep, || match dot {
+        Some(dot) => {
+            let mut context = Context::new();
+            context.insert_value("dot", dot);
+            tera.render_str(text, &context, false)
+        }
+        None => tera.render_str(text, &scope.base_context, false),
+    })
 }
 
 /// Turns a JSON value into a Tera value once, so each template render only clones it.

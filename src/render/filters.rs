@@ -218,7 +218,14 @@ const HEX_DIGITS: &[u8; 16] = b"0123456789abcdef";
 
 /// `quote`: a double-quoted string with JSON escapes (safe inside YAML).
 pub fn quote(value: &Value, _: Kwargs, _: &State) -> Value {
-    let text = to_text(value);
+    // Numbers as Go prints them (`1.0` → `"1"`), as Helm's `quote` does.
+    let go_number;
+    let text = if value.is_f64() || value.is_u64() {
+        go_number = super::sprig::go_value_text(value);
+        Cow::Borrowed(go_number.as_str())
+    } else {
+        to_text(value)
+    };
     // JSON escapes only these bytes, so text without them is quoted as it is. The check has no
     // early exit so that it runs on whole vectors.
     let needs_escapes = text.bytes().fold(false, |found, b| {
@@ -370,11 +377,23 @@ pub fn semver_compare(kwargs: Kwargs, _: &State) -> TeraResult<bool> {
     let constraint: String = must_get_kwarg(&kwargs, "constraint")?;
     let version: String = must_get_kwarg(&kwargs, "version")?;
     let parsed = crate::chart::constraint::parse(&constraint)
+        .or_else(|e| {
+            // Helm's constraints may give a pre-release to a partial version (`>=1.19-0`).
+            let full = super::sprig::complete_partial_versions(&constraint);
+            crate::chart::constraint::parse(&full).map_err(|_| e)
+        })
         .map_err(|e| error(format!("semverCompare: {e}")))?;
     let version_text = version.trim_start_matches('v');
     let version = semver::Version::parse(version_text)
         .or_else(|_| semver::Version::parse(&format!("{version_text}.0")))
         .map_err(|e| error(format!("semverCompare: `{version}` is not a version: {e}")))?;
+    if !version.pre.is_empty() && constraint.contains('-') && !parsed.matches(&version) {
+        // Masterminds/semver (Helm): a constraint with a pre-release (`>=1.19-0`) admits
+        // pre-release versions of any release (`v1.28.3-gke.1`), ordered as their release.
+        let mut release = version.clone();
+        release.pre = semver::Prerelease::EMPTY;
+        return Ok(parsed.matches(&release));
+    }
     Ok(parsed.matches(&version))
 }
 

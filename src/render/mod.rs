@@ -6,6 +6,8 @@
 pub mod engine;
 pub mod filters;
 pub mod manifest;
+pub mod post_render;
+pub mod sprig;
 
 use std::sync::Arc;
 

@@ -100,7 +100,7 @@ fn coalesce_entry(base: &mut Map, key: String, overlay_value: Value) {
 
 /// Removes `null` map entries at every depth: with nothing underneath to delete, a user `null`
 /// has no meaning. `null` list items are kept, since they hold positions.
-fn without_nulls(value: Value) -> Value {
+pub(crate) fn without_nulls(value: Value) -> Value {
     match value {
         Value::Object(map) => Value::Object(
             map.into_iter()

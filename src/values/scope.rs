@@ -60,7 +60,24 @@ pub fn chart_values(
     parent: Option<&Value>,
     subcharts: &[&str],
 ) -> Value {
-    let mut values = defaults.clone();
+    // Helm renders a chart's own `key: null` defaults as absent (a `range` does not see them);
+    // under a subchart's key they stay, to delete that subchart's defaults.
+    let mut values = match defaults {
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .filter(|(key, value)| !value.is_null() || subcharts.contains(&key.as_str()))
+                .map(|(key, value)| {
+                    let value = if subcharts.contains(&key.as_str()) {
+                        value.clone()
+                    } else {
+                        super::merge::without_nulls(value.clone())
+                    };
+                    (key.clone(), value)
+                })
+                .collect(),
+        ),
+        other => other.clone(),
+    };
     coalesce_with_subcharts(&mut values, supplied, subcharts);
     propagate_globals(parent.unwrap_or(&Value::Null), &mut values);
     values
