@@ -881,7 +881,7 @@ _charts() {
             return 0
             ;;
         charts__subcmd__env__subcmd__down)
-            opts="-n -h -V --branch --prefix --wait --timeout --dry-run --namespace --kube-context --kubeconfig --help --version"
+            opts="-n -h -V --branch --prefix --wait --timeout --dry-run --notify --namespace --kube-context --kubeconfig --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -896,6 +896,10 @@ _charts() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --notify)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1355,7 +1359,7 @@ _charts() {
             return 0
             ;;
         charts__subcmd__env__subcmd__up)
-            opts="-o -n -h -V --branch --commit --ttl --profile --profiles --label --annotation --keep --prefix --output --namespace --kube-context --kubeconfig --help --version"
+            opts="-o -n -h -V --branch --commit --ttl --profile --profiles --label --annotation --keep --prefix --output --notify --namespace --kube-context --kubeconfig --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1399,6 +1403,10 @@ _charts() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                --notify)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --namespace)
@@ -2621,7 +2629,7 @@ _charts() {
             return 0
             ;;
         charts__subcmd__install)
-            opts="-g -f -l -o -n -h --generate-name --values --set --set-string --set-file --set-json --set-literal --version --offline --plain-http --ca-file --insecure-skip-tls-verify --create-namespace --dry-run --description --label --take-ownership --force-conflicts --skip-crds --no-hooks --skip-schema-validation --wait --atomic --rollback-on-failure --timeout --history-max --kube-version --hide-notes --output --env --branch --commit --ttl --profile --profiles --prefix --namespace --kube-context --kubeconfig --help"
+            opts="-g -f -l -o -n -h --generate-name --values --set --set-string --set-file --set-json --set-literal --version --offline --plain-http --ca-file --insecure-skip-tls-verify --create-namespace --dry-run --description --label --take-ownership --force-conflicts --skip-crds --no-hooks --skip-schema-validation --wait --atomic --rollback-on-failure --timeout --history-max --kube-version --hide-notes --output --env --branch --commit --ttl --profile --profiles --prefix --notify --namespace --kube-context --kubeconfig --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2724,6 +2732,10 @@ _charts() {
                     return 0
                     ;;
                 --prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --notify)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3493,7 +3505,7 @@ _charts() {
             return 0
             ;;
         charts__subcmd__rollback)
-            opts="-o -n -h -V --description --dry-run --wait --timeout --no-hooks --history-max --atomic --rollback-on-failure --force-conflicts --take-ownership --output --namespace --kube-context --kubeconfig --help --version"
+            opts="-o -n -h -V --description --dry-run --wait --timeout --no-hooks --history-max --atomic --rollback-on-failure --force-conflicts --take-ownership --output --notify --namespace --kube-context --kubeconfig --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3517,6 +3529,10 @@ _charts() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                --notify)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --namespace)
@@ -4095,7 +4111,7 @@ _charts() {
             return 0
             ;;
         charts__subcmd__test)
-            opts="-o -n -h -V --logs --filter --timeout --output --namespace --kube-context --kubeconfig --help --version"
+            opts="-o -n -h -V --logs --filter --timeout --output --notify --namespace --kube-context --kubeconfig --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4115,6 +4131,10 @@ _charts() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                --notify)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --namespace)
@@ -4141,7 +4161,7 @@ _charts() {
             return 0
             ;;
         charts__subcmd__uninstall)
-            opts="-n -h -V --keep-history --dry-run --ignore-not-found --wait --timeout --no-hooks --delete-namespace --description --namespace --kube-context --kubeconfig --help --version"
+            opts="-n -h -V --keep-history --dry-run --ignore-not-found --wait --timeout --no-hooks --delete-namespace --description --notify --namespace --kube-context --kubeconfig --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4152,6 +4172,10 @@ _charts() {
                     return 0
                     ;;
                 --description)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --notify)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -4179,7 +4203,7 @@ _charts() {
             return 0
             ;;
         charts__subcmd__upgrade)
-            opts="-i -f -l -o -n -h --install --reuse-values --values --set --set-string --set-file --set-json --set-literal --version --offline --plain-http --ca-file --insecure-skip-tls-verify --create-namespace --dry-run --description --label --take-ownership --force-conflicts --skip-crds --no-hooks --skip-schema-validation --wait --atomic --rollback-on-failure --timeout --history-max --kube-version --hide-notes --output --env --branch --commit --ttl --profile --profiles --prefix --namespace --kube-context --kubeconfig --help"
+            opts="-i -f -l -o -n -h --install --reuse-values --values --set --set-string --set-file --set-json --set-literal --version --offline --plain-http --ca-file --insecure-skip-tls-verify --create-namespace --dry-run --description --label --take-ownership --force-conflicts --skip-crds --no-hooks --skip-schema-validation --wait --atomic --rollback-on-failure --timeout --history-max --kube-version --hide-notes --output --env --branch --commit --ttl --profile --profiles --prefix --notify --namespace --kube-context --kubeconfig --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4282,6 +4306,10 @@ _charts() {
                     return 0
                     ;;
                 --prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --notify)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -109,6 +109,7 @@ complete -c charts -n "__fish_charts_using_subcommand install" -l ttl -d 'Time t
 complete -c charts -n "__fish_charts_using_subcommand install" -l profile -d 'The profile to apply [default: `env.profile` of charts.yaml, else `default` if the profiles file has one]' -r
 complete -c charts -n "__fish_charts_using_subcommand install" -l profiles -d 'The profiles file [default: `env.profiles` of charts.yaml, else charts-profiles.yaml]' -r -F
 complete -c charts -n "__fish_charts_using_subcommand install" -l prefix -d 'Namespace prefix, e.g. `shop-` [default: `env.prefix` of charts.yaml, else none]' -r
+complete -c charts -n "__fish_charts_using_subcommand install" -l notify -d 'Post a JSON event here when the command ends, successful or not (repeatable); `slack+https://…` posts a Slack message [default: $CHARTS_NOTIFY, else `notify:` of charts.yaml]' -r
 complete -c charts -n "__fish_charts_using_subcommand install" -s n -l namespace -d 'Namespace to work in [default: from the kube context, else `default`]' -r
 complete -c charts -n "__fish_charts_using_subcommand install" -l kube-context -d 'Kubeconfig context to use' -r
 complete -c charts -n "__fish_charts_using_subcommand install" -l kubeconfig -d 'Path to the kubeconfig file [default: $KUBECONFIG, else ~/.kube/config]' -r -F
@@ -152,6 +153,7 @@ complete -c charts -n "__fish_charts_using_subcommand upgrade" -l ttl -d 'Time t
 complete -c charts -n "__fish_charts_using_subcommand upgrade" -l profile -d 'The profile to apply [default: `env.profile` of charts.yaml, else `default` if the profiles file has one]' -r
 complete -c charts -n "__fish_charts_using_subcommand upgrade" -l profiles -d 'The profiles file [default: `env.profiles` of charts.yaml, else charts-profiles.yaml]' -r -F
 complete -c charts -n "__fish_charts_using_subcommand upgrade" -l prefix -d 'Namespace prefix, e.g. `shop-` [default: `env.prefix` of charts.yaml, else none]' -r
+complete -c charts -n "__fish_charts_using_subcommand upgrade" -l notify -d 'Post a JSON event here when the command ends, successful or not (repeatable); `slack+https://…` posts a Slack message [default: $CHARTS_NOTIFY, else `notify:` of charts.yaml]' -r
 complete -c charts -n "__fish_charts_using_subcommand upgrade" -s n -l namespace -d 'Namespace to work in [default: from the kube context, else `default`]' -r
 complete -c charts -n "__fish_charts_using_subcommand upgrade" -l kube-context -d 'Kubeconfig context to use' -r
 complete -c charts -n "__fish_charts_using_subcommand upgrade" -l kubeconfig -d 'Path to the kubeconfig file [default: $KUBECONFIG, else ~/.kube/config]' -r -F
@@ -176,6 +178,7 @@ complete -c charts -n "__fish_charts_using_subcommand rollback" -l history-max -
 complete -c charts -n "__fish_charts_using_subcommand rollback" -s o -l output -d 'Output format' -r -f -a "table\t''
 json\t''
 yaml\t''"
+complete -c charts -n "__fish_charts_using_subcommand rollback" -l notify -d 'Post a JSON event here when the command ends, successful or not (repeatable); `slack+https://…` posts a Slack message [default: $CHARTS_NOTIFY, else `notify:` of charts.yaml]' -r
 complete -c charts -n "__fish_charts_using_subcommand rollback" -s n -l namespace -d 'Namespace to work in [default: from the kube context, else `default`]' -r
 complete -c charts -n "__fish_charts_using_subcommand rollback" -l kube-context -d 'Kubeconfig context to use' -r
 complete -c charts -n "__fish_charts_using_subcommand rollback" -l kubeconfig -d 'Path to the kubeconfig file [default: $KUBECONFIG, else ~/.kube/config]' -r -F
@@ -189,6 +192,7 @@ complete -c charts -n "__fish_charts_using_subcommand rollback" -s h -l help -d 
 complete -c charts -n "__fish_charts_using_subcommand rollback" -s V -l version -d 'Print version'
 complete -c charts -n "__fish_charts_using_subcommand uninstall" -l timeout -d 'How long `--wait` waits, and each hook may take: `90s`, `5m`, `1h`' -r
 complete -c charts -n "__fish_charts_using_subcommand uninstall" -l description -d 'Description recorded with `--keep-history`' -r
+complete -c charts -n "__fish_charts_using_subcommand uninstall" -l notify -d 'Post a JSON event here when the command ends, successful or not (repeatable); `slack+https://…` posts a Slack message [default: $CHARTS_NOTIFY, else `notify:` of charts.yaml]' -r
 complete -c charts -n "__fish_charts_using_subcommand uninstall" -s n -l namespace -d 'Namespace to work in [default: from the kube context, else `default`]' -r
 complete -c charts -n "__fish_charts_using_subcommand uninstall" -l kube-context -d 'Kubeconfig context to use' -r
 complete -c charts -n "__fish_charts_using_subcommand uninstall" -l kubeconfig -d 'Path to the kubeconfig file [default: $KUBECONFIG, else ~/.kube/config]' -r -F
@@ -214,6 +218,7 @@ complete -c charts -n "__fish_charts_using_subcommand test" -l timeout -d 'How l
 complete -c charts -n "__fish_charts_using_subcommand test" -s o -l output -d 'Output format' -r -f -a "table\t''
 json\t''
 yaml\t''"
+complete -c charts -n "__fish_charts_using_subcommand test" -l notify -d 'Post a JSON event here when the command ends, successful or not (repeatable); `slack+https://…` posts a Slack message [default: $CHARTS_NOTIFY, else `notify:` of charts.yaml]' -r
 complete -c charts -n "__fish_charts_using_subcommand test" -s n -l namespace -d 'Namespace to work in [default: from the kube context, else `default`]' -r
 complete -c charts -n "__fish_charts_using_subcommand test" -l kube-context -d 'Kubeconfig context to use' -r
 complete -c charts -n "__fish_charts_using_subcommand test" -l kubeconfig -d 'Path to the kubeconfig file [default: $KUBECONFIG, else ~/.kube/config]' -r -F
@@ -586,6 +591,7 @@ complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subco
 complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from up" -s o -l output -d 'Output format' -r -f -a "table\t''
 json\t''
 yaml\t''"
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from up" -l notify -d 'Post a JSON event here when the command ends, successful or not (repeatable); `slack+https://…` posts a Slack message [default: $CHARTS_NOTIFY, else `notify:` of charts.yaml]' -r
 complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from up" -s n -l namespace -d 'Namespace to work in [default: from the kube context, else `default`]' -r
 complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from up" -l kube-context -d 'Kubeconfig context to use' -r
 complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from up" -l kubeconfig -d 'Path to the kubeconfig file [default: $KUBECONFIG, else ~/.kube/config]' -r -F
@@ -604,6 +610,7 @@ complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subco
 complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from down" -l branch -d 'A branch, mapped to an environment name: lowercased, other characters to `-`, and a hash of the branch appended when anything was changed or cut' -r
 complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from down" -l prefix -d 'Namespace prefix, e.g. `shop-` [default: `env.prefix` of charts.yaml, else none]' -r
 complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from down" -l timeout -d 'How long `--wait` waits: `90s`, `5m`, `1h`' -r
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from down" -l notify -d 'Post a JSON event here when the command ends, successful or not (repeatable); `slack+https://…` posts a Slack message [default: $CHARTS_NOTIFY, else `notify:` of charts.yaml]' -r
 complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from down" -s n -l namespace -d 'Namespace to work in [default: from the kube context, else `default`]' -r
 complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from down" -l kube-context -d 'Kubeconfig context to use' -r
 complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from down" -l kubeconfig -d 'Path to the kubeconfig file [default: $KUBECONFIG, else ~/.kube/config]' -r -F

@@ -13,6 +13,7 @@ pub mod error;
 mod fuzz;
 pub mod hooks;
 pub mod names;
+pub mod notify;
 pub mod release;
 pub mod render;
 pub mod repo;

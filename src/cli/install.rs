@@ -98,6 +98,8 @@ pub struct DeployArgs {
     pub output: Format,
     #[command(flatten)]
     pub env: EnvDeployArgs,
+    #[command(flatten)]
+    pub notify: crate::cli::notify::NotifyArgs,
 }
 
 /// Deploying into an environment (`charts env`): its namespace, created when missing.
@@ -294,12 +296,32 @@ pub fn install(global: &GlobalArgs, args: InstallArgs) -> Result<()> {
     run_deploy(global, &args.deploy, &settings, false)
 }
 
-/// Runs install or upgrade and prints the result.
+/// Runs install or upgrade, prints the result and posts the notification.
 pub fn run_deploy(
     global: &GlobalArgs,
     args: &DeployArgs,
     settings: &DeploySettings,
     upgrade: bool,
+) -> Result<()> {
+    let kind = if upgrade {
+        crate::notify::Kind::Upgrade
+    } else {
+        crate::notify::Kind::Install
+    };
+    // A dry run changes nothing: there is nothing to tell.
+    let notify = args.notify.unless(settings.dry_run != DryRun::None);
+    let release = Some(settings.release.as_str()).filter(|name| !name.is_empty());
+    let notice = notify.start(kind, global, release, None)?;
+    let result = deploy_and_print(global, args, settings, upgrade, &notice);
+    notice.finish(result)
+}
+
+fn deploy_and_print(
+    global: &GlobalArgs,
+    args: &DeployArgs,
+    settings: &DeploySettings,
+    upgrade: bool,
+    notice: &crate::notify::Notice,
 ) -> Result<()> {
     let reader = crate::values::FsReader;
     let env = args.env.up_settings()?;
@@ -309,6 +331,7 @@ pub fn run_deploy(
         same_namespace(&global, env)?;
         global.namespace = Some(env.env.namespace.clone());
         settings.env = Some(env.release_env());
+        notice.update(|event| event.namespace = Some(env.env.namespace.clone()));
     }
     let (global, settings) = (&global, &settings);
     // An install's client dry run needs no cluster; an upgrade's reads the history.
@@ -340,6 +363,7 @@ pub fn run_deploy(
         drop(spinner);
         crate::cli::recovery::show_failure(args.output, outcome)?
     };
+    notice.record(&outcome.release);
     print_outcome(&outcome, args)
 }
 

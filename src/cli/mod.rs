@@ -9,6 +9,7 @@ pub mod history;
 pub mod install;
 pub mod lint;
 pub mod list;
+pub mod notify;
 pub mod output;
 pub mod package;
 pub mod pull;

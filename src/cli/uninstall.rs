@@ -38,76 +38,125 @@ pub struct UninstallArgs {
     /// Description recorded with `--keep-history`
     #[arg(long)]
     pub description: Option<String>,
+    #[command(flatten)]
+    pub notify: crate::cli::notify::NotifyArgs,
 }
 
 pub fn uninstall(global: &GlobalArgs, args: UninstallArgs) -> Result<()> {
+    // A dry run changes nothing: there is nothing to tell.
+    let notify = args.notify.unless(args.dry_run);
+    notify.targets()?;
     crate::support::block_on(async {
         let cluster = crate::cluster::connect(&global.cluster_settings()).await?;
         let store = SecretStore::new(cluster.clone());
         for name in &args.names {
-            let settings = UninstallSettings {
-                release: name.clone(),
-                keep_history: args.keep_history,
-                dry_run: args.dry_run,
-                ignore_not_found: args.ignore_not_found,
-                wait: args.wait.then_some(args.timeout),
-                delete_namespace: args.delete_namespace,
-                description: args.description.clone(),
-                progress: None,
-                no_hooks: args.no_hooks,
-                timeout: Some(args.timeout),
-            };
-            let spinner = output::Spinner::start();
-            let settings = UninstallSettings {
-                progress: spinner.progress(),
-                ..settings
-            };
-            let outcome = action::uninstall(&cluster, &store, &settings).await;
-            drop(spinner);
-            let outcome = outcome?;
-            if !outcome.found {
-                output::note(&format!(
-                    "release `{name}` not found in namespace `{}`: nothing to do",
-                    cluster.namespace
-                ));
-                continue;
-            }
-            let report = &outcome.deleted;
-            if args.dry_run {
-                let mut text = String::new();
-                for key in &report.deleted {
-                    text.push_str(&format!("would delete {key}\n"));
-                }
-                for key in &report.kept {
-                    text.push_str(&format!("would keep {key} (resource-policy: keep)\n"));
-                }
-                for key in &report.not_ours {
-                    text.push_str(&format!(
-                        "would leave {key} (it no longer belongs to this release)\n"
-                    ));
-                }
-                output::print(&text)?;
-                continue;
-            }
-            for key in &report.kept {
-                output::note(&format!("kept {key} (resource-policy: keep)"));
-            }
-            for key in &report.not_ours {
-                output::note(&format!(
-                    "left {key}: it no longer belongs to release `{name}`"
-                ));
-            }
-            if let Some(note) = &outcome.namespace_note {
-                output::note(note);
-            }
-            if outcome.namespace_deleted {
-                output::note(&format!("deleted namespace `{}`", cluster.namespace));
-            }
-            output::print(&format!(
-                "release \"{name}\" uninstalled ({} deleted)\n",
-                output::count(report.deleted.len(), "object")
-            ))?;
+            let notice = notify.start(
+                crate::notify::Kind::Uninstall,
+                global,
+                Some(name),
+                Some(&cluster.namespace),
+            )?;
+            let result = uninstall_one(&cluster, &store, &args, name, &notice).await;
+            notice.finish_async(result).await?;
         }
         Ok(())
     })
+}
+
+/// Uninstalls one release and prints what happened.
+async fn uninstall_one(
+    cluster: &crate::cluster::Cluster,
+    store: &SecretStore,
+    args: &UninstallArgs,
+    name: &str,
+    notice: &crate::notify::Notice,
+) -> Result<()> {
+    if notice.is_active() {
+        // The event names the revision that goes, read before it goes; a release that cannot
+        // be read is for the uninstall itself to report.
+        if let Ok(latest) = latest_record(store, &cluster.namespace, name).await {
+            notice.record(&latest);
+        }
+    }
+    let settings = UninstallSettings {
+        release: name.to_string(),
+        keep_history: args.keep_history,
+        dry_run: args.dry_run,
+        ignore_not_found: args.ignore_not_found,
+        wait: args.wait.then_some(args.timeout),
+        delete_namespace: args.delete_namespace,
+        description: args.description.clone(),
+        progress: None,
+        no_hooks: args.no_hooks,
+        timeout: Some(args.timeout),
+    };
+    let spinner = output::Spinner::start();
+    let settings = UninstallSettings {
+        progress: spinner.progress(),
+        ..settings
+    };
+    let outcome = action::uninstall(cluster, store, &settings).await;
+    drop(spinner);
+    let outcome = outcome?;
+    if !outcome.found {
+        output::note(&format!(
+            "release `{name}` not found in namespace `{}`: nothing to do",
+            cluster.namespace
+        ));
+        notice.update(|event| event.description = Some("not found: nothing to do".to_string()));
+        return Ok(());
+    }
+    notice.update(|event| {
+        event.status = Some(crate::release::Status::Uninstalled.as_str().to_string());
+        event.description = Some(format!(
+            "Uninstalled: {} deleted",
+            output::count(outcome.deleted.deleted.len(), "object")
+        ));
+    });
+    let report = &outcome.deleted;
+    if args.dry_run {
+        let mut text = String::new();
+        for key in &report.deleted {
+            text.push_str(&format!("would delete {key}\n"));
+        }
+        for key in &report.kept {
+            text.push_str(&format!("would keep {key} (resource-policy: keep)\n"));
+        }
+        for key in &report.not_ours {
+            text.push_str(&format!(
+                "would leave {key} (it no longer belongs to this release)\n"
+            ));
+        }
+        return output::print(&text);
+    }
+    for key in &report.kept {
+        output::note(&format!("kept {key} (resource-policy: keep)"));
+    }
+    for key in &report.not_ours {
+        output::note(&format!(
+            "left {key}: it no longer belongs to release `{name}`"
+        ));
+    }
+    if let Some(note) = &outcome.namespace_note {
+        output::note(note);
+    }
+    if outcome.namespace_deleted {
+        output::note(&format!("deleted namespace `{}`", cluster.namespace));
+    }
+    output::print(&format!(
+        "release \"{name}\" uninstalled ({} deleted)\n",
+        output::count(report.deleted.len(), "object")
+    ))
+}
+
+/// The newest revision of release `name`.
+async fn latest_record(
+    store: &SecretStore,
+    namespace: &str,
+    name: &str,
+) -> Result<crate::release::Release> {
+    use crate::release::store::Store as _;
+    let history = store.history(namespace, name).await?;
+    let latest = history.last().map(|r| r.revision).unwrap_or_default();
+    Ok(store.get(namespace, name, latest).await?)
 }

@@ -13,6 +13,7 @@ mod hostile;
 mod lifecycle;
 mod lint;
 mod namespace;
+mod notify;
 mod release;
 mod release_times;
 mod render;

@@ -24,13 +24,27 @@ pub struct DownArgs {
     /// Show what would go, and delete nothing
     #[arg(long)]
     pub dry_run: bool,
+    #[command(flatten)]
+    pub notify: crate::cli::notify::NotifyArgs,
 }
 
 pub fn down(global: &GlobalArgs, args: DownArgs) -> Result<()> {
     let settings = args.config.settings(Default::default())?;
-    let namespace = args.target.resolve(&settings)?.namespace;
+    let env = args.target.resolve(&settings)?;
+    let namespace = env.namespace.clone();
+    // A dry run changes nothing: there is nothing to tell.
+    let notify = args.notify.unless(args.dry_run);
+    let notice = notify.start(crate::notify::Kind::EnvDown, global, None, Some(&namespace))?;
+    notice.update(|event| {
+        event.environment = Some(crate::notify::EnvRef {
+            name: env.name.clone(),
+            namespace: namespace.clone(),
+            branch: env.branch.clone(),
+            commit: None,
+        })
+    });
     let cluster_settings = global.cluster_settings();
-    crate::support::block_on(async {
+    let result = crate::support::block_on(async {
         let store = SecretStore::connect(&cluster_settings).await?;
         let cluster = store.cluster().clone();
         if args.dry_run {
@@ -66,6 +80,7 @@ pub fn down(global: &GlobalArgs, args: DownArgs) -> Result<()> {
             }
             Some(Teardown::Skipped(why)) => {
                 output::note(&format!("left environment `{namespace}` alone: {why}"));
+                notice.update(|event| event.description = Some(format!("left alone: {why}")));
                 Ok(())
             }
             Some(Teardown::Removed { releases, gone }) => {
@@ -73,11 +88,18 @@ pub fn down(global: &GlobalArgs, args: DownArgs) -> Result<()> {
                     output::note(&format!("uninstalled release `{release}`"));
                 }
                 let state = if gone { "deleted" } else { "terminating" };
+                notice.update(|event| {
+                    event.description = Some(format!(
+                        "{} uninstalled, namespace {state}",
+                        output::count(releases.len(), "release")
+                    ))
+                });
                 output::print(&format!(
                     "environment `{namespace}` torn down ({} uninstalled, namespace {state})\n",
                     output::count(releases.len(), "release")
                 ))
             }
         }
-    })
+    });
+    notice.finish(result)
 }
