@@ -5,9 +5,7 @@
 
 use std::path::Path;
 
-use sha2::Digest as _;
-
-use crate::chart::{self, Chart};
+use crate::chart;
 use crate::error::Result;
 use crate::repo::{self, ResolvedChart};
 
@@ -32,14 +30,10 @@ impl ChartSettings {
     }
 }
 
-/// A loaded chart and the digest of what it was loaded from.
-#[derive(Debug)]
-pub struct LoadedChart {
-    pub chart: Chart,
-    /// `sha256:<hex>`: of the package for a `.tgz` or a download; for a directory, of
-    /// Chart.yaml and the chart's own files.
-    pub digest: String,
-}
+/// A loaded chart, the package it was loaded from and that package's digest: of the bytes
+/// read for a `.tgz` or a download; for a directory, of its reproducible package (the same
+/// files give the same digest).
+pub type LoadedChart = super::chart_snapshot::Snapshot;
 
 /// Finds the chart: a local path as it is; anything else is downloaded (or found in the cache)
 /// and verified.
@@ -59,6 +53,7 @@ pub fn load(resolved: &ResolvedChart) -> Result<LoadedChart> {
     if let Some(package) = &resolved.package {
         return Ok(LoadedChart {
             chart: chart::load_archive_bytes(&package.bytes, &name)?,
+            package: package.bytes.clone(),
             digest: package.digest.clone(),
         });
     }
@@ -70,24 +65,17 @@ pub fn load(resolved: &ResolvedChart) -> Result<LoadedChart> {
         return Ok(LoadedChart {
             chart: chart::load_archive_bytes(&bytes, &name)?,
             digest: format!("sha256:{}", crate::support::sha256_hex(&bytes)),
+            package: bytes,
         });
     }
     let chart = chart::load(&resolved.path)?;
-    let digest = directory_digest(&chart);
-    Ok(LoadedChart { chart, digest })
-}
-
-/// The digest of a chart loaded from a directory: Chart.yaml, then each of its own files by
-/// name (subcharts under `charts/` are not among them).
-fn directory_digest(chart: &Chart) -> String {
-    let mut hasher = sha2::Sha256::new();
-    hasher.update(&chart.chart_yaml);
-    for file in &chart.files {
-        hasher.update(file.name.as_bytes());
-        hasher.update([0]);
-        hasher.update(&file.data);
-    }
-    format!("sha256:{}", hex::encode(hasher.finalize()))
+    // A fixed time, not SOURCE_DATE_EPOCH: the digest follows the files alone.
+    let package = chart::package::to_bytes(&chart, 0)?;
+    Ok(LoadedChart {
+        chart,
+        digest: format!("sha256:{}", crate::support::sha256_hex(&package)),
+        package,
+    })
 }
 
 #[cfg(test)]
@@ -142,8 +130,18 @@ mod tests {
     fn a_directory_digest_follows_its_files() {
         let root = tempfile::tempdir().unwrap();
         let dir = chart_dir(root.path());
-        let first = load(&local(&dir)).unwrap().digest;
+        let loaded = load(&local(&dir)).unwrap();
+        let first = loaded.digest.clone();
         assert!(first.starts_with("sha256:") && first.len() == 71, "{first}");
+        // The digest is the package's, and the package is the one `charts package` writes.
+        assert_eq!(
+            first,
+            format!("sha256:{}", crate::support::sha256_hex(&loaded.package))
+        );
+        assert_eq!(
+            loaded.package,
+            chart::package::to_bytes(&chart::load(&dir).unwrap(), 0).unwrap()
+        );
         assert_eq!(load(&local(&dir)).unwrap().digest, first);
         std::fs::write(dir.join("templates/cm.yaml"), "# changed\n").unwrap();
         assert_ne!(load(&local(&dir)).unwrap().digest, first);

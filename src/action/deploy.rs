@@ -4,6 +4,7 @@
 //! the next upgrade or rollback recovers from.
 
 pub mod decision;
+pub mod source;
 
 use std::time::Duration;
 
@@ -25,6 +26,7 @@ use crate::render::{self, RenderOptions, Rendered};
 use crate::repo::ResolvedChart;
 use crate::values::{self, SourceReader, UserValueOptions};
 use decision::{Decision, Request};
+pub use source::ChartSource;
 
 /// `--dry-run[=client|server]`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -43,6 +45,8 @@ pub struct DeploySettings {
     pub release: String,
     /// Name the release after the chart plus a timestamp (`release` is not used).
     pub generate_name: bool,
+    /// Where the chart comes from; with [`ChartSource::Named`], `chart` names it.
+    pub source: ChartSource,
     pub chart: ChartSettings,
     pub values: UserValueOptions,
     pub description: Option<String>,
@@ -66,6 +70,12 @@ pub struct DeploySettings {
     pub history_max: usize,
     /// Upgrade: lay the previous revision's user values under this command's.
     pub reuse_values: bool,
+    /// Upgrade from the stored chart: this command's values only, even when it gives none
+    /// (without it, no values means the previous revision's, as Helm does).
+    pub reset_values: bool,
+    /// Do not store the chart with the release (for benchmarks that measure what storing
+    /// costs).
+    pub skip_chart_store: bool,
     /// Upgrade: install when the release does not exist.
     pub install: bool,
     pub kube_version: Option<String>,
@@ -95,21 +105,33 @@ pub struct DeployOutcome {
 /// The chart found, and the release it goes into named.
 struct Prepared {
     name: String,
-    resolved: ResolvedChart,
-    /// Loaded already when the release is named after the chart.
+    /// The named chart, found (`None` for another [`ChartSource`]).
+    resolved: Option<ResolvedChart>,
+    /// Loaded already when the release is named after the chart, or given as a snapshot.
     loaded: Option<LoadedChart>,
 }
 
 /// Finds the chart and settles the release name (`--generate-name` needs the chart's name, so
 /// the chart is loaded first then).
 async fn prepare(settings: &DeploySettings) -> Result<Prepared> {
-    let resolved = chart::resolve(&settings.chart).await?;
-    let (name, loaded) = if settings.generate_name {
-        let loaded = chart::load(&resolved)?;
+    let (resolved, mut loaded) = match &settings.source {
+        ChartSource::Named => (Some(chart::resolve(&settings.chart).await?), None),
+        ChartSource::Stored => (None, None),
+        ChartSource::Snapshot(snapshot) => (None, Some(LoadedChart::clone(snapshot))),
+    };
+    let name = if settings.generate_name {
+        if loaded.is_none()
+            && let Some(resolved) = &resolved
+        {
+            loaded = Some(chart::load(resolved)?);
+        }
+        let Some(chart) = &loaded else {
+            return Err(Error::Usage("`--generate-name` needs a chart".into()));
+        };
         let seconds = crate::support::clock::now().as_second();
-        (format!("{}-{seconds}", loaded.chart.name()), Some(loaded))
+        format!("{}-{seconds}", chart.chart.name())
     } else {
-        (settings.release.clone(), None)
+        settings.release.clone()
     };
     crate::release::validate_name(&name).map_err(Error::Usage)?;
     Ok(Prepared {
@@ -120,10 +142,12 @@ async fn prepare(settings: &DeploySettings) -> Result<Prepared> {
 }
 
 impl Prepared {
-    fn load(self) -> Result<LoadedChart> {
-        match self.loaded {
-            Some(loaded) => Ok(loaded),
-            None => chart::load(&self.resolved),
+    /// The chart, unless it is the one stored with the release (read under the lock).
+    fn load(self) -> Result<Option<LoadedChart>> {
+        match (self.loaded, self.resolved) {
+            (Some(loaded), _) => Ok(Some(loaded)),
+            (None, Some(resolved)) => chart::load(&resolved).map(Some),
+            (None, None) => Ok(None),
         }
     }
 }
@@ -136,7 +160,9 @@ pub async fn render_offline(
 ) -> Result<DeployOutcome> {
     let prepared = prepare(settings).await?;
     let name = prepared.name.clone();
-    let chart = prepared.load()?;
+    let chart = prepared
+        .load()?
+        .ok_or_else(|| Error::Usage("an install needs a chart".into()))?;
     let user_values = values::compose_user_values(&settings.values, reader)?;
     let target = Target {
         name: &name,
@@ -251,8 +277,14 @@ async fn deploy_locked(
         None => None,
     };
 
-    let chart = prepared.load()?;
-    let (user_values, reused) = user_values(settings, reader, base.as_ref())?;
+    let (chart, values_base) = match prepared.load()? {
+        Some(chart) => (chart, base.clone()),
+        None => {
+            let (chart, from) = source::stored_chart(operation, &revisions, base.as_ref()).await?;
+            (chart, Some(from))
+        }
+    };
+    let (user_values, reused) = user_values(settings, reader, values_base.as_ref())?;
     let target = Target {
         name: operation.name,
         namespace: operation.namespace,
@@ -286,7 +318,7 @@ async fn deploy_locked(
             &settings.apply_settings(),
             &revisions,
             base.as_ref(),
-            settings.revision(record, &rendered, decision),
+            settings.revision(record, &rendered, decision, &chart),
         )
         .await
     {
@@ -374,6 +406,7 @@ impl DeploySettings {
         record: Release,
         rendered: &'a Rendered,
         decision: Decision,
+        chart: &LoadedChart,
     ) -> Revision<'a> {
         let (verb, pre, post) = if decision.upgrade {
             ("Upgrade", Event::PreUpgrade, Event::PostUpgrade)
@@ -390,6 +423,7 @@ impl DeploySettings {
                 .then(|| format!("{verb} complete")),
             failed: format!("{verb} failed"),
             hooks: (!self.no_hooks).then_some(HookEvents { pre, post }),
+            chart: (!self.skip_chart_store).then(|| chart.stored()),
         }
     }
 }
@@ -408,21 +442,38 @@ fn inherit(record: &mut Release, base: &Release, labels: &IndexMap<String, Strin
 }
 
 /// The user's values for this revision: this command's, laid over the base revision's with
-/// `--reuse-values` (then also the revision they came from).
+/// `--reuse-values` (then also the revision they came from, and why). An upgrade from the stored
+/// chart that gives no values reuses the base revision's unless `--reset-values` (Helm's rule:
+/// a re-render keeps its values).
 fn user_values(
     settings: &DeploySettings,
     reader: &dyn SourceReader,
     base: Option<&Release>,
-) -> Result<(Value, Option<u64>)> {
+) -> Result<(Value, Option<Reused>)> {
     let user_values = values::compose_user_values(&settings.values, reader)?;
-    match base.filter(|_| settings.reuse_values) {
+    let implicit = settings.source.is_stored() && settings.values.is_empty() && !settings.reset_values;
+    let why = if settings.reuse_values {
+        "--reuse-values"
+    } else if implicit {
+        "no values given"
+    } else {
+        return Ok((user_values, None));
+    };
+    match base {
         Some(base) => {
             let mut previous = base.config.clone();
             values::merge(&mut previous, user_values);
-            Ok((previous, Some(base.revision)))
+            Ok((previous, Some(Reused { revision: base.revision, why })))
         }
         None => Ok((user_values, None)),
     }
+}
+
+/// Whose user values a revision reused, and why.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Reused {
+    revision: u64,
+    why: &'static str,
 }
 
 /// The revision a deploy renders: which release, and what the decision made of it.
@@ -517,12 +568,10 @@ fn skipped_hooks(settings: &DeploySettings, rendered: &Rendered) -> Vec<String> 
         .collect()
 }
 
-fn describe_values(options: &UserValueOptions, reused: Option<u64>) -> String {
+fn describe_values(options: &UserValueOptions, reused: Option<Reused>) -> String {
     let mut parts = vec!["the chart's defaults".to_string()];
-    if let Some(revision) = reused {
-        parts.push(format!(
-            "the user values of revision {revision} (--reuse-values)"
-        ));
+    if let Some(Reused { revision, why }) = reused {
+        parts.push(format!("the user values of revision {revision} ({why})"));
     }
     for file in &options.values_files {
         parts.push(format!("-f {file}"));
@@ -581,7 +630,13 @@ mod tests {
             values,
             serde_json::json!({"image": {"tag": "2.0", "pull": "always"}, "replicas": 3})
         );
-        assert_eq!(reused, Some(3));
+        assert_eq!(
+            reused,
+            Some(Reused {
+                revision: 3,
+                why: "--reuse-values"
+            })
+        );
         assert_eq!(
             describe_values(&settings.values, reused),
             "the chart's defaults, the user values of revision 3 (--reuse-values), -f prod.yaml, \

@@ -6,6 +6,7 @@
 //! layer to show.
 
 pub mod chart;
+pub mod chart_snapshot;
 pub mod deploy;
 pub mod env;
 pub mod environments;

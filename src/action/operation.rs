@@ -130,6 +130,10 @@ pub(super) struct Revision<'a> {
     pub failed: String,
     /// The record's hooks to run; `None` with `--no-hooks`.
     pub hooks: Option<HookEvents>,
+    /// The chart to store with the release unless stored already (see
+    /// `release::chart_store`); `None` for a rollback, whose chart is stored with the revision
+    /// it copies.
+    pub chart: Option<crate::release::chart_store::StoredChart>,
 }
 
 /// What [`Operation::apply_revision`] did.
@@ -316,6 +320,7 @@ impl<S: Store> Operation<'_, S> {
             completed,
             failed,
             hooks,
+            chart,
         } = revision;
         if settings.dry_run {
             applier.install_crds(crds, CRD_TIMEOUT).await?;
@@ -331,6 +336,11 @@ impl<S: Store> Operation<'_, S> {
         self.store.create(&record).await?;
         let runner = self.hook_runner(settings);
         let outcome: Result<(usize, DeleteReport)> = async {
+            // After the record: a concurrent deletion of the chart's last other reference then
+            // sees this one (see `release::store::SecretStore`).
+            if let Some(chart) = &chart {
+                self.store.put_chart(self.namespace, chart).await?;
+            }
             applier.install_crds(crds, CRD_TIMEOUT).await?;
             if let Some(events) = hooks {
                 runner

@@ -155,6 +155,8 @@ pub(super) async fn rollback_locked(
                     pre: Event::PreRollback,
                     post: Event::PostRollback,
                 }),
+                // The chart is stored with the revision the record copies (if at all).
+                chart: None,
             },
         )
         .await?;

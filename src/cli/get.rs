@@ -1,4 +1,4 @@
-//! `charts get values|manifest|notes|hooks|metadata|all NAME`: what one stored revision holds (the
+//! `charts get values|manifest|notes|hooks|metadata|all|chart NAME`: what one stored revision holds (the
 //! newest unless `--revision` says otherwise).
 
 use crate::action::records;
@@ -22,6 +22,9 @@ pub enum GetCommand {
     Metadata(GetFormatArgs),
     /// Everything: metadata, values, computed values, manifest and notes
     All(GetFormatArgs),
+    /// The chart the revision was rendered from, as stored with the release: a summary, or
+    /// with `-d DIR` the package written back out byte for byte
+    Chart(super::get_chart::GetChartArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -57,6 +60,7 @@ pub fn get(global: &GlobalArgs, command: GetCommand) -> Result<()> {
         GetCommand::Values(args) => &args.release,
         GetCommand::Manifest(args) | GetCommand::Notes(args) | GetCommand::Hooks(args) => args,
         GetCommand::Metadata(args) | GetCommand::All(args) => &args.release,
+        GetCommand::Chart(args) => &args.release,
     };
     let name = records::checked_name(&release_args.name)?;
     let cluster_settings = global.cluster_settings();
@@ -90,6 +94,7 @@ pub fn get(global: &GlobalArgs, command: GetCommand) -> Result<()> {
         GetCommand::All(args) => {
             output::show(args.output, || record_json(&release), || all_text(&release))
         }
+        GetCommand::Chart(args) => super::get_chart::show(&cluster_settings, &release, &args),
     }
 }
 

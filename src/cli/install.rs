@@ -221,7 +221,7 @@ fn parse_labels(labels: &[String]) -> Result<IndexMap<String, String>> {
         };
         if crate::release::encoding::RESERVED_LABELS.contains(&key) {
             return Err(Error::Usage(format!(
-                "label `{key}` is reserved: owner, name, status and version belong to charts"
+                "label `{key}` is reserved: owner, name, status, version and charts.dev/chart-digest belong to charts"
             )));
         }
         map.insert(key.to_string(), value.to_string());
@@ -245,6 +245,7 @@ impl DeployArgs {
         Ok(DeploySettings {
             release,
             generate_name: false,
+            source: deploy::ChartSource::Named,
             chart: ChartSettings {
                 reference: chart.to_string(),
                 version: self.version.clone(),
@@ -265,6 +266,9 @@ impl DeployArgs {
             timeout: Some(self.timeout),
             history_max: self.history_max,
             reuse_values: false,
+            reset_values: false,
+            // Hidden: bench/install.sh measures what storing the chart costs.
+            skip_chart_store: std::env::var_os("CHARTS_BENCH_SKIP_CHART_STORE").is_some(),
             install: false,
             kube_version: self.kube_version.clone(),
             progress: None,

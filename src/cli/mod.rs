@@ -5,6 +5,7 @@ pub mod create;
 pub mod dependency;
 pub mod env;
 pub mod get;
+mod get_chart;
 pub mod history;
 pub mod install;
 pub mod lint;

@@ -1,31 +1,58 @@
-//! `charts upgrade NAME CHART`: render the chart again and apply it as the next revision.
+//! `charts upgrade NAME [CHART]`: render the chart again and apply it as the next revision;
+//! without CHART, the chart stored with the deployed revision.
 //! Values are the new chart's defaults plus only the values on this command line, so a pipeline
 //! gets the same result from the same command; `--reuse-values` adds the previous revision's.
 
 use crate::cli::GlobalArgs;
 use crate::cli::install::{DeployArgs, run_deploy};
-use crate::error::Result;
+use crate::action::deploy::ChartSource;
+use crate::error::{Error, Result};
 
 #[derive(Debug, clap::Args)]
 pub struct UpgradeArgs {
     /// The release to upgrade
     pub name: String,
-    /// The chart: a directory, a `.tgz`, `repo/name`, a URL or `oci://...`
-    pub chart: String,
+    /// The chart: a directory, a `.tgz`, `repo/name`, a URL or `oci://...`; without it, the
+    /// chart stored with the deployed revision is rendered again (no repository needed), with
+    /// its user values unless values are given or `--reset-values`
+    pub chart: Option<String>,
     /// Install the release if it does not exist
     #[arg(short = 'i', long)]
     pub install: bool,
     /// Lay the previous revision's user values under this command's values (never its chart
-    /// defaults)
-    #[arg(long)]
+    /// defaults, so it is also Helm's `--reset-then-reuse-values`)
+    #[arg(long, visible_alias = "reset-then-reuse-values")]
     pub reuse_values: bool,
+    /// Without a chart: use only the chart's defaults and this command's values, even when it
+    /// gives none (the default when a chart is named)
+    #[arg(long, conflicts_with = "reuse_values")]
+    pub reset_values: bool,
     #[command(flatten)]
     pub deploy: DeployArgs,
 }
 
 pub fn upgrade(global: &GlobalArgs, args: UpgradeArgs) -> Result<()> {
-    let mut settings = args.deploy.settings(args.name.clone(), &args.chart)?;
+    let mut settings = args
+        .deploy
+        .settings(args.name.clone(), args.chart.as_deref().unwrap_or_default())?;
     settings.install = args.install;
     settings.reuse_values = args.reuse_values;
+    settings.reset_values = args.reset_values;
+    if args.chart.is_none() {
+        if args.install {
+            return Err(Error::Usage(
+                "`--install` needs a CHART: a release that does not exist has no stored chart"
+                    .into(),
+            ));
+        }
+        if args.deploy.version.is_some() {
+            return Err(Error::Usage(
+                "`--version` picks a chart from a repository; name the chart too, or leave \
+                 `--version` out to render the stored chart again"
+                    .into(),
+            ));
+        }
+        settings.source = ChartSource::Stored;
+    }
     run_deploy(global, &args.deploy, &settings, true)
 }

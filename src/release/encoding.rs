@@ -26,7 +26,13 @@ pub const ANNOTATION_UPDATED: &str = "charts.dev/updated";
 pub const ANNOTATION_DESCRIPTION: &str = "charts.dev/description";
 pub const ANNOTATION_CHUNKS: &str = "charts.dev/chunks";
 /// Labels the store owns; release labels may not use them.
-pub const RESERVED_LABELS: &[&str] = &["owner", "name", "status", "version"];
+pub const RESERVED_LABELS: &[&str] = &[
+    "owner",
+    "name",
+    "status",
+    "version",
+    super::chart_store::LABEL_DIGEST,
+];
 /// Payload bytes per Secret: under the 1 MiB cap with room for metadata.
 pub const CHUNK_BYTES: usize = 900 * 1024;
 /// Most Secrets one record may span (225 MiB of gzip'd record). Records are read back from the
@@ -47,7 +53,9 @@ pub enum Error {
     },
     #[error("cannot decode release record `{secret}`: {message}")]
     Decode { secret: String, message: String },
-    #[error("release label `{0}` is reserved (owner, name, status and version belong to charts)")]
+    #[error(
+        "release label `{0}` is reserved (owner, name, status, version and charts.dev/chart-digest belong to charts)"
+    )]
     ReservedLabel(String),
 }
 
@@ -87,6 +95,10 @@ pub fn encode(release: &Release) -> Result<Vec<Secret>, Error> {
     labels.insert("name".into(), release.name.clone());
     labels.insert("status".into(), release.status.as_str().into());
     labels.insert("version".into(), release.revision.to_string());
+    // The stored chart this revision needs (see `chart_store`): one LIST finds its users.
+    if let Some(key) = super::chart_store::digest_key(&release.chart.digest) {
+        labels.insert(super::chart_store::LABEL_DIGEST.into(), key.into());
+    }
     let mut annotations = BTreeMap::new();
     annotations.insert(
         ANNOTATION_CHART.to_string(),

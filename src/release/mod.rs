@@ -1,6 +1,7 @@
 //! Releases: the numbered record of what was deployed, its status machine, and how records are
 //! stored as cluster Secrets (see `encoding`). Pure code; the cluster edge lives in `cluster`.
 
+pub mod chart_store;
 pub mod encoding;
 pub mod history;
 pub mod lock;
@@ -80,7 +81,10 @@ pub struct ChartInfo {
     pub version: String,
     #[serde(default)]
     pub app_version: String,
-    /// sha256 of the chart package (or of its files, for a directory), `sha256:<hex>`.
+    /// sha256 of the chart package, `sha256:<hex>`: of the `.tgz` as installed, or of the
+    /// reproducible package of a directory chart; the key of the stored chart (see
+    /// `chart_store`). Records written before charts were stored may hold a digest of a
+    /// directory's files instead, with no stored chart.
     #[serde(default)]
     pub digest: String,
 }

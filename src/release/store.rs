@@ -2,12 +2,14 @@
 //! (DESIGN.md section 3, encoded by `encoding`); `MemoryStore` keeps them in a map, for unit
 //! tests of the actions. Listing reads metadata only: no payload is decoded for `list`/`history`.
 
+mod chart_secrets;
 mod memory;
 mod secret;
 
 pub use memory::MemoryStore;
 pub use secret::SecretStore;
 
+use super::chart_store::{self, StoredChart};
 use super::{Release, ReleaseSummary};
 
 #[derive(Debug, thiserror::Error)]
@@ -30,6 +32,8 @@ pub enum Error {
     InvalidSelector { selector: String, message: String },
     #[error(transparent)]
     Encoding(#[from] super::encoding::Error),
+    #[error(transparent)]
+    Chart(#[from] chart_store::Error),
     #[error(transparent)]
     Cluster(#[from] crate::cluster::Error),
 }
@@ -56,8 +60,19 @@ pub trait Store: Send + Sync {
     async fn create(&self, release: &Release) -> Result<(), Error>;
     /// Replaces a stored revision (its status, description, times changed).
     async fn update(&self, release: &Release) -> Result<(), Error>;
-    /// Deletes a revision and its chunks.
+    /// Deletes a revision and its chunks, and its stored chart when no other record in the
+    /// namespace references it.
     async fn delete(&self, namespace: &str, name: &str, revision: u64) -> Result<(), Error>;
+
+    /// The chart stored in `namespace` under `digest` (`sha256:<hex>`), checked against it;
+    /// `None` when there is none.
+    async fn get_chart(&self, namespace: &str, digest: &str)
+    -> Result<Option<StoredChart>, Error>;
+    /// Stores `chart` in `namespace` unless a chart with its digest is stored already (it is
+    /// never rewritten); `true` when this call wrote it. Called after the record that
+    /// references it is created, so that a concurrent deletion of the last other reference
+    /// sees the new one (see `SecretStore`).
+    async fn put_chart(&self, namespace: &str, chart: &StoredChart) -> Result<bool, Error>;
 
     /// Every revision of one release, oldest first, from metadata alone (one LIST);
     /// `ReleaseNotFound` if it has none.

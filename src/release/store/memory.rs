@@ -8,6 +8,7 @@ use k8s_openapi::api::core::v1::Secret;
 
 use super::{Error, ListQuery, Store, sort_summaries};
 use crate::release::selector::Selector;
+use crate::release::chart_store::{self, StoredChart};
 use crate::release::{Release, ReleaseSummary, encoding};
 
 /// Secrets by (namespace, name).
@@ -132,7 +133,69 @@ impl Store for MemoryStore {
         for chunk in encoding::chunk_names(name, revision, &main) {
             secrets.remove(&key(namespace, &chunk));
         }
+        let chart_key = main
+            .metadata
+            .labels
+            .as_ref()
+            .and_then(|l| l.get(chart_store::LABEL_DIGEST));
+        if let Some(chart_key) = chart_key {
+            let referenced = secrets.iter().any(|((ns, _), secret)| {
+                let labels = secret.metadata.labels.as_ref();
+                ns == namespace
+                    && labels.and_then(|l| l.get("owner")).map(String::as_str)
+                        == Some(encoding::OWNER)
+                    && labels.and_then(|l| l.get(chart_store::LABEL_DIGEST)) == Some(chart_key)
+            });
+            if !referenced {
+                let chart_name = chart_store::secret_name(chart_key);
+                if let Some(chart) = secrets.remove(&key(namespace, &chart_name)) {
+                    for chunk in chart_store::chunk_names(&chart) {
+                        secrets.remove(&key(namespace, &chunk));
+                    }
+                }
+            }
+        }
         Ok(())
+    }
+
+    async fn get_chart(
+        &self,
+        namespace: &str,
+        digest: &str,
+    ) -> Result<Option<StoredChart>, Error> {
+        let Some(chart_key) = chart_store::digest_key(digest) else {
+            return Ok(None);
+        };
+        let secrets = self.lock();
+        let name = chart_store::secret_name(chart_key);
+        let Some(secret) = secrets.get(&key(namespace, &name)) else {
+            return Ok(None);
+        };
+        let mut chunks = Vec::new();
+        for chunk_name in chart_store::chunk_names(secret) {
+            let chunk = secrets.get(&key(namespace, &chunk_name)).ok_or_else(|| {
+                chart_store::Error::Decode {
+                    secret: name.clone(),
+                    message: format!("its part `{chunk_name}` is missing"),
+                }
+            })?;
+            chunks.push(chunk.clone());
+        }
+        Ok(Some(chart_store::decode(secret, &chunks)?))
+    }
+
+    async fn put_chart(&self, namespace: &str, chart: &StoredChart) -> Result<bool, Error> {
+        let encoded = chart_store::encode(namespace, chart)?;
+        let mut secrets = self.lock();
+        let main = key(namespace, encoded[0].metadata.name.as_deref().unwrap_or_default());
+        if secrets.contains_key(&main) {
+            return Ok(false);
+        }
+        for secret in encoded {
+            let name = secret.metadata.name.clone().unwrap_or_default();
+            secrets.insert(key(namespace, &name), secret);
+        }
+        Ok(true)
     }
 }
 

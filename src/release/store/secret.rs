@@ -5,6 +5,7 @@ use kube::api::{Api, DeleteParams, ListParams, PostParams};
 
 use super::{Error, ListQuery, Store, sort_summaries};
 use crate::cluster::{self, Cluster};
+use crate::release::chart_store::StoredChart;
 use crate::release::{Release, ReleaseSummary, encoding};
 
 /// The storage driver for a real cluster: one Secret per revision (plus chunk Secrets for big
@@ -30,11 +31,11 @@ impl SecretStore {
         &self.cluster
     }
 
-    fn api(&self, namespace: &str) -> Api<Secret> {
+    pub(super) fn api(&self, namespace: &str) -> Api<Secret> {
         Api::namespaced(self.cluster.client.clone(), namespace)
     }
 
-    fn error(&self, source: kube::Error, verb: &str, namespace: &str) -> Error {
+    pub(super) fn error(&self, source: kube::Error, verb: &str, namespace: &str) -> Error {
         Error::Cluster(cluster::Error::from_kube(
             source,
             &self.cluster,
@@ -90,7 +91,7 @@ impl SecretStore {
     }
 }
 
-fn is_code(error: &kube::Error, code: u16) -> bool {
+pub(super) fn is_code(error: &kube::Error, code: u16) -> bool {
     matches!(error, kube::Error::Api(status) if status.code == code)
 }
 
@@ -234,10 +235,11 @@ impl Store for SecretStore {
             namespace: namespace.to_string(),
             revision,
         };
-        let chunks = self
-            .stored_chunks(namespace, name, revision)
+        let stored = self
+            .record_metadata(namespace, name, revision)
             .await?
             .ok_or_else(not_found)?;
+        let chunks = stored.chunks;
         let api = self.api(namespace);
         // The record first: leftover chunks are invisible to listings, a record without its
         // chunks is not.
@@ -250,6 +252,21 @@ impl Store for SecretStore {
         for chunk in chunks {
             self.remove(&api, &chunk, namespace).await?;
         }
+        if let Some(key) = stored.chart_key {
+            self.collect_chart(namespace, &key).await?;
+        }
         Ok(())
+    }
+
+    async fn get_chart(
+        &self,
+        namespace: &str,
+        digest: &str,
+    ) -> Result<Option<StoredChart>, Error> {
+        self.read_chart(namespace, digest).await
+    }
+
+    async fn put_chart(&self, namespace: &str, chart: &StoredChart) -> Result<bool, Error> {
+        self.write_chart(namespace, chart).await
     }
 }
