@@ -116,6 +116,7 @@ fn record(namespace: &str, index: usize, revision: u64, revisions: u64) -> Relea
             version: format!("1.{revision}.0"),
             app_version: format!("2.{revision}.0"),
             digest: format!("sha256:{:064x}", index as u128 * 31 + revision as u128),
+            subcharts: Vec::new(),
         },
         config: serde_json::json!({"replicas": 3, "image": {"tag": format!("2.{revision}.0")}}),
         computed_values: serde_json::json!({

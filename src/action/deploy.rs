@@ -533,6 +533,7 @@ fn new_record(
             version: metadata.version.clone(),
             app_version: metadata.app_version.clone().unwrap_or_default(),
             digest: chart.digest.clone(),
+            subcharts: rendered.subcharts.clone(),
         },
         config,
         computed_values: rendered.values.clone(),

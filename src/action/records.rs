@@ -3,7 +3,9 @@
 
 use crate::error::{Error, Result};
 use crate::release::store::{ListQuery, Store};
-use crate::release::{Release, ReleaseSummary, Status, history};
+use indexmap::IndexMap;
+
+use crate::release::{Release, ReleaseSummary, Status};
 
 /// Which statuses `list` shows. None chosen means every status (Helm v4; v3 showed only
 /// deployed and failed).
@@ -76,21 +78,46 @@ pub struct ListSettings {
     pub offset: usize,
 }
 
-/// The latest revision of each matching release, in one LIST of metadata.
+/// The latest revision of each matching release, from the records' metadata read page by page;
+/// only the revisions that can still be shown are kept, so memory follows releases, not
+/// revisions.
 pub async fn list<S: Store>(store: &S, settings: &ListSettings) -> Result<Vec<ReleaseSummary>> {
     let query = ListQuery {
         namespace: settings.namespace.clone(),
         name: None,
         selector: settings.selector.clone(),
     };
-    let mut summaries = store.list(&query).await?;
-    if let Some(filter) = &settings.filter {
-        summaries.retain(|s| filter.is_match(&s.name));
-    }
-    let mut releases = if settings.states.only_superseded() {
-        summaries
+    let every_superseded = settings.states.only_superseded();
+    let mut kept: Vec<ReleaseSummary> = Vec::new();
+    let mut latest: IndexMap<(String, String), ReleaseSummary> = IndexMap::new();
+    store
+        .scan(&query, &mut |summary| {
+            if settings
+                .filter
+                .as_ref()
+                .is_some_and(|f| !f.is_match(&summary.name))
+            {
+                return;
+            }
+            if every_superseded {
+                if summary.status == Status::Superseded {
+                    kept.push(summary);
+                }
+                return;
+            }
+            match latest.get_mut(&(summary.namespace.clone(), summary.name.clone())) {
+                Some(existing) if existing.revision >= summary.revision => {}
+                Some(existing) => *existing = summary,
+                None => {
+                    latest.insert((summary.namespace.clone(), summary.name.clone()), summary);
+                }
+            }
+        })
+        .await?;
+    let mut releases = if every_superseded {
+        kept
     } else {
-        history::latest_per_release(summaries)
+        latest.into_values().collect()
     };
     // After picking the latest revisions, so an old deployed revision does not stand in for
     // a release whose latest one failed.

@@ -45,6 +45,10 @@ pub struct ListArgs {
     /// Print release names only
     #[arg(short = 'q', long)]
     pub short: bool,
+    /// Also show what each release runs and where it came from: subchart versions, container
+    /// images, the commit label and the source of a promoted revision
+    #[arg(short = 'w', long, conflicts_with = "short")]
+    pub wide: bool,
     /// Leave out the header line of the table
     #[arg(long)]
     pub no_headers: bool,
@@ -122,30 +126,11 @@ pub fn list(global: &GlobalArgs, args: ListArgs) -> Result<()> {
         args.output,
         || Ok(json(&releases)),
         || {
-            let rows = releases
-                .iter()
-                .map(|r| {
-                    vec![
-                        r.name.clone(),
-                        r.namespace.clone(),
-                        r.revision.to_string(),
-                        r.updated.clone(),
-                        r.status.to_string(),
-                        r.chart.clone(),
-                        r.app_version.clone(),
-                    ]
-                })
-                .collect();
-            let headers = [
-                "NAME",
-                "NAMESPACE",
-                "REVISION",
-                "UPDATED",
-                "STATUS",
-                "CHART",
-                "APP VERSION",
-            ];
-            let text = table(&headers, rows);
+            let text = if args.wide {
+                wide_table(&releases)
+            } else {
+                narrow_table(&releases)
+            };
             Ok(match text.split_once('\n') {
                 Some((_, rows)) if args.no_headers => rows.to_string(),
                 _ => text,
@@ -154,7 +139,107 @@ pub fn list(global: &GlobalArgs, args: ListArgs) -> Result<()> {
     )
 }
 
-/// One object per release, Helm's field names, plus description and labels.
+fn narrow_table(releases: &[ReleaseSummary]) -> String {
+    let rows = releases
+        .iter()
+        .map(|r| {
+            vec![
+                r.name.clone(),
+                r.namespace.clone(),
+                r.revision.to_string(),
+                r.updated.clone(),
+                r.status.to_string(),
+                r.chart.clone(),
+                r.app_version.clone(),
+            ]
+        })
+        .collect();
+    let headers = [
+        "NAME",
+        "NAMESPACE",
+        "REVISION",
+        "UPDATED",
+        "STATUS",
+        "CHART",
+        "APP VERSION",
+    ];
+    table(&headers, rows)
+}
+
+/// `--wide`: the snapshot in each environment. Lists are comma-separated (`backend@1.2.0`,
+/// `nginx:1.27`), `-` when empty.
+fn wide_table(releases: &[ReleaseSummary]) -> String {
+    let or_dash = |text: String| if text.is_empty() { "-".into() } else { text };
+    let rows = releases
+        .iter()
+        .map(|r| {
+            let inventory = &r.inventory;
+            let mut subcharts: Vec<String> = inventory
+                .subcharts
+                .iter()
+                .map(|s| {
+                    let mut shown = String::new();
+                    if let Some(parent) = &s.parent {
+                        shown.push_str(parent);
+                        shown.push('/');
+                    }
+                    shown.push_str(s.alias.as_deref().unwrap_or(&s.name));
+                    shown.push('@');
+                    shown.push_str(&s.version);
+                    shown
+                })
+                .collect();
+            if inventory.subcharts_omitted > 0 {
+                subcharts.push(format!("+{} more", inventory.subcharts_omitted));
+            }
+            let mut images = inventory.images.clone();
+            if inventory.images_omitted > 0 {
+                images.push(format!("+{} more", inventory.images_omitted));
+            }
+            let promoted_from = inventory
+                .provenance
+                .as_ref()
+                .map(|p| format!("{}/{}:{}", p.namespace, p.release, p.revision))
+                .unwrap_or_default();
+            vec![
+                r.namespace.clone(),
+                r.name.clone(),
+                r.revision.to_string(),
+                r.status.to_string(),
+                r.chart.clone(),
+                or_dash(subcharts.join(",")),
+                or_dash(images.join(",")),
+                or_dash(commit(r).unwrap_or_default()),
+                or_dash(promoted_from),
+                r.updated.clone(),
+            ]
+        })
+        .collect();
+    let headers = [
+        "NAMESPACE",
+        "NAME",
+        "REVISION",
+        "STATUS",
+        "CHART",
+        "SUBCHARTS",
+        "IMAGES",
+        "COMMIT",
+        "PROMOTED FROM",
+        "UPDATED",
+    ];
+    table(&headers, rows)
+}
+
+/// The revision's `commit` label, or for a promoted revision without one, its source's.
+fn commit(release: &ReleaseSummary) -> Option<String> {
+    release.labels.get("commit").cloned().or_else(|| {
+        let provenance = release.inventory.provenance.as_ref()?;
+        provenance.labels.get("commit").cloned()
+    })
+}
+
+/// One object per release, Helm's field names, plus description, labels and the inventory
+/// (README "Pipeline conventions" documents the shape).
 fn json(releases: &[ReleaseSummary]) -> serde_json::Value {
     releases
         .iter()
@@ -169,6 +254,12 @@ fn json(releases: &[ReleaseSummary]) -> serde_json::Value {
                 "app_version": r.app_version,
                 "description": r.description,
                 "labels": r.labels,
+                "commit": commit(r),
+                "subcharts": r.inventory.subcharts,
+                "subcharts_omitted": r.inventory.subcharts_omitted,
+                "images": r.inventory.images,
+                "images_omitted": r.inventory.images_omitted,
+                "provenance": r.inventory.provenance,
             })
         })
         .collect()

@@ -367,6 +367,7 @@ mod tests {
             updated: updated.into(),
             description: String::new(),
             labels: Default::default(),
+            inventory: Default::default(),
         }
     }
 

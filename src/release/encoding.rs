@@ -116,6 +116,7 @@ pub fn encode(release: &Release) -> Result<Vec<Secret>, Error> {
         ANNOTATION_DESCRIPTION.to_string(),
         release.description.clone(),
     );
+    annotations.extend(super::inventory::annotations(release));
     if chunks.len() > 1 {
         annotations.insert(ANNOTATION_CHUNKS.to_string(), chunks.len().to_string());
     }
@@ -261,15 +262,16 @@ pub fn summary(metadata: &ObjectMeta) -> Option<ReleaseSummary> {
         updated: annotation(ANNOTATION_UPDATED),
         description: annotation(ANNOTATION_DESCRIPTION),
         labels: release_labels,
+        inventory: super::inventory::read(metadata.annotations.as_ref()),
     })
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::release::ChartInfo;
 
-    fn release(manifest: String) -> Release {
+    pub(crate) fn release(manifest: String) -> Release {
         Release {
             name: "web".into(),
             namespace: "dev".into(),
@@ -280,6 +282,7 @@ mod tests {
                 version: "1.2.0".into(),
                 app_version: "2.0".into(),
                 digest: "sha256:00".into(),
+                subcharts: Vec::new(),
             },
             config: serde_json::json!({"replicas": 2}),
             computed_values: serde_json::json!({}),

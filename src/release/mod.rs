@@ -4,6 +4,7 @@
 pub mod chart_store;
 pub mod encoding;
 pub mod history;
+pub mod inventory;
 pub mod lock;
 pub mod selector;
 pub mod store;
@@ -87,6 +88,23 @@ pub struct ChartInfo {
     /// directory's files instead, with no stored chart.
     #[serde(default)]
     pub digest: String,
+    /// The subcharts the revision rendered (enabled by their conditions and tags), in tree
+    /// order: what `list --wide` shows as the snapshot's parts.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub subcharts: Vec<SubchartInfo>,
+}
+
+/// One subchart of a rendered chart: its chart name and version, the name its parent knows it
+/// by when that differs (`alias`), and for a subchart of a subchart, the parent's path
+/// (`backend`, `backend/cache`: the names the parents know them by, joined by `/`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubchartInfo {
+    pub name: String,
+    pub version: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alias: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
 }
 
 /// One revision of a release, as stored.
@@ -175,6 +193,30 @@ pub struct ReleaseSummary {
     pub description: String,
     #[serde(skip_serializing_if = "IndexMap::is_empty")]
     pub labels: IndexMap<String, String>,
+    /// What the revision runs and where it came from (`list --wide`), from its annotations.
+    #[serde(flatten)]
+    pub inventory: Inventory,
+}
+
+/// The inventory a record's annotations carry (`charts.dev/images`, `charts.dev/subcharts`,
+/// `charts.dev/provenance`): read by `list` without decoding the payload. Records written
+/// before these annotations existed have an empty inventory.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Inventory {
+    /// Image references of the revision's containers (hooks included), sorted, unique.
+    pub images: Vec<String>,
+    /// How many images were left out of the annotation to keep it under its size cap.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub images_omitted: usize,
+    pub subcharts: Vec<SubchartInfo>,
+    /// How many subcharts were left out of the annotation to keep it under its size cap.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub subcharts_omitted: usize,
+    pub provenance: Option<Provenance>,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// The release-name rule: a DNS-1123 subdomain of at most 53 characters (Helm's), so every

@@ -52,8 +52,21 @@ pub struct ListQuery {
 /// The storage driver contract the actions are written against.
 #[allow(async_fn_in_trait)]
 pub trait Store: Send + Sync {
-    /// Summaries of every stored revision matching `query`, from metadata alone, in one LIST.
+    /// Summaries of every stored revision matching `query`, from metadata alone, sorted.
     async fn list(&self, query: &ListQuery) -> Result<Vec<ReleaseSummary>, Error>;
+    /// Hands each stored revision matching `query` to `visit`, in no particular order, as the
+    /// records are read (page by page from a cluster): a caller that keeps only some of them
+    /// holds memory for those alone, not for every revision.
+    async fn scan(
+        &self,
+        query: &ListQuery,
+        visit: &mut (dyn FnMut(ReleaseSummary) + Send),
+    ) -> Result<(), Error> {
+        for summary in self.list(query).await? {
+            visit(summary);
+        }
+        Ok(())
+    }
     /// One revision, decoded (chunks joined).
     async fn get(&self, namespace: &str, name: &str, revision: u64) -> Result<Release, Error>;
     /// Stores a new revision; `AlreadyExists` if that revision is stored already.

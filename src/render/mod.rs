@@ -94,6 +94,8 @@ pub struct Rendered {
     pub values: Value,
     /// Every template that was rendered, by source name (`<chart>/templates/x.yaml`).
     pub templates: Vec<String>,
+    /// The subcharts that were rendered (enabled), in tree order, for the release record.
+    pub subcharts: Vec<crate::release::SubchartInfo>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -240,7 +242,10 @@ pub fn render_with(
         manifest::fill_namespace(object, &namespace, &cluster_scoped);
     }
     manifest::sort_install_order(&mut objects);
+    let mut subcharts = Vec::new();
+    subcharts_of(&root, None, &mut subcharts);
     Ok(Rendered {
+        subcharts,
         objects,
         hooks,
         crds,
@@ -250,6 +255,25 @@ pub fn render_with(
             .expect("the root has no parent to hold its values"),
         templates,
     })
+}
+
+/// The enabled subcharts under `node`, depth first; `parent` is the path of names `node` is
+/// known by (`None` for the root).
+fn subcharts_of(node: &Node, parent: Option<&str>, out: &mut Vec<crate::release::SubchartInfo>) {
+    for child in &node.children {
+        let chart = child.chart.name();
+        out.push(crate::release::SubchartInfo {
+            name: chart.to_string(),
+            version: child.chart.metadata.version.clone(),
+            alias: (child.name != chart).then(|| child.name.clone()),
+            parent: parent.map(str::to_string),
+        });
+        let path = match parent {
+            Some(parent) => format!("{parent}/{}", child.name),
+            None => child.name.clone(),
+        };
+        subcharts_of(child, Some(&path), out);
+    }
 }
 
 /// The sources of `chart`'s engine when they can be known from the chart alone, for

@@ -121,6 +121,7 @@ mod tests {
                 updated: String::new(),
                 description: String::new(),
                 labels: Default::default(),
+                inventory: Default::default(),
             })
             .collect()
     }

@@ -217,6 +217,7 @@ mod tests {
                 version: "1.0.0".into(),
                 app_version: "2.1".into(),
                 digest: "sha256:00".into(),
+                subcharts: Vec::new(),
             },
             config: serde_json::json!({"replicas": revision}),
             computed_values: serde_json::json!({"replicas": revision, "image": "nginx"}),

@@ -91,6 +91,9 @@ impl SecretStore {
     }
 }
 
+/// Records per LIST request (kubectl's default chunk size).
+pub const LIST_PAGE: u32 = 500;
+
 pub(super) fn is_code(error: &kube::Error, code: u16) -> bool {
     matches!(error, kube::Error::Api(status) if status.code == code)
 }
@@ -101,23 +104,45 @@ fn name_of(secret: &Secret) -> &str {
 
 impl Store for SecretStore {
     async fn list(&self, query: &ListQuery) -> Result<Vec<ReleaseSummary>, Error> {
-        let params = ListParams::default().labels(&query.label_selector()?);
+        let mut summaries = Vec::new();
+        self.scan(query, &mut |summary| summaries.push(summary))
+            .await?;
+        sort_summaries(&mut summaries);
+        Ok(summaries)
+    }
+
+    async fn scan(
+        &self,
+        query: &ListQuery,
+        visit: &mut (dyn FnMut(ReleaseSummary) + Send),
+    ) -> Result<(), Error> {
+        let selector = query.label_selector()?;
         let (api, namespace) = match &query.namespace {
             Some(namespace) => (self.api(namespace), namespace.as_str()),
             None => (Api::all(self.cluster.client.clone()), "*"),
         };
-        // Metadata only: the payloads never cross the wire, whatever the number of revisions.
-        let listed = api
-            .list_metadata(&params)
-            .await
-            .map_err(|e| self.error(e, "list", namespace))?;
-        let mut summaries: Vec<ReleaseSummary> = listed
-            .items
-            .iter()
-            .filter_map(|item| encoding::summary(&item.metadata))
-            .collect();
-        sort_summaries(&mut summaries);
-        Ok(summaries)
+        // Metadata only, and page by page: neither the payloads nor more than a page of
+        // metadata is held at once, whatever the number of revisions.
+        let mut token: Option<String> = None;
+        loop {
+            let mut params = ListParams::default().labels(&selector).limit(LIST_PAGE);
+            if let Some(token) = &token {
+                params = params.continue_token(token);
+            }
+            let page = api
+                .list_metadata(&params)
+                .await
+                .map_err(|e| self.error(e, "list", namespace))?;
+            for item in &page.items {
+                if let Some(summary) = encoding::summary(&item.metadata) {
+                    visit(summary);
+                }
+            }
+            match page.metadata.continue_.filter(|t| !t.is_empty()) {
+                Some(next) => token = Some(next),
+                None => return Ok(()),
+            }
+        }
     }
 
     async fn get(&self, namespace: &str, name: &str, revision: u64) -> Result<Release, Error> {

@@ -23,6 +23,7 @@ pub fn record(namespace: &str, name: &str, revision: u64, status: Status) -> Rel
             version: format!("1.{revision}.0"),
             app_version: "2.0".into(),
             digest: "sha256:0000".into(),
+            subcharts: Vec::new(),
         },
         config: serde_json::json!({"replicas": revision}),
         computed_values: serde_json::json!({"replicas": revision, "image": "nginx:1.27"}),

@@ -474,6 +474,38 @@ async fn selectors_pagination_and_cluster_wide_lists() {
     }
     seen.sort();
     assert_eq!(seen, ["one", "three", "two"]);
+    // As the API server: how many are left is counted only when no selector filters the list.
+    let total = default
+        .list(&ListParams::default())
+        .await
+        .unwrap()
+        .items
+        .len();
+    assert!(total > 3, "one, two, three and the server's own");
+    let unfiltered = default.list(&ListParams::default().limit(3)).await.unwrap();
+    assert_eq!(unfiltered.items.len(), 3);
+    assert_eq!(
+        unfiltered.metadata.remaining_item_count,
+        Some(total as i64 - 3)
+    );
+    assert!(unfiltered.metadata.continue_.is_some());
+    let filtered = default
+        .list(&ListParams::default().limit(1).labels("tier"))
+        .await
+        .unwrap();
+    assert_eq!(filtered.metadata.remaining_item_count, None);
+    assert!(filtered.metadata.continue_.is_some());
+    let last = default
+        .list(
+            &ListParams::default()
+                .limit(100)
+                .continue_token(unfiltered.metadata.continue_.as_deref().unwrap()),
+        )
+        .await
+        .unwrap();
+    assert_eq!(last.items.len(), total - 3);
+    assert_eq!(last.metadata.remaining_item_count, None);
+    assert_eq!(last.metadata.continue_.as_deref().unwrap_or(""), "");
 }
 
 #[tokio::test]

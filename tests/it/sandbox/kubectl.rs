@@ -716,3 +716,49 @@ fn the_binary_serves_kubectl_until_sigterm() {
     assert!(stopped.success());
     assert!(server.wait().unwrap().success(), "exits cleanly on SIGTERM");
 }
+
+/// `kubectl get --chunk-size` pages with `limit`/`continue`, a label selector on every page, as
+/// `charts list` does over many records.
+#[test]
+fn kubectl_lists_secrets_page_by_page_with_a_selector() {
+    let sandbox = Sandbox::start_blocking().unwrap();
+    let kubectl = Kubectl::new(&sandbox);
+    for index in 0..25 {
+        let name = format!("record-{index:02}");
+        kubectl.ok(&["create", "secret", "generic", &name, "--from-literal=k=v"]);
+        kubectl.ok(&["label", "secret", &name, "owner=charts"]);
+    }
+    kubectl.ok(&["create", "secret", "generic", "other", "--from-literal=k=v"]);
+    let output = kubectl.run_with_input(
+        &[
+            "get",
+            "secrets",
+            "-l",
+            "owner=charts",
+            "--chunk-size=10",
+            "-o",
+            "name",
+            "-v=6",
+        ],
+        "",
+    );
+    assert!(output.status.success(), "{output:?}");
+    let names: Vec<String> = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(str::to_string)
+        .collect();
+    assert_eq!(names.len(), 25, "{names:?}");
+    assert_eq!(names[0], "secret/record-00");
+    assert_eq!(names[24], "secret/record-24");
+    let log = String::from_utf8_lossy(&output.stderr);
+    let pages: Vec<&str> = log
+        .lines()
+        .filter(|l| l.contains("/secrets?") && l.contains("limit=10"))
+        .collect();
+    assert_eq!(pages.len(), 3, "{log}");
+    assert_eq!(
+        pages.iter().filter(|l| l.contains("continue=")).count(),
+        2,
+        "{log}"
+    );
+}

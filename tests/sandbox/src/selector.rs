@@ -189,6 +189,11 @@ impl LabelSelector {
         Ok(LabelSelector { requirements })
     }
 
+    /// Selects everything (no requirements).
+    pub fn is_empty(&self) -> bool {
+        self.requirements.is_empty()
+    }
+
     pub fn matches(&self, labels: Option<&Map<String, Value>>) -> bool {
         let get = |key: &str| labels.and_then(|l| l.get(key)).and_then(Value::as_str);
         self.requirements
@@ -245,6 +250,11 @@ impl FieldSelector {
             terms.push((field.to_string(), equal, value.trim().to_string()));
         }
         Ok(FieldSelector { terms })
+    }
+
+    /// Selects everything (no terms).
+    pub fn is_empty(&self) -> bool {
+        self.terms.is_empty()
     }
 
     pub fn matches(&self, object: &Value) -> bool {

@@ -695,28 +695,33 @@ fn handle_resource(shared: &Arc<Shared>, request: ApiRequest) -> ApiResult<Respo
                 .and_then(|l| l.parse().ok())
                 .filter(|l| *l > 0)
                 .unwrap_or(usize::MAX);
-            let (objects, version) = {
+            let (page, version) = {
                 let store = shared.store();
-                let objects = store.list(
+                let page = store.list_page(
                     &resource,
                     route.namespace.as_deref(),
                     &labels,
                     &fields,
                     after.as_ref(),
+                    limit,
                 );
-                (objects, store.resource_version())
+                (page, store.resource_version())
             };
-            let total = objects.len();
-            let shown = total.min(limit);
+            let objects = page.items;
+            let shown = objects.len();
             let mut metadata = json!({"resourceVersion": version.to_string()});
-            if total > shown {
-                let last = &objects[shown - 1];
+            if page.remaining > 0
+                && let Some(last) = objects.last()
+            {
                 let key = (
                     crate::util::namespace_of(last).to_string(),
                     crate::util::name_of(last).to_string(),
                 );
                 metadata["continue"] = json!(encode_continue(&key));
-                metadata["remainingItemCount"] = json!(total - shown);
+                // As the API server: a count only when no selector filtered the list.
+                if page.counted {
+                    metadata["remainingItemCount"] = json!(page.remaining);
+                }
             }
             if as_table {
                 let rows: Vec<&Value> = objects.iter().take(shown).map(|o| o.as_ref()).collect();

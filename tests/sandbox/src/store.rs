@@ -116,6 +116,16 @@ fn key(group: &str, plural: &str) -> ResourceKey {
     (group.to_string(), plural.to_string())
 }
 
+/// One page of a LIST (see [`Store::list_page`]).
+#[derive(Debug, Default)]
+pub struct ListPage {
+    pub items: Vec<Arc<Value>>,
+    /// How many matching objects follow the page (when `counted`), or whether any do (0 or 1).
+    pub remaining: usize,
+    /// `remaining` is a count (`remainingItemCount`), not just "more".
+    pub counted: bool,
+}
+
 impl Store {
     pub fn new(history_limit: usize) -> Store {
         let (sender, _) = broadcast::channel(16_384);
@@ -248,8 +258,23 @@ impl Store {
         fields: &FieldSelector,
         after: Option<&(String, String)>,
     ) -> Vec<Arc<Value>> {
+        self.list_page(resource, namespace, labels, fields, after, usize::MAX)
+            .items
+    }
+
+    /// At most `limit` objects of a LIST, after the key `after`, and what is left: a page costs
+    /// the objects it holds plus a walk over the rest, never a copy of them.
+    pub fn list_page(
+        &self,
+        resource: &ResourceType,
+        namespace: Option<&str>,
+        labels: &LabelSelector,
+        fields: &FieldSelector,
+        after: Option<&(String, String)>,
+        limit: usize,
+    ) -> ListPage {
         let Some(objects) = self.objects.get(&resource.key()) else {
-            return Vec::new();
+            return ListPage::default();
         };
         let range: Box<dyn Iterator<Item = (&ObjectKey, &Arc<Value>)>> = match (namespace, after) {
             (_, Some(after)) => Box::new(objects.range::<ObjectKey, _>((
@@ -261,13 +286,25 @@ impl Store {
             }
             (None, None) => Box::new(objects.iter()),
         };
-        range
+        let mut matching = range
             .take_while(|((ns, _), _)| namespace.is_none_or(|wanted| wanted == ns))
             .filter(|(_, object)| {
                 labels.matches(crate::util::labels(object)) && fields.matches(object)
             })
-            .map(|(_, object)| object.clone())
-            .collect()
+            .map(|(_, object)| object);
+        let items: Vec<Arc<Value>> = matching.by_ref().take(limit).cloned().collect();
+        // The API server counts what is left only when no selector filters it (it would have
+        // to evaluate them all); with one it only says whether there is more.
+        let remaining = if labels.is_empty() && fields.is_empty() {
+            matching.count()
+        } else {
+            usize::from(matching.next().is_some())
+        };
+        ListPage {
+            items,
+            remaining,
+            counted: labels.is_empty() && fields.is_empty(),
+        }
     }
 
     /// All objects of a resource whose ownerReferences name `owner_uid`.
