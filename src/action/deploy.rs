@@ -82,6 +82,8 @@ pub struct DeploySettings {
     pub progress: Option<Progress>,
     /// The environment deployed into (`--env`): shown to templates as `Env`, kept in the record.
     pub env: Option<crate::release::ReleaseEnv>,
+    /// `charts promote`: the revision's provenance, and the values it carries from the source.
+    pub promotion: Option<super::promote::Promotion>,
 }
 
 /// What install or upgrade did.
@@ -450,9 +452,18 @@ fn user_values(
     reader: &dyn SourceReader,
     base: Option<&Release>,
 ) -> Result<(Value, Option<Reused>)> {
-    let user_values = values::compose_user_values(&settings.values, reader)?;
-    let implicit = settings.source.is_stored() && settings.values.is_empty() && !settings.reset_values;
-    let why = if settings.reuse_values {
+    let mut user_values = values::compose_user_values(&settings.values, reader)?;
+    if let Some(carried) = settings.promotion.as_ref().and_then(|p| p.values.clone()) {
+        // `promote --reuse-values`: the source's values, under this command's.
+        let mut under = carried;
+        values::merge(&mut under, user_values);
+        user_values = under;
+    }
+    let implicit =
+        settings.source.is_stored() && settings.values.is_empty() && !settings.reset_values;
+    let why = if settings.promotion.is_some() {
+        "the target's own, kept by promote"
+    } else if settings.reuse_values {
         "--reuse-values"
     } else if implicit {
         "no values given"
@@ -463,7 +474,13 @@ fn user_values(
         Some(base) => {
             let mut previous = base.config.clone();
             values::merge(&mut previous, user_values);
-            Ok((previous, Some(Reused { revision: base.revision, why })))
+            Ok((
+                previous,
+                Some(Reused {
+                    revision: base.revision,
+                    why,
+                }),
+            ))
         }
         None => Ok((user_values, None)),
     }
@@ -547,7 +564,7 @@ fn new_record(
         created_namespace: false,
         hooks: crate::hooks::from_objects(&rendered.hooks)?,
         env: settings.env.clone(),
-        provenance: None,
+        provenance: settings.promotion.as_ref().map(|p| p.provenance.clone()),
     })
 }
 

@@ -211,7 +211,7 @@ pub fn parse_duration(text: &str) -> std::result::Result<Duration, String> {
     Ok(total)
 }
 
-fn parse_labels(labels: &[String]) -> Result<IndexMap<String, String>> {
+pub(crate) fn parse_labels(labels: &[String]) -> Result<IndexMap<String, String>> {
     let mut map = IndexMap::new();
     for label in labels {
         let Some((key, value)) = label.split_once('=') else {
@@ -273,6 +273,7 @@ impl DeployArgs {
             kube_version: self.kube_version.clone(),
             progress: None,
             env: None,
+            promotion: None,
         })
     }
 }
@@ -368,10 +369,15 @@ fn deploy_and_print(
         crate::cli::recovery::show_failure(args.output, outcome)?
     };
     notice.record(&outcome.release);
-    print_outcome(&outcome, args)
+    print_outcome(&outcome, args.output, args.hide_notes)
 }
 
-fn print_outcome(outcome: &DeployOutcome, args: &DeployArgs) -> Result<()> {
+/// What install, upgrade and promote say: notes on stderr, the record on stdout.
+pub(crate) fn print_outcome(
+    outcome: &DeployOutcome,
+    format: Format,
+    hide_notes: bool,
+) -> Result<()> {
     let record = &outcome.release;
     output::note(&format!("values: {}", outcome.values_used));
     if !outcome.skipped_hooks.is_empty() {
@@ -414,14 +420,14 @@ fn print_outcome(outcome: &DeployOutcome, args: &DeployArgs) -> Result<()> {
         }
     }
     output::show(
-        args.output,
+        format,
         || Ok(record_json(record)),
-        || Ok(record_text(outcome, args)),
+        || Ok(record_text(outcome, hide_notes)),
     )
 }
 
 /// The record's headline, the manifest of a dry run, and the notes, for people.
-fn record_text(outcome: &DeployOutcome, args: &DeployArgs) -> String {
+fn record_text(outcome: &DeployOutcome, hide_notes: bool) -> String {
     let record = &outcome.release;
     let mut text = format!(
         "NAME: {}\nLAST DEPLOYED: {}\nNAMESPACE: {}\nSTATUS: {}\nREVISION: {}\nDESCRIPTION: {}\n",
@@ -440,7 +446,7 @@ fn record_text(outcome: &DeployOutcome, args: &DeployArgs) -> String {
         text.push_str("\nMANIFEST:\n");
         text.push_str(&record.manifest);
     }
-    if !args.hide_notes && !record.notes.trim().is_empty() {
+    if !hide_notes && !record.notes.trim().is_empty() {
         text.push_str("\nNOTES:\n");
         text.push_str(record.notes.trim_end());
         text.push('\n');

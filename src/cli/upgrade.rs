@@ -3,9 +3,9 @@
 //! Values are the new chart's defaults plus only the values on this command line, so a pipeline
 //! gets the same result from the same command; `--reuse-values` adds the previous revision's.
 
+use crate::action::deploy::ChartSource;
 use crate::cli::GlobalArgs;
 use crate::cli::install::{DeployArgs, run_deploy};
-use crate::action::deploy::ChartSource;
 use crate::error::{Error, Result};
 
 #[derive(Debug, clap::Args)]

@@ -76,8 +76,10 @@ impl StoredChart {
 /// before charts were stored may hold other digests).
 pub fn digest_key(digest: &str) -> Option<&str> {
     let hex = digest.strip_prefix("sha256:")?;
-    let well_formed =
-        hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+    let well_formed = hex.len() == 64
+        && hex
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
     well_formed.then(|| &hex[..KEY_LEN])
 }
 
@@ -108,8 +110,8 @@ pub fn encode(namespace: &str, chart: &StoredChart) -> Result<Vec<Secret>, Error
     if parts.len() > 1 {
         annotations.insert(ANNOTATION_CHUNKS.to_string(), parts.len().to_string());
     }
-    let secret = |name: String, owner: &str, annotations: Option<BTreeMap<String, String>>, part| {
-        Secret {
+    let secret =
+        |name: String, owner: &str, annotations: Option<BTreeMap<String, String>>, part| Secret {
             metadata: ObjectMeta {
                 name: Some(name),
                 namespace: Some(namespace.to_string()),
@@ -126,8 +128,7 @@ pub fn encode(namespace: &str, chart: &StoredChart) -> Result<Vec<Secret>, Error
                 ByteString(<[u8]>::to_vec(part)),
             )])),
             ..Secret::default()
-        }
-    };
+        };
     let mut secrets = vec![secret(secret_name(key), OWNER, Some(annotations), parts[0])];
     for (index, part) in parts.iter().enumerate().skip(1) {
         secrets.push(secret(chunk_name(key, index), CHUNK_OWNER, None, part));
@@ -310,13 +311,25 @@ mod tests {
         assert_eq!(digest_key(&digest), Some(&"ab".repeat(20)[..]));
         assert_eq!(digest_key("sha256:00"), None);
         assert_eq!(digest_key(&digest.to_uppercase()), None);
-        assert!(encode("dev", &StoredChart { digest: "md5:x".into(), ..chart(vec![]) }).is_err());
+        assert!(
+            encode(
+                "dev",
+                &StoredChart {
+                    digest: "md5:x".into(),
+                    ..chart(vec![])
+                }
+            )
+            .is_err()
+        );
     }
 
     #[test]
     fn chart_names_split_at_the_version() {
         assert_eq!(split_name_version("web-1.2.0"), ("web", "1.2.0"));
-        assert_eq!(split_name_version("my-app-0.1.0-rc.1"), ("my-app", "0.1.0-rc.1"));
+        assert_eq!(
+            split_name_version("my-app-0.1.0-rc.1"),
+            ("my-app", "0.1.0-rc.1")
+        );
         assert_eq!(split_name_version("odd"), ("odd", ""));
     }
 }

@@ -79,8 +79,7 @@ pub trait Store: Send + Sync {
 
     /// The chart stored in `namespace` under `digest` (`sha256:<hex>`), checked against it;
     /// `None` when there is none.
-    async fn get_chart(&self, namespace: &str, digest: &str)
-    -> Result<Option<StoredChart>, Error>;
+    async fn get_chart(&self, namespace: &str, digest: &str) -> Result<Option<StoredChart>, Error>;
     /// Stores `chart` in `namespace` unless a chart with its digest is stored already (it is
     /// never rewritten); `true` when this call wrote it. Called after the record that
     /// references it is created, so that a concurrent deletion of the last other reference

@@ -14,6 +14,7 @@ mod lifecycle;
 mod lint;
 mod namespace;
 mod notify;
+mod promote;
 mod release;
 mod release_times;
 mod render;

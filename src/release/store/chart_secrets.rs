@@ -131,7 +131,9 @@ impl SecretStore {
         namespace: &str,
         secrets: &[Secret],
     ) -> Result<bool, Error> {
-        let (main, chunks) = secrets.split_first().expect("encode gives the chart Secret");
+        let (main, chunks) = secrets
+            .split_first()
+            .expect("encode gives the chart Secret");
         for chunk in chunks {
             match api.create(&PostParams::default(), chunk).await {
                 Ok(_) => {}
@@ -197,10 +199,7 @@ impl SecretStore {
             }
         }
         if self.chart_referenced(namespace, key).await? {
-            let restored: Vec<Secret> = std::iter::once(secret)
-                .chain(chunks)
-                .map(fresh)
-                .collect();
+            let restored: Vec<Secret> = std::iter::once(secret).chain(chunks).map(fresh).collect();
             self.create_chart_secrets(&api, namespace, &restored)
                 .await?;
         }

@@ -7,8 +7,8 @@ use std::sync::Mutex;
 use k8s_openapi::api::core::v1::Secret;
 
 use super::{Error, ListQuery, Store, sort_summaries};
-use crate::release::selector::Selector;
 use crate::release::chart_store::{self, StoredChart};
+use crate::release::selector::Selector;
 use crate::release::{Release, ReleaseSummary, encoding};
 
 /// Secrets by (namespace, name).
@@ -158,11 +158,7 @@ impl Store for MemoryStore {
         Ok(())
     }
 
-    async fn get_chart(
-        &self,
-        namespace: &str,
-        digest: &str,
-    ) -> Result<Option<StoredChart>, Error> {
+    async fn get_chart(&self, namespace: &str, digest: &str) -> Result<Option<StoredChart>, Error> {
         let Some(chart_key) = chart_store::digest_key(digest) else {
             return Ok(None);
         };
@@ -187,7 +183,10 @@ impl Store for MemoryStore {
     async fn put_chart(&self, namespace: &str, chart: &StoredChart) -> Result<bool, Error> {
         let encoded = chart_store::encode(namespace, chart)?;
         let mut secrets = self.lock();
-        let main = key(namespace, encoded[0].metadata.name.as_deref().unwrap_or_default());
+        let main = key(
+            namespace,
+            encoded[0].metadata.name.as_deref().unwrap_or_default(),
+        );
         if secrets.contains_key(&main) {
             return Ok(false);
         }

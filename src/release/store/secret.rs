@@ -283,11 +283,7 @@ impl Store for SecretStore {
         Ok(())
     }
 
-    async fn get_chart(
-        &self,
-        namespace: &str,
-        digest: &str,
-    ) -> Result<Option<StoredChart>, Error> {
+    async fn get_chart(&self, namespace: &str, digest: &str) -> Result<Option<StoredChart>, Error> {
         self.read_chart(namespace, digest).await
     }
 
