@@ -279,6 +279,27 @@ mod tests {
     }
 
     #[test]
+    fn the_file_lists_notification_urls() {
+        let config =
+            parse("notify:\n- https://ci.example.com/hook\n- slack+https://hooks.slack.com/x\n")
+                .unwrap();
+        assert_eq!(
+            config.file.notify,
+            [
+                "https://ci.example.com/hook",
+                "slack+https://hooks.slack.com/x"
+            ]
+        );
+        assert!(
+            parse("env:\n  prefix: a-\n")
+                .unwrap()
+                .file
+                .notify
+                .is_empty()
+        );
+    }
+
+    #[test]
     fn bad_files_name_the_file_line_and_key() {
         let error = parse("env:\n  prefix: Shop\n").unwrap_err().to_string();
         assert!(error.contains("`/repo/charts.yaml` (line 2)"), "{error}");

@@ -340,12 +340,36 @@ fn promote_refuses_a_missing_source_an_undeployed_one_and_the_same_namespace() {
         "{error}"
     );
 
-    let error = env.fails(&["promote", "web", "--from", "qa", "--to", "prod"]);
+    let hook = HookServer::start();
+    let error = env.fails(&[
+        "promote",
+        "web",
+        "--from",
+        "qa",
+        "--to",
+        "prod",
+        "--notify",
+        &hook.url("/deploys"),
+    ]);
     assert!(
         error.contains(
             "error: cannot promote `web` from `qa`: its last revision 2 is `failed`, not `deployed`"
         ) && error.contains("hint: only a revision that is running can be promoted"),
         "{error}"
+    );
+    // The refusal is a failure event, with the reason.
+    let events = hook.events();
+    assert_eq!(events.len(), 1, "{events:?}");
+    assert_eq!(events[0]["event"], "promote");
+    assert_eq!(events[0]["succeeded"], false);
+    assert_eq!(events[0]["release"], "web");
+    assert_eq!(events[0]["namespace"], "prod");
+    assert!(
+        events[0]["error"]
+            .as_str()
+            .unwrap()
+            .contains("its last revision 2 is `failed`"),
+        "{events:?}"
     );
     // Nothing was deployed into the target.
     let output = env.run(&["history", "web", "-n", "prod"]);
