@@ -318,6 +318,7 @@ pub fn run_deploy(
     let release = Some(settings.release.as_str()).filter(|name| !name.is_empty());
     let notice = notify.start(kind, global, release, None)?;
     let result = deploy_and_print(global, args, settings, upgrade, &notice);
+    crate::cli::notify::add_failed_revision(&notice, global, &result);
     notice.finish(result)
 }
 

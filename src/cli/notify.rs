@@ -20,6 +20,49 @@ pub struct NotifyArgs {
     pub disabled: bool,
 }
 
+/// After a failed install, upgrade or promote: the revision it recorded `failed` (if it got
+/// that far), read back so that the event names it. Best effort, within a few seconds: nothing
+/// is added when it cannot be read. A `--rollback-on-failure` failure names its revision itself.
+pub fn add_failed_revision(notice: &Notice, global: &crate::cli::GlobalArgs, result: &Result<()>) {
+    use crate::release::store::Store as _;
+    let Err(error) = result else { return };
+    if !notice.is_active() || matches!(error, Error::Usage(_) | Error::Recovery(_)) {
+        return;
+    }
+    let event = notice.event();
+    let (Some(name), Some(namespace)) = (event.release, event.namespace) else {
+        return;
+    };
+    let mut settings = global.cluster_settings();
+    settings.namespace = Some(namespace.clone());
+    let since = notice.started_at();
+    let message: String = error.to_string().chars().take(80).collect();
+    let lookup = async {
+        let store = crate::release::store::SecretStore::connect(&settings)
+            .await
+            .ok()?;
+        let history = store.history(&namespace, &name).await.ok()?;
+        let latest = history.last()?;
+        let updated: jiff::Timestamp = latest.updated.parse().ok()?;
+        // Only a revision this command recorded: failed, stamped since it started, and with
+        // this failure as its reason.
+        if latest.status != crate::release::Status::Failed || updated.as_second() < since {
+            return None;
+        }
+        let record = store.get(&namespace, &name, latest.revision).await.ok()?;
+        record.description.contains(&message).then_some(record)
+    };
+    let found = crate::support::block_on(async {
+        tokio::time::timeout(crate::notify::deliver::TOTAL_TIMEOUT, lookup)
+            .await
+            .ok()
+            .flatten()
+    });
+    if let Some(record) = found {
+        notice.record(&record);
+    }
+}
+
 impl NotifyArgs {
     /// Notifications off.
     pub fn disabled() -> NotifyArgs {

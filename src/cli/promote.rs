@@ -128,6 +128,7 @@ pub fn promote(global: &GlobalArgs, args: PromoteArgs) -> Result<()> {
             Some(&args.to),
         )?;
     let result = promote_and_print(global, &args, settings, &notice);
+    crate::cli::notify::add_failed_revision(&notice, global, &result);
     notice.finish(result)
 }
 

@@ -188,6 +188,8 @@ pub struct Notice {
     targets: Vec<Target>,
     event: RefCell<Event>,
     started: Instant,
+    /// When the command started, on the clock records are stamped with (to the second).
+    started_at: i64,
 }
 
 impl Notice {
@@ -196,12 +198,23 @@ impl Notice {
             targets,
             event: RefCell::new(event),
             started: Instant::now(),
+            started_at: crate::support::clock::now().as_second(),
         }
     }
 
     /// Whether anything will be posted.
     pub fn is_active(&self) -> bool {
         !self.targets.is_empty()
+    }
+
+    /// The event as gathered so far.
+    pub fn event(&self) -> Event {
+        self.event.borrow().clone()
+    }
+
+    /// When the command started (seconds since the epoch, on the records' clock).
+    pub fn started_at(&self) -> i64 {
+        self.started_at
     }
 
     /// Changes the event (e.g. to add what the command found out).

@@ -190,6 +190,50 @@ fn a_success_and_a_failure_each_post_one_event_with_the_release_facts() {
         reason.contains("cannot wait for Deployment `default/worker`"),
         "{reason}"
     );
+
+    // Without --rollback-on-failure the failed revision is read back for the event.
+    let output = env.run(&[
+        "upgrade",
+        "web",
+        &chart,
+        "--set",
+        "broken=true",
+        "--wait",
+        "--notify",
+        &server.url("/hooks/deploy"),
+    ]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let events = server.events();
+    let event = &events[2];
+    assert_eq!(event["succeeded"], false);
+    assert_eq!(event["revision"], 4, "{event}");
+    assert_eq!(event["status"], "failed");
+    assert_eq!(event["chart"]["name"], "web");
+    assert!(
+        event["error"]
+            .as_str()
+            .unwrap()
+            .contains("cannot wait for Deployment `default/worker`"),
+        "{event}"
+    );
+    // A failure before any revision is recorded names none.
+    let output = env.run(&[
+        "upgrade",
+        "web",
+        "./no-such-chart",
+        "--notify",
+        &server.url("/hooks/deploy"),
+    ]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let events = server.events();
+    assert_eq!(events[3]["succeeded"], false);
+    assert_eq!(events[3]["revision"], Value::Null, "{}", events[3]);
+    assert!(
+        events[3]["error"]
+            .as_str()
+            .unwrap()
+            .contains("no-such-chart")
+    );
 }
 
 #[test]
