@@ -279,14 +279,16 @@ async fn deploy_locked(
         None => None,
     };
 
-    let (chart, values_base) = match prepared.load()? {
-        Some(chart) => (chart, base.clone()),
+    // The chart, and the revision it was stored with when it comes from the release itself.
+    let (chart, stored_with) = match prepared.load()? {
+        Some(chart) => (chart, None),
         None => {
             let (chart, from) = source::stored_chart(operation, &revisions, base.as_ref()).await?;
             (chart, Some(from))
         }
     };
-    let (user_values, reused) = user_values(settings, reader, values_base.as_ref())?;
+    let values_base = stored_with.as_ref().or(base.as_ref());
+    let (user_values, reused) = user_values(settings, reader, values_base)?;
     let target = Target {
         name: operation.name,
         namespace: operation.namespace,

@@ -3,6 +3,7 @@
 
 mod atomic;
 mod chart_files;
+mod chart_store;
 mod cli;
 mod common;
 mod discovery;

@@ -408,6 +408,45 @@ mod tests {
     }
 
     #[test]
+    fn a_shared_chart_is_stored_once_and_deleted_with_its_last_record() {
+        run(async {
+            let store = MemoryStore::new();
+            let chart = StoredChart::new("web", "1.0.0", b"package".to_vec());
+            let with_chart = |namespace: &str, name: &str, revision| {
+                let mut release = record(namespace, name, revision, Status::Deployed);
+                release.chart.digest = chart.digest.clone();
+                release
+            };
+            for (namespace, name, revision) in [
+                ("dev", "web", 1),
+                ("dev", "web", 2),
+                ("dev", "api", 1),
+                ("prod", "web", 1),
+            ] {
+                store
+                    .create(&with_chart(namespace, name, revision))
+                    .await
+                    .unwrap();
+                store.put_chart(namespace, &chart).await.unwrap();
+            }
+            let chart_secret =
+                chart_store::secret_name(chart_store::digest_key(&chart.digest).unwrap());
+            let has_chart = |namespace: &str| store.secret_names(namespace).contains(&chart_secret);
+            assert_eq!(store.secret_names("dev").len(), 4, "3 records, 1 chart");
+            store.delete("dev", "web", 1).await.unwrap();
+            store.delete("dev", "web", 2).await.unwrap();
+            assert!(has_chart("dev"), "`api` still needs it");
+            assert_eq!(
+                store.get_chart("dev", &chart.digest).await.unwrap(),
+                Some(chart.clone())
+            );
+            store.delete("dev", "api", 1).await.unwrap();
+            assert!(!has_chart("dev"));
+            assert!(has_chart("prod"), "another namespace keeps its own");
+        });
+    }
+
+    #[test]
     fn a_record_with_a_missing_chunk_names_the_part() {
         run(async {
             let store = MemoryStore::new();

@@ -1,0 +1,154 @@
+#!/usr/bin/env bash
+# Benchmark: what storing the chart with the release costs `charts install` of the 300-object
+# chart of bench/install.sh (100 ConfigMaps, 100 Services, 100 Deployments), against one
+# charts-sandbox API server on 127.0.0.1 (it stores objects, runs no containers).
+#
+# Each run installs into a fresh namespace twice, in alternating order: once as shipped (the
+# chart package is written to a `charts.chart.v1.<digest>` Secret) and once with the hidden
+# switch CHARTS_BENCH_SKIP_CHART_STORE=1 (no chart Secret). For each the script reports the
+# mean, min and max wall time over RUNS runs and the API requests one install sent (the
+# sandbox's counters); then the same for an upgrade that keeps its chart (one metadata GET).
+# Target (issue 13): storing the chart adds under 10% to install time.
+#
+# Usage: bench/chart-store.sh   (env: RUNS=10, OBJECTS_PER_KIND=100, PROFILE=release; PROFILE=dev
+# measures the debug build, for a quick look only)
+set -euo pipefail
+
+runs=${RUNS:-10}
+per_kind=${OBJECTS_PER_KIND:-100}
+root=$(cd "$(dirname "$0")/.." && pwd)
+for tool in kubectl curl python3; do
+    command -v "$tool" >/dev/null || { echo "error: \`$tool\` is not installed" >&2; exit 2; }
+done
+
+profile=${PROFILE:-release}
+cargo build --profile "$profile" --quiet --manifest-path "$root/Cargo.toml" -p charts -p charts-sandbox
+directory=$([ "$profile" = dev ] && echo debug || echo "$profile")
+charts="$root/target/$directory/charts"
+sandbox="$root/target/$directory/charts-sandbox"
+
+sandbox_binary="$sandbox"
+sandbox_flags="--controller-delay-ms 1000"
+# shellcheck source=bench/sandbox.sh
+. "$root/bench/sandbox.sh"
+export KUBECONFIG="$work/kubeconfig" HOME="$work/home" CHARTS_CONFIG_HOME="$work/config" CHARTS_CACHE_HOME="$work/cache"
+mkdir -p "$HOME"
+
+# The chart of bench/install.sh: one template per kind, each a loop of $per_kind objects.
+chart="$work/bulk"
+mkdir -p "$chart/templates"
+printf 'apiVersion: v2\nname: bulk\nversion: 1.0.0\n' > "$chart/Chart.yaml"
+printf 'count: %s\nimage: nginx:1.27\n' "$per_kind" > "$chart/values.yaml"
+cat > "$chart/templates/configmaps.yaml" <<'EOF'
+{% for i in range(end=Values.count) %}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: {{ Release.Name }}-config-{{ i }}
+  labels: {app: bulk, index: "{{ i }}"}
+data:
+  index: "{{ i }}"
+  settings.yaml: |
+    replicas: 2
+    image: {{ Values.image }}
+    feature-{{ i }}: enabled
+{% endfor %}
+EOF
+cat > "$chart/templates/services.yaml" <<'EOF'
+{% for i in range(end=Values.count) %}
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: {{ Release.Name }}-svc-{{ i }}
+  labels: {app: bulk, index: "{{ i }}"}
+spec:
+  selector: {app: bulk, index: "{{ i }}"}
+  ports:
+  - {name: http, port: 80, targetPort: 8080}
+{% endfor %}
+EOF
+cat > "$chart/templates/deployments.yaml" <<'EOF'
+{% for i in range(end=Values.count) %}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {{ Release.Name }}-web-{{ i }}
+  labels: {app: bulk, index: "{{ i }}"}
+spec:
+  replicas: 1
+  selector:
+    matchLabels: {app: bulk, index: "{{ i }}"}
+  template:
+    metadata:
+      labels: {app: bulk, index: "{{ i }}"}
+    spec:
+      containers:
+      - name: web
+        image: {{ Values.image }}
+        ports: [{containerPort: 8080}]
+        envFrom: [{configMapRef: {name: "{{ Release.Name }}-config-{{ i }}"}}]
+{% endfor %}
+EOF
+objects=$("$charts" template bulk "$chart" | grep -c '^kind:')
+echo "chart: $objects objects" >&2
+
+counters() { curl -sf "$url/sandbox.charts.dev/counters"; }
+reset() { curl -sf -X DELETE "$url/sandbox.charts.dev/counters" >/dev/null; }
+requests() { python3 -c 'import json,sys; c=json.load(sys.stdin); print(c.get("total", sum(v for v in c.values() if isinstance(v,int))))'; }
+now_ns() { date +%s%N; }
+
+# One install (or upgrade) of the chart into namespace $2, stored (`store`) or not (`skip`).
+deploy() {
+    local mode=$1 ns=$2 verb=$3
+    if [ "$mode" = skip ]; then
+        CHARTS_BENCH_SKIP_CHART_STORE=1 "$charts" "$verb" bulk "$chart" -n "$ns" >/dev/null 2>&1
+    else
+        "$charts" "$verb" bulk "$chart" -n "$ns" >/dev/null 2>&1
+    fi
+}
+
+# Warm-up: the binary in the page cache, the sandbox's first requests.
+"$charts" install bulk "$chart" -n warm --create-namespace >/dev/null 2>&1
+
+declare -A total min max reqs
+modes="store skip"
+for key in install-store install-skip upgrade-store upgrade-skip; do total[$key]=0; min[$key]=999999999999; max[$key]=0; done
+for ((i = 1; i <= runs; i++)); do
+    # Alternate which goes first, so neither always runs on a warmer or busier machine.
+    if ((i % 2 == 0)); then order="skip store"; else order="$modes"; fi
+    for mode in $order; do
+        ns="$mode-$i"
+        kubectl create namespace "$ns" >/dev/null
+        for verb in install upgrade; do
+            key="$verb-$mode"
+            reset
+            start=$(now_ns)
+            deploy "$mode" "$ns" "$verb"
+            end=$(now_ns)
+            elapsed=$((end - start))
+            reqs[$key]=$(counters | requests)
+            total[$key]=$((total[$key] + elapsed))
+            ((elapsed < min[$key])) && min[$key]=$elapsed
+            ((elapsed > max[$key])) && max[$key]=$elapsed
+        done
+        stored=$(kubectl get secrets -n "$ns" -l owner=charts-chart -o name | wc -l)
+        if [ "$mode" = store ] && [ "$stored" != 1 ]; then echo "error: $ns has $stored chart Secrets, not 1" >&2; exit 1; fi
+        if [ "$mode" = skip ] && [ "$stored" != 0 ]; then echo "error: $ns has $stored chart Secrets, not 0" >&2; exit 1; fi
+    done
+done
+
+printf '\n%-14s %10s %10s %10s %10s\n' run mean_ms min_ms max_ms requests
+for key in install-store install-skip upgrade-store upgrade-skip; do
+    awk -v t="${total[$key]}" -v n="$runs" -v lo="${min[$key]}" -v hi="${max[$key]}" -v r="${reqs[$key]}" -v name="$key" \
+        'BEGIN { printf "%-14s %10.1f %10.1f %10.1f %10s\n", name, t / n / 1e6, lo / 1e6, hi / 1e6, r }'
+done
+awk -v u="${total[upgrade-store]}" -v v="${total[upgrade-skip]}" 'BEGIN {
+    printf "\nupgrade with/without chart storage: %.3f\n", u / v
+}'
+awk -v s="${total[install-store]}" -v k="${total[install-skip]}" 'BEGIN {
+    printf "install with/without chart storage: %.3f (target: under 1.10)\n", s / k
+    exit (s < 1.10 * k) ? 0 : 1
+}'
