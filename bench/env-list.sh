@@ -5,11 +5,11 @@
 # Seeds ENVIRONMENTS environment namespaces (labelled and annotated as `charts env up` makes
 # them) holding RELEASES releases x REVISIONS revisions through the Secret store
 # (examples/seed_releases.rs --environments), then measures `charts env list` (table and JSON):
-# the sandbox's request counters (one LIST of namespaces, one metadata-only LIST of release
-# records), wall time and peak RSS (/usr/bin/time -v, "Maximum resident set size").
+# the sandbox's request counters (one LIST of namespaces, then the release records' metadata
+# page by page: one LIST per 500 records), wall time and peak RSS (/usr/bin/time -v, "Maximum resident set size").
 #
 # Usage: bench/env-list.sh   (env: ENVIRONMENTS=500 RELEASES=2000 REVISIONS=2 RUNS=10
-#                             MAX_RSS_MIB=100 MAX_REQUESTS=2 PROFILE=release|debug)
+#                             MAX_RSS_MIB=100 MAX_REQUESTS=1+pages PROFILE=release|debug)
 # Targets: at most MAX_REQUESTS requests; peak RSS under MAX_RSS_MIB. Exits non-zero if missed.
 # Measured (2 cores shared with other builds, load ~10, PROFILE=debug because the release build
 # did not finish in time): 2 requests (one LIST of namespaces, one of secrets), peak RSS 80.6 MiB,
@@ -21,7 +21,7 @@ releases=${RELEASES:-2000}
 revisions=${REVISIONS:-2}
 runs=${RUNS:-10}
 max_rss_mib=${MAX_RSS_MIB:-100}
-max_requests=${MAX_REQUESTS:-2}
+max_requests=${MAX_REQUESTS:-$((1 + (releases * revisions + 499) / 500))}
 profile=${PROFILE:-release}
 root=$(cd "$(dirname "$0")/.." && pwd)
 
@@ -50,7 +50,8 @@ list=("$charts" env list)
 
 count() { python3 -c 'import json,sys; c=json.load(open(sys.argv[1])); print(sum(r["count"] for r in c["counts"] if (sys.argv[2]=="*" or r["verb"]==sys.argv[2]) and (sys.argv[3]=="*" or r["resource"]==sys.argv[3])))' "$work/counters.json" "$@"; }
 
-# One run with fresh counters: two requests, whatever the number of environments.
+# One run with fresh counters: one LIST of namespaces and one per page of records, whatever the
+# number of environments.
 curl -sf -X DELETE "$url/sandbox.charts.dev/counters" >/dev/null
 "${list[@]}" -o json >"$work/list.json"
 curl -sf "$url/sandbox.charts.dev/counters" >"$work/counters.json"

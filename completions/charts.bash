@@ -896,7 +896,7 @@ _charts() {
             return 0
             ;;
         charts__subcmd__env__subcmd__down)
-            opts="-n -h -V --branch --prefix --wait --timeout --dry-run --notify --namespace --kube-context --kubeconfig --help --version"
+            opts="-o -n -h -V --branch --prefix --wait --timeout --dry-run --output --notify --namespace --kube-context --kubeconfig --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -912,6 +912,14 @@ _charts() {
                     ;;
                 --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;
                 --notify)
@@ -4370,7 +4378,7 @@ _charts() {
             return 0
             ;;
         charts__subcmd__uninstall)
-            opts="-n -h -V --keep-history --dry-run --ignore-not-found --wait --timeout --no-hooks --delete-namespace --description --notify --namespace --kube-context --kubeconfig --help --version"
+            opts="-o -n -h -V --keep-history --dry-run --ignore-not-found --wait --timeout --no-hooks --delete-namespace --description --output --notify --namespace --kube-context --kubeconfig --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4382,6 +4390,14 @@ _charts() {
                     ;;
                 --description)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
                     return 0
                     ;;
                 --notify)

@@ -194,6 +194,9 @@ complete -c charts -n "__fish_charts_using_subcommand rollback" -s h -l help -d 
 complete -c charts -n "__fish_charts_using_subcommand rollback" -s V -l version -d 'Print version'
 complete -c charts -n "__fish_charts_using_subcommand uninstall" -l timeout -d 'How long `--wait` waits, and each hook may take: `90s`, `5m`, `1h`' -r
 complete -c charts -n "__fish_charts_using_subcommand uninstall" -l description -d 'Description recorded with `--keep-history`' -r
+complete -c charts -n "__fish_charts_using_subcommand uninstall" -s o -l output -d 'Output format: `json` and `yaml` print one object per release (README "Pipeline conventions")' -r -f -a "table\t''
+json\t''
+yaml\t''"
 complete -c charts -n "__fish_charts_using_subcommand uninstall" -l notify -d 'Post a JSON event here when the command ends, successful or not (repeatable); `slack+https://…` posts a Slack message [default: $CHARTS_NOTIFY, else `notify:` of charts.yaml]' -r
 complete -c charts -n "__fish_charts_using_subcommand uninstall" -s n -l namespace -d 'Namespace to work in [default: from the kube context, else `default`]' -r
 complete -c charts -n "__fish_charts_using_subcommand uninstall" -l kube-context -d 'Kubeconfig context to use' -r
@@ -656,6 +659,9 @@ complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subco
 complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from down" -l branch -d 'A branch, mapped to an environment name: lowercased, other characters to `-`, and a hash of the branch appended when anything was changed or cut' -r
 complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from down" -l prefix -d 'Namespace prefix, e.g. `shop-` [default: `env.prefix` of charts.yaml, else none]' -r
 complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from down" -l timeout -d 'How long `--wait` waits: `90s`, `5m`, `1h`' -r
+complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from down" -s o -l output -d 'Output format: `json` and `yaml` print `{namespace, found, dryRun, skipped, releases, namespaceDeleted, namespaceGone}` (README "Pipeline conventions")' -r -f -a "table\t''
+json\t''
+yaml\t''"
 complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from down" -l notify -d 'Post a JSON event here when the command ends, successful or not (repeatable); `slack+https://…` posts a Slack message [default: $CHARTS_NOTIFY, else `notify:` of charts.yaml]' -r
 complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from down" -s n -l namespace -d 'Namespace to work in [default: from the kube context, else `default`]' -r
 complete -c charts -n "__fish_charts_using_subcommand env; and __fish_seen_subcommand_from down" -l kube-context -d 'Kubeconfig context to use' -r

@@ -17,7 +17,7 @@ use std::time::Instant;
 
 use charts::cluster::{self, ClusterSettings};
 use charts::release::store::{SecretStore, Store};
-use charts::release::{ChartInfo, Release, Status};
+use charts::release::{ChartInfo, Release, Status, SubchartInfo};
 use futures_util::StreamExt;
 use indexmap::IndexMap;
 use k8s_openapi::api::core::v1::Namespace;
@@ -116,7 +116,16 @@ fn record(namespace: &str, index: usize, revision: u64, revisions: u64) -> Relea
             version: format!("1.{revision}.0"),
             app_version: format!("2.{revision}.0"),
             digest: format!("sha256:{:064x}", index as u128 * 31 + revision as u128),
-            subcharts: Vec::new(),
+            // An umbrella of three components, as `list --wide` shows them.
+            subcharts: ["api", "ui", "worker"]
+                .iter()
+                .map(|component| SubchartInfo {
+                    name: format!("app-{component}"),
+                    version: format!("1.{revision}.{index}"),
+                    alias: None,
+                    parent: None,
+                })
+                .collect(),
         },
         config: serde_json::json!({"replicas": 3, "image": {"tag": format!("2.{revision}.0")}}),
         computed_values: serde_json::json!({

@@ -52,6 +52,26 @@ impl StateFilter {
     }
 }
 
+/// The newest revision of each release that `query` matches, read page by page and keeping one
+/// summary per release (in no particular order).
+pub async fn latest<S: Store>(store: &S, query: &ListQuery) -> Result<Vec<ReleaseSummary>> {
+    let mut latest: IndexMap<(String, String), ReleaseSummary> = IndexMap::new();
+    store
+        .scan(query, &mut |summary| keep_newest(&mut latest, summary))
+        .await?;
+    Ok(latest.into_values().collect())
+}
+
+fn keep_newest(latest: &mut IndexMap<(String, String), ReleaseSummary>, summary: ReleaseSummary) {
+    match latest.get_mut(&(summary.namespace.clone(), summary.name.clone())) {
+        Some(existing) if existing.revision >= summary.revision => {}
+        Some(existing) => *existing = summary,
+        None => {
+            latest.insert((summary.namespace.clone(), summary.name.clone()), summary);
+        }
+    }
+}
+
 /// How to order `list` output.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum SortBy {
@@ -105,13 +125,7 @@ pub async fn list<S: Store>(store: &S, settings: &ListSettings) -> Result<Vec<Re
                 }
                 return;
             }
-            match latest.get_mut(&(summary.namespace.clone(), summary.name.clone())) {
-                Some(existing) if existing.revision >= summary.revision => {}
-                Some(existing) => *existing = summary,
-                None => {
-                    latest.insert((summary.namespace.clone(), summary.name.clone()), summary);
-                }
-            }
+            keep_newest(&mut latest, summary);
         })
         .await?;
     let mut releases = if every_superseded {

@@ -51,7 +51,8 @@ pub struct DeployArgs {
         short = 'l',
         long = "label",
         value_name = "KEY=VALUE",
-        value_delimiter = ','
+        value_delimiter = ',',
+        env = "CHARTS_LABELS"
     )]
     pub labels: Vec<String>,
     /// Adopt existing objects that belong to another release or to nobody
@@ -70,14 +71,14 @@ pub struct DeployArgs {
     #[arg(long)]
     pub skip_schema_validation: bool,
     /// Wait until every object is ready (Deployments available, Jobs complete, ...)
-    #[arg(long)]
+    #[arg(long, env = "CHARTS_WAIT", value_parser = clap::builder::BoolishValueParser::new())]
     pub wait: bool,
     /// If the new revision fails (apply, hook or wait), go back to the last good revision; a
     /// failed install uninstalls what it created (implies `--wait`)
-    #[arg(long, visible_alias = "atomic")]
+    #[arg(long, visible_alias = "atomic", env = "CHARTS_ROLLBACK_ON_FAILURE", value_parser = clap::builder::BoolishValueParser::new())]
     pub rollback_on_failure: bool,
     /// How long `--wait` waits, and each hook may take: `90s`, `5m`, `1h`
-    #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = parse_duration)]
+    #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = parse_duration, env = "CHARTS_TIMEOUT")]
     pub timeout: Duration,
     /// Revisions to keep in the history (0 = all)
     #[arg(

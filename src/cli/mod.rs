@@ -55,7 +55,7 @@ pub struct GlobalArgs {
     #[arg(short = 'n', long, global = true, env = "CHARTS_NAMESPACE")]
     pub namespace: Option<String>,
     /// Kubeconfig context to use
-    #[arg(long, global = true)]
+    #[arg(long, global = true, env = "CHARTS_KUBE_CONTEXT")]
     pub kube_context: Option<String>,
     /// Path to the kubeconfig file [default: $KUBECONFIG, else ~/.kube/config]
     #[arg(long, global = true)]

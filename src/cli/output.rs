@@ -85,7 +85,13 @@ impl Spinner {
                 live: None,
             },
             "plain" => Spinner::plain(),
-            _ if std::io::stderr().is_terminal() => {
+            _ if animate(
+                std::io::stdout().is_terminal(),
+                std::io::stderr().is_terminal(),
+                std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
+                std::env::var("TERM").is_ok_and(|t| t == "dumb"),
+            ) =>
+            {
                 let live = std::sync::Arc::new(progress::Live::new());
                 Spinner {
                     sink: Some(live.clone()),
@@ -115,6 +121,13 @@ impl Drop for Spinner {
             live.clear();
         }
     }
+}
+
+/// Whether progress may be animated (redrawn in place): only for a person at a terminal, so
+/// not when stdout or stderr is redirected (a pipeline, `-o json > file`), nor with `NO_COLOR`
+/// set (non-empty) or `TERM=dumb`. Otherwise progress is plain timestamped lines.
+fn animate(stdout_terminal: bool, stderr_terminal: bool, no_color: bool, dumb: bool) -> bool {
+    stdout_terminal && stderr_terminal && !no_color && !dumb
 }
 
 /// Left-aligned columns, each cell padded to its column's width and followed by a tab, the last
@@ -160,6 +173,15 @@ mod tests {
              web-frontend\tdefault  \t12      \tInstall complete\n"
         );
         assert_eq!(table(&["NAME", "URL"], Vec::new()), "NAME\tURL\n");
+    }
+
+    #[test]
+    fn progress_is_animated_only_for_a_terminal_without_no_color() {
+        assert!(animate(true, true, false, false));
+        assert!(!animate(false, true, false, false), "stdout redirected");
+        assert!(!animate(true, false, false, false), "stderr redirected");
+        assert!(!animate(true, true, true, false), "NO_COLOR");
+        assert!(!animate(true, true, false, true), "TERM=dumb");
     }
 
     #[test]

@@ -51,14 +51,14 @@ pub struct PromoteArgs {
     )]
     pub labels: Vec<String>,
     /// Wait until every object is ready
-    #[arg(long)]
+    #[arg(long, env = "CHARTS_WAIT", value_parser = clap::builder::BoolishValueParser::new())]
     pub wait: bool,
     /// If the new revision fails, go back to the target's last good revision (a first install
     /// is uninstalled; implies `--wait`)
-    #[arg(long, visible_alias = "atomic")]
+    #[arg(long, visible_alias = "atomic", env = "CHARTS_ROLLBACK_ON_FAILURE", value_parser = clap::builder::BoolishValueParser::new())]
     pub rollback_on_failure: bool,
     /// How long `--wait` waits, and each hook may take: `90s`, `5m`, `1h`
-    #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = parse_duration)]
+    #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = parse_duration, env = "CHARTS_TIMEOUT")]
     pub timeout: Duration,
     /// Take over fields that other field managers own
     #[arg(long)]

@@ -22,10 +22,10 @@ pub struct RollbackArgs {
     #[arg(long)]
     pub dry_run: bool,
     /// Wait until every object is ready
-    #[arg(long)]
+    #[arg(long, env = "CHARTS_WAIT", value_parser = clap::builder::BoolishValueParser::new())]
     pub wait: bool,
     /// How long `--wait` waits, and each hook may take: `90s`, `5m`, `1h`
-    #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = parse_duration)]
+    #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = parse_duration, env = "CHARTS_TIMEOUT")]
     pub timeout: std::time::Duration,
     /// Do not run the restored revision's pre-rollback and post-rollback hooks
     #[arg(long)]
@@ -40,7 +40,7 @@ pub struct RollbackArgs {
     pub history_max: usize,
     /// If the rollback fails, go back to the revision that was deployed before it (implies
     /// `--wait`)
-    #[arg(long, visible_alias = "atomic")]
+    #[arg(long, visible_alias = "atomic", env = "CHARTS_ROLLBACK_ON_FAILURE", value_parser = clap::builder::BoolishValueParser::new())]
     pub rollback_on_failure: bool,
     /// Take over fields that other field managers own
     #[arg(long)]

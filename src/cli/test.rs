@@ -19,7 +19,7 @@ pub struct TestArgs {
     #[arg(long, value_name = "FILTER")]
     pub filter: Vec<String>,
     /// How long each test may take: `90s`, `5m`, `1h`
-    #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = parse_duration)]
+    #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = parse_duration, env = "CHARTS_TIMEOUT")]
     pub timeout: std::time::Duration,
     /// Output format
     #[arg(short = 'o', long, value_enum, default_value_t)]

@@ -23,10 +23,10 @@ pub struct UninstallArgs {
     #[arg(long)]
     pub ignore_not_found: bool,
     /// Wait until the deleted objects are gone
-    #[arg(long)]
+    #[arg(long, env = "CHARTS_WAIT", value_parser = clap::builder::BoolishValueParser::new())]
     pub wait: bool,
     /// How long `--wait` waits, and each hook may take: `90s`, `5m`, `1h`
-    #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = parse_duration)]
+    #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = parse_duration, env = "CHARTS_TIMEOUT")]
     pub timeout: std::time::Duration,
     /// Do not run the release's pre-delete and post-delete hooks
     #[arg(long)]
@@ -38,6 +38,10 @@ pub struct UninstallArgs {
     /// Description recorded with `--keep-history`
     #[arg(long)]
     pub description: Option<String>,
+    /// Output format: `json` and `yaml` print one object per release (README "Pipeline
+    /// conventions")
+    #[arg(short = 'o', long, value_enum, default_value_t)]
+    pub output: output::Format,
     #[command(flatten)]
     pub notify: crate::cli::notify::NotifyArgs,
 }
@@ -46,6 +50,7 @@ pub fn uninstall(global: &GlobalArgs, args: UninstallArgs) -> Result<()> {
     // A dry run changes nothing: there is nothing to tell.
     let notify = args.notify.unless(args.dry_run);
     notify.targets()?;
+    let mut results = Vec::new();
     crate::support::block_on(async {
         let cluster = crate::cluster::connect(&global.cluster_settings()).await?;
         let store = SecretStore::new(cluster.clone());
@@ -57,20 +62,28 @@ pub fn uninstall(global: &GlobalArgs, args: UninstallArgs) -> Result<()> {
                 Some(&cluster.namespace),
             )?;
             let result = uninstall_one(&cluster, &store, &args, name, &notice).await;
-            notice.finish_async(result).await?;
+            results.extend(notice.finish_async(result).await?);
         }
-        Ok(())
-    })
+        Ok::<(), crate::error::Error>(())
+    })?;
+    if args.output == output::Format::Table {
+        return Ok(());
+    }
+    output::show(
+        args.output,
+        || Ok(serde_json::Value::Array(results)),
+        || unreachable!("the table was printed per release"),
+    )
 }
 
-/// Uninstalls one release and prints what happened.
+/// Uninstalls one release and prints what happened; for `-o json|yaml`, returns its object.
 async fn uninstall_one(
     cluster: &crate::cluster::Cluster,
     store: &SecretStore,
     args: &UninstallArgs,
     name: &str,
     notice: &crate::notify::Notice,
-) -> Result<()> {
+) -> Result<Option<serde_json::Value>> {
     if notice.is_active() {
         // The event names the revision that goes, read before it goes; a release that cannot
         // be read is for the uninstall itself to report.
@@ -98,21 +111,27 @@ async fn uninstall_one(
     let outcome = action::uninstall(cluster, store, &settings).await;
     drop(spinner);
     let outcome = outcome?;
+    notice.update(|event| {
+        if outcome.found {
+            event.status = Some(crate::release::Status::Uninstalled.as_str().to_string());
+            event.description = Some(format!(
+                "Uninstalled: {} deleted",
+                output::count(outcome.deleted.deleted.len(), "object")
+            ));
+        } else {
+            event.description = Some("not found: nothing to do".to_string());
+        }
+    });
+    if args.output != output::Format::Table {
+        return Ok(Some(json(name, &cluster.namespace, args, &outcome)));
+    }
     if !outcome.found {
         output::note(&format!(
             "release `{name}` not found in namespace `{}`: nothing to do",
             cluster.namespace
         ));
-        notice.update(|event| event.description = Some("not found: nothing to do".to_string()));
-        return Ok(());
+        return Ok(None);
     }
-    notice.update(|event| {
-        event.status = Some(crate::release::Status::Uninstalled.as_str().to_string());
-        event.description = Some(format!(
-            "Uninstalled: {} deleted",
-            output::count(outcome.deleted.deleted.len(), "object")
-        ));
-    });
     let report = &outcome.deleted;
     if args.dry_run {
         let mut text = String::new();
@@ -127,7 +146,8 @@ async fn uninstall_one(
                 "would leave {key} (it no longer belongs to this release)\n"
             ));
         }
-        return output::print(&text);
+        output::print(&text)?;
+        return Ok(None);
     }
     for key in &report.kept {
         output::note(&format!("kept {key} (resource-policy: keep)"));
@@ -146,7 +166,8 @@ async fn uninstall_one(
     output::print(&format!(
         "release \"{name}\" uninstalled ({} deleted)\n",
         output::count(report.deleted.len(), "object")
-    ))
+    ))?;
+    Ok(None)
 }
 
 /// The newest revision of release `name`.
@@ -159,4 +180,37 @@ async fn latest_record(
     let history = store.history(namespace, name).await?;
     let latest = history.last().map(|r| r.revision).unwrap_or_default();
     Ok(store.get(namespace, name, latest).await?)
+}
+
+/// One release's outcome for `-o json`: `{name, namespace, found, dryRun, keptHistory,
+/// deleted, kept, left, namespaceDeleted}`, objects as `{kind, namespace, name}`.
+fn json(
+    name: &str,
+    namespace: &str,
+    args: &UninstallArgs,
+    outcome: &action::UninstallOutcome,
+) -> serde_json::Value {
+    let keys = |keys: &[crate::cluster::apply::ObjectKey]| -> Vec<serde_json::Value> {
+        keys.iter()
+            .map(|k| {
+                serde_json::json!({
+                    "kind": k.kind,
+                    "namespace": k.namespace,
+                    "name": k.name,
+                })
+            })
+            .collect()
+    };
+    let report = &outcome.deleted;
+    serde_json::json!({
+        "name": name,
+        "namespace": namespace,
+        "found": outcome.found,
+        "dryRun": args.dry_run,
+        "keptHistory": args.keep_history && outcome.found,
+        "deleted": keys(&report.deleted),
+        "kept": keys(&report.kept),
+        "left": keys(&report.not_ours),
+        "namespaceDeleted": outcome.namespace_deleted,
+    })
 }

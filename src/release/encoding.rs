@@ -1,7 +1,9 @@
 //! A release revision as Kubernetes Secrets (DESIGN.md section 3): one Secret per revision named
 //! `charts.release.v1.<release>.v<revision>`, type `charts.dev/release.v1`, labels
 //! `owner=charts,name,status,version` plus the release's own labels, annotations that `list`
-//! reads without decoding the payload, and `data.release` = gzip(JSON of the record).
+//! reads without decoding the payload (chart, times, description, and the inventory of
+//! `super::inventory`: images, subcharts, provenance), and `data.release` = gzip(JSON of the
+//! record).
 //!
 //! The API server caps a Secret at 1 MiB, so a record whose payload is larger is split: the
 //! first part stays in the revision's Secret (annotated with the number of parts) and the rest

@@ -217,6 +217,9 @@ fn env_down_refuses_a_namespace_it_did_not_create() {
     let output = env.run(&["env", "down", "nothing-here"]);
     assert!(output.status.success());
     assert!(stderr(&output).contains("does not exist: nothing to do"));
+    let missing = env.json(&["env", "down", "nothing-here", "-o", "json"]);
+    assert_eq!(missing["found"], false);
+    assert_eq!(missing["releases"], json!([]));
 }
 
 #[test]
@@ -251,6 +254,20 @@ fn env_down_uninstalls_newest_first_then_deletes_the_namespace_and_waits() {
         format!(
             "would uninstall release `new` (revision 1, deployed)\nwould uninstall release `middle` (revision 1, deployed)\nwould uninstall release `old` (revision 1, deployed)\nwould delete namespace `{namespace}`\n"
         )
+    );
+    let planned = env.json(&[
+        "env",
+        "down",
+        "--branch",
+        "feature/x",
+        "--dry-run",
+        "-o",
+        "json",
+    ]);
+    assert_eq!(
+        planned,
+        json!({"namespace": namespace, "found": true, "dryRun": true, "skipped": null,
+               "releases": ["new", "middle", "old"], "namespaceDeleted": false, "namespaceGone": false})
     );
     assert_eq!(env.records(&namespace).len(), 3);
 

@@ -11,6 +11,7 @@ mod env;
 mod env_ops;
 mod hooks;
 mod hostile;
+mod inventory;
 mod lifecycle;
 mod lint;
 mod namespace;

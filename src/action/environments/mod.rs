@@ -50,9 +50,9 @@ pub async fn list_namespaces(cluster: &Cluster, selector: &str) -> Result<Vec<En
     Ok(environments)
 }
 
-/// `env list`: the environments and the latest revision of each release in them. Two requests:
-/// one LIST of namespaces by label, one metadata-only LIST of release records in every
-/// namespace.
+/// `env list`: the environments and the latest revision of each release in them: one LIST of
+/// namespaces by label, and the release records' metadata in every namespace, page by page (one
+/// request up to 500 records).
 pub async fn list(
     cluster: &Cluster,
     store: &impl Store,
@@ -61,7 +61,8 @@ pub async fn list(
     let selector = selector(user_selector, None)?;
     let (environments, records) = futures_util::future::join(
         list_namespaces(cluster, &selector),
-        store.list(&ListQuery::default()),
+        // Page by page, one summary kept per release: memory follows releases, not revisions.
+        crate::action::records::latest(store, &ListQuery::default()),
     )
     .await;
     let mut environments = environments?;

@@ -24,8 +24,33 @@ pub struct DownArgs {
     /// Show what would go, and delete nothing
     #[arg(long)]
     pub dry_run: bool,
+    /// Output format: `json` and `yaml` print `{namespace, found, dryRun, skipped, releases,
+    /// namespaceDeleted, namespaceGone}` (README "Pipeline conventions")
+    #[arg(short = 'o', long, value_enum, default_value_t)]
+    pub output: output::Format,
     #[command(flatten)]
     pub notify: crate::cli::notify::NotifyArgs,
+}
+
+/// The `-o json` shape of `env down`.
+fn json(
+    namespace: &str,
+    args: &DownArgs,
+    found: bool,
+    skipped: Option<&str>,
+    releases: Vec<String>,
+    deleted: Option<bool>,
+) -> Result<()> {
+    let value = serde_json::json!({
+        "namespace": namespace,
+        "found": found,
+        "dryRun": args.dry_run,
+        "skipped": skipped,
+        "releases": releases,
+        "namespaceDeleted": deleted.is_some(),
+        "namespaceGone": deleted.unwrap_or(false),
+    });
+    output::show(args.output, || Ok(value), || unreachable!("not a table"))
 }
 
 pub fn down(global: &GlobalArgs, args: DownArgs) -> Result<()> {
@@ -33,8 +58,12 @@ pub fn down(global: &GlobalArgs, args: DownArgs) -> Result<()> {
     let env = args.target.resolve(&settings)?;
     let namespace = env.namespace.clone();
     // A dry run changes nothing: there is nothing to tell.
-    let notify = args.notify.unless(args.dry_run);
-    let notice = notify.start(crate::notify::Kind::EnvDown, global, None, Some(&namespace))?;
+    let notice = args.notify.unless(args.dry_run).start(
+        crate::notify::Kind::EnvDown,
+        global,
+        None,
+        Some(&namespace),
+    )?;
     notice.update(|event| {
         event.environment = Some(crate::notify::EnvRef {
             name: env.name.clone(),
@@ -48,7 +77,20 @@ pub fn down(global: &GlobalArgs, args: DownArgs) -> Result<()> {
         let store = SecretStore::connect(&cluster_settings).await?;
         let cluster = store.cluster().clone();
         if args.dry_run {
-            let Some(environment) = teardown::plan_down(&cluster, &store, &namespace).await? else {
+            let planned = teardown::plan_down(&cluster, &store, &namespace).await?;
+            if args.output != output::Format::Table {
+                let releases = planned
+                    .as_ref()
+                    .map(|e| {
+                        e.teardown_order()
+                            .into_iter()
+                            .map(|r| r.name.clone())
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                return json(&namespace, &args, planned.is_some(), None, releases, None);
+            }
+            let Some(environment) = planned else {
                 output::note(&format!(
                     "namespace `{namespace}` does not exist: nothing to do"
                 ));
@@ -71,7 +113,30 @@ pub fn down(global: &GlobalArgs, args: DownArgs) -> Result<()> {
         let spinner = output::Spinner::start();
         let outcome = teardown::down(&cluster, &store, &settings).await;
         drop(spinner);
-        match outcome? {
+        let outcome = outcome?;
+        notice.update(|event| {
+            event.description = Some(match &outcome {
+                None => "namespace does not exist: nothing to do".to_string(),
+                Some(Teardown::Skipped(why)) => format!("left alone: {why}"),
+                Some(Teardown::Removed { releases, gone }) => format!(
+                    "{} uninstalled, namespace {}",
+                    output::count(releases.len(), "release"),
+                    if *gone { "deleted" } else { "terminating" }
+                ),
+            })
+        });
+        if args.output != output::Format::Table {
+            return match outcome {
+                None => json(&namespace, &args, false, None, Vec::new(), None),
+                Some(Teardown::Skipped(why)) => {
+                    json(&namespace, &args, true, Some(&why), Vec::new(), None)
+                }
+                Some(Teardown::Removed { releases, gone }) => {
+                    json(&namespace, &args, true, None, releases, Some(gone))
+                }
+            };
+        }
+        match outcome {
             None => {
                 output::note(&format!(
                     "namespace `{namespace}` does not exist: nothing to do"
@@ -80,7 +145,6 @@ pub fn down(global: &GlobalArgs, args: DownArgs) -> Result<()> {
             }
             Some(Teardown::Skipped(why)) => {
                 output::note(&format!("left environment `{namespace}` alone: {why}"));
-                notice.update(|event| event.description = Some(format!("left alone: {why}")));
                 Ok(())
             }
             Some(Teardown::Removed { releases, gone }) => {
@@ -88,12 +152,6 @@ pub fn down(global: &GlobalArgs, args: DownArgs) -> Result<()> {
                     output::note(&format!("uninstalled release `{release}`"));
                 }
                 let state = if gone { "deleted" } else { "terminating" };
-                notice.update(|event| {
-                    event.description = Some(format!(
-                        "{} uninstalled, namespace {state}",
-                        output::count(releases.len(), "release")
-                    ))
-                });
                 output::print(&format!(
                     "environment `{namespace}` torn down ({} uninstalled, namespace {state})\n",
                     output::count(releases.len(), "release")
