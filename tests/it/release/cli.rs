@@ -76,13 +76,16 @@ fn list_shows_the_latest_revision_of_each_release_in_the_namespace() {
         serde_json::json!([
             {"name": "api", "namespace": "dev", "revision": 1, "updated": "2026-01-01T10:00:00Z",
              "status": "failed", "chart": "web-1.1.0", "app_version": "2.0",
-             "description": "Install complete", "labels": {"commit": "abc1"}},
+             "description": "Install complete", "labels": {"commit": "abc1"}, "commit": "abc1",
+             "subcharts": [], "subcharts_omitted": 0, "images": [], "images_omitted": 0, "provenance": null},
             {"name": "db", "namespace": "dev", "revision": 1, "updated": "2026-01-01T10:00:00Z",
              "status": "pending-install", "chart": "web-1.1.0", "app_version": "2.0",
-             "description": "Install complete", "labels": {"commit": "abc1"}},
+             "description": "Install complete", "labels": {"commit": "abc1"}, "commit": "abc1",
+             "subcharts": [], "subcharts_omitted": 0, "images": [], "images_omitted": 0, "provenance": null},
             {"name": "web", "namespace": "dev", "revision": 3, "updated": "2026-01-03T10:00:00Z",
              "status": "deployed", "chart": "web-1.3.0", "app_version": "2.0",
-             "description": "Upgrade complete", "labels": {"commit": "abc3", "team": "shop"}},
+             "description": "Upgrade complete", "labels": {"commit": "abc3", "team": "shop"},
+             "commit": "abc3", "subcharts": [], "subcharts_omitted": 0, "images": [], "images_omitted": 0, "provenance": null},
         ])
     );
     insta::assert_snapshot!(transcript(&seeded.run(&["ls"])), @r"
