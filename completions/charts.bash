@@ -55,6 +55,9 @@ _charts() {
             charts,package)
                 cmd="charts__subcmd__package"
                 ;;
+            charts,promote)
+                cmd="charts__subcmd__promote"
+                ;;
             charts,pull)
                 cmd="charts__subcmd__pull"
                 ;;
@@ -285,6 +288,9 @@ _charts() {
                 ;;
             charts__subcmd__help,package)
                 cmd="charts__subcmd__help__subcmd__package"
+                ;;
+            charts__subcmd__help,promote)
+                cmd="charts__subcmd__help__subcmd__promote"
                 ;;
             charts__subcmd__help,pull)
                 cmd="charts__subcmd__help__subcmd__pull"
@@ -533,7 +539,7 @@ _charts() {
 
     case "${cmd}" in
         charts)
-            opts="-n -h -V --namespace --kube-context --kubeconfig --help --version template install upgrade rollback uninstall status test lint show create package repo search pull push registry dependency list history get env adopt convert completion version help"
+            opts="-n -h -V --namespace --kube-context --kubeconfig --help --version template install upgrade rollback uninstall status promote test lint show create package repo search pull push registry dependency list history get env adopt convert completion version help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1065,7 +1071,7 @@ _charts() {
             return 0
             ;;
         charts__subcmd__env__subcmd__down)
-            opts="-o -n -h -V --branch --prefix --wait --timeout --dry-run --output --namespace --kube-context --kubeconfig --help --version"
+            opts="-o -n -h -V --branch --prefix --wait --timeout --dry-run --output --notify --namespace --kube-context --kubeconfig --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1089,6 +1095,10 @@ _charts() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                --notify)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --namespace)
@@ -1547,7 +1557,7 @@ _charts() {
             return 0
             ;;
         charts__subcmd__env__subcmd__up)
-            opts="-o -n -h -V --branch --commit --ttl --profile --profiles --label --annotation --keep --prefix --output --namespace --kube-context --kubeconfig --help --version"
+            opts="-o -n -h -V --branch --commit --ttl --profile --profiles --label --annotation --keep --prefix --output --notify --namespace --kube-context --kubeconfig --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1591,6 +1601,10 @@ _charts() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                --notify)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --namespace)
@@ -2051,7 +2065,7 @@ _charts() {
             return 0
             ;;
         charts__subcmd__help)
-            opts="template install upgrade rollback uninstall status test lint show create package repo search pull push registry dependency list history get env adopt convert completion version help"
+            opts="template install upgrade rollback uninstall status promote test lint show create package repo search pull push registry dependency list history get env adopt convert completion version help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2526,6 +2540,20 @@ _charts() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        charts__subcmd__help__subcmd__promote)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         charts__subcmd__help__subcmd__pull)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -2933,7 +2961,7 @@ _charts() {
             return 0
             ;;
         charts__subcmd__install)
-            opts="-g -f -l -o -n -h --generate-name --values --set --set-string --set-file --set-json --set-literal --version --offline --plain-http --ca-file --insecure-skip-tls-verify --create-namespace --dry-run --description --label --take-ownership --force-conflicts --skip-crds --no-hooks --skip-schema-validation --wait --atomic --rollback-on-failure --timeout --history-max --kube-version --hide-notes --output --env --branch --commit --ttl --profile --profiles --prefix --post-renderer --post-renderer-args --namespace --kube-context --kubeconfig --help"
+            opts="-g -f -l -o -n -h --generate-name --values --set --set-string --set-file --set-json --set-literal --version --offline --plain-http --ca-file --insecure-skip-tls-verify --create-namespace --dry-run --description --label --take-ownership --force-conflicts --skip-crds --no-hooks --skip-schema-validation --wait --atomic --rollback-on-failure --timeout --history-max --kube-version --hide-notes --output --env --branch --commit --ttl --profile --profiles --prefix --post-renderer --post-renderer-args --notify --namespace --kube-context --kubeconfig --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3044,6 +3072,10 @@ _charts() {
                     return 0
                     ;;
                 --post-renderer-args)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --notify)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3246,6 +3278,108 @@ _charts() {
                     return 0
                     ;;
                 --app-version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kube-context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        charts__subcmd__promote)
+            opts="-f -l -o -n -h -V --from --to --values --set --set-string --set-file --set-json --set-literal --reuse-values --create-namespace --dry-run --description --label --wait --atomic --rollback-on-failure --timeout --force-conflicts --no-hooks --history-max --hide-notes --output --notify --namespace --kube-context --kubeconfig --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --from)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --values)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --set)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --set-string)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --set-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --set-json)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --set-literal)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dry-run)
+                    COMPREPLY=($(compgen -W "client server none" -- "${cur}"))
+                    return 0
+                    ;;
+                --description)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --label)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -l)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --history-max)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                --notify)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3813,7 +3947,7 @@ _charts() {
             return 0
             ;;
         charts__subcmd__rollback)
-            opts="-o -n -h -V --description --dry-run --wait --timeout --no-hooks --history-max --atomic --rollback-on-failure --force-conflicts --take-ownership --output --namespace --kube-context --kubeconfig --help --version"
+            opts="-o -n -h -V --description --dry-run --wait --timeout --no-hooks --history-max --atomic --rollback-on-failure --force-conflicts --take-ownership --output --notify --namespace --kube-context --kubeconfig --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3837,6 +3971,10 @@ _charts() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                --notify)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --namespace)
@@ -4423,7 +4561,7 @@ _charts() {
             return 0
             ;;
         charts__subcmd__test)
-            opts="-o -n -h -V --logs --filter --timeout --output --namespace --kube-context --kubeconfig --help --version"
+            opts="-o -n -h -V --logs --filter --timeout --output --notify --namespace --kube-context --kubeconfig --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4443,6 +4581,10 @@ _charts() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                --notify)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --namespace)
@@ -4469,7 +4611,7 @@ _charts() {
             return 0
             ;;
         charts__subcmd__uninstall)
-            opts="-o -n -h -V --keep-history --dry-run --ignore-not-found --wait --timeout --no-hooks --delete-namespace --description --output --namespace --kube-context --kubeconfig --help --version"
+            opts="-o -n -h -V --keep-history --dry-run --ignore-not-found --wait --timeout --no-hooks --delete-namespace --description --output --notify --namespace --kube-context --kubeconfig --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4489,6 +4631,10 @@ _charts() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                --notify)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --namespace)
@@ -4515,7 +4661,7 @@ _charts() {
             return 0
             ;;
         charts__subcmd__upgrade)
-            opts="-i -f -l -o -n -h --install --reset-then-reuse-values --reuse-values --reset-values --values --set --set-string --set-file --set-json --set-literal --version --offline --plain-http --ca-file --insecure-skip-tls-verify --create-namespace --dry-run --description --label --take-ownership --force-conflicts --skip-crds --no-hooks --skip-schema-validation --wait --atomic --rollback-on-failure --timeout --history-max --kube-version --hide-notes --output --env --branch --commit --ttl --profile --profiles --prefix --post-renderer --post-renderer-args --namespace --kube-context --kubeconfig --help"
+            opts="-i -f -l -o -n -h --install --reset-then-reuse-values --reuse-values --reset-values --values --set --set-string --set-file --set-json --set-literal --version --offline --plain-http --ca-file --insecure-skip-tls-verify --create-namespace --dry-run --description --label --take-ownership --force-conflicts --skip-crds --no-hooks --skip-schema-validation --wait --atomic --rollback-on-failure --timeout --history-max --kube-version --hide-notes --output --env --branch --commit --ttl --profile --profiles --prefix --post-renderer --post-renderer-args --notify --namespace --kube-context --kubeconfig --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4626,6 +4772,10 @@ _charts() {
                     return 0
                     ;;
                 --post-renderer-args)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --notify)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

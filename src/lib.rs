@@ -15,6 +15,7 @@ mod fuzz;
 pub mod helm;
 pub mod hooks;
 pub mod names;
+pub mod notify;
 pub mod release;
 pub mod render;
 pub mod repo;

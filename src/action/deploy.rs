@@ -84,6 +84,8 @@ pub struct DeploySettings {
     pub env: Option<crate::release::ReleaseEnv>,
     /// `--post-renderer`: the rendered objects go through this command before anything else.
     pub post_renderer: Option<render::post_render::PostRenderer>,
+    /// `charts promote`: the revision's provenance, and the values it carries from the source.
+    pub promotion: Option<super::promote::Promotion>,
 }
 
 /// What install or upgrade did.
@@ -454,10 +456,18 @@ fn user_values(
     reader: &dyn SourceReader,
     base: Option<&Release>,
 ) -> Result<(Value, Option<Reused>)> {
-    let user_values = values::compose_user_values(&settings.values, reader)?;
+    let mut user_values = values::compose_user_values(&settings.values, reader)?;
+    if let Some(carried) = settings.promotion.as_ref().and_then(|p| p.values.clone()) {
+        // `promote --reuse-values`: the source's values, under this command's.
+        let mut under = carried;
+        values::merge(&mut under, user_values);
+        user_values = under;
+    }
     let implicit =
         settings.source.is_stored() && settings.values.is_empty() && !settings.reset_values;
-    let why = if settings.reuse_values {
+    let why = if settings.promotion.is_some() {
+        "the target's own, kept by promote"
+    } else if settings.reuse_values {
         "--reuse-values"
     } else if implicit {
         "no values given"
@@ -562,7 +572,7 @@ fn new_record(
         created_namespace: false,
         hooks: crate::hooks::from_objects(&rendered.hooks)?,
         env: settings.env.clone(),
-        provenance: None,
+        provenance: settings.promotion.as_ref().map(|p| p.provenance.clone()),
     })
 }
 

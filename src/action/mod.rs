@@ -14,6 +14,7 @@ pub mod environments;
 pub mod hooks;
 pub mod lint;
 pub mod operation;
+pub mod promote;
 pub mod records;
 pub mod recover;
 pub mod repo;

@@ -31,30 +31,43 @@ pub fn history(global: &GlobalArgs, args: HistoryArgs) -> Result<()> {
         args.output,
         || Ok(json(&revisions)),
         || {
+            // Where promoted revisions came from, in a last column when there are any.
+            let promoted = revisions.iter().any(|r| r.inventory.provenance.is_some());
             let rows = revisions
                 .iter()
                 .map(|r| {
-                    vec![
+                    let mut row = vec![
                         r.revision.to_string(),
                         r.updated.clone(),
                         r.status.to_string(),
                         r.chart.clone(),
                         r.app_version.clone(),
                         r.description.clone(),
-                    ]
+                    ];
+                    if promoted {
+                        row.push(
+                            r.inventory
+                                .provenance
+                                .as_ref()
+                                .map(crate::cli::promote::provenance_text)
+                                .unwrap_or_default(),
+                        );
+                    }
+                    row
                 })
                 .collect();
-            Ok(table(
-                &[
-                    "REVISION",
-                    "UPDATED",
-                    "STATUS",
-                    "CHART",
-                    "APP VERSION",
-                    "DESCRIPTION",
-                ],
-                rows,
-            ))
+            let mut headers = vec![
+                "REVISION",
+                "UPDATED",
+                "STATUS",
+                "CHART",
+                "APP VERSION",
+                "DESCRIPTION",
+            ];
+            if promoted {
+                headers.push("PROVENANCE");
+            }
+            Ok(table(&headers, rows))
         },
     )
 }
@@ -72,6 +85,7 @@ fn json(revisions: &[ReleaseSummary]) -> serde_json::Value {
                 "app_version": r.app_version,
                 "description": r.description,
                 "labels": r.labels,
+                "provenance": r.inventory.provenance,
             })
         })
         .collect()

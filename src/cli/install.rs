@@ -101,6 +101,8 @@ pub struct DeployArgs {
     pub env: EnvDeployArgs,
     #[command(flatten)]
     pub post_render: crate::cli::post_render::PostRenderArgs,
+    #[command(flatten)]
+    pub notify: crate::cli::notify::NotifyArgs,
 }
 
 /// Deploying into an environment (`charts env`): its namespace, created when missing.
@@ -212,7 +214,7 @@ pub fn parse_duration(text: &str) -> std::result::Result<Duration, String> {
     Ok(total)
 }
 
-fn parse_labels(labels: &[String]) -> Result<IndexMap<String, String>> {
+pub(crate) fn parse_labels(labels: &[String]) -> Result<IndexMap<String, String>> {
     let mut map = IndexMap::new();
     for label in labels {
         let Some((key, value)) = label.split_once('=') else {
@@ -275,6 +277,7 @@ impl DeployArgs {
             progress: None,
             env: None,
             post_renderer: self.post_render.post_renderer(),
+            promotion: None,
         })
     }
 }
@@ -302,12 +305,33 @@ pub fn install(global: &GlobalArgs, args: InstallArgs) -> Result<()> {
     run_deploy(global, &args.deploy, &settings, false)
 }
 
-/// Runs install or upgrade and prints the result.
+/// Runs install or upgrade, prints the result and posts the notification.
 pub fn run_deploy(
     global: &GlobalArgs,
     args: &DeployArgs,
     settings: &DeploySettings,
     upgrade: bool,
+) -> Result<()> {
+    let kind = if upgrade {
+        crate::notify::Kind::Upgrade
+    } else {
+        crate::notify::Kind::Install
+    };
+    // A dry run changes nothing: there is nothing to tell.
+    let notify = args.notify.unless(settings.dry_run != DryRun::None);
+    let release = Some(settings.release.as_str()).filter(|name| !name.is_empty());
+    let notice = notify.start(kind, global, release, None)?;
+    let result = deploy_and_print(global, args, settings, upgrade, &notice);
+    crate::cli::notify::add_failed_revision(&notice, global, &result);
+    notice.finish(result)
+}
+
+fn deploy_and_print(
+    global: &GlobalArgs,
+    args: &DeployArgs,
+    settings: &DeploySettings,
+    upgrade: bool,
+    notice: &crate::notify::Notice,
 ) -> Result<()> {
     let reader = crate::values::FsReader;
     let env = args.env.up_settings()?;
@@ -317,6 +341,7 @@ pub fn run_deploy(
         same_namespace(&global, env)?;
         global.namespace = Some(env.env.namespace.clone());
         settings.env = Some(env.release_env());
+        notice.update(|event| event.namespace = Some(env.env.namespace.clone()));
     }
     let (global, settings) = (&global, &settings);
     // An install's client dry run needs no cluster; an upgrade's reads the history.
@@ -348,10 +373,16 @@ pub fn run_deploy(
         drop(spinner);
         crate::cli::recovery::show_failure(args.output, outcome)?
     };
-    print_outcome(&outcome, args)
+    notice.record(&outcome.release);
+    print_outcome(&outcome, args.output, args.hide_notes)
 }
 
-fn print_outcome(outcome: &DeployOutcome, args: &DeployArgs) -> Result<()> {
+/// What install, upgrade and promote say: notes on stderr, the record on stdout.
+pub(crate) fn print_outcome(
+    outcome: &DeployOutcome,
+    format: Format,
+    hide_notes: bool,
+) -> Result<()> {
     let record = &outcome.release;
     output::note(&format!("values: {}", outcome.values_used));
     if !outcome.skipped_hooks.is_empty() {
@@ -394,14 +425,14 @@ fn print_outcome(outcome: &DeployOutcome, args: &DeployArgs) -> Result<()> {
         }
     }
     output::show(
-        args.output,
+        format,
         || Ok(record_json(record)),
-        || Ok(record_text(outcome, args)),
+        || Ok(record_text(outcome, hide_notes)),
     )
 }
 
 /// The record's headline, the manifest of a dry run, and the notes, for people.
-fn record_text(outcome: &DeployOutcome, args: &DeployArgs) -> String {
+fn record_text(outcome: &DeployOutcome, hide_notes: bool) -> String {
     let record = &outcome.release;
     let mut text = format!(
         "NAME: {}\nLAST DEPLOYED: {}\nNAMESPACE: {}\nSTATUS: {}\nREVISION: {}\nDESCRIPTION: {}\n",
@@ -420,7 +451,7 @@ fn record_text(outcome: &DeployOutcome, args: &DeployArgs) -> String {
         text.push_str("\nMANIFEST:\n");
         text.push_str(&record.manifest);
     }
-    if !args.hide_notes && !record.notes.trim().is_empty() {
+    if !hide_notes && !record.notes.trim().is_empty() {
         text.push_str("\nNOTES:\n");
         text.push_str(record.notes.trim_end());
         text.push('\n');

@@ -12,9 +12,11 @@ pub mod history;
 pub mod install;
 pub mod lint;
 pub mod list;
+pub mod notify;
 pub mod output;
 pub mod package;
 pub mod post_render;
+pub mod promote;
 pub mod pull;
 pub mod push;
 pub mod recovery;
@@ -92,6 +94,9 @@ pub enum Command {
     Uninstall(uninstall::UninstallArgs),
     /// Show a release and whether each of its objects exists and is ready
     Status(status::StatusArgs),
+    /// Deploy a release's running chart snapshot from one namespace into another (staging to
+    /// production), over the target's values, recording where it came from
+    Promote(promote::PromoteArgs),
     /// Run a release's tests (its `test` hooks); exit code 0 only when all pass
     Test(test::TestArgs),
     /// Check charts for problems: metadata, rendering, object shape, names, values schema
@@ -179,6 +184,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Uninstall(args) => uninstall::uninstall(&cli.global, args),
         Command::Status(args) => status::status(&cli.global, args),
         Command::Test(args) => test::test(&cli.global, args),
+        Command::Promote(args) => promote::promote(&cli.global, args),
         Command::Lint(args) => lint::lint(&cli.global, args),
         Command::Show(command) => show::show(command),
         Command::Create(args) => create::create(args),

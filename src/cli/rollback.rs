@@ -51,9 +51,27 @@ pub struct RollbackArgs {
     /// Output format
     #[arg(short = 'o', long, value_enum, default_value_t)]
     pub output: Format,
+    #[command(flatten)]
+    pub notify: crate::cli::notify::NotifyArgs,
 }
 
 pub fn rollback(global: &GlobalArgs, args: RollbackArgs) -> Result<()> {
+    let notify = args.notify.unless(args.dry_run);
+    let notice = notify.start(
+        crate::notify::Kind::Rollback,
+        global,
+        Some(&args.name),
+        None,
+    )?;
+    let result = rollback_and_print(global, &args, &notice);
+    notice.finish(result)
+}
+
+fn rollback_and_print(
+    global: &GlobalArgs,
+    args: &RollbackArgs,
+    notice: &crate::notify::Notice,
+) -> Result<()> {
     let settings = RollbackSettings {
         release: args.name.clone(),
         revision: args.revision,
@@ -81,6 +99,7 @@ pub fn rollback(global: &GlobalArgs, args: RollbackArgs) -> Result<()> {
     drop(spinner);
     let outcome = crate::cli::recovery::show_failure(args.output, outcome)?;
     let record = &outcome.release;
+    notice.record(record);
     for warning in &outcome.warnings {
         output::note(&format!("warning: {warning}"));
     }

@@ -49,6 +49,7 @@ fn json(record: &Release, objects: &[ObjectStatus]) -> serde_json::Value {
         "description": record.description,
         "labels": record.labels,
         "env": record.env,
+        "provenance": record.provenance,
         "notes": record.notes,
         "objects": objects.iter().map(|o| serde_json::json!({
             "apiGroup": o.key.group,
@@ -112,6 +113,12 @@ fn text(record: &Release, objects: &[ObjectStatus]) -> String {
         }
         text.push_str(&line);
         text.push('\n');
+    }
+    if let Some(provenance) = &record.provenance {
+        text.push_str(&format!(
+            "PROVENANCE: {}\n",
+            crate::cli::promote::provenance_text(provenance)
+        ));
     }
     if !objects.is_empty() {
         text.push_str(&format!(

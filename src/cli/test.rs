@@ -24,9 +24,23 @@ pub struct TestArgs {
     /// Output format
     #[arg(short = 'o', long, value_enum, default_value_t)]
     pub output: Format,
+    #[command(flatten)]
+    pub notify: crate::cli::notify::NotifyArgs,
 }
 
 pub fn test(global: &GlobalArgs, args: TestArgs) -> Result<()> {
+    let notice = args
+        .notify
+        .start(crate::notify::Kind::Test, global, Some(&args.name), None)?;
+    let result = test_and_print(global, &args, &notice);
+    notice.finish(result)
+}
+
+fn test_and_print(
+    global: &GlobalArgs,
+    args: &TestArgs,
+    notice: &crate::notify::Notice,
+) -> Result<()> {
     let filter = TestFilter::parse(&args.filter).map_err(Error::Usage)?;
     let spinner = output::Spinner::start();
     let settings = TestSettings {
@@ -43,6 +57,14 @@ pub fn test(global: &GlobalArgs, args: TestArgs) -> Result<()> {
     });
     drop(spinner);
     let outcome = outcome?;
+    notice.record(&outcome.release);
+    notice.update(|event| {
+        event.description = Some(format!(
+            "{} of {} passed",
+            outcome.runs.len() - outcome.failed().len(),
+            output::count(outcome.runs.len(), "test")
+        ))
+    });
     output::show(args.output, || Ok(json(&outcome)), || Ok(text(&outcome)))?;
     let failed = outcome.failed();
     if outcome.runs.is_empty() {

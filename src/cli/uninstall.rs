@@ -42,80 +42,27 @@ pub struct UninstallArgs {
     /// conventions")
     #[arg(short = 'o', long, value_enum, default_value_t)]
     pub output: output::Format,
+    #[command(flatten)]
+    pub notify: crate::cli::notify::NotifyArgs,
 }
 
 pub fn uninstall(global: &GlobalArgs, args: UninstallArgs) -> Result<()> {
+    // A dry run changes nothing: there is nothing to tell.
+    let notify = args.notify.unless(args.dry_run);
+    notify.targets()?;
     let mut results = Vec::new();
     crate::support::block_on(async {
         let cluster = crate::cluster::connect(&global.cluster_settings()).await?;
         let store = SecretStore::new(cluster.clone());
         for name in &args.names {
-            let settings = UninstallSettings {
-                release: name.clone(),
-                keep_history: args.keep_history,
-                dry_run: args.dry_run,
-                ignore_not_found: args.ignore_not_found,
-                wait: args.wait.then_some(args.timeout),
-                delete_namespace: args.delete_namespace,
-                description: args.description.clone(),
-                progress: None,
-                no_hooks: args.no_hooks,
-                timeout: Some(args.timeout),
-            };
-            let spinner = output::Spinner::start();
-            let settings = UninstallSettings {
-                progress: spinner.progress(),
-                ..settings
-            };
-            let outcome = action::uninstall(&cluster, &store, &settings).await;
-            drop(spinner);
-            let outcome = outcome?;
-            if args.output != output::Format::Table {
-                results.push(json(name, &cluster.namespace, &args, &outcome));
-                continue;
-            }
-            if !outcome.found {
-                output::note(&format!(
-                    "release `{name}` not found in namespace `{}`: nothing to do",
-                    cluster.namespace
-                ));
-                continue;
-            }
-            let report = &outcome.deleted;
-            if args.dry_run {
-                let mut text = String::new();
-                for key in &report.deleted {
-                    text.push_str(&format!("would delete {key}\n"));
-                }
-                for key in &report.kept {
-                    text.push_str(&format!("would keep {key} (resource-policy: keep)\n"));
-                }
-                for key in &report.not_ours {
-                    text.push_str(&format!(
-                        "would leave {key} (it no longer belongs to this release)\n"
-                    ));
-                }
-                output::print(&text)?;
-                continue;
-            }
-            for key in &report.kept {
-                output::note(&format!("kept {key} (resource-policy: keep)"));
-            }
-            for key in &report.not_ours {
-                output::note(&format!(
-                    "left {key}: it no longer belongs to release `{name}`"
-                ));
-            }
-            if let Some(note) = &outcome.namespace_note {
-                output::note(note);
-            }
-            if outcome.namespace_deleted {
-                output::note(&format!("deleted namespace `{}`", cluster.namespace));
-            }
-            output::print(&format!(
-                "release \"{name}\" uninstalled ({} deleted)\n",
-                output::count(report.deleted.len(), "object")
-            ))?;
+            let notice = notify.start(
+                crate::notify::Kind::Uninstall,
+                global,
+                Some(name),
+                Some(&cluster.namespace),
+            )?;
+            let result = uninstall_one(&cluster, &store, &args, name, &notice).await;
+            results.extend(notice.finish_async(result).await?);
         }
         Ok::<(), crate::error::Error>(())
     })?;
@@ -127,6 +74,112 @@ pub fn uninstall(global: &GlobalArgs, args: UninstallArgs) -> Result<()> {
         || Ok(serde_json::Value::Array(results)),
         || unreachable!("the table was printed per release"),
     )
+}
+
+/// Uninstalls one release and prints what happened; for `-o json|yaml`, returns its object.
+async fn uninstall_one(
+    cluster: &crate::cluster::Cluster,
+    store: &SecretStore,
+    args: &UninstallArgs,
+    name: &str,
+    notice: &crate::notify::Notice,
+) -> Result<Option<serde_json::Value>> {
+    if notice.is_active() {
+        // The event names the revision that goes, read before it goes; a release that cannot
+        // be read is for the uninstall itself to report.
+        if let Ok(latest) = latest_record(store, &cluster.namespace, name).await {
+            notice.record(&latest);
+        }
+    }
+    let settings = UninstallSettings {
+        release: name.to_string(),
+        keep_history: args.keep_history,
+        dry_run: args.dry_run,
+        ignore_not_found: args.ignore_not_found,
+        wait: args.wait.then_some(args.timeout),
+        delete_namespace: args.delete_namespace,
+        description: args.description.clone(),
+        progress: None,
+        no_hooks: args.no_hooks,
+        timeout: Some(args.timeout),
+    };
+    let spinner = output::Spinner::start();
+    let settings = UninstallSettings {
+        progress: spinner.progress(),
+        ..settings
+    };
+    let outcome = action::uninstall(cluster, store, &settings).await;
+    drop(spinner);
+    let outcome = outcome?;
+    notice.update(|event| {
+        if outcome.found {
+            event.status = Some(crate::release::Status::Uninstalled.as_str().to_string());
+            event.description = Some(format!(
+                "Uninstalled: {} deleted",
+                output::count(outcome.deleted.deleted.len(), "object")
+            ));
+        } else {
+            event.description = Some("not found: nothing to do".to_string());
+        }
+    });
+    if args.output != output::Format::Table {
+        return Ok(Some(json(name, &cluster.namespace, args, &outcome)));
+    }
+    if !outcome.found {
+        output::note(&format!(
+            "release `{name}` not found in namespace `{}`: nothing to do",
+            cluster.namespace
+        ));
+        return Ok(None);
+    }
+    let report = &outcome.deleted;
+    if args.dry_run {
+        let mut text = String::new();
+        for key in &report.deleted {
+            text.push_str(&format!("would delete {key}\n"));
+        }
+        for key in &report.kept {
+            text.push_str(&format!("would keep {key} (resource-policy: keep)\n"));
+        }
+        for key in &report.not_ours {
+            text.push_str(&format!(
+                "would leave {key} (it no longer belongs to this release)\n"
+            ));
+        }
+        output::print(&text)?;
+        return Ok(None);
+    }
+    for key in &report.kept {
+        output::note(&format!("kept {key} (resource-policy: keep)"));
+    }
+    for key in &report.not_ours {
+        output::note(&format!(
+            "left {key}: it no longer belongs to release `{name}`"
+        ));
+    }
+    if let Some(note) = &outcome.namespace_note {
+        output::note(note);
+    }
+    if outcome.namespace_deleted {
+        output::note(&format!("deleted namespace `{}`", cluster.namespace));
+    }
+    output::print(&format!(
+        "release \"{name}\" uninstalled ({} deleted)\n",
+        output::count(report.deleted.len(), "object")
+    ))?;
+    Ok(None)
+}
+
+/// The newest revision of release `name`.
+async fn latest_record(
+    store: &SecretStore,
+    namespace: &str,
+    name: &str,
+) -> Result<crate::release::Release> {
+    use crate::release::store::Store as _;
+    let history = store.history(namespace, name).await?;
+    let latest = history.last().map(|r| r.revision).unwrap_or_default();
+    Ok(store.get(namespace, name, latest).await?)
 }
 
 /// One release's outcome for `-o json`: `{name, namespace, found, dryRun, keptHistory,

@@ -8,6 +8,8 @@
 //!   profiles: deploy/profiles.yaml   # the profiles file, relative to this file
 //!   profile: preview           # the profile an environment gets when none is named
 //!   pool: ci                   # the pool `env claim` takes from
+//! notify:                      # where install, upgrade, ... post their event (`--notify`)
+//! - slack+https://hooks.slack.com/services/T000/B000/XXXX
 //! ```
 //!
 //! It is found as `$CHARTS_CONFIG` when that is set, else as `charts.yaml` in the current
@@ -36,6 +38,10 @@ pub const DEFAULT_TTL: Ttl = Ttl::Seconds(7 * 86_400);
 pub struct ConfigFile {
     #[serde(default)]
     pub env: EnvSection,
+    /// URLs every command that changes a release or an environment posts its event to, unless
+    /// `--notify` or `CHARTS_NOTIFY` names others (see `crate::notify`).
+    #[serde(default)]
+    pub notify: Vec<String>,
 }
 
 /// The `env:` section.
@@ -269,6 +275,27 @@ mod tests {
                 .resolve(Overrides::default(), Path::new("/"))
                 .ttl,
             Ttl::Never
+        );
+    }
+
+    #[test]
+    fn the_file_lists_notification_urls() {
+        let config =
+            parse("notify:\n- https://ci.example.com/hook\n- slack+https://hooks.slack.com/x\n")
+                .unwrap();
+        assert_eq!(
+            config.file.notify,
+            [
+                "https://ci.example.com/hook",
+                "slack+https://hooks.slack.com/x"
+            ]
+        );
+        assert!(
+            parse("env:\n  prefix: a-\n")
+                .unwrap()
+                .file
+                .notify
+                .is_empty()
         );
     }
 

@@ -271,7 +271,7 @@ fn old_record() -> Release {
             app_version: "1.0".into(),
             // Directory charts were digested file by file then: no chart Secret has this one.
             digest: format!("sha256:{}", "7".repeat(64)),
-            subcharts: Vec::new(),
+            ..ChartInfo::default()
         },
         config: serde_json::json!({"greeting": "old"}),
         computed_values: serde_json::json!({"greeting": "old"}),

@@ -19,6 +19,8 @@ mod lifecycle;
 mod lint;
 mod namespace;
 mod post_render;
+mod notify;
+mod promote;
 mod release;
 mod release_times;
 mod render;

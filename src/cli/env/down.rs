@@ -28,6 +28,8 @@ pub struct DownArgs {
     /// namespaceDeleted, namespaceGone}` (README "Pipeline conventions")
     #[arg(short = 'o', long, value_enum, default_value_t)]
     pub output: output::Format,
+    #[command(flatten)]
+    pub notify: crate::cli::notify::NotifyArgs,
 }
 
 /// The `-o json` shape of `env down`.
@@ -53,9 +55,25 @@ fn json(
 
 pub fn down(global: &GlobalArgs, args: DownArgs) -> Result<()> {
     let settings = args.config.settings(Default::default())?;
-    let namespace = args.target.resolve(&settings)?.namespace;
+    let env = args.target.resolve(&settings)?;
+    let namespace = env.namespace.clone();
+    // A dry run changes nothing: there is nothing to tell.
+    let notice = args.notify.unless(args.dry_run).start(
+        crate::notify::Kind::EnvDown,
+        global,
+        None,
+        Some(&namespace),
+    )?;
+    notice.update(|event| {
+        event.environment = Some(crate::notify::EnvRef {
+            name: env.name.clone(),
+            namespace: namespace.clone(),
+            branch: env.branch.clone(),
+            commit: None,
+        })
+    });
     let cluster_settings = global.cluster_settings();
-    crate::support::block_on(async {
+    let result = crate::support::block_on(async {
         let store = SecretStore::connect(&cluster_settings).await?;
         let cluster = store.cluster().clone();
         if args.dry_run {
@@ -96,6 +114,17 @@ pub fn down(global: &GlobalArgs, args: DownArgs) -> Result<()> {
         let outcome = teardown::down(&cluster, &store, &settings).await;
         drop(spinner);
         let outcome = outcome?;
+        notice.update(|event| {
+            event.description = Some(match &outcome {
+                None => "namespace does not exist: nothing to do".to_string(),
+                Some(Teardown::Skipped(why)) => format!("left alone: {why}"),
+                Some(Teardown::Removed { releases, gone }) => format!(
+                    "{} uninstalled, namespace {}",
+                    output::count(releases.len(), "release"),
+                    if *gone { "deleted" } else { "terminating" }
+                ),
+            })
+        });
         if args.output != output::Format::Table {
             return match outcome {
                 None => json(&namespace, &args, false, None, Vec::new(), None),
@@ -129,5 +158,6 @@ pub fn down(global: &GlobalArgs, args: DownArgs) -> Result<()> {
                 ))
             }
         }
-    })
+    });
+    notice.finish(result)
 }

@@ -36,6 +36,8 @@ pub struct UpArgs {
     /// Output format
     #[arg(short = 'o', long, value_enum, default_value_t)]
     pub output: Format,
+    #[command(flatten)]
+    pub notify: crate::cli::notify::NotifyArgs,
 }
 
 /// Expiry and profile flags, shared with `install`/`upgrade --env`.
@@ -127,13 +129,33 @@ pub fn up(global: &GlobalArgs, args: UpArgs) -> Result<()> {
     up.labels = pairs("--label", &args.labels)?;
     up.annotations = pairs("--annotation", &args.annotations)?;
     up.keep = args.keep;
+    let notice = args.notify.start(
+        crate::notify::Kind::EnvUp,
+        global,
+        None,
+        Some(&up.env.namespace),
+    )?;
+    notice.update(|event| {
+        event.environment = Some(crate::notify::EnvRef {
+            name: up.env.name.clone(),
+            namespace: up.env.namespace.clone(),
+            branch: up.env.branch.clone(),
+            commit: up.commit.clone(),
+        })
+    });
     let spinner = output::Spinner::start();
     let outcome = crate::support::block_on(async {
         let cluster = crate::cluster::connect(&global.cluster_settings()).await?;
         env::up(&cluster, &up).await
     });
     drop(spinner);
-    let outcome = outcome?;
+    let outcome = notice.finish(outcome.inspect(|outcome| {
+        notice.update(|event| {
+            event.description = Some(summary(outcome));
+            event.revision = outcome.profile_revision;
+            event.labels = outcome.labels.clone().into_iter().collect();
+        })
+    }))?;
     output::note(&summary(&outcome));
     output::show(
         args.output,

@@ -209,10 +209,10 @@ fn history_shows_every_revision_and_fails_clearly_for_a_missing_release() {
         serde_json::json!([
             {"revision": 2, "updated": "2026-01-02T10:00:00Z", "status": "superseded",
              "chart": "web-1.2.0", "app_version": "2.0", "description": "Upgrade complete",
-             "labels": {"commit": "abc2"}},
+             "labels": {"commit": "abc2"}, "provenance": null},
             {"revision": 3, "updated": "2026-01-03T10:00:00Z", "status": "deployed",
              "chart": "web-1.3.0", "app_version": "2.0", "description": "Upgrade complete",
-             "labels": {"commit": "abc3", "team": "shop"}},
+             "labels": {"commit": "abc3", "team": "shop"}, "provenance": null},
         ])
     );
     let prod: Value =
