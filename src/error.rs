@@ -48,6 +48,10 @@ pub enum Error {
     /// Work was done and reported already (e.g. lint findings); just exit non-zero.
     #[error("{0}")]
     Reported(String),
+    /// The command's answer is its exit code, its output printed already (`plan --exit-code`
+    /// with changes: 2).
+    #[error("exit code {0}")]
+    ExitCode(u8),
     /// stdout was closed by the reader (`charts template … | head`): a quiet exit.
     #[error("broken pipe")]
     BrokenPipe,
@@ -83,6 +87,7 @@ impl Error {
             Error::Usage(_) => 2,
             Error::Repo(error) if error.is_usage() => 2,
             Error::BrokenPipe => 0,
+            Error::ExitCode(code) => *code,
             _ => 1,
         }
     }

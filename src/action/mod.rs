@@ -12,6 +12,7 @@ pub mod environments;
 pub mod hooks;
 pub mod lint;
 pub mod operation;
+pub mod plan;
 pub mod records;
 pub mod recover;
 pub mod repo;

@@ -412,12 +412,12 @@ pub(super) struct Inventory {
 }
 
 impl Inventory {
-    fn deployed_keys(&self, applier: &Applier) -> HashSet<ObjectKey> {
+    pub(super) fn deployed_keys(&self, applier: &Applier) -> HashSet<ObjectKey> {
         self.deployed.iter().map(|o| applier.key_of(o)).collect()
     }
 
     /// Objects not among `kept` (the keys just applied), to delete.
-    fn leftovers(self, applier: &Applier, kept: &[ObjectKey]) -> Vec<Object> {
+    pub(super) fn leftovers(self, applier: &Applier, kept: &[ObjectKey]) -> Vec<Object> {
         let kept: HashSet<&ObjectKey> = kept.iter().collect();
         self.objects
             .into_iter()
