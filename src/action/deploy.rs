@@ -72,6 +72,8 @@ pub struct DeploySettings {
     pub progress: Option<Progress>,
     /// The environment deployed into (`--env`): shown to templates as `Env`, kept in the record.
     pub env: Option<crate::release::ReleaseEnv>,
+    /// Upgrade: replace objects whose change hits a field that cannot change.
+    pub force_replace: bool,
 }
 
 /// What install or upgrade did.
@@ -364,6 +366,7 @@ impl DeploySettings {
             history_max: self.history_max,
             progress: self.progress.clone(),
             timeout: self.timeout,
+            force_replace: self.force_replace,
         }
     }
 

@@ -267,6 +267,7 @@ impl DeployArgs {
             kube_version: self.kube_version.clone(),
             progress: None,
             env: None,
+            force_replace: false,
         })
     }
 }
