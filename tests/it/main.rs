@@ -13,6 +13,7 @@ mod hostile;
 mod lifecycle;
 mod lint;
 mod namespace;
+mod plan;
 mod release;
 mod release_times;
 mod render;

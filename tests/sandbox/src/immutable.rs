@@ -120,8 +120,7 @@ pub fn changes(resource: &ResourceType, old: &Value, object: &Value) -> Vec<Caus
             immutable(&["roleRef"], "cannot change roleRef")
         }
         ("apps", "StatefulSet") => {
-            if spec_without(old, STATEFULSET_MUTABLE) != spec_without(object, STATEFULSET_MUTABLE)
-            {
+            if spec_without(old, STATEFULSET_MUTABLE) != spec_without(object, STATEFULSET_MUTABLE) {
                 causes.push(forbidden("spec", STATEFULSET_MESSAGE));
             }
         }
@@ -152,8 +151,7 @@ pub fn changes(resource: &ResourceType, old: &Value, object: &Value) -> Vec<Caus
             let mut before = spec_without(old, &["volumeAttributesClassName"]);
             let mut after = spec_without(object, &["volumeAttributesClassName"]);
             for spec in [&mut before, &mut after] {
-                if let Some(resources) = spec.get_mut("resources").and_then(Value::as_object_mut)
-                {
+                if let Some(resources) = spec.get_mut("resources").and_then(Value::as_object_mut) {
                     resources.remove("requests");
                 }
             }
@@ -173,7 +171,12 @@ pub fn changes(resource: &ResourceType, old: &Value, object: &Value) -> Vec<Caus
             }
         }
         ("storage.k8s.io", "StorageClass") => {
-            for field in ["provisioner", "parameters", "reclaimPolicy", "volumeBindingMode"] {
+            for field in [
+                "provisioner",
+                "parameters",
+                "reclaimPolicy",
+                "volumeBindingMode",
+            ] {
                 if old.get(field).is_some() && old.get(field) != object.get(field) {
                     causes.push(forbidden(
                         field,
