@@ -336,6 +336,7 @@ impl<S: Store> Operation<'_, S> {
         // allowed.
         let replacements = replace::find(&applier, objects, &inventory.deployed).await;
         replace::allowed(&replacements, settings.force_replace, self.name)?;
+        let replacing: Vec<String> = replacements.iter().map(replace::describe).collect();
         self.still_locked()?;
         self.store.create(&record).await?;
         let runner = self.hook_runner(settings);
@@ -376,6 +377,12 @@ impl<S: Store> Operation<'_, S> {
             Err(error) => {
                 record.status = Status::Failed;
                 record.description = format!("{failed}: {}", error_summary(&error));
+                if !replacing.is_empty() {
+                    // The objects may be gone: say so; the next upgrade creates them.
+                    record
+                        .description
+                        .push_str(&format!(" (deleted to replace: {})", replacing.join(", ")));
+                }
                 // If even this fails, the revision stays pending and the next operation marks it
                 // failed; the user needs the original error more.
                 let _ = self.store.update(&record).await;
@@ -428,6 +435,10 @@ impl<S: Store> Operation<'_, S> {
         settings: &ApplySettings,
     ) -> Result<()> {
         let described: Vec<String> = replacements.iter().map(replace::describe).collect();
+        crate::cluster::apply::Progress::report(
+            settings.progress.as_ref(),
+            &format!("replacing {}", described.join(", ")),
+        );
         let description = std::mem::replace(
             &mut record.description,
             format!("Replacing (delete, then create) {}", described.join(", ")),

@@ -373,3 +373,48 @@ fn a_plan_without_the_namespace_says_so_unless_the_deploy_would_create_it() {
     let plan = env.json(&["plan", "web", &chart, "--create-namespace", "-o", "json"]);
     assert_eq!(changes(&plan), ["create ConfigMap/a"]);
 }
+
+/// A replacement that stops after the deletion (here: the apply that would create the object
+/// again is refused) leaves the release recoverable: the failed revision says what was deleted,
+/// and running the upgrade again, without `--force-replace`, creates it.
+#[test]
+fn a_replacement_that_fails_after_the_deletion_is_completed_by_the_next_upgrade() {
+    let (env, chart) = lab();
+    env.ok(&["install", "web", &chart]);
+    // The first apply of a Deployment is the check's dry run; the second, the real apply.
+    env.sandbox.faults().add(
+        charts_sandbox::Fault::status(422)
+            .verb("apply")
+            .resource("deployments")
+            .nth(2)
+            .times(1),
+    );
+    let error = env.fails(&[
+        "upgrade",
+        "web",
+        &chart,
+        "--set",
+        "selector=v2",
+        "--force-replace",
+    ]);
+    assert!(
+        error.contains("cannot apply Deployment `dev/web`"),
+        "{error}"
+    );
+    assert!(env.get(&["deployment", "web", "-n", "dev"]).is_none());
+    let history = env.json(&["history", "web", "-o", "json"]);
+    let description = history[1]["description"].as_str().unwrap();
+    assert_eq!(history[1]["status"], "failed");
+    assert!(
+        description.contains("(deleted to replace: Deployment `dev/web` (spec.selector))"),
+        "{description}"
+    );
+    env.sandbox.faults().clear();
+    env.ok(&["upgrade", "web", &chart, "--set", "selector=v2"]);
+    let live = env.get(&["deployment", "web", "-n", "dev"]).unwrap();
+    assert_eq!(live["spec"]["selector"]["matchLabels"]["app"], "v2");
+    assert_eq!(
+        revisions(&env).last().unwrap(),
+        &(3, "deployed".to_string())
+    );
+}
