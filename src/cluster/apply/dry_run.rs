@@ -14,6 +14,9 @@ use super::{Applier, Error, ObjectKey, first_of, kind_batches};
 use crate::cluster::retry::retry;
 use crate::render::Object;
 
+/// One LIST: group, resource and namespace.
+type ListKey = (String, String, Option<String>);
+
 /// Live objects by key.
 pub type LiveObjects = HashMap<ObjectKey, Value>;
 
@@ -33,8 +36,7 @@ impl Applier {
     /// The live objects among `objects`, read with one LIST per resource and namespace (kinds the
     /// cluster does not serve have none).
     pub async fn live_objects(&self, objects: &[&Object]) -> Result<LiveObjects, Error> {
-        let mut groups: BTreeMap<(String, String, Option<String>), (ApiResource, Vec<ObjectKey>)> =
-            BTreeMap::new();
+        let mut groups: BTreeMap<ListKey, (ApiResource, Vec<ObjectKey>)> = BTreeMap::new();
         for object in objects {
             let Some((resource, namespaced)) =
                 self.resolve_any_version(object.api_version(), object.kind())

@@ -216,7 +216,11 @@ mod tests {
                             field: field.to_string(),
                         })
                         .collect(),
-                    ..Default::default()
+                    name: String::new(),
+                    group: String::new(),
+                    kind: String::new(),
+                    uid: String::new(),
+                    retry_after_seconds: 0,
                 })
         };
         let fields = immutable_fields(&status(&[(

@@ -119,10 +119,11 @@ pub fn changes(resource: &ResourceType, old: &Value, object: &Value) -> Vec<Caus
         ("rbac.authorization.k8s.io", "RoleBinding" | "ClusterRoleBinding") => {
             immutable(&["roleRef"], "cannot change roleRef")
         }
-        ("apps", "StatefulSet") => {
-            if spec_without(old, STATEFULSET_MUTABLE) != spec_without(object, STATEFULSET_MUTABLE) {
-                causes.push(forbidden("spec", STATEFULSET_MESSAGE));
-            }
+        ("apps", "StatefulSet")
+            if spec_without(old, STATEFULSET_MUTABLE)
+                != spec_without(object, STATEFULSET_MUTABLE) =>
+        {
+            causes.push(forbidden("spec", STATEFULSET_MESSAGE));
         }
         ("", "Service") => {
             let ip = |o: &Value| {
