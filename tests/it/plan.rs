@@ -418,3 +418,37 @@ fn a_replacement_that_fails_after_the_deletion_is_completed_by_the_next_upgrade(
         &(3, "deployed".to_string())
     );
 }
+
+/// Objects that exist without our label are not in the labelled LIST: a plan still compares them
+/// (with `--take-ownership`), and refuses them as `apply` would without it, or with another
+/// field manager's fields.
+#[test]
+fn an_object_someone_else_created_is_refused_or_planned_as_an_update_when_adopted() {
+    let (env, chart) = lab();
+    let output = env.kubectl(&[
+        "create",
+        "configmap",
+        "settings",
+        "-n",
+        "dev",
+        "--from-literal=mode=slow",
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let error = env.fails(&["plan", "web", &chart]);
+    assert!(error.contains("ConfigMap `dev/settings`"), "{error}");
+    assert!(error.contains("--take-ownership"), "{error}");
+    // kubectl owns `data.mode`: the plan meets the conflict the apply would.
+    let error = env.fails(&["plan", "web", &chart, "--take-ownership"]);
+    assert!(
+        error.contains("`kubectl-create` owns .data.mode"),
+        "{error}"
+    );
+    let plan = plan_json(&env, &[&chart, "--take-ownership", "--force-conflicts"]);
+    let entry = &plan["changes"][1];
+    assert_eq!(
+        (entry["action"].as_str(), entry["name"].as_str()),
+        (Some("update"), Some("settings"))
+    );
+    let diff = entry["diff"].as_str().unwrap();
+    assert!(diff.contains("-  mode: slow\n+  mode: fast\n"), "{diff}");
+}

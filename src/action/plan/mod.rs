@@ -197,17 +197,32 @@ pub async fn plan(
             .collect();
         (Default::default(), outcomes)
     };
+    let mut live = live;
+    // An object the server updated (its answer has a resourceVersion) but the labelled LIST did
+    // not return has lost our label, or is being adopted: read it on its own.
+    for (object, (key, outcome)) in objects.iter().zip(&outcomes) {
+        if let DryRunOutcome::Applied(planned) = outcome
+            && !live.contains_key(key)
+            && planned["metadata"]["resourceVersion"]
+                .as_str()
+                .is_some_and(|v| !v.is_empty())
+            && let Some(current) = applier.live_object(object).await?
+        {
+            live.insert(key.clone(), current);
+        }
+    }
     let mut changes = Vec::new();
     for (object, (key, outcome)) in objects.iter().zip(outcomes) {
         let current = live.get(&key);
         let mut entry = change(Action::Create, &key, object.api_version());
         match (outcome, current) {
-            (DryRunOutcome::UnknownKind, _) | (_, None) => {}
-            (DryRunOutcome::Immutable(fields), Some(_)) => {
+            (DryRunOutcome::UnknownKind, _) => {}
+            (DryRunOutcome::Immutable(fields), _) => {
                 entry.action = Action::Replace;
                 entry.fields = fields;
                 entry.replace_on_change = immutable::replace_on_change(object);
             }
+            (DryRunOutcome::Applied(_), None) => {}
             (DryRunOutcome::Applied(planned), Some(current)) => {
                 let planned = diff::without_noise(&planned);
                 let current = diff::typed_as(&diff::without_noise(current), &planned);

@@ -10,7 +10,7 @@ use kube::api::{ApiResource, ListParams};
 use serde_json::Value;
 
 use super::immutable::{ImmutableField, immutable_fields};
-use super::{Applier, Error, ObjectKey, first_of, kind_batches};
+use super::{Applier, Error, MANAGED_BY, MANAGED_BY_LABEL, ObjectKey, first_of, kind_batches};
 use crate::cluster::retry::retry;
 use crate::render::Object;
 
@@ -33,8 +33,10 @@ pub enum DryRunOutcome {
 }
 
 impl Applier {
-    /// The live objects among `objects`, read with one LIST per resource and namespace (kinds the
-    /// cluster does not serve have none).
+    /// The live objects among `objects` that carry the label `apply` gives
+    /// (`app.kubernetes.io/managed-by=charts`), read with one LIST per resource and namespace
+    /// with that label selector (kinds the cluster does not serve have none). Others, such as
+    /// objects adopted with `--take-ownership`, are read with [`Self::live_object`].
     pub async fn live_objects(&self, objects: &[&Object]) -> Result<LiveObjects, Error> {
         let mut groups: BTreeMap<ListKey, (ApiResource, Vec<ObjectKey>)> = BTreeMap::new();
         for object in objects {
@@ -58,7 +60,8 @@ impl Applier {
             .map(|(resource, keys)| async move {
                 let namespace = keys[0].namespace.clone();
                 let api = self.api(&resource, namespace.as_deref());
-                let params = ListParams::default();
+                let params =
+                    ListParams::default().labels(&format!("{MANAGED_BY_LABEL}={MANAGED_BY}"));
                 let list = retry(|| api.list(&params)).await.map_err(|e| {
                     let reason = self.cluster_error(e, "list", &resource, namespace.as_deref());
                     Error::new("read", keys[0].clone(), reason)
@@ -87,6 +90,11 @@ impl Applier {
             live.extend(list?);
         }
         Ok(live)
+    }
+
+    /// One live object, read on its own (one GET).
+    pub async fn live_object(&self, object: &Object) -> Result<Option<Value>, Error> {
+        Ok(self.live(object).await?.1)
     }
 
     /// Refuses, before anything is sent, objects that exist and belong to someone else (as
