@@ -7,6 +7,9 @@
 # change, alternating. Reports mean, min and max wall time over RUNS runs and the API requests of
 # one run of each (the sandbox's counters).
 # Target (issue 13): the plan takes no more than 1.5 times the no-op upgrade.
+# Measured on this project's 2-core machine under load from other builds (release build, RUNS=5):
+# upgrade 148.6 ms (317 requests), plan 189.9 ms (313 requests), ratio 1.28; debug build
+# (RUNS=3): 5.50 s and 6.17 s, ratio 1.12.
 #
 # Usage: bench/plan.sh   (env: RUNS=10, OBJECTS_PER_KIND=100, PROFILE=release|dev)
 set -euo pipefail
