@@ -55,6 +55,9 @@ _charts() {
             charts,package)
                 cmd="charts__subcmd__package"
                 ;;
+            charts,plan)
+                cmd="charts__subcmd__plan"
+                ;;
             charts,promote)
                 cmd="charts__subcmd__promote"
                 ;;
@@ -288,6 +291,9 @@ _charts() {
                 ;;
             charts__subcmd__help,package)
                 cmd="charts__subcmd__help__subcmd__package"
+                ;;
+            charts__subcmd__help,plan)
+                cmd="charts__subcmd__help__subcmd__plan"
                 ;;
             charts__subcmd__help,promote)
                 cmd="charts__subcmd__help__subcmd__promote"
@@ -539,7 +545,7 @@ _charts() {
 
     case "${cmd}" in
         charts)
-            opts="-n -h -V --namespace --kube-context --kubeconfig --help --version template install upgrade rollback uninstall status promote test lint show create package repo search pull push registry dependency list history get env adopt convert completion version help"
+            opts="-n -h -V --namespace --kube-context --kubeconfig --help --version template install upgrade plan rollback uninstall status promote test lint show create package repo search pull push registry dependency list history get env adopt convert completion version help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2065,7 +2071,7 @@ _charts() {
             return 0
             ;;
         charts__subcmd__help)
-            opts="template install upgrade rollback uninstall status promote test lint show create package repo search pull push registry dependency list history get env adopt convert completion version help"
+            opts="template install upgrade plan rollback uninstall status promote test lint show create package repo search pull push registry dependency list history get env adopt convert completion version help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2527,6 +2533,20 @@ _charts() {
             return 0
             ;;
         charts__subcmd__help__subcmd__package)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        charts__subcmd__help__subcmd__plan)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -3304,6 +3324,148 @@ _charts() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        charts__subcmd__plan)
+            opts="-f -l -o -n -h --reuse-values --exit-code --show-unchanged --values --set --set-string --set-file --set-json --set-literal --version --offline --plain-http --ca-file --insecure-skip-tls-verify --create-namespace --dry-run --description --label --take-ownership --force-conflicts --skip-crds --no-hooks --skip-schema-validation --wait --atomic --rollback-on-failure --timeout --history-max --kube-version --hide-notes --output --env --branch --commit --ttl --profile --profiles --prefix --post-renderer --post-renderer-args --notify --namespace --kube-context --kubeconfig --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --values)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --set)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --set-string)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --set-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --set-json)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --set-literal)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dry-run)
+                    COMPREPLY=($(compgen -W "client server none" -- "${cur}"))
+                    return 0
+                    ;;
+                --description)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --label)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -l)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --history-max)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kube-version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                --env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --branch)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --commit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ttl)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profiles)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --post-renderer)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --post-renderer-args)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --notify)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kube-context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         charts__subcmd__promote)
             opts="-f -l -o -n -h -V --from --to --values --set --set-string --set-file --set-json --set-literal --reuse-values --create-namespace --dry-run --description --label --wait --atomic --rollback-on-failure --timeout --force-conflicts --no-hooks --history-max --hide-notes --output --notify --namespace --kube-context --kubeconfig --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -3947,7 +4109,7 @@ _charts() {
             return 0
             ;;
         charts__subcmd__rollback)
-            opts="-o -n -h -V --description --dry-run --wait --timeout --no-hooks --history-max --atomic --rollback-on-failure --force-conflicts --take-ownership --output --notify --namespace --kube-context --kubeconfig --help --version"
+            opts="-o -n -h -V --description --dry-run --wait --timeout --no-hooks --history-max --atomic --rollback-on-failure --force-conflicts --take-ownership --force-replace --output --notify --namespace --kube-context --kubeconfig --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4661,7 +4823,7 @@ _charts() {
             return 0
             ;;
         charts__subcmd__upgrade)
-            opts="-i -f -l -o -n -h --install --reset-then-reuse-values --reuse-values --reset-values --values --set --set-string --set-file --set-json --set-literal --version --offline --plain-http --ca-file --insecure-skip-tls-verify --create-namespace --dry-run --description --label --take-ownership --force-conflicts --skip-crds --no-hooks --skip-schema-validation --wait --atomic --rollback-on-failure --timeout --history-max --kube-version --hide-notes --output --env --branch --commit --ttl --profile --profiles --prefix --post-renderer --post-renderer-args --notify --namespace --kube-context --kubeconfig --help"
+            opts="-i -f -l -o -n -h --install --reset-then-reuse-values --reuse-values --reset-values --force-replace --plan --exit-code --show-unchanged --values --set --set-string --set-file --set-json --set-literal --version --offline --plain-http --ca-file --insecure-skip-tls-verify --create-namespace --dry-run --description --label --take-ownership --force-conflicts --skip-crds --no-hooks --skip-schema-validation --wait --atomic --rollback-on-failure --timeout --history-max --kube-version --hide-notes --output --env --branch --commit --ttl --profile --profiles --prefix --post-renderer --post-renderer-args --notify --namespace --kube-context --kubeconfig --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

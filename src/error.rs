@@ -51,6 +51,10 @@ pub enum Error {
     /// `charts convert` wrote the chart but some places could not be converted (exit code 3).
     #[error("{0}")]
     NeedsAttention(String),
+    /// The command's answer is its exit code, its output printed already (`plan --exit-code`
+    /// with changes: 2).
+    #[error("exit code {0}")]
+    ExitCode(u8),
     /// stdout was closed by the reader (`charts template … | head`): a quiet exit.
     #[error("broken pipe")]
     BrokenPipe,
@@ -87,6 +91,7 @@ impl Error {
             Error::NeedsAttention(_) => 3,
             Error::Repo(error) if error.is_usage() => 2,
             Error::BrokenPipe => 0,
+            Error::ExitCode(code) => *code,
             _ => 1,
         }
     }

@@ -86,6 +86,8 @@ pub struct DeploySettings {
     pub post_renderer: Option<render::post_render::PostRenderer>,
     /// `charts promote`: the revision's provenance, and the values it carries from the source.
     pub promotion: Option<super::promote::Promotion>,
+    /// Upgrade: replace objects whose change hits a field that cannot change.
+    pub force_replace: bool,
 }
 
 /// What install or upgrade did.
@@ -402,6 +404,7 @@ impl DeploySettings {
             history_max: self.history_max,
             progress: self.progress.clone(),
             timeout: self.timeout,
+            force_replace: self.force_replace,
         }
     }
 

@@ -15,6 +15,7 @@ pub mod hooks;
 pub mod lint;
 pub mod operation;
 pub mod promote;
+pub mod plan;
 pub mod records;
 pub mod recover;
 pub mod repo;

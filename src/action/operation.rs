@@ -16,6 +16,7 @@ use crate::release::{Release, ReleaseSummary, Status, history, lock};
 use crate::render::{self, Object};
 
 mod interrupt;
+mod replace;
 
 use interrupt::settle_interrupted;
 pub(in crate::action) use interrupt::with_lock;
@@ -98,8 +99,12 @@ pub(super) struct ApplySettings {
     /// Revisions to keep (0 = all).
     pub history_max: usize,
     pub progress: Option<Progress>,
-    /// How long each hook may take; `None`: [`super::hooks::DEFAULT_TIMEOUT`].
+    /// How long each hook may take; `None`: [`super::hooks::DEFAULT_TIMEOUT`]. Also how long a
+    /// replaced object may take to go.
     pub timeout: Option<Duration>,
+    /// `--force-replace`: delete and recreate objects whose change hits a field that cannot
+    /// change (otherwise only those annotated `charts.dev/replace-on-change: "true"`).
+    pub force_replace: bool,
 }
 
 impl ApplySettings {
@@ -332,6 +337,11 @@ impl<S: Store> Operation<'_, S> {
                 warnings: Vec::new(),
             });
         }
+        // Before anything changes: objects whose change needs them replaced, refused unless
+        // allowed.
+        let replacements = replace::find(&applier, objects, &inventory.deployed).await;
+        replace::allowed(&replacements, settings.force_replace, self.name)?;
+        let replacing: Vec<String> = replacements.iter().map(replace::describe).collect();
         self.still_locked()?;
         self.store.create(&record).await?;
         let runner = self.hook_runner(settings);
@@ -347,6 +357,10 @@ impl<S: Store> Operation<'_, S> {
                     .run_event(&mut applier, &mut record.hooks, events.pre)
                     .await?;
                 self.still_locked()?;
+            }
+            if !replacements.is_empty() {
+                self.replace(&applier, &mut record, &replacements, settings)
+                    .await?;
             }
             let applied = applier.apply(objects, &previous, CRD_TIMEOUT).await?;
             self.still_locked()?;
@@ -373,6 +387,12 @@ impl<S: Store> Operation<'_, S> {
             Err(error) => {
                 record.status = Status::Failed;
                 record.description = format!("{failed}: {}", error_summary(&error));
+                if !replacing.is_empty() {
+                    // The objects may be gone: say so; the next upgrade creates them.
+                    record
+                        .description
+                        .push_str(&format!(" (deleted to replace: {})", replacing.join(", ")));
+                }
                 // If even this fails, the revision stays pending and the next operation marks it
                 // failed; the user needs the original error more.
                 let _ = self.store.update(&record).await;
@@ -412,22 +432,55 @@ impl<S: Store> Operation<'_, S> {
     }
 }
 
+impl<S: Store> Operation<'_, S> {
+    /// Deletes the objects to replace and waits until they are gone; the apply that follows
+    /// creates them again. The pending record says so first: if the operation stops in between,
+    /// it is marked failed with that description, and running the operation again creates the
+    /// objects (they no longer exist, so nothing needs replacing).
+    async fn replace(
+        &self,
+        applier: &Applier,
+        record: &mut Release,
+        replacements: &[replace::Replacement<'_>],
+        settings: &ApplySettings,
+    ) -> Result<()> {
+        let described: Vec<String> = replacements.iter().map(replace::describe).collect();
+        crate::cluster::apply::Progress::report(
+            settings.progress.as_ref(),
+            &format!("replacing {}", described.join(", ")),
+        );
+        let description = std::mem::replace(
+            &mut record.description,
+            format!("Replacing (delete, then create) {}", described.join(", ")),
+        );
+        self.store.update(record).await?;
+        self.still_locked()?;
+        let objects: Vec<&Object> = replacements.iter().map(|r| r.object).collect();
+        applier
+            .delete_for_replace(&objects, settings.hook_timeout())
+            .await?;
+        record.description = description;
+        self.store.update(record).await?;
+        Ok(())
+    }
+}
+
 /// What a release may have in the cluster.
 pub(super) struct Inventory {
     /// Objects of the deployed revision and of newer failed or interrupted ones: what pruning
     /// considers (it only ever deletes objects still marked as this release's).
     pub objects: Vec<Object>,
     /// Objects of the deployed revision: the release's own even if their marks were lost.
-    deployed: Vec<Object>,
+    pub(super) deployed: Vec<Object>,
 }
 
 impl Inventory {
-    fn deployed_keys(&self, applier: &Applier) -> HashSet<ObjectKey> {
+    pub(super) fn deployed_keys(&self, applier: &Applier) -> HashSet<ObjectKey> {
         self.deployed.iter().map(|o| applier.key_of(o)).collect()
     }
 
     /// Objects not among `kept` (the keys just applied), to delete.
-    fn leftovers(self, applier: &Applier, kept: &[ObjectKey]) -> Vec<Object> {
+    pub(super) fn leftovers(self, applier: &Applier, kept: &[ObjectKey]) -> Vec<Object> {
         let kept: HashSet<&ObjectKey> = kept.iter().collect();
         self.objects
             .into_iter()

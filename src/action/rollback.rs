@@ -33,6 +33,8 @@ pub struct RollbackSettings {
     pub no_hooks: bool,
     /// How long each hook may take; `None`: 5 minutes.
     pub timeout: Option<Duration>,
+    /// Replace objects whose change hits a field that cannot change.
+    pub force_replace: bool,
 }
 
 #[derive(Debug)]
@@ -141,6 +143,7 @@ pub(super) async fn rollback_locked(
                 history_max: settings.history_max,
                 progress: settings.progress.clone(),
                 timeout: settings.timeout,
+                force_replace: settings.force_replace,
             },
             &revisions,
             Some(&target_record),

@@ -278,6 +278,7 @@ impl DeployArgs {
             env: None,
             post_renderer: self.post_render.post_renderer(),
             promotion: None,
+            force_replace: false,
         })
     }
 }

@@ -17,6 +17,7 @@ pub mod output;
 pub mod package;
 pub mod post_render;
 pub mod promote;
+pub mod plan;
 pub mod pull;
 pub mod push;
 pub mod recovery;
@@ -87,6 +88,9 @@ pub enum Command {
     /// Upgrade a release to a new chart version or new values
     #[command(disable_version_flag = true)]
     Upgrade(upgrade::UpgradeArgs),
+    /// Show what an install or upgrade would change, without changing anything
+    #[command(disable_version_flag = true)]
+    Plan(plan::PlanArgs),
     /// Roll a release back to an earlier revision (default: the last one that worked)
     Rollback(rollback::RollbackArgs),
     /// Uninstall releases: delete their objects and their history
@@ -180,6 +184,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Template(args) => template::template(&cli.global, args),
         Command::Install(args) => install::install(&cli.global, args),
         Command::Upgrade(args) => upgrade::upgrade(&cli.global, args),
+        Command::Plan(args) => plan::plan(&cli.global, args),
         Command::Rollback(args) => rollback::rollback(&cli.global, args),
         Command::Uninstall(args) => uninstall::uninstall(&cli.global, args),
         Command::Status(args) => status::status(&cli.global, args),
@@ -235,6 +240,7 @@ pub fn main_entry() -> std::process::ExitCode {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(Error::BrokenPipe) => std::process::ExitCode::SUCCESS,
         Err(Error::Reported(_)) => std::process::ExitCode::FAILURE,
+        Err(Error::ExitCode(code)) => std::process::ExitCode::from(code),
         Err(error) => {
             output::note(&error.render());
             std::process::ExitCode::from(error.exit_code())

@@ -48,6 +48,10 @@ pub struct RollbackArgs {
     /// Adopt existing objects that belong to another release or to nobody
     #[arg(long)]
     pub take_ownership: bool,
+    /// Delete and recreate objects whose change hits a field that cannot change (a
+    /// Deployment's selector, a Job's template...), waiting for the deletion
+    #[arg(long)]
+    pub force_replace: bool,
     /// Output format
     #[arg(short = 'o', long, value_enum, default_value_t)]
     pub output: Format,
@@ -85,6 +89,7 @@ fn rollback_and_print(
         progress: None,
         no_hooks: args.no_hooks,
         timeout: Some(args.timeout),
+        force_replace: args.force_replace,
     };
     let spinner = output::Spinner::start();
     let settings = RollbackSettings {

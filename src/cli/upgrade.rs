@@ -27,6 +27,16 @@ pub struct UpgradeArgs {
     /// gives none (the default when a chart is named)
     #[arg(long, conflicts_with = "reuse_values")]
     pub reset_values: bool,
+    /// Delete and recreate objects whose change hits a field that cannot change (a
+    /// Deployment's selector, a Job's template...), waiting for the deletion; without it such
+    /// an upgrade is refused before anything changes
+    #[arg(long)]
+    pub force_replace: bool,
+    /// Only show what the upgrade would change (as `charts plan`), and change nothing
+    #[arg(long)]
+    pub plan: bool,
+    #[command(flatten)]
+    pub plan_flags: crate::cli::plan::PlanFlags,
     #[command(flatten)]
     pub deploy: DeployArgs,
 }
@@ -53,6 +63,15 @@ pub fn upgrade(global: &GlobalArgs, args: UpgradeArgs) -> Result<()> {
             ));
         }
         settings.source = ChartSource::Stored;
+    }
+    settings.force_replace = args.force_replace;
+    if args.plan {
+        return crate::cli::plan::run_plan(global, &args.deploy, settings, &args.plan_flags);
+    }
+    if args.plan_flags.exit_code || args.plan_flags.show_unchanged {
+        return Err(crate::error::Error::Usage(
+            "`--exit-code` and `--show-unchanged` go with `--plan`".into(),
+        ));
     }
     run_deploy(global, &args.deploy, &settings, true)
 }

@@ -14,9 +14,12 @@
 
 mod crds;
 mod delete;
+mod dry_run;
 mod error;
 mod hook;
+pub mod immutable;
 mod ownership;
+mod replace;
 mod wait;
 mod watch;
 
@@ -33,8 +36,10 @@ use super::discovery::{Discovery, discover};
 use super::retry::retry;
 use crate::render::Object;
 use crds::crd_kind;
+pub use dry_run::{DryRunOutcome, LiveObjects};
 pub use error::{Error, Reason};
 pub use hook::hook_readiness;
+pub use immutable::{ImmutableField, REPLACE_ON_CHANGE_ANNOTATION};
 
 pub const FIELD_MANAGER: &str = "charts";
 pub const MANAGED_BY_LABEL: &str = "app.kubernetes.io/managed-by";
@@ -372,22 +377,36 @@ impl Applier {
         resource: &ApiResource,
         namespaced: bool,
     ) -> Result<ObjectKey, Error> {
+        let (key, result) = self
+            .send_apply(object, resource, namespaced, self.options.dry_run)
+            .await;
+        result.map_err(|e| {
+            let reason = self.cluster_error(e, "apply", resource, key.namespace.as_deref());
+            Error::new("apply", key.clone(), reason)
+        })?;
+        Ok(key)
+    }
+
+    /// Sends one server-side apply (with `dryRun=All` when `dry_run`), retried on transient
+    /// errors: the object as the server has it (or would have it) after.
+    async fn send_apply(
+        &self,
+        object: &Object,
+        resource: &ApiResource,
+        namespaced: bool,
+        dry_run: bool,
+    ) -> (ObjectKey, Result<DynamicObject, kube::Error>) {
         let (key, value) = self.prepared(object, namespaced);
         let api = self.api(resource, key.namespace.as_deref());
         let params = PatchParams {
             field_manager: Some(FIELD_MANAGER.to_string()),
             force: self.options.force_conflicts,
-            dry_run: self.options.dry_run,
+            dry_run,
             ..PatchParams::default()
         };
         let patch = Patch::Apply(&value);
-        retry(|| api.patch(&key.name, &params, &patch))
-            .await
-            .map_err(|e| {
-                let reason = self.cluster_error(e, "apply", resource, key.namespace.as_deref());
-                Error::new("apply", key.clone(), reason)
-            })?;
-        Ok(key)
+        let result = retry(|| api.patch(&key.name, &params, &patch)).await;
+        (key, result)
     }
 
     async fn apply_batch(&self, batch: &[&Object]) -> Result<Vec<ObjectKey>, Error> {

@@ -21,6 +21,7 @@ mod namespace;
 mod post_render;
 mod notify;
 mod promote;
+mod plan;
 mod release;
 mod release_times;
 mod render;

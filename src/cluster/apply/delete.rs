@@ -113,7 +113,11 @@ impl Applier {
         Ok(report)
     }
 
-    async fn wait_gone(&self, objects: &[&Object], timeout: Duration) -> Result<(), Error> {
+    pub(super) async fn wait_gone(
+        &self,
+        objects: &[&Object],
+        timeout: Duration,
+    ) -> Result<(), Error> {
         let deadline = tokio::time::Instant::now() + timeout;
         let mut delay = Duration::from_millis(50);
         let mut pending: Vec<&Object> = objects.to_vec();

@@ -6,6 +6,7 @@ mod api;
 mod controllers;
 mod custom_status;
 mod faults;
+mod immutable;
 mod kubectl;
 mod kubectl_pods;
 mod pods;

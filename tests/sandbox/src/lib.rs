@@ -20,6 +20,7 @@ mod discovery;
 mod due;
 mod error;
 mod faults;
+mod immutable;
 mod logs;
 mod patch;
 mod protobuf;

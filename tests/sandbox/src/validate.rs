@@ -1,12 +1,11 @@
 //! Admission as the API server does it: defaults, normalisation (Secret `stringData`) and
-//! validation (names, immutable fields, data keys, size limits).
+//! validation (names, data keys, size limits; immutable fields in [`crate::immutable`]).
 
 use base64::Engine;
 use serde_json::{Value, json};
 
 use crate::error::{ApiError, ApiResult, Cause};
 use crate::registry::ResourceType;
-use crate::util::get_path;
 
 /// etcd's default request limit; the API server rejects objects larger than this.
 pub const MAX_OBJECT_BYTES: usize = 1_572_864;
@@ -68,50 +67,6 @@ pub fn invalid(resource: &ResourceType, name: &str, causes: Vec<Cause>) -> ApiEr
     ApiError::invalid(&resource.group, &resource.kind, name, causes)
 }
 
-fn immutable_cause(field: &str, value: &Value) -> Cause {
-    Cause {
-        reason: "FieldValueInvalid",
-        message: format!("Invalid value: {}: field is immutable", compact(value)),
-        field: field.into(),
-    }
-}
-
-fn compact(value: &Value) -> String {
-    let text = value.to_string();
-    if text.len() > 200 {
-        format!("{}...", &text[..200])
-    } else {
-        text
-    }
-}
-
-/// Fields that may not change after creation, per kind.
-fn immutable_fields(resource: &ResourceType) -> &'static [&'static str] {
-    if resource.custom {
-        return &[];
-    }
-    match (resource.group.as_str(), resource.kind.as_str()) {
-        ("apps", "Deployment" | "ReplicaSet" | "DaemonSet") => &["spec.selector"],
-        ("apps", "StatefulSet") => &[
-            "spec.selector",
-            "spec.serviceName",
-            "spec.volumeClaimTemplates",
-            "spec.podManagementPolicy",
-        ],
-        ("batch", "Job") => &["spec.selector", "spec.template", "spec.completionMode"],
-        ("", "Service") => &["spec.clusterIP"],
-        ("", "PersistentVolumeClaim") => &[
-            "spec.accessModes",
-            "spec.storageClassName",
-            "spec.volumeMode",
-        ],
-        ("rbac.authorization.k8s.io", "RoleBinding" | "ClusterRoleBinding") => &["roleRef"],
-        ("storage.k8s.io", "StorageClass") => &["provisioner", "parameters", "reclaimPolicy"],
-        ("", "Secret") => &["type"],
-        _ => &[],
-    }
-}
-
 /// Shared checks for every write: name, size, kind-specific rules, and immutability against `old`.
 pub fn validate(resource: &ResourceType, object: &Value, old: Option<&Value>) -> ApiResult<()> {
     let name = crate::util::name_of(object);
@@ -146,27 +101,7 @@ pub fn validate(resource: &ResourceType, object: &Value, old: Option<&Value>) ->
         }
     }
     if let Some(old) = old {
-        for field in immutable_fields(resource) {
-            let path: Vec<&str> = field.split('.').collect();
-            let (before, after) = (get_path(old, &path), get_path(object, &path));
-            if before.is_some() && before != after {
-                causes.push(immutable_cause(field, after.unwrap_or(&Value::Null)));
-            }
-        }
-        if !resource.custom
-            && matches!(resource.kind.as_str(), "Secret" | "ConfigMap")
-            && old.get("immutable") == Some(&Value::Bool(true))
-        {
-            for field in ["data", "binaryData", "immutable"] {
-                if old.get(field) != object.get(field) {
-                    causes.push(Cause {
-                        reason: "FieldValueForbidden",
-                        message: "Forbidden: field is immutable when `immutable` is set".into(),
-                        field: field.into(),
-                    });
-                }
-            }
-        }
+        causes.extend(crate::immutable::changes(resource, old, object));
     }
     if !causes.is_empty() {
         return Err(invalid(resource, name, causes));

@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# Benchmark: `charts plan` of an unchanged 300-object release (the chart of bench/install.sh:
+# 100 ConfigMaps, 100 Services, 100 Deployments) against a no-op `charts upgrade` of it, both
+# against one charts-sandbox API server on 127.0.0.1 (it stores objects, runs no containers).
+#
+# The release is installed once; then each run times one plan and one upgrade with nothing to
+# change, alternating. Reports mean, min and max wall time over RUNS runs and the API requests of
+# one run of each (the sandbox's counters).
+# Target (issue 13): the plan takes no more than 1.5 times the no-op upgrade.
+# Measured on this project's 2-core machine under load from other builds (release build, RUNS=5):
+# upgrade 148.6 ms (317 requests), plan 189.9 ms (313 requests), ratio 1.28; debug build
+# (RUNS=3): 5.50 s and 6.17 s, ratio 1.12.
+#
+# Usage: bench/plan.sh   (env: RUNS=10, OBJECTS_PER_KIND=100, PROFILE=release|dev)
+set -euo pipefail
+
+runs=${RUNS:-10}
+per_kind=${OBJECTS_PER_KIND:-100}
+profile=${PROFILE:-release}
+root=$(cd "$(dirname "$0")/.." && pwd)
+for tool in kubectl curl python3; do
+    command -v "$tool" >/dev/null || { echo "error: \`$tool\` is not installed" >&2; exit 2; }
+done
+
+if [ "$profile" = release ]; then
+    cargo build --release --quiet --manifest-path "$root/Cargo.toml" -p charts -p charts-sandbox
+    bin="$root/target/release"
+else
+    cargo build --quiet --manifest-path "$root/Cargo.toml" -p charts -p charts-sandbox
+    bin="$root/target/debug"
+fi
+charts="$bin/charts"
+sandbox_binary="$bin/charts-sandbox"
+sandbox_flags="--controller-delay-ms 1000"
+# shellcheck source=bench/sandbox.sh
+. "$root/bench/sandbox.sh"
+export KUBECONFIG="$work/kubeconfig" HOME="$work/home" CHARTS_CONFIG_HOME="$work/config" CHARTS_CACHE_HOME="$work/cache" CHARTS_PROGRESS=none
+mkdir -p "$HOME"
+
+# The chart of bench/install.sh: one template per kind, each a loop of $per_kind objects.
+chart="$work/bulk"
+mkdir -p "$chart/templates"
+printf 'apiVersion: v2\nname: bulk\nversion: 1.0.0\n' > "$chart/Chart.yaml"
+printf 'count: %s\nimage: nginx:1.27\n' "$per_kind" > "$chart/values.yaml"
+cat > "$chart/templates/configmaps.yaml" <<'EOF'
+{% for i in range(end=Values.count) %}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: {{ Release.Name }}-config-{{ i }}
+  labels: {app: bulk, index: "{{ i }}"}
+data:
+  index: "{{ i }}"
+  settings.yaml: |
+    replicas: 2
+    image: {{ Values.image }}
+    feature-{{ i }}: enabled
+{% endfor %}
+EOF
+cat > "$chart/templates/services.yaml" <<'EOF'
+{% for i in range(end=Values.count) %}
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: {{ Release.Name }}-svc-{{ i }}
+  labels: {app: bulk, index: "{{ i }}"}
+spec:
+  selector: {app: bulk, index: "{{ i }}"}
+  ports:
+  - {name: http, port: 80, targetPort: 8080}
+{% endfor %}
+EOF
+cat > "$chart/templates/deployments.yaml" <<'EOF'
+{% for i in range(end=Values.count) %}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {{ Release.Name }}-web-{{ i }}
+  labels: {app: bulk, index: "{{ i }}"}
+spec:
+  replicas: 1
+  selector:
+    matchLabels: {app: bulk, index: "{{ i }}"}
+  template:
+    metadata:
+      labels: {app: bulk, index: "{{ i }}"}
+    spec:
+      containers:
+      - name: web
+        image: {{ Values.image }}
+        ports: [{containerPort: 8080}]
+        envFrom: [{configMapRef: {name: "{{ Release.Name }}-config-{{ i }}"}}]
+{% endfor %}
+EOF
+
+counters() { curl -sf "$url/sandbox.charts.dev/counters"; }
+reset() { curl -sf -X DELETE "$url/sandbox.charts.dev/counters" >/dev/null; }
+requests() { python3 -c 'import json,sys; c=json.load(sys.stdin); print(c.get("total", sum(v for v in c.values() if isinstance(v,int))))'; }
+now_ns() { date +%s%N; }
+
+"$charts" install bulk "$chart" -n bench --create-namespace >/dev/null 2>&1
+# Warm-up, and a check that the plan of the unchanged release is empty (exit code 0).
+"$charts" upgrade bulk "$chart" -n bench >/dev/null 2>&1
+"$charts" plan bulk "$chart" -n bench --exit-code > "$work/plan.txt" 2>&1 || {
+    echo "error: the plan of the unchanged release is not empty:" >&2; tail -5 "$work/plan.txt" >&2; exit 1
+}
+tail -n1 "$work/plan.txt" >&2
+
+declare -A total min max reqs
+for step in upgrade plan; do total[$step]=0; min[$step]=999999999999; max[$step]=0; done
+for ((i = 1; i <= runs; i++)); do
+    for step in upgrade plan; do
+        reset
+        start=$(now_ns)
+        if [ "$step" = upgrade ]; then
+            "$charts" upgrade bulk "$chart" -n bench >/dev/null 2>&1
+        else
+            "$charts" plan bulk "$chart" -n bench --exit-code >/dev/null 2>&1
+        fi
+        end=$(now_ns)
+        elapsed=$((end - start))
+        reqs[$step]=$(counters | requests)
+        total[$step]=$((total[$step] + elapsed))
+        ((elapsed < min[$step])) && min[$step]=$elapsed
+        ((elapsed > max[$step])) && max[$step]=$elapsed
+    done
+done
+
+printf '\n%-8s %10s %10s %10s %10s\n' step mean_ms min_ms max_ms requests
+for step in upgrade plan; do
+    awk -v t="${total[$step]}" -v n="$runs" -v lo="${min[$step]}" -v hi="${max[$step]}" -v r="${reqs[$step]}" -v name="$step" \
+        'BEGIN { printf "%-8s %10.1f %10.1f %10.1f %10s\n", name, t / n / 1e6, lo / 1e6, hi / 1e6, r }'
+done
+awk -v p="${total[plan]}" -v u="${total[upgrade]}" 'BEGIN {
+    printf "\nplan/upgrade time ratio: %.2f (target: at most 1.50)\n", p / u
+    exit (p <= 1.5 * u) ? 0 : 1
+}'
