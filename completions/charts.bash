@@ -3467,7 +3467,7 @@ _charts() {
             return 0
             ;;
         charts__subcmd__promote)
-            opts="-f -l -o -n -h -V --from --to --values --set --set-string --set-file --set-json --set-literal --reuse-values --create-namespace --dry-run --description --label --wait --atomic --rollback-on-failure --timeout --force-conflicts --no-hooks --history-max --hide-notes --output --notify --namespace --kube-context --kubeconfig --help --version"
+            opts="-f -l -o -n -h -V --from --to --values --set --set-string --set-file --set-json --set-literal --reuse-values --create-namespace --dry-run --description --label --wait --atomic --rollback-on-failure --timeout --force-conflicts --no-hooks --history-max --hide-notes --output --plan --exit-code --show-unchanged --notify --namespace --kube-context --kubeconfig --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

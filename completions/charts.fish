@@ -309,6 +309,9 @@ complete -c charts -n "__fish_charts_using_subcommand promote" -l rollback-on-fa
 complete -c charts -n "__fish_charts_using_subcommand promote" -l force-conflicts -d 'Take over fields that other field managers own'
 complete -c charts -n "__fish_charts_using_subcommand promote" -l no-hooks -d 'Do not run the chart\'s hooks'
 complete -c charts -n "__fish_charts_using_subcommand promote" -l hide-notes -d 'Do not print the chart\'s NOTES'
+complete -c charts -n "__fish_charts_using_subcommand promote" -l plan -d 'Only show what the promotion would change in the target (as `charts plan`), and change nothing'
+complete -c charts -n "__fish_charts_using_subcommand promote" -l exit-code -d 'Exit code 2 when the plan has changes (0 when none, 1 on errors)'
+complete -c charts -n "__fish_charts_using_subcommand promote" -l show-unchanged -d 'List unchanged objects too'
 complete -c charts -n "__fish_charts_using_subcommand promote" -s h -l help -d 'Print help'
 complete -c charts -n "__fish_charts_using_subcommand promote" -s V -l version -d 'Print version'
 complete -c charts -n "__fish_charts_using_subcommand test" -l filter -d 'Run only these tests (`name=a,b`), or leave these out (`!name=c`); repeatable' -r

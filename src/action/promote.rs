@@ -150,6 +150,27 @@ pub async fn promote(
     Ok(PromoteOutcome { source, deployed })
 }
 
+/// What the promotion would change in the target (`promote --plan`), from a server-side dry run
+/// of the source's snapshot over the target's values; nothing is changed. Refuses as `promote`
+/// does.
+pub async fn plan(
+    cluster: &Cluster,
+    store: &impl Store,
+    settings: &PromoteSettings,
+    reader: &dyn SourceReader,
+) -> Result<(Release, crate::action::plan::Plan)> {
+    check(settings)?;
+    let source = source(store, &settings.from, &settings.deploy.release).await?;
+    let snapshot = chart_snapshot::load(store, &source).await?;
+    let deploy_settings = deploy_settings(settings, &source, snapshot);
+    let target = Cluster {
+        namespace: settings.to.clone(),
+        ..cluster.clone()
+    };
+    let planned = crate::action::plan::plan(&target, store, &deploy_settings, reader).await?;
+    Ok((source, planned))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -69,12 +69,18 @@ pub fn run_plan(
     });
     drop(spinner);
     let planned = planned?;
+    print_plan(&planned, args.output, flags)
+}
+
+/// Prints a plan (table, JSON or YAML, the summary line on stderr for machines); with
+/// `--exit-code`, changes make the exit code 2. `plan`, `upgrade --plan` and `promote --plan`.
+pub fn print_plan(planned: &Plan, format: Format, flags: &PlanFlags) -> Result<()> {
     output::show(
-        args.output,
-        || Ok(plan_json(&planned)),
-        || Ok(plan_text(&planned, flags.show_unchanged)),
+        format,
+        || Ok(plan_json(planned)),
+        || Ok(plan_text(planned, flags.show_unchanged)),
     )?;
-    if args.output != Format::Table {
+    if format != Format::Table {
         output::note(&planned.summary_line());
     }
     if flags.exit_code && planned.has_changes() {

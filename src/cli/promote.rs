@@ -80,6 +80,12 @@ pub struct PromoteArgs {
     /// Output format
     #[arg(short = 'o', long, value_enum, default_value_t)]
     pub output: Format,
+    /// Only show what the promotion would change in the target (as `charts plan`), and change
+    /// nothing
+    #[arg(long)]
+    pub plan: bool,
+    #[command(flatten)]
+    pub plan_flags: crate::cli::plan::PlanFlags,
     #[command(flatten)]
     pub notify: crate::cli::notify::NotifyArgs,
 }
@@ -118,6 +124,14 @@ impl PromoteArgs {
 
 pub fn promote(global: &GlobalArgs, args: PromoteArgs) -> Result<()> {
     let settings = args.settings()?;
+    if args.plan {
+        return plan(global, &args, &settings);
+    }
+    if args.plan_flags.exit_code || args.plan_flags.show_unchanged {
+        return Err(crate::error::Error::Usage(
+            "`--exit-code` and `--show-unchanged` go with `--plan`".into(),
+        ));
+    }
     let notice = args
         .notify
         .unless(settings.deploy.dry_run != DryRun::None)
@@ -130,6 +144,28 @@ pub fn promote(global: &GlobalArgs, args: PromoteArgs) -> Result<()> {
     let result = promote_and_print(global, &args, settings, &notice);
     crate::cli::notify::add_failed_revision(&notice, global, &result);
     notice.finish(result)
+}
+
+/// `promote --plan`: what the promotion would change in the target; no notification, no change.
+fn plan(global: &GlobalArgs, args: &PromoteArgs, settings: &PromoteSettings) -> Result<()> {
+    let reader = crate::values::FsReader;
+    let spinner = output::Spinner::start();
+    let planned = crate::support::block_on(async {
+        let cluster = crate::cluster::connect(&global.cluster_settings()).await?;
+        let store = SecretStore::new(cluster.clone());
+        action::plan(&cluster, &store, settings, &reader).await
+    });
+    drop(spinner);
+    let (source, planned) = planned?;
+    output::note(&format!(
+        "plan: promote `{}` revision {} of `{}` ({}) to `{}`",
+        source.name,
+        source.revision,
+        source.namespace,
+        short_digest(&source.chart.digest),
+        settings.to
+    ));
+    crate::cli::plan::print_plan(&planned, args.output, &args.plan_flags)
 }
 
 fn promote_and_print(

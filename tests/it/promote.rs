@@ -11,7 +11,7 @@ use charts_sandbox::Options;
 use serde_json::Value;
 
 use crate::common::servers::StaticServer;
-use crate::common::{TestChart, TestEnv, copy_dir, stderr};
+use crate::common::{TestChart, TestEnv, copy_dir, stderr, stdout};
 use crate::notify::HookServer;
 
 fn env() -> TestEnv {
@@ -374,4 +374,78 @@ fn promote_refuses_a_missing_source_an_undeployed_one_and_the_same_namespace() {
     // Nothing was deployed into the target.
     let output = env.run(&["history", "web", "-n", "prod"]);
     assert_eq!(output.status.code(), Some(1));
+}
+
+#[test]
+fn promote_plan_shows_what_the_target_would_get_and_changes_nothing() {
+    let env = env();
+    let chart = web(&env);
+    env.ok(&["install", "web", &chart, "-n", "dev", "--create-namespace"]);
+    let plan = |extra: &[&str]| {
+        let mut args = vec![
+            "promote",
+            "web",
+            "--from",
+            "dev",
+            "--to",
+            "prod",
+            "--plan",
+            "--exit-code",
+            "-o",
+            "json",
+        ];
+        args.extend_from_slice(extra);
+        let output = env.run(&args);
+        let json: Value = serde_json::from_str(&stdout(&output))
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", stderr(&output)));
+        (output.status.code(), json)
+    };
+    let (code, first) = plan(&["--create-namespace"]);
+    assert_eq!(code, Some(2), "a first promotion creates everything");
+    assert_eq!(first["install"], true);
+    let actions: Vec<&str> = first["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["action"].as_str().unwrap())
+        .collect();
+    assert!(!actions.is_empty() && actions.iter().all(|a| *a == "create"));
+    assert!(
+        env.run(&["history", "web", "-n", "prod"]).status.code() != Some(0),
+        "a plan installs nothing"
+    );
+
+    env.ok(&[
+        "promote",
+        "web",
+        "--from",
+        "dev",
+        "--to",
+        "prod",
+        "--create-namespace",
+    ]);
+    let (code, unchanged) = plan(&[]);
+    assert_eq!(
+        code,
+        Some(0),
+        "the same snapshot and values: no changes\n{unchanged}"
+    );
+
+    let (code, changed) = plan(&["--set", "greeting=planned"]);
+    assert_eq!(code, Some(2));
+    let updates: Vec<&Value> = changed["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["action"] != "unchanged")
+        .collect();
+    assert_eq!(updates.len(), 1, "{changed}");
+    assert_eq!(updates[0]["kind"], "ConfigMap");
+    assert!(updates[0]["diff"].as_str().unwrap().contains("planned"));
+    assert_ne!(
+        env.configmap("prod", "web-config").unwrap()["data"]["greeting"],
+        "planned",
+        "a plan changes nothing"
+    );
+    assert_eq!(history(&env, "web", "prod").len(), 1);
 }
