@@ -12,6 +12,10 @@
 #
 # Usage: bench/chart-store.sh   (env: RUNS=10, OBJECTS_PER_KIND=100, PROFILE=release; PROFILE=dev
 # measures the debug build, for a quick look only)
+# Measured (release builds, 2 cores, idle machine, RUNS=20): install 260.4 ms with storage vs
+# 258.4 ms without (mean ratio 1.008, median of paired ratios 0.999; 315 vs 313 requests); an
+# upgrade keeping its chart 187.4 vs 206.6 ms (318 vs 317 requests). A RUNS=6 run right after a
+# CI run gave a median of 1.116 for install (mean 1.009): single runs of ~200 ms are noisy.
 set -euo pipefail
 
 runs=${RUNS:-10}
