@@ -5,6 +5,7 @@
 mod chart;
 mod collections;
 mod format;
+mod math;
 mod strings;
 
 pub use format::{go_string, go_value_text};
@@ -56,6 +57,7 @@ pub fn complete_partial_versions(constraint: &str) -> String {
 pub fn register(tera: &mut Tera) {
     format::register(tera);
     strings::register(tera);
+    math::register(tera);
     collections::register(tera);
     chart::register(tera);
 }
