@@ -212,8 +212,16 @@ fn join_list(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<Value> {
 }
 
 fn sha1sum(value: &Value, _: Kwargs, _: &State) -> TeraResult<Value> {
-    use sha1_smol_like::sha1_hex;
     Ok(Value::from(sha1_hex(text(value).as_bytes())))
+}
+
+/// The hex SHA-1 of `data`, as Sprig's `sha1sum` prints it.
+fn sha1_hex(data: &[u8]) -> String {
+    use sha1::Digest;
+    sha1::Sha1::digest(data)
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
 }
 
 fn regex(kwargs: &Kwargs, f: &str) -> TeraResult<regex::Regex> {
@@ -557,67 +565,14 @@ pub(super) fn register(tera: &mut Tera) {
     tera.register_filter("adler32sum", adler32sum);
 }
 
-/// SHA-1 for `sha1sum` (checksum annotations), small and self-contained.
-mod sha1_smol_like {
-    pub fn sha1_hex(data: &[u8]) -> String {
-        let mut h: [u32; 5] = [0x67452301, 0xEFCDAB89, 0x98BADCFE, 0x10325476, 0xC3D2E1F0];
-        let mut msg = data.to_vec();
-        let bit_len = (data.len() as u64).wrapping_mul(8);
-        msg.push(0x80);
-        while msg.len() % 64 != 56 {
-            msg.push(0);
-        }
-        msg.extend_from_slice(&bit_len.to_be_bytes());
-        for chunk in msg.chunks(64) {
-            let mut w = [0u32; 80];
-            for i in 0..16 {
-                w[i] = u32::from_be_bytes([
-                    chunk[4 * i],
-                    chunk[4 * i + 1],
-                    chunk[4 * i + 2],
-                    chunk[4 * i + 3],
-                ]);
-            }
-            for i in 16..80 {
-                w[i] = (w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16]).rotate_left(1);
-            }
-            let [mut a, mut b, mut c, mut d, mut e] = h;
-            for (i, wi) in w.iter().enumerate() {
-                let (f, k) = match i {
-                    0..=19 => ((b & c) | (!b & d), 0x5A827999),
-                    20..=39 => (b ^ c ^ d, 0x6ED9EBA1),
-                    40..=59 => ((b & c) | (b & d) | (c & d), 0x8F1BBCDC),
-                    _ => (b ^ c ^ d, 0xCA62C1D6),
-                };
-                let t = a
-                    .rotate_left(5)
-                    .wrapping_add(f)
-                    .wrapping_add(e)
-                    .wrapping_add(k)
-                    .wrapping_add(*wi);
-                e = d;
-                d = c;
-                c = b.rotate_left(30);
-                b = a;
-                a = t;
-            }
-            for (x, y) in h.iter_mut().zip([a, b, c, d, e]) {
-                *x = x.wrapping_add(y);
-            }
-        }
-        h.iter().map(|x| format!("{x:08x}")).collect()
-    }
-
-    #[cfg(test)]
-    #[test]
-    fn known_digest() {
-        assert_eq!(sha1_hex(b"abc"), "a9993e364706816aba3e25717850c26c9cd0d89d");
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sha1_known_digest() {
+        assert_eq!(sha1_hex(b"abc"), "a9993e364706816aba3e25717850c26c9cd0d89d");
+    }
 
     #[test]
     fn cast_int_rules() {
