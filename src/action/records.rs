@@ -57,7 +57,7 @@ impl StateFilter {
 pub async fn latest<S: Store>(store: &S, query: &ListQuery) -> Result<Vec<ReleaseSummary>> {
     let mut latest: IndexMap<(String, String), ReleaseSummary> = IndexMap::new();
     store
-        .scan(query, &mut |summary| keep_newest(&mut latest, summary))
+        .scan_newest(query, &mut |summary| keep_newest(&mut latest, summary))
         .await?;
     Ok(latest.into_values().collect())
 }
@@ -110,24 +110,27 @@ pub async fn list<S: Store>(store: &S, settings: &ListSettings) -> Result<Vec<Re
     let every_superseded = settings.states.only_superseded();
     let mut kept: Vec<ReleaseSummary> = Vec::new();
     let mut latest: IndexMap<(String, String), ReleaseSummary> = IndexMap::new();
-    store
-        .scan(&query, &mut |summary| {
-            if settings
-                .filter
-                .as_ref()
-                .is_some_and(|f| !f.is_match(&summary.name))
-            {
-                return;
+    let mut visit = |summary: ReleaseSummary| {
+        if settings
+            .filter
+            .as_ref()
+            .is_some_and(|f| !f.is_match(&summary.name))
+        {
+            return;
+        }
+        if every_superseded {
+            if summary.status == Status::Superseded {
+                kept.push(summary);
             }
-            if every_superseded {
-                if summary.status == Status::Superseded {
-                    kept.push(summary);
-                }
-                return;
-            }
-            keep_newest(&mut latest, summary);
-        })
-        .await?;
+            return;
+        }
+        keep_newest(&mut latest, summary);
+    };
+    if every_superseded {
+        store.scan(&query, &mut visit).await?;
+    } else {
+        store.scan_newest(&query, &mut visit).await?;
+    }
     let mut releases = if every_superseded {
         kept
     } else {

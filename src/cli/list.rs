@@ -1,6 +1,8 @@
 //! `charts list`: the latest revision of each release, from one metadata-only LIST of the
 //! release Secrets.
 
+use std::borrow::Cow;
+
 use crate::action::records::{self, ListSettings, SortBy, StateFilter};
 use crate::cli::GlobalArgs;
 use crate::cli::output;
@@ -130,9 +132,7 @@ pub fn list(global: &GlobalArgs, args: ListArgs) -> Result<()> {
         return output::print(&names);
     }
     if args.output == output::Format::Json {
-        let text = serde_json::to_string_pretty(&items(&releases))
-            .map_err(|e| Error::message(format!("cannot write JSON: {e}")))?;
-        return output::print(&(text + "\n"));
+        return output::print_json(&items(&releases));
     }
     output::show(
         args.output,
@@ -156,13 +156,13 @@ fn narrow_table(releases: &[ReleaseSummary]) -> String {
         .iter()
         .map(|r| {
             vec![
-                r.name.clone(),
-                r.namespace.clone(),
-                r.revision.to_string(),
-                r.updated.clone(),
-                r.status.to_string(),
-                r.chart.clone(),
-                r.app_version.clone(),
+                Cow::Borrowed(r.name.as_str()),
+                Cow::Borrowed(r.namespace.as_str()),
+                Cow::Owned(r.revision.to_string()),
+                Cow::Borrowed(r.updated.as_str()),
+                Cow::Owned(r.status.to_string()),
+                Cow::Borrowed(r.chart.as_str()),
+                Cow::Borrowed(r.app_version.as_str()),
             ]
         })
         .collect();

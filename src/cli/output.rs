@@ -16,6 +16,19 @@ pub fn print(text: &str) -> Result<()> {
         .map_err(|e| Error::io("cannot write to stdout", e))
 }
 
+/// Writes `value` to stdout as pretty JSON and a newline, as it is serialized (no copy of the
+/// whole text is built first: `list -A -o json` of 20,000 releases is ~20 MB of it).
+pub fn print_json<T: serde::Serialize + ?Sized>(value: &T) -> Result<()> {
+    let mut out = std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
+    serde_json::to_writer_pretty(&mut out, value).map_err(|e| match e.io_error_kind() {
+        Some(kind) => Error::io("cannot write to stdout", kind.into()),
+        None => Error::message(format!("cannot write JSON: {e}")),
+    })?;
+    out.write_all(b"\n")
+        .and_then(|_| out.flush())
+        .map_err(|e| Error::io("cannot write to stdout", e))
+}
+
 /// Progress and notices for people: stderr, never mixed with data.
 pub fn note(text: &str) {
     let _ = writeln!(std::io::stderr().lock(), "{text}");
@@ -131,24 +144,56 @@ fn animate(stdout_terminal: bool, stderr_terminal: bool, no_color: bool, dumb: b
 }
 
 /// Left-aligned columns, each cell padded to its column's width and followed by a tab, the last
-/// column unpadded (Helm's tables): readable, and split by `cut -f` or `awk -F'\t'`.
-pub fn table(headers: &[&str], rows: Vec<Vec<String>>) -> String {
-    use comfy_table::{ContentLineStyle, Table, TableStyle};
-    let columns = ContentLineStyle::none().junction('\t');
-    let mut table = Table::new();
-    table
-        .load_style(
-            TableStyle::new()
-                .header_lines(columns)
-                .content_lines(columns),
-        )
-        .set_header(headers.to_vec())
-        .add_rows(rows);
-    for column in table.column_iter_mut() {
-        column.set_padding((0, 0));
+/// column unpadded (Helm's tables): readable, and split by `cut -f` or `awk -F'\t'`. Widths are
+/// display columns (a CJK character takes two); a cell with newlines takes as many lines, the
+/// row's other cells blank on the extra ones. Cells may be borrowed (`Cow<str>`, `&str`), so a
+/// table of 20,000 releases is not a second copy of them.
+pub fn table<S: AsRef<str>>(headers: &[&str], rows: Vec<Vec<S>>) -> String {
+    use unicode_width::UnicodeWidthStr;
+    let columns = rows.iter().map(Vec::len).fold(headers.len(), usize::max);
+    let mut widths = vec![0; columns];
+    let mut measure = |cells: &mut dyn Iterator<Item = &str>| {
+        for (width, cell) in widths.iter_mut().zip(cells) {
+            for line in cell.split('\n') {
+                *width = (*width).max(line.width());
+            }
+        }
+    };
+    measure(&mut headers.iter().copied());
+    for row in &rows {
+        measure(&mut row.iter().map(AsRef::as_ref));
     }
-    let mut text = table.trim_fmt();
-    text.push('\n');
+    let mut text =
+        String::with_capacity((rows.len() + 1) * (widths.iter().sum::<usize>() + columns));
+    let mut write_row = |cells: &[&str]| {
+        let height = cells
+            .iter()
+            .map(|c| c.split('\n').count())
+            .max()
+            .unwrap_or(1);
+        let mut lines: Vec<_> = cells.iter().map(|c| c.split('\n')).collect();
+        for _ in 0..height {
+            let start = text.len();
+            for (column, width) in widths.iter().enumerate() {
+                let line = lines
+                    .get_mut(column)
+                    .and_then(Iterator::next)
+                    .unwrap_or_default();
+                if column > 0 {
+                    text.push('\t');
+                }
+                text.push_str(line);
+                text.extend(std::iter::repeat_n(' ', width.saturating_sub(line.width())));
+            }
+            let end = start + text[start..].trim_end().len();
+            text.truncate(end);
+            text.push('\n');
+        }
+    };
+    write_row(headers);
+    for row in &rows {
+        write_row(&row.iter().map(AsRef::as_ref).collect::<Vec<_>>());
+    }
     text
 }
 
@@ -172,7 +217,7 @@ mod tests {
              api         \tdev      \t1\n\
              web-frontend\tdefault  \t12      \tInstall complete\n"
         );
-        assert_eq!(table(&["NAME", "URL"], Vec::new()), "NAME\tURL\n");
+        assert_eq!(table::<String>(&["NAME", "URL"], Vec::new()), "NAME\tURL\n");
     }
 
     #[test]
@@ -189,6 +234,25 @@ mod tests {
         assert_eq!(count(0, "object"), "0 objects");
         assert_eq!(count(1, "object"), "1 object");
         assert_eq!(count(12, "object"), "12 objects");
+    }
+
+    #[test]
+    fn a_cell_with_newlines_takes_as_many_lines() {
+        // As comfy-table 8 wrote it (checked when it was replaced by this function).
+        let rows = vec![
+            row(&[
+                "1",
+                "failed",
+                "Upgrade failed:\n  a Deployment\nis not ready",
+            ]),
+            row(&["", "", ""]),
+            row(&["2", "deployed", "ok", "extra"]),
+            row(&["x\ny", "", ""]),
+        ];
+        assert_eq!(
+            table(&["REVISION", "STATUS", "DESCRIPTION"], rows),
+            "REVISION\tSTATUS  \tDESCRIPTION\n1       \tfailed  \tUpgrade failed:\n        \t        \t  a Deployment\n        \t        \tis not ready\n\n2       \tdeployed\tok             \textra\nx\ny\n"
+        );
     }
 
     #[test]

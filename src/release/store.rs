@@ -4,6 +4,7 @@
 
 mod chart_secrets;
 mod memory;
+mod record_page;
 mod secret;
 
 pub use memory::MemoryStore;
@@ -66,6 +67,17 @@ pub trait Store: Send + Sync {
             visit(summary);
         }
         Ok(())
+    }
+    /// As [`Store::scan`], for a caller that keeps only the newest revision of each release:
+    /// the store may leave out a revision it can tell is older than another one of the same
+    /// release it read (which saves building its summary). The newest revision of each
+    /// release is always visited; older ones may be.
+    async fn scan_newest(
+        &self,
+        query: &ListQuery,
+        visit: &mut (dyn FnMut(ReleaseSummary) + Send),
+    ) -> Result<(), Error> {
+        self.scan(query, visit).await
     }
     /// One revision, decoded (chunks joined).
     async fn get(&self, namespace: &str, name: &str, revision: u64) -> Result<Release, Error>;

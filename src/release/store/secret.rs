@@ -3,7 +3,7 @@
 use k8s_openapi::api::core::v1::Secret;
 use kube::api::{Api, DeleteParams, ListParams, PostParams};
 
-use super::{Error, ListQuery, Store, sort_summaries};
+use super::{Error, ListQuery, Store, record_page, sort_summaries};
 use crate::cluster::{self, Cluster};
 use crate::release::chart_store::StoredChart;
 use crate::release::{Release, ReleaseSummary, encoding};
@@ -67,6 +67,55 @@ impl SecretStore {
         }))
     }
 
+    /// Reads the records `query` matches page by page (see [`Store::scan`]); `newest_only`
+    /// leaves out, within each page, the revisions older than another of the same release.
+    async fn scan_pages(
+        &self,
+        query: &ListQuery,
+        newest_only: bool,
+        visit: &mut (dyn FnMut(ReleaseSummary) + Send),
+    ) -> Result<(), Error> {
+        let selector = query.label_selector()?;
+        let namespace = query.namespace.as_deref().unwrap_or("*");
+        // Metadata only, and page by page: neither the payloads nor more than two pages of
+        // metadata are held at once, whatever the number of revisions. Each page is parsed on
+        // a blocking thread while the next one is fetched (its token comes first in the page).
+        let path = <Secret as kube::Resource>::url_path(&(), query.namespace.as_deref());
+        let failed = |e: kube::Error| self.error(e, "list", namespace);
+        let mut token: Option<String> = None;
+        let mut parsing: Option<tokio::task::JoinHandle<_>> = None;
+        loop {
+            let mut params = ListParams::default().labels(&selector).limit(LIST_PAGE);
+            if let Some(token) = &token {
+                params = params.continue_token(token);
+            }
+            let request = kube::core::Request::new(path.as_str())
+                .list_metadata(&params)
+                .map_err(|e| failed(kube::Error::BuildRequest(e)))?;
+            let text = self
+                .cluster
+                .client
+                .request_text(request)
+                .await
+                .map_err(failed)?;
+            let (sender, next) = tokio::sync::oneshot::channel();
+            let page =
+                tokio::task::spawn_blocking(move || record_page::read(&text, newest_only, sender));
+            if let Some(previous) = parsing.replace(page) {
+                deliver(previous, visit).await.map_err(failed)?;
+            }
+            // A page that failed to parse before its token gives none: its error follows.
+            match next.await.ok().flatten() {
+                Some(next) => token = Some(next),
+                None => break,
+            }
+        }
+        if let Some(last) = parsing {
+            deliver(last, visit).await.map_err(failed)?;
+        }
+        Ok(())
+    }
+
     /// Creates `secret`, or replaces it if it exists already.
     async fn put(&self, api: &Api<Secret>, secret: &Secret, namespace: &str) -> Result<(), Error> {
         let name = secret.metadata.name.clone().unwrap_or_default();
@@ -94,6 +143,19 @@ impl SecretStore {
 /// Records per LIST request (kubectl's default chunk size).
 pub const LIST_PAGE: u32 = 500;
 
+/// Hands the summaries of a parsed page to `visit`.
+async fn deliver(
+    page: tokio::task::JoinHandle<Result<Vec<ReleaseSummary>, serde_json::Error>>,
+    visit: &mut (dyn FnMut(ReleaseSummary) + Send),
+) -> Result<(), kube::Error> {
+    let summaries = page
+        .await
+        .map_err(|e| kube::Error::Service(Box::new(e)))?
+        .map_err(kube::Error::SerdeError)?;
+    summaries.into_iter().for_each(visit);
+    Ok(())
+}
+
 pub(super) fn is_code(error: &kube::Error, code: u16) -> bool {
     matches!(error, kube::Error::Api(status) if status.code == code)
 }
@@ -116,33 +178,15 @@ impl Store for SecretStore {
         query: &ListQuery,
         visit: &mut (dyn FnMut(ReleaseSummary) + Send),
     ) -> Result<(), Error> {
-        let selector = query.label_selector()?;
-        let (api, namespace) = match &query.namespace {
-            Some(namespace) => (self.api(namespace), namespace.as_str()),
-            None => (Api::all(self.cluster.client.clone()), "*"),
-        };
-        // Metadata only, and page by page: neither the payloads nor more than a page of
-        // metadata is held at once, whatever the number of revisions.
-        let mut token: Option<String> = None;
-        loop {
-            let mut params = ListParams::default().labels(&selector).limit(LIST_PAGE);
-            if let Some(token) = &token {
-                params = params.continue_token(token);
-            }
-            let page = api
-                .list_metadata(&params)
-                .await
-                .map_err(|e| self.error(e, "list", namespace))?;
-            for item in &page.items {
-                if let Some(summary) = encoding::summary(&item.metadata) {
-                    visit(summary);
-                }
-            }
-            match page.metadata.continue_.filter(|t| !t.is_empty()) {
-                Some(next) => token = Some(next),
-                None => return Ok(()),
-            }
-        }
+        self.scan_pages(query, false, visit).await
+    }
+
+    async fn scan_newest(
+        &self,
+        query: &ListQuery,
+        visit: &mut (dyn FnMut(ReleaseSummary) + Send),
+    ) -> Result<(), Error> {
+        self.scan_pages(query, true, visit).await
     }
 
     async fn get(&self, namespace: &str, name: &str, revision: u64) -> Result<Release, Error> {
