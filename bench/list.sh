@@ -15,14 +15,17 @@
 # Targets (issue 13): 100,000 revisions of 20,000 releases listed in under MAX_SECONDS, peak RSS
 # under MAX_RSS_MIB. Exits non-zero if one is missed. BEFORE: also measure that binary against the
 # same records, for a before/after comparison.
-# Measured (2 cores, idle machine, release builds of main at the close of issue 13): 100,000
-# revisions of 20,000 releases in 20 namespaces, 200 LISTs of 500: `list -A` (table) 4.96-5.9 s,
-# peak RSS 89-97 MiB; `-o json` 5.5-5.8 s, 91-101 MiB (188 MiB before it stopped building a JSON
-# tree of every release). Client CPU ~1.7 s; the rest is the sandbox rendering 100,000 metadata
-# objects (managedFields included) and the round trips. The 3 s target is missed; the memory
-# target is met for the table and at the edge for JSON. Before paging (one LIST of everything),
-# 20,000 revisions took 9.3 s and 195 MiB; with the sandbox of before (each page walked every
-# remaining record) 100,000 revisions took 29 s.
+# Measured (2 cores, idle machine, release builds, 6 runs alternating table and JSON): 100,000
+# revisions of 20,000 releases in 20 namespaces, 200 LISTs of 500: wall mean 1.32 s (worst
+# 1.47 s), client CPU 0.63 s, peak RSS 77.1 MiB. The way there, against the same records:
+# 6.5-7.0 s and 92-98 MiB at first (the sandbox took 21 ms to write a page of 500, copying each
+# object's metadata three times; the client parsed every field, managedFields included, then
+# asked for the next page); 2.9-3.2 s with the sandbox writing pages straight from its objects
+# (6 ms a page); 1.4-1.9 s and 99-116 MiB with each page parsed on a blocking thread, fields
+# a summary does not read skipped, while the next page is fetched; then 1.1-1.5 s and 70-78 MiB
+# building summaries only for the newest revision of each release in a page, and writing the
+# table from borrowed cells and the JSON as it is serialized. Before paging (one LIST of
+# everything), 20,000 revisions took 9.3 s and 195 MiB.
 set -euo pipefail
 
 releases=${RELEASES:-20000}
