@@ -1,8 +1,8 @@
 //! One page of a metadata LIST of record Secrets, read as it is parsed: the page's continue
 //! token is handed on as soon as the list's `metadata` has been read (the API server writes it
-//! before `items`), so the next page can be requested while this one is still being parsed,
-//! and each item becomes a [`ReleaseSummary`] on the spot. Only the fields a summary needs are
-//! kept; the rest of each item (`managedFields` above all) is skipped without being built.
+//! before `items`), so the next page can be requested while this one is still being parsed.
+//! Of each item only the fields a summary reads are kept (the rest, `managedFields` above all,
+//! is skipped without being built), and the record items become [`ReleaseSummary`]s.
 
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
