@@ -19,7 +19,7 @@ use k8s_openapi::ByteString;
 use k8s_openapi::api::core::v1::Secret;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
-use super::encoding::{ANNOTATION_CHUNKS, CHUNK_BYTES, MAX_CHUNKS};
+use super::encoding::{ANNOTATION_CHUNKS, CHUNK_BYTES, MAX_CHUNKS, claimed_chunks, join_chunks};
 
 pub const SECRET_TYPE: &str = "charts.dev/chart.v1";
 pub const OWNER: &str = "charts-chart";
@@ -136,17 +136,6 @@ pub fn encode(namespace: &str, chart: &StoredChart) -> Result<Vec<Secret>, Error
     Ok(secrets)
 }
 
-/// The number of parts the chart Secret's annotation claims, unchecked.
-fn claimed_parts(secret: &Secret) -> usize {
-    secret
-        .metadata
-        .annotations
-        .as_ref()
-        .and_then(|a| a.get(ANNOTATION_CHUNKS))
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(1)
-}
-
 /// Names of the chunk Secrets that follow the chart Secret `secret` (at most [`MAX_CHUNKS`]).
 pub fn chunk_names(secret: &Secret) -> Vec<String> {
     let Some(key) = secret
@@ -157,7 +146,7 @@ pub fn chunk_names(secret: &Secret) -> Vec<String> {
     else {
         return Vec::new();
     };
-    (1..claimed_parts(secret).clamp(1, MAX_CHUNKS))
+    (1..claimed_chunks(secret).clamp(1, MAX_CHUNKS))
         .map(|index| chunk_name(key, index))
         .collect()
 }
@@ -171,18 +160,6 @@ pub fn decode(secret: &Secret, chunks: &[Secret]) -> Result<StoredChart, Error> 
         secret: name.clone(),
         message,
     };
-    let expected = claimed_parts(secret);
-    if expected > MAX_CHUNKS {
-        return Err(error(format!(
-            "it claims {expected} parts, more than the {MAX_CHUNKS} a chart may have"
-        )));
-    }
-    if chunks.len() + 1 != expected {
-        return Err(error(format!(
-            "it has {expected} parts but {} were found",
-            chunks.len() + 1
-        )));
-    }
     let annotation = |key: &str| {
         secret
             .metadata
@@ -204,15 +181,7 @@ pub fn decode(secret: &Secret, chunks: &[Secret]) -> Result<StoredChart, Error> 
             "its name does not match its digest `{digest}`"
         )));
     }
-    let mut package = Vec::new();
-    for part in std::iter::once(secret).chain(chunks.iter()) {
-        let bytes = part
-            .data
-            .as_ref()
-            .and_then(|d| d.get(DATA_KEY))
-            .ok_or_else(|| error(format!("no `{DATA_KEY}` key in data")))?;
-        package.extend_from_slice(&bytes.0);
-    }
+    let package = join_chunks(secret, chunks, DATA_KEY, "the chart").map_err(error)?;
     let actual = format!("sha256:{}", crate::support::sha256_hex(&package));
     if actual != digest {
         return Err(error(format!(
@@ -290,6 +259,24 @@ mod tests {
         assert_eq!(decode(&secrets[0], &secrets[1..]).unwrap(), stored);
         let missing = decode(&secrets[0], &secrets[1..2]).unwrap_err();
         assert!(missing.to_string().contains("3 parts but 2"), "{missing}");
+    }
+
+    #[test]
+    fn a_chart_claiming_too_many_parts_is_refused() {
+        let stored = chart(b"package".to_vec());
+        let mut secret = encode("dev", &stored).unwrap().remove(0);
+        secret
+            .metadata
+            .annotations
+            .as_mut()
+            .unwrap()
+            .insert(ANNOTATION_CHUNKS.into(), "1000000000".into());
+        assert_eq!(chunk_names(&secret).len(), MAX_CHUNKS - 1);
+        let error = decode(&secret, &[]).unwrap_err().to_string();
+        assert!(
+            error.contains("the chart claims 1000000000 parts, more than the 256 a chart may have"),
+            "{error}"
+        );
     }
 
     #[test]

@@ -166,8 +166,8 @@ pub fn chunk_count(secret: &Secret) -> usize {
     claimed_chunks(secret).clamp(1, MAX_CHUNKS)
 }
 
-/// The number of Secrets the record's annotation claims, unchecked.
-fn claimed_chunks(secret: &Secret) -> usize {
+/// The number of Secrets a record's or chart's Secret claims in its annotation, unchecked.
+pub(crate) fn claimed_chunks(secret: &Secret) -> usize {
     secret
         .metadata
         .annotations
@@ -175,6 +175,41 @@ fn claimed_chunks(secret: &Secret) -> usize {
         .and_then(|a| a.get(ANNOTATION_CHUNKS))
         .and_then(|n| n.parse().ok())
         .unwrap_or(1)
+}
+
+/// The bytes under `key` of a Secret that may be split in parts (a record, a stored chart) and
+/// (in order) its chunk Secrets, joined: the number of parts it claims is checked against
+/// [`MAX_CHUNKS`] and the chunks found first (a Secret in the cluster may claim anything), and
+/// the error says what is wrong, of the `what` ("the record").
+pub(crate) fn join_chunks(
+    secret: &Secret,
+    chunks: &[Secret],
+    key: &str,
+    what: &str,
+) -> Result<Vec<u8>, String> {
+    let expected = claimed_chunks(secret);
+    if expected > MAX_CHUNKS {
+        let noun = what.trim_start_matches("the ");
+        return Err(format!(
+            "{what} claims {expected} parts, more than the {MAX_CHUNKS} a {noun} may have"
+        ));
+    }
+    if chunks.len() + 1 != expected {
+        return Err(format!(
+            "{what} has {expected} parts but {} were found",
+            chunks.len() + 1
+        ));
+    }
+    let mut joined = Vec::new();
+    for part in std::iter::once(secret).chain(chunks) {
+        let bytes = part
+            .data
+            .as_ref()
+            .and_then(|d| d.get(key))
+            .ok_or_else(|| format!("no `{key}` key in data"))?;
+        joined.extend_from_slice(&bytes.0);
+    }
+    Ok(joined)
 }
 
 /// Names of the chunk Secrets that follow `secret` (empty for an unchunked record).
@@ -196,27 +231,7 @@ fn decode_at_most(secret: &Secret, chunks: &[Secret], limit: u64) -> Result<Rele
         secret: name.clone(),
         message,
     };
-    let expected = claimed_chunks(secret);
-    if expected > MAX_CHUNKS {
-        return Err(decode_error(format!(
-            "the record claims {expected} parts, more than the {MAX_CHUNKS} a record may have"
-        )));
-    }
-    if chunks.len() + 1 != expected {
-        return Err(decode_error(format!(
-            "the record has {expected} parts but {} were found",
-            chunks.len() + 1
-        )));
-    }
-    let mut payload = Vec::new();
-    for part in std::iter::once(secret).chain(chunks.iter()) {
-        let bytes = part
-            .data
-            .as_ref()
-            .and_then(|d| d.get("release"))
-            .ok_or_else(|| decode_error("no `release` key in data".to_string()))?;
-        payload.extend_from_slice(&bytes.0);
-    }
+    let payload = join_chunks(secret, chunks, "release", "the record").map_err(decode_error)?;
     let mut json = Vec::new();
     flate2::read::GzDecoder::new(payload.as_slice())
         .take(limit + 1)
