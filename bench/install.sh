@@ -29,73 +29,15 @@ sandbox_flags="--controller-delay-ms 1000"
 export KUBECONFIG="$work/kubeconfig" HOME="$work/home" CHARTS_CONFIG_HOME="$work/config" CHARTS_CACHE_HOME="$work/cache"
 mkdir -p "$HOME"
 
-# The chart: one template per kind, each a loop of $per_kind objects.
+# The chart of bench/bulk-chart.sh: one template per kind, each a loop of $per_kind objects.
+# shellcheck source=bench/bulk-chart.sh
+. "$root/bench/bulk-chart.sh"
 chart="$work/bulk"
-mkdir -p "$chart/templates"
-printf 'apiVersion: v2\nname: bulk\nversion: 1.0.0\n' > "$chart/Chart.yaml"
-printf 'count: %s\nimage: nginx:1.27\n' "$per_kind" > "$chart/values.yaml"
-cat > "$chart/templates/configmaps.yaml" <<'EOF'
-{% for i in range(end=Values.count) %}
----
-apiVersion: v1
-kind: ConfigMap
-metadata:
-  name: {{ Release.Name }}-config-{{ i }}
-  labels: {app: bulk, index: "{{ i }}"}
-data:
-  index: "{{ i }}"
-  settings.yaml: |
-    replicas: 2
-    image: {{ Values.image }}
-    feature-{{ i }}: enabled
-{% endfor %}
-EOF
-cat > "$chart/templates/services.yaml" <<'EOF'
-{% for i in range(end=Values.count) %}
----
-apiVersion: v1
-kind: Service
-metadata:
-  name: {{ Release.Name }}-svc-{{ i }}
-  labels: {app: bulk, index: "{{ i }}"}
-spec:
-  selector: {app: bulk, index: "{{ i }}"}
-  ports:
-  - {name: http, port: 80, targetPort: 8080}
-{% endfor %}
-EOF
-cat > "$chart/templates/deployments.yaml" <<'EOF'
-{% for i in range(end=Values.count) %}
----
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: {{ Release.Name }}-web-{{ i }}
-  labels: {app: bulk, index: "{{ i }}"}
-spec:
-  replicas: 1
-  selector:
-    matchLabels: {app: bulk, index: "{{ i }}"}
-  template:
-    metadata:
-      labels: {app: bulk, index: "{{ i }}"}
-    spec:
-      containers:
-      - name: web
-        image: {{ Values.image }}
-        ports: [{containerPort: 8080}]
-        envFrom: [{configMapRef: {name: "{{ Release.Name }}-config-{{ i }}"}}]
-{% endfor %}
-EOF
+bulk_chart "$chart" "$per_kind"
 # Rendered without a namespace, so that `kubectl apply -n` can put the objects anywhere.
 "$charts" template bulk "$chart" | grep -v '^  namespace: default$' > "$work/rendered.yaml"
 objects=$(grep -c '^kind:' "$work/rendered.yaml")
 echo "chart: $objects objects, $(wc -c < "$work/rendered.yaml") bytes rendered" >&2
-
-counters() { curl -sf "$url/sandbox.charts.dev/counters"; }
-reset() { curl -sf -X DELETE "$url/sandbox.charts.dev/counters" >/dev/null; }
-requests() { python3 -c 'import json,sys; c=json.load(sys.stdin); print(c.get("total", sum(v for v in c.values() if isinstance(v,int))))'; }
-now_ns() { date +%s%N; }
 
 # Warm-up: kubectl's discovery cache, and both binaries in the page cache.
 kubectl create namespace warm-k >/dev/null

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmark: `charts plan` of an unchanged 300-object release (the chart of bench/install.sh:
+# Benchmark: `charts plan` of an unchanged 300-object release (the chart of bench/bulk-chart.sh:
 # 100 ConfigMaps, 100 Services, 100 Deployments) against a no-op `charts upgrade` of it, both
 # against one charts-sandbox API server on 127.0.0.1 (it stores objects, runs no containers).
 #
@@ -37,69 +37,11 @@ sandbox_flags="--controller-delay-ms 1000"
 export KUBECONFIG="$work/kubeconfig" HOME="$work/home" CHARTS_CONFIG_HOME="$work/config" CHARTS_CACHE_HOME="$work/cache" CHARTS_PROGRESS=none
 mkdir -p "$HOME"
 
-# The chart of bench/install.sh: one template per kind, each a loop of $per_kind objects.
+# The chart of bench/bulk-chart.sh: one template per kind, each a loop of $per_kind objects.
+# shellcheck source=bench/bulk-chart.sh
+. "$root/bench/bulk-chart.sh"
 chart="$work/bulk"
-mkdir -p "$chart/templates"
-printf 'apiVersion: v2\nname: bulk\nversion: 1.0.0\n' > "$chart/Chart.yaml"
-printf 'count: %s\nimage: nginx:1.27\n' "$per_kind" > "$chart/values.yaml"
-cat > "$chart/templates/configmaps.yaml" <<'EOF'
-{% for i in range(end=Values.count) %}
----
-apiVersion: v1
-kind: ConfigMap
-metadata:
-  name: {{ Release.Name }}-config-{{ i }}
-  labels: {app: bulk, index: "{{ i }}"}
-data:
-  index: "{{ i }}"
-  settings.yaml: |
-    replicas: 2
-    image: {{ Values.image }}
-    feature-{{ i }}: enabled
-{% endfor %}
-EOF
-cat > "$chart/templates/services.yaml" <<'EOF'
-{% for i in range(end=Values.count) %}
----
-apiVersion: v1
-kind: Service
-metadata:
-  name: {{ Release.Name }}-svc-{{ i }}
-  labels: {app: bulk, index: "{{ i }}"}
-spec:
-  selector: {app: bulk, index: "{{ i }}"}
-  ports:
-  - {name: http, port: 80, targetPort: 8080}
-{% endfor %}
-EOF
-cat > "$chart/templates/deployments.yaml" <<'EOF'
-{% for i in range(end=Values.count) %}
----
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: {{ Release.Name }}-web-{{ i }}
-  labels: {app: bulk, index: "{{ i }}"}
-spec:
-  replicas: 1
-  selector:
-    matchLabels: {app: bulk, index: "{{ i }}"}
-  template:
-    metadata:
-      labels: {app: bulk, index: "{{ i }}"}
-    spec:
-      containers:
-      - name: web
-        image: {{ Values.image }}
-        ports: [{containerPort: 8080}]
-        envFrom: [{configMapRef: {name: "{{ Release.Name }}-config-{{ i }}"}}]
-{% endfor %}
-EOF
-
-counters() { curl -sf "$url/sandbox.charts.dev/counters"; }
-reset() { curl -sf -X DELETE "$url/sandbox.charts.dev/counters" >/dev/null; }
-requests() { python3 -c 'import json,sys; c=json.load(sys.stdin); print(c.get("total", sum(v for v in c.values() if isinstance(v,int))))'; }
-now_ns() { date +%s%N; }
+bulk_chart "$chart" "$per_kind"
 
 "$charts" install bulk "$chart" -n bench --create-namespace >/dev/null 2>&1
 # Warm-up, and a check that the plan of the unchanged release is empty (exit code 0).
