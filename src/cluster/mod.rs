@@ -252,6 +252,17 @@ fn read_kubeconfig(settings: &ClusterSettings) -> Result<Option<Kubeconfig>, Err
 }
 
 /// Connects to the cluster the settings name. Makes no API call.
+/// The User-Agent of every request to the API server: `charts/0.1.0 (linux/x86_64)`.
+fn user_agent() -> http::HeaderValue {
+    let agent = format!(
+        "charts/{} ({}/{})",
+        env!("CARGO_PKG_VERSION"),
+        std::env::consts::OS,
+        std::env::consts::ARCH
+    );
+    http::HeaderValue::from_str(&agent).expect("a version, an OS and an architecture are ASCII")
+}
+
 pub async fn connect(settings: &ClusterSettings) -> Result<Cluster, Error> {
     let options = KubeConfigOptions {
         context: settings.context.clone(),
@@ -282,6 +293,11 @@ pub async fn connect(settings: &ClusterSettings) -> Result<Cluster, Error> {
     // `retry::retry` is the one retry: kube's own layer would retry each of its attempts up to
     // 15 times, sleeping as long as `Retry-After` says, so a lasting 503 held a call for minutes.
     config.default_retry = false;
+    // As kubectl's `kubectl/v1.35.0 (linux/amd64)`: the API server names the field manager of a
+    // write that gives none (record Secrets, merge patches) after it, and audit logs show it.
+    config
+        .headers
+        .push((http::header::USER_AGENT, user_agent()));
     let server = config
         .cluster_url
         .to_string()

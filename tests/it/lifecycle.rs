@@ -105,9 +105,17 @@ fn install_applies_marked_objects_records_revision_one_and_refuses_a_second_inst
     );
     // The record, as DESIGN.md specifies.
     let secret = lab
-        .get(&["secret", "charts.release.v1.web.v1", "-n", "dev"])
+        .get(&[
+            "secret",
+            "charts.release.v1.web.v1",
+            "-n",
+            "dev",
+            "--show-managed-fields",
+        ])
         .unwrap();
     assert_eq!(secret["type"], "charts.dev/release.v1");
+    // Created without a field manager: the server names it after our User-Agent.
+    assert_eq!(secret["metadata"]["managedFields"][0]["manager"], "charts");
     let labels = &secret["metadata"]["labels"];
     assert_eq!(
         (
