@@ -14,7 +14,7 @@ use k8s_openapi::api::core::v1::Secret;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use kube::api::{Api, DeleteParams, ListParams, PostParams, Preconditions};
 
-use super::secret::is_code;
+use super::secret::{is_code, name_of};
 use super::{Error, SecretStore};
 use crate::release::chart_store::{self, StoredChart};
 use crate::release::encoding;
@@ -66,40 +66,38 @@ impl SecretStore {
         let Some(key) = chart_store::digest_key(digest) else {
             return Ok(None);
         };
-        let Some((secret, chunks)) = self.chart_secrets(namespace, key).await? else {
+        let Some((secret, parts)) = self.chart_secrets(namespace, key).await? else {
             return Ok(None);
         };
+        let chunks = parts
+            .into_iter()
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|missing| chart_store::Error::Decode {
+                secret: chart_store::secret_name(key),
+                message: format!("its part `{missing}` is missing"),
+            })?;
         Ok(Some(chart_store::decode(&secret, &chunks)?))
     }
 
-    /// The chart Secret for `key` and its chunks; `None` when the chart Secret does not exist.
+    /// The chart Secret for `key` and its chunks (each found, or the name of a missing one);
+    /// `None` when the chart Secret does not exist.
     async fn chart_secrets(
         &self,
         namespace: &str,
         key: &str,
-    ) -> Result<Option<(Secret, Vec<Secret>)>, Error> {
+    ) -> Result<Option<(Secret, Vec<Result<Secret, String>>)>, Error> {
         let api = self.api(namespace);
-        let name = chart_store::secret_name(key);
         let Some(secret) = api
-            .get_opt(&name)
+            .get_opt(&chart_store::secret_name(key))
             .await
             .map_err(|e| self.error(e, "get", namespace))?
         else {
             return Ok(None);
         };
-        let mut chunks = Vec::new();
-        for chunk_name in chart_store::chunk_names(&secret) {
-            let chunk = api
-                .get_opt(&chunk_name)
-                .await
-                .map_err(|e| self.error(e, "get", namespace))?
-                .ok_or_else(|| chart_store::Error::Decode {
-                    secret: name.clone(),
-                    message: format!("its part `{chunk_name}` is missing"),
-                })?;
-            chunks.push(chunk);
-        }
-        Ok(Some((secret, chunks)))
+        let parts = self
+            .get_parts(&api, namespace, chart_store::chunk_names(&secret))
+            .await?;
+        Ok(Some((secret, parts)))
     }
 
     pub(super) async fn write_chart(
@@ -174,9 +172,11 @@ impl SecretStore {
         if self.chart_referenced(namespace, key).await? {
             return Ok(());
         }
-        let Some((secret, chunks)) = self.chart_secrets_lenient(namespace, key).await? else {
+        // The chunks found: a broken chart is still deleted with its last reference.
+        let Some((secret, parts)) = self.chart_secrets(namespace, key).await? else {
             return Ok(());
         };
+        let chunks: Vec<Secret> = parts.into_iter().flatten().collect();
         let api = self.api(namespace);
         let params = DeleteParams {
             preconditions: Some(Preconditions {
@@ -205,34 +205,6 @@ impl SecretStore {
         }
         Ok(())
     }
-
-    /// [`Self::chart_secrets`] that keeps the chunks it finds when some are missing: a broken
-    /// chart is still deleted with its last reference.
-    async fn chart_secrets_lenient(
-        &self,
-        namespace: &str,
-        key: &str,
-    ) -> Result<Option<(Secret, Vec<Secret>)>, Error> {
-        let api = self.api(namespace);
-        let Some(secret) = api
-            .get_opt(&chart_store::secret_name(key))
-            .await
-            .map_err(|e| self.error(e, "get", namespace))?
-        else {
-            return Ok(None);
-        };
-        let mut chunks = Vec::new();
-        for chunk_name in chart_store::chunk_names(&secret) {
-            if let Some(chunk) = api
-                .get_opt(&chunk_name)
-                .await
-                .map_err(|e| self.error(e, "get", namespace))?
-            {
-                chunks.push(chunk);
-            }
-        }
-        Ok(Some((secret, chunks)))
-    }
 }
 
 /// A Secret read back, ready to be created again: what the server set is dropped.
@@ -247,8 +219,4 @@ fn fresh(secret: Secret) -> Secret {
         },
         ..secret
     }
-}
-
-fn name_of(secret: &Secret) -> &str {
-    secret.metadata.name.as_deref().unwrap_or_default()
 }

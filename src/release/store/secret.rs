@@ -116,6 +116,25 @@ impl SecretStore {
         Ok(())
     }
 
+    /// The Secrets `names` (the chunks of a record or a chart), in order: each found, or the
+    /// name of a missing one.
+    pub(super) async fn get_parts(
+        &self,
+        api: &Api<Secret>,
+        namespace: &str,
+        names: Vec<String>,
+    ) -> Result<Vec<Result<Secret, String>>, Error> {
+        let mut parts = Vec::with_capacity(names.len());
+        for name in names {
+            let part = api
+                .get_opt(&name)
+                .await
+                .map_err(|e| self.error(e, "get", namespace))?;
+            parts.push(part.ok_or(name));
+        }
+        Ok(parts)
+    }
+
     /// Creates `secret`, or replaces it if it exists already.
     async fn put(&self, api: &Api<Secret>, secret: &Secret, namespace: &str) -> Result<(), Error> {
         let name = secret.metadata.name.clone().unwrap_or_default();
@@ -160,7 +179,7 @@ pub(super) fn is_code(error: &kube::Error, code: u16) -> bool {
     matches!(error, kube::Error::Api(status) if status.code == code)
 }
 
-fn name_of(secret: &Secret) -> &str {
+pub(super) fn name_of(secret: &Secret) -> &str {
     secret.metadata.name.as_deref().unwrap_or_default()
 }
 
@@ -201,18 +220,19 @@ impl Store for SecretStore {
                 namespace: namespace.to_string(),
                 revision,
             })?;
-        let mut chunks = Vec::new();
-        for chunk_name in encoding::chunk_names(name, revision, &secret) {
-            let chunk = api
-                .get_opt(&chunk_name)
-                .await
-                .map_err(|e| self.error(e, "get", namespace))?
-                .ok_or_else(|| encoding::Error::Decode {
-                    secret: secret_name.clone(),
-                    message: format!("its part `{chunk_name}` is missing"),
-                })?;
-            chunks.push(chunk);
-        }
+        let chunks = self
+            .get_parts(
+                &api,
+                namespace,
+                encoding::chunk_names(name, revision, &secret),
+            )
+            .await?
+            .into_iter()
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|missing| encoding::Error::Decode {
+                secret: secret_name.clone(),
+                message: format!("its part `{missing}` is missing"),
+            })?;
         Ok(encoding::decode(&secret, &chunks)?)
     }
 
