@@ -10,7 +10,7 @@
 pub mod storage;
 
 use std::collections::BTreeMap;
-use std::io::{Read, Write};
+use std::io::Write;
 
 use base64::Engine as _;
 use serde::{Deserialize, Serialize};
@@ -155,17 +155,7 @@ fn decode_at_most(record: &str, text: &[u8], limit: u64) -> Result<HelmRelease, 
         .decode(&trimmed)
         .map_err(|e| error(format!("`data.release` is not base64: {e}")))?;
     let json = if bytes.starts_with(&[0x1f, 0x8b, 0x08]) {
-        let mut json = Vec::new();
-        flate2::read::GzDecoder::new(bytes.as_slice())
-            .take(limit + 1)
-            .read_to_end(&mut json)
-            .map_err(|e| error(format!("not gzip: {e}")))?;
-        if json.len() as u64 > limit {
-            return Err(error(format!(
-                "the record decompresses to more than {limit} bytes"
-            )));
-        }
-        json
+        crate::support::gunzip_at_most(&bytes, limit).map_err(error)?
     } else {
         bytes
     };

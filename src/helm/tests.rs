@@ -1,6 +1,8 @@
 //! Decoding checked against records real Helm wrote (testdata/helm/adopt, made by
 //! make-fixture.py with Helm v4 as a library against the sandbox).
 
+use std::io::Read as _;
+
 use super::*;
 
 fn fixture(file: &str) -> Value {

@@ -10,7 +10,7 @@
 //! go to chunk Secrets labelled `owner=charts-chunk`, which a release listing never matches.
 
 use std::collections::BTreeMap;
-use std::io::{Read, Write};
+use std::io::Write;
 
 use indexmap::IndexMap;
 use k8s_openapi::ByteString;
@@ -232,16 +232,7 @@ fn decode_at_most(secret: &Secret, chunks: &[Secret], limit: u64) -> Result<Rele
         message,
     };
     let payload = join_chunks(secret, chunks, "release", "the record").map_err(decode_error)?;
-    let mut json = Vec::new();
-    flate2::read::GzDecoder::new(payload.as_slice())
-        .take(limit + 1)
-        .read_to_end(&mut json)
-        .map_err(|e| decode_error(format!("not gzip: {e}")))?;
-    if json.len() as u64 > limit {
-        return Err(decode_error(format!(
-            "the record decompresses to more than {limit} bytes"
-        )));
-    }
+    let json = crate::support::gunzip_at_most(&payload, limit).map_err(decode_error)?;
     serde_json::from_slice(&json).map_err(|e| {
         decode_error(format!(
             "not a release record: {}",

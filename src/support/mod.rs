@@ -16,6 +16,23 @@ pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
         .block_on(future)
 }
 
+/// The gunzipped `bytes` of a record read from the cluster, refused past `limit` bytes (a
+/// small gzip can expand a thousandfold); the error says what is wrong with them.
+pub fn gunzip_at_most(bytes: &[u8], limit: u64) -> Result<Vec<u8>, String> {
+    use std::io::Read as _;
+    let mut plain = Vec::new();
+    flate2::read::GzDecoder::new(bytes)
+        .take(limit + 1)
+        .read_to_end(&mut plain)
+        .map_err(|e| format!("not gzip: {e}"))?;
+    if plain.len() as u64 > limit {
+        return Err(format!(
+            "the record decompresses to more than {limit} bytes"
+        ));
+    }
+    Ok(plain)
+}
+
 /// The lowercase hex sha256 of `bytes`.
 pub fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(sha2::Sha256::digest(bytes))
