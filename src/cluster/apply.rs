@@ -429,16 +429,7 @@ impl Applier {
             .buffered(self.options.concurrency.max(1))
             .collect()
             .await;
-        let mut applied = Vec::new();
-        let mut failures = Vec::new();
-        for result in results {
-            match result {
-                Ok(key) => applied.push(key),
-                Err(error) => failures.push(error),
-            }
-        }
-        first_of(failures)?;
-        Ok(applied)
+        all_or_first(results)
     }
 
     /// Applies `objects` (in install order). Objects listed in `previous` (the release's
@@ -530,6 +521,21 @@ fn first_of(failures: Vec<Error>) -> Result<(), Error> {
         }
         None => Ok(()),
     }
+}
+
+/// The results of a batch sent concurrently: every success, or the first failure (counting
+/// the others).
+fn all_or_first<T>(results: Vec<Result<T, Error>>) -> Result<Vec<T>, Error> {
+    let mut done = Vec::with_capacity(results.len());
+    let mut failures = Vec::new();
+    for result in results {
+        match result {
+            Ok(value) => done.push(value),
+            Err(error) => failures.push(error),
+        }
+    }
+    first_of(failures)?;
+    Ok(done)
 }
 
 #[cfg(test)]

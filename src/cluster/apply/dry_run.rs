@@ -10,7 +10,7 @@ use kube::api::{ApiResource, ListParams};
 use serde_json::Value;
 
 use super::immutable::{ImmutableField, immutable_fields};
-use super::{Applier, Error, MANAGED_BY, MANAGED_BY_LABEL, ObjectKey, first_of, kind_batches};
+use super::{Applier, Error, MANAGED_BY, MANAGED_BY_LABEL, ObjectKey, all_or_first, kind_batches};
 use crate::cluster::retry::retry;
 use crate::render::Object;
 
@@ -149,15 +149,6 @@ impl Applier {
             .buffered(self.options.concurrency.max(1))
             .collect()
             .await;
-        let mut outcomes = Vec::new();
-        let mut failures = Vec::new();
-        for result in results {
-            match result {
-                Ok(outcome) => outcomes.push(outcome),
-                Err(error) => failures.push(error),
-            }
-        }
-        first_of(failures)?;
-        Ok(outcomes)
+        all_or_first(results)
     }
 }

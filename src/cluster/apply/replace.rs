@@ -8,7 +8,7 @@ use std::time::Duration;
 use futures_util::stream::{self, StreamExt};
 use kube::api::{DeleteParams, PropagationPolicy};
 
-use super::{Applier, Error, ObjectKey, first_of};
+use super::{Applier, Error, ObjectKey, all_or_first};
 use crate::cluster::retry::retry;
 use crate::render::Object;
 
@@ -58,15 +58,7 @@ impl Applier {
             .buffered(self.options.concurrency.max(1))
             .collect()
             .await;
-        let mut deleted = Vec::new();
-        let mut failures = Vec::new();
-        for result in results {
-            match result {
-                Ok(key) => deleted.push(key),
-                Err(error) => failures.push(error),
-            }
-        }
-        first_of(failures)?;
+        let deleted = all_or_first(results)?;
         if !self.options.dry_run {
             self.wait_gone(objects, timeout).await?;
         }
