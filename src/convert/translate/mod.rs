@@ -31,24 +31,28 @@ pub type Defines = BTreeMap<String, String>;
 /// starting with a digit.
 pub fn component_name(go: &str) -> String {
     go.split('.')
-        .map(|seg| {
-            let mut s: String = seg
-                .chars()
-                .map(|c| {
-                    if c.is_ascii_alphanumeric() || c == '_' {
-                        c
-                    } else {
-                        '_'
-                    }
-                })
-                .collect();
-            if s.is_empty() || s.starts_with(|c: char| c.is_ascii_digit()) {
-                s.insert(0, '_');
-            }
-            s
-        })
+        .map(|segment| identifier(segment, '_'))
         .collect::<Vec<_>>()
         .join(".")
+}
+
+/// `text` as a Tera identifier: each character outside `[A-Za-z0-9_]` becomes `_`, and `prefix`
+/// goes in front of an empty name or one starting with a digit.
+fn identifier(text: &str, prefix: char) -> String {
+    let mut name: String = text
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
+        name.insert(0, prefix);
+    }
+    name
 }
 
 /// What `.` stands for.
@@ -226,19 +230,7 @@ impl<'a> Translator<'a> {
 
     /// A fresh Tera variable name based on `base`.
     fn fresh(&mut self, base: &str) -> String {
-        let mut base: String = base
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() || c == '_' {
-                    c
-                } else {
-                    '_'
-                }
-            })
-            .collect();
-        if base.is_empty() || base.starts_with(|c: char| c.is_ascii_digit()) {
-            base.insert(0, 'v');
-        }
+        let mut base = identifier(base, 'v');
         if RESERVED.contains(&base.as_str()) {
             base.push('_');
         }

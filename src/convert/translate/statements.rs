@@ -96,12 +96,17 @@ impl Translator<'_> {
             return;
         }
         self.tag(b.else_trim, "else");
+        self.nodes_in_scope(else_body);
+    }
+
+    /// `nodes` in a scope of their own (their variables end with it), the dot unchanged.
+    fn nodes_in_scope(&mut self, nodes: &[Node]) {
         self.scopes.push(Scope {
             dot: self.dot(),
             vars: Vec::new(),
             is_loop: false,
         });
-        self.nodes(else_body);
+        self.nodes(nodes);
         self.scopes.pop();
     }
 
@@ -215,13 +220,7 @@ impl Translator<'_> {
         self.scopes.pop();
         if let Some(else_body) = &b.else_body {
             self.tag(b.else_trim, "else");
-            self.scopes.push(Scope {
-                dot: self.dot(),
-                vars: Vec::new(),
-                is_loop: false,
-            });
-            self.nodes(else_body);
-            self.scopes.pop();
+            self.nodes_in_scope(else_body);
         }
         self.tag(b.end_trim, "endfor");
     }
