@@ -324,45 +324,62 @@ pub fn go_quote(s: &str) -> String {
     out
 }
 
+/// The Go type a value has in Helm's data (values files give float64 numbers).
+enum GoType {
+    Nil,
+    String,
+    Bool,
+    Float64,
+    Int,
+    Slice,
+    Map,
+    Bytes,
+}
+
+fn go_type(value: &Value) -> GoType {
+    if value.is_undefined() || value.is_none() {
+        GoType::Nil
+    } else if value.is_string() {
+        GoType::String
+    } else if value.is_bool() {
+        GoType::Bool
+    } else if value.is_f64() || is_values_number(value) {
+        GoType::Float64
+    } else if value.is_number() {
+        GoType::Int
+    } else if value.is_array() {
+        GoType::Slice
+    } else if value.is_map() {
+        GoType::Map
+    } else {
+        GoType::Bytes
+    }
+}
+
 /// Go's type name of a value as Helm's data holds it (`%T`, `typeOf`).
 pub fn type_name(value: &Value) -> &'static str {
-    if value.is_undefined() || value.is_none() {
-        "<nil>"
-    } else if value.is_string() {
-        "string"
-    } else if value.is_bool() {
-        "bool"
-    } else if value.is_f64() || is_values_number(value) {
-        "float64"
-    } else if value.is_number() {
-        "int"
-    } else if value.is_array() {
-        "[]interface {}"
-    } else if value.is_map() {
-        "map[string]interface {}"
-    } else {
-        "[]uint8"
+    match go_type(value) {
+        GoType::Nil => "<nil>",
+        GoType::String => "string",
+        GoType::Bool => "bool",
+        GoType::Float64 => "float64",
+        GoType::Int => "int",
+        GoType::Slice => "[]interface {}",
+        GoType::Map => "map[string]interface {}",
+        GoType::Bytes => "[]uint8",
     }
 }
 
 /// Go's kind name (`kindOf`, `kindIs`).
 pub fn kind_name(value: &Value) -> &'static str {
-    if value.is_undefined() || value.is_none() {
-        "invalid"
-    } else if value.is_string() {
-        "string"
-    } else if value.is_bool() {
-        "bool"
-    } else if value.is_f64() || is_values_number(value) {
-        "float64"
-    } else if value.is_number() {
-        "int"
-    } else if value.is_array() {
-        "slice"
-    } else if value.is_map() {
-        "map"
-    } else {
-        "slice"
+    match go_type(value) {
+        GoType::Nil => "invalid",
+        GoType::String => "string",
+        GoType::Bool => "bool",
+        GoType::Float64 => "float64",
+        GoType::Int => "int",
+        GoType::Slice | GoType::Bytes => "slice",
+        GoType::Map => "map",
     }
 }
 
