@@ -131,11 +131,12 @@ pub fn read(annotations: Option<&BTreeMap<String, String>>) -> Inventory {
     let Some(annotations) = annotations else {
         return Inventory::default();
     };
-    let (images, images_omitted) = list(annotations.get(ANNOTATION_IMAGES), |v| {
-        v.as_str().map(str::to_string)
+    let (images, images_omitted) = list(annotations.get(ANNOTATION_IMAGES), |v| match v {
+        Value::String(image) => Some(image),
+        _ => None,
     });
     let (subcharts, subcharts_omitted) = list(annotations.get(ANNOTATION_SUBCHARTS), |v| {
-        serde_json::from_value::<SubchartInfo>(v.clone()).ok()
+        serde_json::from_value::<SubchartInfo>(v).ok()
     });
     let provenance = annotations
         .get(ANNOTATION_PROVENANCE)
@@ -150,28 +151,21 @@ pub fn read(annotations: Option<&BTreeMap<String, String>>) -> Inventory {
 }
 
 /// The items of a capped JSON array and the count its `"+N more"` marker gives.
-fn list<T>(text: Option<&String>, item: impl Fn(&Value) -> Option<T>) -> (Vec<T>, usize) {
-    let Some(Ok(Value::Array(values))) = text.map(|t| serde_json::from_str::<Value>(t)) else {
+fn list<T>(text: Option<&String>, item: impl Fn(Value) -> Option<T>) -> (Vec<T>, usize) {
+    let Some(Ok(Value::Array(mut values))) = text.map(|t| serde_json::from_str::<Value>(t)) else {
         return (Vec::new(), 0);
     };
-    let mut omitted = 0;
-    let mut items = Vec::with_capacity(values.len());
-    for (index, value) in values.iter().enumerate() {
-        if index + 1 == values.len()
-            && let Some(count) = value
-                .as_str()
-                .and_then(|s| s.strip_prefix('+'))
-                .and_then(|s| s.strip_suffix(" more"))
-                .and_then(|n| n.parse().ok())
-        {
-            omitted = count;
-            continue;
-        }
-        if let Some(item) = item(value) {
-            items.push(item);
-        }
+    let omitted = values
+        .last()
+        .and_then(Value::as_str)
+        .and_then(|s| s.strip_prefix('+'))
+        .and_then(|s| s.strip_suffix(" more"))
+        .and_then(|n| n.parse().ok());
+    if omitted.is_some() {
+        values.pop();
     }
-    (items, omitted)
+    let items = values.into_iter().filter_map(item).collect();
+    (items, omitted.unwrap_or(0))
 }
 
 #[cfg(test)]
