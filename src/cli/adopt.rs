@@ -204,9 +204,10 @@ pub fn list_helm(global: &GlobalArgs, args: &crate::cli::list::ListArgs) -> Resu
                 "STORAGE",
             ];
             let text = output::table(&headers, rows);
-            Ok(match text.split_once('\n') {
-                Some((_, rows)) if args.no_headers => rows.to_string(),
-                _ => text,
+            Ok(if args.no_headers {
+                output::rows_only(text)
+            } else {
+                text
             })
         },
     )

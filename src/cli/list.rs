@@ -143,9 +143,10 @@ pub fn list(global: &GlobalArgs, args: ListArgs) -> Result<()> {
             } else {
                 narrow_table(&releases)
             };
-            Ok(match text.split_once('\n') {
-                Some((_, rows)) if args.no_headers => rows.to_string(),
-                _ => text,
+            Ok(if args.no_headers {
+                output::rows_only(text)
+            } else {
+                text
             })
         },
     )

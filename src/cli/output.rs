@@ -197,6 +197,14 @@ pub fn table<S: AsRef<str>>(headers: &[&str], rows: Vec<Vec<S>>) -> String {
     text
 }
 
+/// A [`table`]'s text without its header line (`--no-headers`).
+pub fn rows_only(table: String) -> String {
+    match table.split_once('\n') {
+        Some((_, rows)) => rows.to_string(),
+        None => table,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
