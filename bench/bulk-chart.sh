@@ -1,7 +1,9 @@
 # Sourced by the benchmarks that deploy "the 300-object chart": `bulk_chart DIR PER_KIND` writes
 # a chart `bulk` with one template per kind, each a loop of PER_KIND objects (ConfigMaps,
 # Services, Deployments that mount their ConfigMap). Also the helpers that read the sandbox's
-# request counters (need `$url`, set by bench/sandbox.sh) and a nanosecond clock.
+# request counters (need `$url`, set by bench/sandbox.sh), a nanosecond clock, and the timing
+# table: `timed KEY COMMAND...` runs COMMAND with fresh counters and adds its wall time and
+# requests to KEY; `report LABEL RUNS KEY...` prints mean, min and max (ms) and the requests.
 
 bulk_chart() {
     local chart=$1 per_kind=$2
@@ -68,3 +70,28 @@ counters() { curl -sf "$url/sandbox.charts.dev/counters"; }
 reset() { curl -sf -X DELETE "$url/sandbox.charts.dev/counters" >/dev/null; }
 requests() { python3 -c 'import json,sys; c=json.load(sys.stdin); print(c.get("total", sum(v for v in c.values() if isinstance(v,int))))'; }
 now_ns() { date +%s%N; }
+
+declare -A total min max reqs
+elapsed=0 # of the last `timed` command, in nanoseconds
+timed() {
+    local key=$1 start
+    shift
+    reset
+    start=$(now_ns)
+    "$@"
+    elapsed=$(($(now_ns) - start))
+    reqs[$key]=$(counters | requests)
+    total[$key]=$((${total[$key]:-0} + elapsed))
+    if [ -z "${min[$key]:-}" ] || ((elapsed < min[$key])); then min[$key]=$elapsed; fi
+    if ((elapsed > ${max[$key]:-0})); then max[$key]=$elapsed; fi
+}
+report() {
+    local label=$1 runs=$2 width=${#1} key
+    shift 2
+    for key in "$@"; do if ((${#key} > width)); then width=${#key}; fi; done
+    printf '\n%-*s %10s %10s %10s %10s\n' "$width" "$label" mean_ms min_ms max_ms requests
+    for key in "$@"; do
+        awk -v t="${total[$key]}" -v n="$runs" -v lo="${min[$key]}" -v hi="${max[$key]}" -v r="${reqs[$key]}" -v name="$key" -v w="$width" \
+            'BEGIN { printf "%-*s %10.1f %10.1f %10.1f %10s\n", w, name, t / n / 1e6, lo / 1e6, hi / 1e6, r }'
+    done
+}

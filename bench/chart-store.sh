@@ -59,9 +59,7 @@ deploy() {
 # Warm-up: the binary in the page cache, the sandbox's first requests.
 "$charts" install bulk "$chart" -n warm --create-namespace >/dev/null 2>&1
 
-declare -A total min max reqs
 modes="store skip"
-for key in install-store install-skip upgrade-store upgrade-skip; do total[$key]=0; min[$key]=999999999999; max[$key]=0; done
 for ((i = 1; i <= runs; i++)); do
     # Alternate which goes first, so neither always runs on a warmer or busier machine.
     if ((i % 2 == 0)); then order="skip store"; else order="$modes"; fi
@@ -70,16 +68,8 @@ for ((i = 1; i <= runs; i++)); do
         kubectl create namespace "$ns" >/dev/null
         for verb in install upgrade; do
             key="$verb-$mode"
-            reset
-            start=$(now_ns)
-            deploy "$mode" "$ns" "$verb"
-            end=$(now_ns)
-            elapsed=$((end - start))
-            reqs[$key]=$(counters | requests)
+            timed "$key" deploy "$mode" "$ns" "$verb"
             echo "$i $key $elapsed" >> "$work/samples"
-            total[$key]=$((total[$key] + elapsed))
-            ((elapsed < min[$key])) && min[$key]=$elapsed
-            ((elapsed > max[$key])) && max[$key]=$elapsed
         done
         stored=$(kubectl get secrets -n "$ns" -l owner=charts-chart -o name | wc -l)
         if [ "$mode" = store ] && [ "$stored" != 1 ]; then echo "error: $ns has $stored chart Secrets, not 1" >&2; exit 1; fi
@@ -87,11 +77,7 @@ for ((i = 1; i <= runs; i++)); do
     done
 done
 
-printf '\n%-14s %10s %10s %10s %10s\n' run mean_ms min_ms max_ms requests
-for key in install-store install-skip upgrade-store upgrade-skip; do
-    awk -v t="${total[$key]}" -v n="$runs" -v lo="${min[$key]}" -v hi="${max[$key]}" -v r="${reqs[$key]}" -v name="$key" \
-        'BEGIN { printf "%-14s %10.1f %10.1f %10.1f %10s\n", name, t / n / 1e6, lo / 1e6, hi / 1e6, r }'
-done
+report run "$runs" install-store install-skip upgrade-store upgrade-skip
 # The ratio of the means, and the median of each run's own ratio (the two installs of a run are
 # seconds apart, so a busy machine slows both): the target holds for the median.
 python3 - "$work/samples" <<'EOF'

@@ -44,37 +44,19 @@ kubectl create namespace warm-k >/dev/null
 kubectl apply --server-side -n warm-k -f "$work/rendered.yaml" >/dev/null
 "$charts" install bulk "$chart" -n warm-c --create-namespace >/dev/null 2>&1
 
-declare -A total min max reqs
-for tool in kubectl charts; do total[$tool]=0; min[$tool]=999999999999; max[$tool]=0; done
 for ((i = 1; i <= runs; i++)); do
     for tool in kubectl charts; do
         ns="$tool-$i"
+        kubectl create namespace "$ns" >/dev/null
         if [ "$tool" = kubectl ]; then
-            kubectl create namespace "$ns" >/dev/null
-            reset
-            start=$(now_ns)
-            kubectl apply --server-side -n "$ns" -f "$work/rendered.yaml" >/dev/null
-            end=$(now_ns)
+            timed kubectl kubectl apply --server-side -n "$ns" -f "$work/rendered.yaml" >/dev/null
         else
-            kubectl create namespace "$ns" >/dev/null
-            reset
-            start=$(now_ns)
-            "$charts" install bulk "$chart" -n "$ns" >/dev/null 2>&1
-            end=$(now_ns)
+            timed charts "$charts" install bulk "$chart" -n "$ns" >/dev/null 2>&1
         fi
-        elapsed=$((end - start))
-        reqs[$tool]=$(counters | requests)
-        total[$tool]=$((total[$tool] + elapsed))
-        ((elapsed < min[$tool])) && min[$tool]=$elapsed
-        ((elapsed > max[$tool])) && max[$tool]=$elapsed
     done
 done
 
-printf '\n%-8s %10s %10s %10s %10s\n' tool mean_ms min_ms max_ms requests
-for tool in kubectl charts; do
-    awk -v t="${total[$tool]}" -v n="$runs" -v lo="${min[$tool]}" -v hi="${max[$tool]}" -v r="${reqs[$tool]}" -v name="$tool" \
-        'BEGIN { printf "%-8s %10.1f %10.1f %10.1f %10s\n", name, t / n / 1e6, lo / 1e6, hi / 1e6, r }'
-done
+report tool "$runs" kubectl charts
 awk -v c="${total[charts]}" -v k="${total[kubectl]}" 'BEGIN {
     printf "\ncharts/kubectl time ratio: %.2f (target: at most 1.00)\n", c / k
     exit (c <= k) ? 0 : 1

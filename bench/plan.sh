@@ -51,31 +51,12 @@ bulk_chart "$chart" "$per_kind"
 }
 tail -n1 "$work/plan.txt" >&2
 
-declare -A total min max reqs
-for step in upgrade plan; do total[$step]=0; min[$step]=999999999999; max[$step]=0; done
 for ((i = 1; i <= runs; i++)); do
-    for step in upgrade plan; do
-        reset
-        start=$(now_ns)
-        if [ "$step" = upgrade ]; then
-            "$charts" upgrade bulk "$chart" -n bench >/dev/null 2>&1
-        else
-            "$charts" plan bulk "$chart" -n bench --exit-code >/dev/null 2>&1
-        fi
-        end=$(now_ns)
-        elapsed=$((end - start))
-        reqs[$step]=$(counters | requests)
-        total[$step]=$((total[$step] + elapsed))
-        ((elapsed < min[$step])) && min[$step]=$elapsed
-        ((elapsed > max[$step])) && max[$step]=$elapsed
-    done
+    timed upgrade "$charts" upgrade bulk "$chart" -n bench >/dev/null 2>&1
+    timed plan "$charts" plan bulk "$chart" -n bench --exit-code >/dev/null 2>&1
 done
 
-printf '\n%-8s %10s %10s %10s %10s\n' step mean_ms min_ms max_ms requests
-for step in upgrade plan; do
-    awk -v t="${total[$step]}" -v n="$runs" -v lo="${min[$step]}" -v hi="${max[$step]}" -v r="${reqs[$step]}" -v name="$step" \
-        'BEGIN { printf "%-8s %10.1f %10.1f %10.1f %10s\n", name, t / n / 1e6, lo / 1e6, hi / 1e6, r }'
-done
+report step "$runs" upgrade plan
 awk -v p="${total[plan]}" -v u="${total[upgrade]}" 'BEGIN {
     printf "\nplan/upgrade time ratio: %.2f (target: at most 1.50)\n", p / u
     exit (p <= 1.5 * u) ? 0 : 1
