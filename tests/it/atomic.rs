@@ -7,17 +7,10 @@
 use std::process::{Child, Output};
 use std::time::{Duration, Instant};
 
-use charts_sandbox::{Fault, Options};
+use charts_sandbox::Fault;
 use serde_json::Value;
 
 use crate::common::{TestChart, TestEnv, stderr, stdout};
-
-fn env() -> TestEnv {
-    TestEnv::builder()
-        .sandbox(Options::default())
-        .context_namespace("default")
-        .build()
-}
 
 /// `web` (testdata/charts/web) plus a Deployment `worker` whose image cannot be pulled when
 /// `broken` is set (its rollout fails after 2 s: `progressDeadlineSeconds`).
@@ -65,7 +58,7 @@ fn code(output: &Output) -> Option<i32> {
 
 #[test]
 fn an_upgrade_whose_image_cannot_be_pulled_is_rolled_back_to_the_previous_revision() {
-    let env = env();
+    let env = TestEnv::with_sandbox();
     let chart = chart(&env);
     env.ok(&["install", "web", &chart, "--set", "greeting=one", "--wait"]);
 
@@ -194,7 +187,7 @@ fn an_upgrade_whose_image_cannot_be_pulled_is_rolled_back_to_the_previous_revisi
 
 #[test]
 fn a_failed_install_leaves_no_release_no_objects_and_no_namespace_it_created() {
-    let env = env();
+    let env = TestEnv::with_sandbox();
     let chart = chart(&env);
     let error = env.fails(&[
         "install",
@@ -267,7 +260,7 @@ fn a_failed_install_leaves_no_release_no_objects_and_no_namespace_it_created() {
 
 #[test]
 fn a_failed_install_over_an_uninstalled_release_keeps_its_history() {
-    let env = env();
+    let env = TestEnv::with_sandbox();
     let chart = chart(&env);
     env.ok(&["install", "web", &chart]);
     env.ok(&["uninstall", "web", "--keep-history"]);
@@ -294,7 +287,7 @@ fn a_failed_install_over_an_uninstalled_release_keeps_its_history() {
 
 #[test]
 fn a_rollback_that_fails_goes_back_to_the_revision_that_was_deployed() {
-    let env = env();
+    let env = TestEnv::with_sandbox();
     let chart = chart(&env);
     // Revision 1 is broken but recorded deployed (no wait); revision 2 works.
     env.ok(&["install", "web", &chart, "--set", "broken=true"]);
@@ -344,7 +337,7 @@ fn a_rollback_that_fails_goes_back_to_the_revision_that_was_deployed() {
 
 #[test]
 fn when_the_rollback_fails_too_both_errors_are_said() {
-    let env = env();
+    let env = TestEnv::with_sandbox();
     let chart = chart(&env);
     env.ok(&["install", "web", &chart, "--wait"]);
     // Every apply of a Service is refused from the upgrade on: the upgrade fails, and so does
@@ -450,7 +443,7 @@ fn has_record(env: &TestEnv, revision: u64, status: &str) -> bool {
 
 #[test]
 fn an_interrupt_during_the_rollback_part_leaves_the_release_recoverable() {
-    let env = env();
+    let env = TestEnv::with_sandbox();
     let chart = chart(&env);
     env.ok(&["install", "web", &chart, "--wait"]);
     // The upgrade applies the two Deployments (requests 1 and 2); the rollback's applies hang.
@@ -512,7 +505,7 @@ fn an_interrupt_during_the_rollback_part_leaves_the_release_recoverable() {
 /// uninstall put the status back. Both put it back now, and say why in the description.
 #[test]
 fn an_uninstall_that_fails_or_is_interrupted_puts_the_revision_back() {
-    let env = env();
+    let env = TestEnv::with_sandbox();
     let chart = chart(&env);
     env.ok(&["install", "web", &chart]);
 
@@ -576,7 +569,7 @@ fn an_uninstall_that_fails_or_is_interrupted_puts_the_revision_back() {
 /// Regression: `rollback` took the latest revision with `.expect("history is never empty")`.
 #[test]
 fn a_rollback_of_a_release_without_history_is_an_error_not_a_panic() {
-    let env = env();
+    let env = TestEnv::with_sandbox();
     for extra in [None, Some("--rollback-on-failure")] {
         let mut args = vec!["rollback", "nope"];
         args.extend(extra);
@@ -595,7 +588,7 @@ fn a_rollback_of_a_release_without_history_is_an_error_not_a_panic() {
 /// our credentials, without naming the object as the API server's rejection of it.
 #[test]
 fn an_admission_403_names_the_object_it_refused() {
-    let env = env();
+    let env = TestEnv::with_sandbox();
     let quota = env.write(
         "quota.yaml",
         "apiVersion: v1\nkind: ResourceQuota\nmetadata:\n  name: no-services\n  namespace: default\nspec:\n  hard:\n    services: \"0\"\n",

@@ -5,18 +5,10 @@
 //! objects and runs no containers), with kubectl as an independent client.
 
 use charts::release::{ChartInfo, Release, Status};
-use charts_sandbox::Options;
 use serde_json::Value;
 
 use crate::common::servers::StaticServer;
 use crate::common::{TestChart, TestEnv, stderr};
-
-fn lab() -> TestEnv {
-    TestEnv::builder()
-        .sandbox(Options::default())
-        .context_namespace("default")
-        .build()
-}
 
 /// A chart with one ConfigMap showing `greeting`, at `version`.
 fn chart(env: &TestEnv, version: &str) -> TestChart {
@@ -62,7 +54,7 @@ fn greeting(env: &TestEnv, name: &str) -> Value {
 
 #[test]
 fn get_chart_writes_back_the_installed_package_byte_for_byte() {
-    let lab = lab();
+    let lab = TestEnv::with_sandbox();
     let chart = chart(&lab, "0.1.0");
     lab.ok(&["package", &chart.arg(), "-d", "packages"]);
     let package = std::fs::read(lab.join("packages/web-0.1.0.tgz")).unwrap();
@@ -117,7 +109,7 @@ fn get_chart_writes_back_the_installed_package_byte_for_byte() {
 
 #[test]
 fn a_chart_shared_by_revisions_and_releases_is_stored_once_and_deleted_with_its_last_record() {
-    let lab = lab();
+    let lab = TestEnv::with_sandbox();
     let first = chart(&lab, "0.1.0");
     for round in 0..10 {
         let greeting = format!("greeting=hello-{round}");
@@ -171,7 +163,7 @@ fn a_chart_shared_by_revisions_and_releases_is_stored_once_and_deleted_with_its_
 
 #[test]
 fn charts_are_stored_per_namespace() {
-    let lab = lab();
+    let lab = TestEnv::with_sandbox();
     let chart = chart(&lab, "0.1.0");
     lab.ok(&["install", "web", &chart.arg()]);
     lab.ok(&[
@@ -195,7 +187,7 @@ fn charts_are_stored_per_namespace() {
 
 #[test]
 fn upgrade_without_a_chart_renders_the_stored_chart_with_the_repository_down() {
-    let lab = lab();
+    let lab = TestEnv::with_sandbox();
     let chart = chart(&lab, "0.1.0");
     lab.ok(&["package", &chart.arg(), "-d", "served"]);
     let server = StaticServer::start(&lab.join("served"), None);
@@ -250,7 +242,7 @@ fn upgrade_without_a_chart_renders_the_stored_chart_with_the_repository_down() {
 
 #[test]
 fn upgrade_without_a_chart_refuses_what_it_cannot_do() {
-    let lab = lab();
+    let lab = TestEnv::with_sandbox();
     let error = lab.fails(&["upgrade", "web"]);
     assert!(error.contains("release `web` not found"), "{error}");
     let output = lab.run(&["upgrade", "web", "--install"]);
@@ -326,7 +318,7 @@ fn a_record_from_before_chart_storage_says_so_and_how_to_go_on() {
 
 #[test]
 fn a_chart_bigger_than_a_secret_is_stored_in_parts() {
-    let lab = lab();
+    let lab = TestEnv::with_sandbox();
     // Hex digits: about 4 bits each after gzip, so 2.5 MB of them need two Secrets.
     let big = crate::release::incompressible(2_500_000);
     let chart = chart(&lab, "0.1.0").file("files/blob.txt", &big);
@@ -357,7 +349,7 @@ fn a_chart_bigger_than_a_secret_is_stored_in_parts() {
 /// A stored chart edited in the cluster is refused, not deployed.
 #[test]
 fn a_stored_chart_that_does_not_match_its_digest_is_refused() {
-    let lab = lab();
+    let lab = TestEnv::with_sandbox();
     let chart = chart(&lab, "0.1.0");
     lab.ok(&["install", "web", &chart.arg()]);
     let name = chart_secrets(&lab, "default").remove(0);

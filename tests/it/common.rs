@@ -176,6 +176,15 @@ impl TestEnv {
         TestEnvBuilder::default()
     }
 
+    /// An environment with a sandbox API server of default options, its kubeconfig context
+    /// in namespace `default`.
+    pub fn with_sandbox() -> TestEnv {
+        TestEnv::builder()
+            .sandbox(Options::default())
+            .context_namespace("default")
+            .build()
+    }
+
     pub fn path(&self) -> &Path {
         self.root.path()
     }

@@ -4,18 +4,10 @@
 //! resourceVersions, which the sandbox, like etcd, takes from one counter: objects that nothing
 //! changes after their creation (ConfigMaps, Secrets, ServiceAccounts) keep their creation's.
 
-use charts_sandbox::Options;
 use serde_json::Value;
 
 use crate::common::servers::StaticServer;
 use crate::common::{TestChart, TestEnv, stderr, stdout};
-
-fn lab() -> TestEnv {
-    TestEnv::builder()
-        .sandbox(Options::default())
-        .context_namespace("default")
-        .build()
-}
 
 /// A hook of `kind` named `name` for `events`, with extra annotations and a body.
 fn hook(kind: &str, name: &str, events: &str, annotations: &str, body: &str) -> String {
@@ -52,7 +44,7 @@ fn uid(object: &Value) -> String {
 
 #[test]
 fn hooks_run_by_weight_then_name_then_kind_and_post_install_sees_the_ready_objects() {
-    let lab = lab();
+    let lab = TestEnv::with_sandbox();
     let data = "data: {a: b}\n";
     let chart = TestChart::fixture(&lab, "web")
         .template(
@@ -147,7 +139,7 @@ fn hooks_run_by_weight_then_name_then_kind_and_post_install_sees_the_ready_objec
 
 #[test]
 fn delete_policies_before_hook_creation_hook_succeeded_and_hook_failed() {
-    let lab = lab();
+    let lab = TestEnv::with_sandbox();
     let chart = TestChart::fixture(&lab, "web")
         // Default policy: re-created on each run.
         .template(
@@ -233,7 +225,7 @@ fn delete_policies_before_hook_creation_hook_succeeded_and_hook_failed() {
 
 #[test]
 fn a_failing_pre_upgrade_migration_stops_the_upgrade_before_any_object_changes() {
-    let lab = lab();
+    let lab = TestEnv::with_sandbox();
     let chart = TestChart::fixture(&lab, "web").template(
         "migrate.yaml",
         &job(
@@ -324,7 +316,7 @@ fn tested_chart(env: &TestEnv) -> TestChart {
 
 #[test]
 fn charts_test_runs_the_tests_gates_on_them_and_status_shows_the_suite() {
-    let lab = lab();
+    let lab = TestEnv::with_sandbox();
     let chart = tested_chart(&lab);
     lab.ok(&["install", "web", &chart.arg()]);
     assert!(
@@ -414,7 +406,7 @@ fn charts_test_runs_the_tests_gates_on_them_and_status_shows_the_suite() {
 
 #[test]
 fn rollback_runs_the_restored_revisions_hooks_from_its_record_with_the_repository_down() {
-    let lab = lab();
+    let lab = TestEnv::with_sandbox();
     let chart = TestChart::fixture(&lab, "web").template(
         "hooks/rollback.yaml",
         &hook(
@@ -450,7 +442,7 @@ fn rollback_runs_the_restored_revisions_hooks_from_its_record_with_the_repositor
 
 #[test]
 fn no_hooks_skips_them_and_uninstall_runs_the_delete_hooks() {
-    let lab = lab();
+    let lab = TestEnv::with_sandbox();
     let chart = TestChart::fixture(&lab, "web")
         .template(
             "hooks/pre.yaml",
@@ -517,7 +509,7 @@ fn no_hooks_skips_them_and_uninstall_runs_the_delete_hooks() {
 
 #[test]
 fn the_demo_charts_migration_runs_on_install_and_its_test_passes() {
-    let lab = lab();
+    let lab = TestEnv::with_sandbox();
     let demo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("charts/demo");
     let output = lab.run(&[
         "install",
@@ -551,7 +543,7 @@ fn the_demo_charts_migration_runs_on_install_and_its_test_passes() {
 
 #[test]
 fn a_hook_annotation_with_a_typo_is_an_error_in_lint_and_install() {
-    let lab = lab();
+    let lab = TestEnv::with_sandbox();
     let chart = TestChart::fixture(&lab, "web").template(
         "migrate.yaml",
         &job("migrate", "pre-upgarde", "", "0", "ok"),
@@ -583,7 +575,7 @@ fn a_hook_annotation_with_a_typo_is_an_error_in_lint_and_install() {
 
 #[test]
 fn a_hook_never_deletes_or_takes_an_object_that_is_not_the_releases() {
-    let lab = lab();
+    let lab = TestEnv::with_sandbox();
     let manifest = lab.write(
         "theirs.yaml",
         "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: stamp\n  namespace: default\ndata:\n  owner: someone-else\n",

@@ -7,7 +7,6 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
 
-use charts_sandbox::Options;
 use serde_json::Value;
 
 use crate::common::{TestChart, TestEnv, servers::closed_port, stderr};
@@ -101,13 +100,6 @@ impl HookServer {
     }
 }
 
-fn env() -> TestEnv {
-    TestEnv::builder()
-        .sandbox(Options::default())
-        .context_namespace("default")
-        .build()
-}
-
 /// `web` plus a Deployment `worker` whose image cannot be pulled when `broken` is set (its
 /// rollout fails after 2 s).
 fn chart(env: &TestEnv) -> String {
@@ -121,7 +113,7 @@ fn chart(env: &TestEnv) -> String {
 
 #[test]
 fn a_success_and_a_failure_each_post_one_event_with_the_release_facts() {
-    let env = env();
+    let env = TestEnv::with_sandbox();
     let chart = chart(&env);
     let server = HookServer::start();
     env.ok(&[
@@ -238,7 +230,7 @@ fn a_success_and_a_failure_each_post_one_event_with_the_release_facts() {
 
 #[test]
 fn slack_targets_get_a_slack_message_and_the_variable_takes_several_urls() {
-    let env = env();
+    let env = TestEnv::with_sandbox();
     let chart = chart(&env);
     let server = HookServer::start();
     let urls = format!(
@@ -278,7 +270,7 @@ fn slack_targets_get_a_slack_message_and_the_variable_takes_several_urls() {
 
 #[test]
 fn an_unreachable_target_is_a_warning_and_a_500_is_retried_once() {
-    let env = env();
+    let env = TestEnv::with_sandbox();
     let chart = chart(&env);
     let port = closed_port();
     let output = env.run(&[
@@ -339,7 +331,7 @@ fn an_unreachable_target_is_a_warning_and_a_500_is_retried_once() {
 
 #[test]
 fn the_config_file_notifies_rollback_test_uninstall_and_environments() {
-    let env = env();
+    let env = TestEnv::with_sandbox();
     let chart = chart(&env);
     let server = HookServer::start();
     env.write(

@@ -1,16 +1,7 @@
 //! `--post-renderer CMD [--post-renderer-args ARG]...` on `template`, `install` and `upgrade`,
 //! with small shell scripts as post-renderers, against the sandbox API server.
 
-use charts_sandbox::Options;
-
 use crate::common::{TestChart, TestEnv, objects, stderr};
-
-fn lab() -> TestEnv {
-    TestEnv::builder()
-        .sandbox(Options::default())
-        .context_namespace("default")
-        .build()
-}
 
 /// An executable shell script at `<env>/<name>`; returns its path.
 fn script(env: &TestEnv, name: &str, body: &str) -> String {
@@ -52,7 +43,7 @@ fn chart(env: &TestEnv, greeting: &str) -> TestChart {
 
 #[test]
 fn post_renderer_output_is_what_is_applied_and_recorded() {
-    let lab = lab();
+    let lab = TestEnv::with_sandbox();
     let chart = chart(&lab, "hello");
     let add_label = add_label(&lab);
     lab.ok(&[
@@ -103,7 +94,7 @@ fn post_renderer_output_is_what_is_applied_and_recorded() {
 
 #[test]
 fn a_failing_post_renderer_applies_nothing_and_records_no_revision() {
-    let lab = lab();
+    let lab = TestEnv::with_sandbox();
     let chart = chart(&lab, "hello");
     lab.ok(&["install", "r", &chart.arg()]);
     let before = lab.records("default");
@@ -146,7 +137,7 @@ fn a_failing_post_renderer_applies_nothing_and_records_no_revision() {
 
 #[test]
 fn a_post_renderer_printing_garbage_is_a_located_error() {
-    let lab = lab();
+    let lab = TestEnv::with_sandbox();
     let chart = chart(&lab, "hello");
     let garbage = script(
         &lab,

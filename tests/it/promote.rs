@@ -14,13 +14,6 @@ use crate::common::servers::StaticServer;
 use crate::common::{TestChart, TestEnv, copy_dir, stderr, stdout};
 use crate::notify::HookServer;
 
-fn env() -> TestEnv {
-    TestEnv::builder()
-        .sandbox(Options::default())
-        .context_namespace("default")
-        .build()
-}
-
 /// The shipped `charts/catalog` umbrella, packaged into `<env>/served/` and served as
 /// repository `shop`.
 fn serve_catalog(env: &TestEnv) -> StaticServer {
@@ -48,7 +41,7 @@ fn replicas(env: &TestEnv, namespace: &str, deployment: &str) -> Option<Value> {
 
 #[test]
 fn the_catalog_snapshot_goes_from_a_branch_to_staging_to_production_with_the_repository_down() {
-    let env = env();
+    let env = TestEnv::with_sandbox();
     let server = serve_catalog(&env);
     let hook = HookServer::start();
 
@@ -254,7 +247,7 @@ fn web(env: &TestEnv) -> String {
 
 #[test]
 fn values_are_the_targets_unless_reuse_values_carries_the_sources() {
-    let env = env();
+    let env = TestEnv::with_sandbox();
     let chart = web(&env);
     env.ok(&[
         "install",
@@ -378,7 +371,7 @@ fn promote_refuses_a_missing_source_an_undeployed_one_and_the_same_namespace() {
 
 #[test]
 fn promote_plan_shows_what_the_target_would_get_and_changes_nothing() {
-    let env = env();
+    let env = TestEnv::with_sandbox();
     let chart = web(&env);
     env.ok(&["install", "web", &chart, "-n", "dev", "--create-namespace"]);
     let plan = |extra: &[&str]| {

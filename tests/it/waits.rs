@@ -10,13 +10,6 @@ use charts_sandbox::{Fault, Options};
 
 use crate::common::{TestChart, TestEnv, stderr};
 
-fn env() -> TestEnv {
-    TestEnv::builder()
-        .sandbox(Options::default())
-        .context_namespace("default")
-        .build()
-}
-
 /// A Deployment `name` with `replicas`, its Pods annotated with `fail` (if any).
 fn deployment(name: &str, replicas: u32, fail: Option<&str>, extra_spec: &str) -> String {
     let annotations = fail
@@ -41,7 +34,7 @@ fn timed(env: &TestEnv, args: &[&str]) -> (String, Duration, bool) {
 
 #[test]
 fn a_deployment_that_cannot_pull_its_image_fails_at_its_progress_deadline_naming_the_image() {
-    let env = env();
+    let env = TestEnv::with_sandbox();
     let chart = TestChart::new(&env, "app").template(
         "worker.yaml",
         &deployment(
@@ -76,7 +69,7 @@ fn a_deployment_that_cannot_pull_its_image_fails_at_its_progress_deadline_naming
 
 #[test]
 fn a_crash_loop_names_the_exit_code_and_the_restarts_when_the_wait_times_out() {
-    let env = env();
+    let env = TestEnv::with_sandbox();
     let chart =
         TestChart::new(&env, "app").template("api.yaml", &deployment("api", 1, Some("crash"), ""));
     let (error, took, success) = timed(
@@ -106,7 +99,7 @@ fn a_crash_loop_names_the_exit_code_and_the_restarts_when_the_wait_times_out() {
 
 #[test]
 fn a_failed_job_ends_the_wait_at_once_naming_the_failing_pod() {
-    let env = env();
+    let env = TestEnv::with_sandbox();
     let chart = TestChart::new(&env, "app").template(
         "migrate.yaml",
         "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: migrate\nspec:\n  backoffLimit: 0\n  template:\n    metadata:\n      annotations:\n        sandbox.charts.dev/fail: crash\n    spec:\n      restartPolicy: Never\n      containers:\n      - name: migrate\n        image: migrate:1\n",
@@ -129,7 +122,7 @@ fn a_failed_job_ends_the_wait_at_once_naming_the_failing_pod() {
 
 #[test]
 fn a_deployment_whose_pods_a_quota_refuses_names_the_quota() {
-    let env = env();
+    let env = TestEnv::with_sandbox();
     let quota = env.write(
         "quota.yaml",
         "apiVersion: v1\nkind: ResourceQuota\nmetadata:\n  name: no-pods\n  namespace: default\nspec:\n  hard:\n    pods: \"0\"\n",
@@ -164,7 +157,7 @@ fn database_chart(env: &TestEnv) -> TestChart {
 
 #[test]
 fn a_custom_resource_with_ready_false_is_waited_for_and_its_message_shown() {
-    let env = env();
+    let env = TestEnv::with_sandbox();
     let chart = database_chart(&env);
     let (error, _, success) = timed(
         &env,
@@ -279,7 +272,7 @@ fn plain_progress_is_one_timestamped_line_per_change_and_nothing_repeated() {
 
 #[test]
 fn a_wait_ends_by_its_deadline_while_the_api_server_answers_503() {
-    let env = env();
+    let env = TestEnv::with_sandbox();
     let chart = TestChart::new(&env, "app").template("web.yaml", &deployment("web", 1, None, ""));
     // From the wait's own list on (the first list is the ownership check before the apply),
     // every list, watch and get of Deployments answers 503 with `Retry-After: 1`.
@@ -321,7 +314,7 @@ fn a_wait_ends_by_its_deadline_while_the_api_server_answers_503() {
 #[test]
 fn the_requests_of_a_wait_do_not_grow_with_the_number_of_objects() {
     let requests = |count: usize| {
-        let env = env();
+        let env = TestEnv::with_sandbox();
         let mut chart = TestChart::new(&env, "app");
         for index in 0..count {
             chart = chart.template(
@@ -345,7 +338,7 @@ fn the_requests_of_a_wait_do_not_grow_with_the_number_of_objects() {
 
 #[test]
 fn an_unschedulable_pod_names_the_schedulers_message() {
-    let env = env();
+    let env = TestEnv::with_sandbox();
     let chart = TestChart::new(&env, "app")
         .template("big.yaml", &deployment("big", 1, Some("unschedulable"), ""));
     let (error, _, success) = timed(
@@ -365,7 +358,7 @@ fn an_unschedulable_pod_names_the_schedulers_message() {
 
 #[test]
 fn a_job_past_its_backoff_limit_names_the_exit_code_of_its_pods() {
-    let env = env();
+    let env = TestEnv::with_sandbox();
     let chart = TestChart::new(&env, "app").template(
         "migrate.yaml",
         "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: migrate\nspec:\n  backoffLimit: 1\n  template:\n    metadata:\n      annotations:\n        sandbox.charts.dev/exit-code: \"3\"\n    spec:\n      restartPolicy: Never\n      containers:\n      - name: migrate\n        image: migrate:1\n",

@@ -13,14 +13,6 @@ fn fixture(relative: &str) -> PathBuf {
     testdata().join("helm/yaml11").join(relative)
 }
 
-/// An environment whose kubeconfig points at a sandbox of its own.
-fn with_sandbox() -> TestEnv {
-    TestEnv::builder()
-        .sandbox(charts_sandbox::Options::default())
-        .context_namespace("default")
-        .build()
-}
-
 /// Helm's output for the fixture chart as `charts template` prints it: the `---` and
 /// `# Source:` lines, and the namespace written into `metadata`.
 fn as_charts_prints(helm: &str) -> String {
@@ -74,7 +66,7 @@ fn kubectl(env: &TestEnv, args: &[&str], input: &str) -> Output {
 // (`invalid type: boolean true, expected a string`): toYaml wrote `yes` unquoted.
 #[test]
 fn template_output_of_every_yaml_1_1_string_applies_with_kubectl() {
-    let env = with_sandbox();
+    let env = TestEnv::with_sandbox();
     let chart = fixture("chart");
     let rendered = env.ok(&["template", "r", chart.to_str().unwrap()]);
     let applied = kubectl(&env, &["apply", "-f", "-"], &rendered);
@@ -99,7 +91,7 @@ fn template_output_of_every_yaml_1_1_string_applies_with_kubectl() {
 // `charts install`, where `kubectl apply` of the same text sends the boolean true.
 #[test]
 fn install_reads_templates_as_kubectl_does() {
-    let env = with_sandbox();
+    let env = TestEnv::with_sandbox();
     let chart = TestChart::new(&env, "flags").template(
         "widget.yaml",
         "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: flags\n  annotations:\n    quoted: \"yes\"\nbinaryData: {}\nimmutable: yes\n",
