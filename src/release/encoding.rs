@@ -12,6 +12,7 @@
 use std::collections::BTreeMap;
 use std::io::Write;
 
+use indexmap::IndexMap;
 use k8s_openapi::ByteString;
 use k8s_openapi::api::core::v1::Secret;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
@@ -240,38 +241,36 @@ fn decode_at_most(secret: &Secret, chunks: &[Secret], limit: u64) -> Result<Rele
     })
 }
 
-/// What `list` and `history` need, from metadata only (taken, not copied: `list` reads
-/// 100,000 of them).
-pub fn summary(metadata: ObjectMeta) -> Option<ReleaseSummary> {
-    let mut labels = metadata.labels?;
+/// What `list` and `history` need, from metadata only.
+pub fn summary(metadata: &ObjectMeta) -> Option<ReleaseSummary> {
+    let labels = metadata.labels.as_ref()?;
     if labels.get("owner").map(String::as_str) != Some(OWNER) {
         return None;
     }
-    let revision = labels.get("version")?.parse().ok()?;
-    let status = Status::parse(labels.get("status")?)?;
-    let name = labels.remove("name")?;
-    let mut annotations = metadata.annotations.unwrap_or_default();
-    let mut annotation = |key: &str| annotations.remove(key).unwrap_or_default();
-    let (chart, app_version, updated, description) = (
-        annotation(ANNOTATION_CHART),
-        annotation(ANNOTATION_APP_VERSION),
-        annotation(ANNOTATION_UPDATED),
-        annotation(ANNOTATION_DESCRIPTION),
-    );
+    let annotation = |key: &str| {
+        metadata
+            .annotations
+            .as_ref()
+            .and_then(|a| a.get(key))
+            .cloned()
+            .unwrap_or_default()
+    };
+    let release_labels: IndexMap<String, String> = labels
+        .iter()
+        .filter(|(k, _)| !RESERVED_LABELS.contains(&k.as_str()))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
     Some(ReleaseSummary {
-        name,
-        namespace: metadata.namespace.unwrap_or_default(),
-        revision,
-        status,
-        chart,
-        app_version,
-        updated,
-        description,
-        labels: labels
-            .into_iter()
-            .filter(|(k, _)| !RESERVED_LABELS.contains(&k.as_str()))
-            .collect(),
-        inventory: super::inventory::read(Some(&annotations)),
+        name: labels.get("name")?.clone(),
+        namespace: metadata.namespace.clone().unwrap_or_default(),
+        revision: labels.get("version")?.parse().ok()?,
+        status: Status::parse(labels.get("status")?)?,
+        chart: annotation(ANNOTATION_CHART),
+        app_version: annotation(ANNOTATION_APP_VERSION),
+        updated: annotation(ANNOTATION_UPDATED),
+        description: annotation(ANNOTATION_DESCRIPTION),
+        labels: release_labels,
+        inventory: super::inventory::read(metadata.annotations.as_ref()),
     })
 }
 
@@ -301,7 +300,7 @@ pub(crate) mod tests {
             first_deployed: "2026-01-01T00:00:00Z".into(),
             last_deployed: "2026-01-02T00:00:00Z".into(),
             deleted: None,
-            labels: indexmap::IndexMap::from([("commit".to_string(), "abc123".to_string())]),
+            labels: IndexMap::from([("commit".to_string(), "abc123".to_string())]),
             created_namespace: false,
             hooks: Vec::new(),
             env: None,
@@ -325,7 +324,7 @@ pub(crate) mod tests {
         assert_eq!(labels["status"], "deployed");
         assert_eq!(labels["version"], "3");
         assert_eq!(labels["commit"], "abc123");
-        let summary = summary(secret.metadata.clone()).unwrap();
+        let summary = summary(&secret.metadata).unwrap();
         assert_eq!(summary.chart, "web-1.2.0");
         assert_eq!(summary.description, "Upgrade complete");
         assert_eq!(summary.labels["commit"], "abc123");
@@ -352,7 +351,7 @@ pub(crate) mod tests {
         }
         assert_eq!(chunk_names("web", 3, &secrets[0]).len(), secrets.len() - 1);
         assert!(
-            summary(secrets[1].metadata.clone()).is_none(),
+            summary(&secrets[1].metadata).is_none(),
             "chunks are not releases"
         );
         assert_eq!(decode(&secrets[0], &secrets[1..]).unwrap(), record);

@@ -60,7 +60,7 @@ impl Store for MemoryStore {
             .filter(|(_, secret)| {
                 selector.matches(secret.metadata.labels.as_ref().unwrap_or(&BTreeMap::new()))
             })
-            .filter_map(|(_, secret)| encoding::summary(secret.metadata.clone()))
+            .filter_map(|(_, secret)| encoding::summary(&secret.metadata))
             .collect();
         sort_summaries(&mut summaries);
         Ok(summaries)

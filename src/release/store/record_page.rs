@@ -117,7 +117,7 @@ fn summarize(items: Vec<ItemMeta>, newest_only: bool) -> Vec<ReleaseSummary> {
         .zip(keep)
         .filter(|(_, keep)| *keep)
         .filter_map(|(item, _)| {
-            encoding::summary(ObjectMeta {
+            encoding::summary(&ObjectMeta {
                 namespace: item.namespace,
                 labels: item.labels,
                 annotations: item.annotations,
