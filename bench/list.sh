@@ -17,7 +17,10 @@
 # same records, for a before/after comparison.
 # Measured (2 cores, idle machine, release builds, 6 runs alternating table and JSON): 100,000
 # revisions of 20,000 releases in 20 namespaces, 200 LISTs of 500: wall mean 1.32 s (worst
-# 1.47 s), client CPU 0.63 s, peak RSS 77.1 MiB. The way there, against the same records:
+# 1.47 s), client CPU 0.63 s, peak RSS 77.1 MiB; later runs on a busier machine gave means of
+# 1.5-1.7 s and peaks of 83-94 MiB. The peak depends on the transparent huge pages mimalloc
+# gets for its arenas: with MIMALLOC_ALLOW_THP=0 it is 70-75 MiB. The way there, against the
+# same records:
 # 6.5-7.0 s and 92-98 MiB at first (the sandbox took 21 ms to write a page of 500, copying each
 # object's metadata three times; the client parsed every field, managedFields included, then
 # asked for the next page); 2.9-3.2 s with the sandbox writing pages straight from its objects
